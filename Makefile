@@ -1,0 +1,74 @@
+# KaaL: top-level build. See README.md for the two commands that matter
+# (`make run`, `make test`) and ARCHITECTURE conventions for the rest.
+#
+# Each part of the tree adds itself through a module.mk next to its sources
+# (appending to KERNEL_SRCS, LIBKAAL_SRCS, calling guest_program/host_test),
+# so adding a part never means editing this file.
+
+.DEFAULT_GOAL := all
+.SECONDEXPANSION:
+include mk/config.mk
+include mk/rules.mk
+
+KERNEL_SRCS  :=
+LIBKAAL_SRCS :=
+UNIT_TESTS   :=
+GUEST_PROGRAMS :=
+BENCH_TARGETS :=
+LIBKAAL      := $(BUILD)/guest/libkaal.a
+CRT0         := $(BUILD)/guest/runtime/crt/crt0.o
+
+MODULES := $(sort $(wildcard */module.mk */*/module.mk */*/*/module.mk))
+include $(MODULES)
+
+.PHONY: all deps run debug test test-unit test-kernel test-system bench \
+        format lint clean FORCE
+
+all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(UNIT_TESTS)
+
+# Dependencies: installs missing Debian packages (or says what to run).
+deps:
+	@tools/deps.sh
+
+$(BUILD)/.deps-ok: mk/debian-packages tools/deps.sh
+	@tools/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+run: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(ROOT_TASK)
+	@echo "KaaL: booting in QEMU (quit with Ctrl-A x)"
+	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK)
+
+debug: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(ROOT_TASK)
+	@echo "KaaL: QEMU halted, gdb stub on :1234; in another terminal run:"
+	@echo "    gdb -x $(BUILD)/kaal.gdb"
+	@sed -e 's|@KERNEL@|$(KERNEL_ELF)|' -e 's|@ROOT@|$(ROOT_TASK)|' tools/kaal.gdb.in > $(BUILD)/kaal.gdb
+	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -s -S -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK)
+
+TESTRUN := $(PYTHON) tools/testrun.py --build $(BUILD)
+
+test: $(BUILD)/.deps-ok all $(TEST_KERNEL_DEPS) $(TEST_SYSTEM_DEPS)
+	@$(TESTRUN) all --unit $(UNIT_TESTS)
+
+test-unit: $(BUILD)/.deps-ok $(UNIT_TESTS)
+	@$(TESTRUN) unit --unit $(UNIT_TESTS)
+
+test-kernel: $(BUILD)/.deps-ok $(TEST_KERNEL_DEPS)
+	@$(TESTRUN) kernel
+
+test-system: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(TEST_SYSTEM_DEPS)
+	@$(TESTRUN) system
+
+bench: $(BUILD)/.deps-ok all $(BENCH_TARGETS)
+	@$(PYTHON) tools/bench.py --build $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+lint: all
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --suppress=missingIncludeSystem -Iinclude $$(git ls-files 'runtime/*.c' 'tools/*.c')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ELF64 executable validation and segment iteration, shared by the kernel
+ * (root task) and init (components). Freestanding: no libc, no allocation.
+ *
+ * kaal_elf_check() accepts an image only if every later use is safe: the
+ * headers and every PT_LOAD segment's file range lie inside the image, the
+ * segments fit in the user half of the address space, do not overlap, and
+ * the entry point lies in an executable segment.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KAAL_ELF_MAX_SEGMENTS 16
+/* User addresses are below this bound (the lower canonical half). */
+#define KAAL_ELF_USER_TOP 0x0000800000000000ull
+
+typedef struct {
+    unsigned char e_ident[16];
+    uint16_t e_type;
+    uint16_t e_machine;
+    uint32_t e_version;
+    uint64_t e_entry;
+    uint64_t e_phoff;
+    uint64_t e_shoff;
+    uint32_t e_flags;
+    uint16_t e_ehsize;
+    uint16_t e_phentsize;
+    uint16_t e_phnum;
+    uint16_t e_shentsize;
+    uint16_t e_shnum;
+    uint16_t e_shstrndx;
+} kaal_elf64_ehdr_t;
+
+typedef struct {
+    uint32_t p_type;
+    uint32_t p_flags;
+    uint64_t p_offset;
+    uint64_t p_vaddr;
+    uint64_t p_paddr;
+    uint64_t p_filesz;
+    uint64_t p_memsz;
+    uint64_t p_align;
+} kaal_elf64_phdr_t;
+
+#define KAAL_PT_LOAD 1
+#define KAAL_PF_X 1
+#define KAAL_PF_W 2
+#define KAAL_PF_R 4
+#define KAAL_ET_EXEC 2
+#define KAAL_EM_X86_64 62
+
+typedef enum {
+    KAAL_ELF_OK = 0,
+    KAAL_ELF_TRUNCATED,     /* shorter than the ELF header */
+    KAAL_ELF_BAD_MAGIC,     /* not \x7fELF */
+    KAAL_ELF_NOT_64BIT,
+    KAAL_ELF_NOT_LITTLE_ENDIAN,
+    KAAL_ELF_BAD_VERSION,
+    KAAL_ELF_NOT_EXECUTABLE, /* e_type is not ET_EXEC (no PIE/relocatable) */
+    KAAL_ELF_WRONG_MACHINE,
+    KAAL_ELF_BAD_PHDRS,      /* program header table outside the image or wrong size */
+    KAAL_ELF_TOO_MANY_SEGMENTS,
+    KAAL_ELF_SEGMENT_OUTSIDE_FILE, /* p_offset + p_filesz past the end */
+    KAAL_ELF_SEGMENT_FILESZ_GT_MEMSZ,
+    KAAL_ELF_SEGMENT_BAD_ADDRESS,  /* wraps, or reaches the kernel half */
+    KAAL_ELF_SEGMENTS_OVERLAP,
+    KAAL_ELF_NO_SEGMENTS,
+    KAAL_ELF_ENTRY_OUTSIDE,  /* entry not inside an executable segment */
+} kaal_elf_status_t;
+
+typedef struct {
+    uint64_t vaddr;
+    uint64_t memsz;
+    uint64_t offset;  /* of the file data within the image */
+    uint64_t filesz;
+    uint32_t flags;   /* KAAL_PF_* */
+} kaal_elf_segment_t;
+
+typedef struct {
+    uint64_t entry;
+    uint64_t lowest_vaddr;   /* of any segment */
+    uint64_t highest_vaddr;  /* one past the end of the highest segment */
+    unsigned n_segments;
+    kaal_elf_segment_t segments[KAAL_ELF_MAX_SEGMENTS]; /* sorted by vaddr */
+} kaal_elf_info_t;
+
+kaal_elf_status_t kaal_elf_check(const void *image, size_t size_bytes, kaal_elf_info_t *info);
+const char *kaal_elf_strerror(kaal_elf_status_t status);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Console output for components: printf and friends (no FILE, no libc).
+ * Output goes through kaal_console_putc, seL4_DebugPutChar by default; the
+ * console service replaces it once it exists. */
+#pragma once
+
+#include <kaal/format.h>
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int putchar(int c);
+int puts(const char *s);
+
+/* Where console output goes; replaceable at run time. */
+extern void (*kaal_console_putc)(char c);

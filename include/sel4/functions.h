@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The seL4 system calls and message-register accessors, as in libsel4 with
+ * LibSel4UseThreadLocals=OFF: the current thread's IPC buffer is found
+ * through the global __sel4_ipc_buffer, which the runtime's start code sets.
+ */
+#pragma once
+
+#include <sel4/types.h>
+#include <sel4/syscall.h>
+#include <sel4/arch/syscalls.h>
+
+extern seL4_IPCBuffer *__sel4_ipc_buffer;
+
+static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
+{
+    return __sel4_ipc_buffer;
+}
+static inline void seL4_SetIPCBuffer(seL4_IPCBuffer *ipc_buffer)
+{
+    __sel4_ipc_buffer = ipc_buffer;
+}
+static inline seL4_Word seL4_GetMR(int i)
+{
+    return seL4_GetIPCBuffer()->msg[i];
+}
+static inline void seL4_SetMR(int i, seL4_Word mr)
+{
+    seL4_GetIPCBuffer()->msg[i] = mr;
+}
+static inline seL4_Word seL4_GetUserData(void)
+{
+    return seL4_GetIPCBuffer()->userData;
+}
+static inline void seL4_SetUserData(seL4_Word data)
+{
+    seL4_GetIPCBuffer()->userData = data;
+}
+static inline seL4_Word seL4_GetBadge(int i)
+{
+    return seL4_GetIPCBuffer()->caps_or_badges[i];
+}
+static inline seL4_CPtr seL4_GetCap(int i)
+{
+    return seL4_GetIPCBuffer()->caps_or_badges[i];
+}
+static inline void seL4_SetCap(int i, seL4_CPtr cptr)
+{
+    seL4_GetIPCBuffer()->caps_or_badges[i] = cptr;
+}
+static inline void seL4_GetCapReceivePath(seL4_CPtr *receiveCNode, seL4_CPtr *receiveIndex,
+                                          seL4_Word *receiveDepth)
+{
+    seL4_IPCBuffer *ipc = seL4_GetIPCBuffer();
+    if (receiveCNode) *receiveCNode = ipc->receiveCNode;
+    if (receiveIndex) *receiveIndex = ipc->receiveIndex;
+    if (receiveDepth) *receiveDepth = ipc->receiveDepth;
+}
+static inline void seL4_SetCapReceivePath(seL4_CPtr receiveCNode, seL4_CPtr receiveIndex,
+                                          seL4_Word receiveDepth)
+{
+    seL4_IPCBuffer *ipc = seL4_GetIPCBuffer();
+    ipc->receiveCNode = receiveCNode;
+    ipc->receiveIndex = receiveIndex;
+    ipc->receiveDepth = receiveDepth;
+}
+
+/* The first four message registers travel in CPU registers; the kernel
+ * reads the rest from the IPC buffer. These helpers load/store them. */
+#define SEL4__MR_IN(n) ((n) > 0 ? seL4_GetMR(0) : 0), ((n) > 1 ? seL4_GetMR(1) : 0), \
+                       ((n) > 2 ? seL4_GetMR(2) : 0), ((n) > 3 ? seL4_GetMR(3) : 0)
+
+static inline void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
+{
+    seL4_Word n = seL4_MessageInfo_get_length(msgInfo);
+    x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], SEL4__MR_IN(n));
+}
+
+static inline void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
+{
+    seL4_Word n = seL4_MessageInfo_get_length(msgInfo);
+    x64_sys_send(seL4_SysNBSend, dest, msgInfo.words[0], SEL4__MR_IN(n));
+}
+
+static inline void seL4_Reply(seL4_MessageInfo_t msgInfo)
+{
+    seL4_Word n = seL4_MessageInfo_get_length(msgInfo);
+    x64_sys_reply(seL4_SysReply, msgInfo.words[0], SEL4__MR_IN(n));
+}
+
+static inline void seL4_Signal(seL4_CPtr dest)
+{
+    x64_sys_send_null(seL4_SysSend, dest, seL4_MessageInfo_new(0, 0, 0, 0).words[0]);
+}
+
+static inline void seL4__store_mrs(seL4_Word mr0, seL4_Word mr1, seL4_Word mr2, seL4_Word mr3)
+{
+    seL4_SetMR(0, mr0);
+    seL4_SetMR(1, mr1);
+    seL4_SetMR(2, mr2);
+    seL4_SetMR(3, mr3);
+}
+
+static inline seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge, mr0, mr1, mr2, mr3;
+    x64_sys_recv(seL4_SysRecv, src, &badge, &info.words[0], &mr0, &mr1, &mr2, &mr3);
+    seL4__store_mrs(mr0, mr1, mr2, mr3);
+    if (sender) *sender = badge;
+    return info;
+}
+
+static inline seL4_MessageInfo_t seL4_NBRecv(seL4_CPtr src, seL4_Word *sender)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge, mr0, mr1, mr2, mr3;
+    x64_sys_recv(seL4_SysNBRecv, src, &badge, &info.words[0], &mr0, &mr1, &mr2, &mr3);
+    seL4__store_mrs(mr0, mr1, mr2, mr3);
+    if (sender) *sender = badge;
+    return info;
+}
+
+static inline seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word n = seL4_MessageInfo_get_length(msgInfo);
+    seL4_Word mr0 = n > 0 ? seL4_GetMR(0) : 0, mr1 = n > 1 ? seL4_GetMR(1) : 0;
+    seL4_Word mr2 = n > 2 ? seL4_GetMR(2) : 0, mr3 = n > 3 ? seL4_GetMR(3) : 0;
+    seL4_Word unused;
+    x64_sys_send_recv(seL4_SysCall, dest, &unused, msgInfo.words[0], &info.words[0], &mr0, &mr1,
+                      &mr2, &mr3);
+    seL4__store_mrs(mr0, mr1, mr2, mr3);
+    return info;
+}
+
+static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_t msgInfo,
+                                                seL4_Word *sender)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word n = seL4_MessageInfo_get_length(msgInfo);
+    seL4_Word mr0 = n > 0 ? seL4_GetMR(0) : 0, mr1 = n > 1 ? seL4_GetMR(1) : 0;
+    seL4_Word mr2 = n > 2 ? seL4_GetMR(2) : 0, mr3 = n > 3 ? seL4_GetMR(3) : 0;
+    seL4_Word badge;
+    x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &mr0,
+                      &mr1, &mr2, &mr3);
+    seL4__store_mrs(mr0, mr1, mr2, mr3);
+    if (sender) *sender = badge;
+    return info;
+}
+
+static inline void seL4_Wait(seL4_CPtr src, seL4_Word *sender)
+{
+    seL4_Recv(src, sender);
+}
+
+static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
+{
+    return seL4_NBRecv(src, sender);
+}
+
+static inline void seL4_Yield(void)
+{
+    x64_sys_null(seL4_SysYield);
+}
+
+static inline void seL4_DebugPutChar(char c)
+{
+    seL4_Word unused0 = 0, unused1 = 0, unused2 = 0, unused3 = 0, unused4 = 0, unused5 = 0;
+    x64_sys_send_recv(seL4_SysDebugPutChar, (seL4_Word)(unsigned char)c, &unused0, 0, &unused1,
+                      &unused2, &unused3, &unused4, &unused5);
+}
+
+/* Stops the machine. Under the test harness QEMU reports success. */
+static inline void seL4_DebugHalt(void)
+{
+    x64_sys_null(seL4_SysDebugHalt);
+}
+
+static inline void seL4_DebugDumpScheduler(void)
+{
+    x64_sys_null(seL4_SysDebugDumpScheduler);
+}

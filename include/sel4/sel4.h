@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The seL4 API as KaaL implements it: include this one header. */
+#pragma once
+
+#include <sel4/types.h>
+#include <sel4/errors.h>
+#include <sel4/syscall.h>
+#include <sel4/bootinfo_types.h>
+#include <sel4/functions.h>

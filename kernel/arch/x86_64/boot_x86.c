@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * x86_64 boot, C side: called from boot.S on the kernel stack in the higher
+ * half. Brings up the console and CPU tables, copies what the multiboot
+ * loader said into boot_params (the loader's memory is not protected after
+ * this), drops the identity map and enters the generic kernel_main().
+ */
+#include <arch/cpu.h>
+#include <arch/multiboot.h>
+#include <kernel/boot.h>
+#include <kernel/kprintf.h>
+#include <kernel/vspace.h>
+#include <sel4/arch/bootinfo_types.h>
+#include <kaal/string.h>
+
+extern char __kernel_end[];
+
+#define PHYS_ADDR_TOP (1ull << 40) /* device untypeds cover up to 1 TiB */
+
+_Noreturn void kernel_boot(uint32_t magic, uint32_t info_paddr);
+
+static struct boot_params boot_params;
+
+static const void *direct_map_reader(void *ctx, uint64_t paddr, uint64_t len)
+{
+    (void)ctx;
+    if (paddr >= PPTR_MAP_BYTES || len > PPTR_MAP_BYTES - paddr)
+        return 0;
+    return paddr_to_pptr(paddr);
+}
+
+void arch_kernel_image_range(uint64_t *base, uint64_t *end)
+{
+    *base = KERNEL_PHYS_LOAD;
+    *end = kernel_vaddr_to_paddr(__kernel_end);
+}
+
+uint64_t arch_phys_addr_top(void)
+{
+    return PHYS_ADDR_TOP;
+}
+
+uint64_t arch_extra_bootinfo(const struct boot_params *bp, void *dst, uint64_t max)
+{
+    seL4_X86_BootInfo_mmap_t *mm = dst;
+    if (max < sizeof(*mm))
+        return 0;
+    memset(mm, 0, sizeof(*mm));
+    unsigned n = bp->n_regions < SEL4_MULTIBOOT_MAX_MMAP_ENTRIES ? bp->n_regions
+                                                                 : SEL4_MULTIBOOT_MAX_MMAP_ENTRIES;
+    for (unsigned i = 0; i < n; i++) {
+        mm->mmap[i] = (seL4_X86_mb_mmap_t){
+            .size = sizeof(seL4_X86_mb_mmap_t) - sizeof(seL4_Uint32),
+            .base_addr = bp->regions[i].base,
+            .length = bp->regions[i].size_bytes,
+            .type = bp->regions[i].type,
+        };
+    }
+    mm->mmap_length = n * sizeof(seL4_X86_mb_mmap_t);
+    /* Chunks are word aligned so the next header can be read in place. */
+    uint64_t len = (sizeof(*mm) + 7) & ~7ull;
+    mm->header = (seL4_BootInfoHeader){ SEL4_BOOTINFO_HEADER_X86_MBMMAP, len };
+    return len;
+}
+
+void kernel_boot(uint32_t magic, uint32_t info_paddr)
+{
+    x86_serial_init();
+    x86_cpu_init();
+    const char *err = multiboot_parse(magic, info_paddr, direct_map_reader, 0, &boot_params);
+    if (err)
+        kpanic("boot loader information: %s", err);
+    arch_boot_drop_identity_map();
+    kernel_main(&boot_params);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The user register context of a thread on x86_64. The first part
+ * (struct x86_frame) is written directly by the entry code: TSS.rsp0 points
+ * just past it while the thread runs, so the CPU's interrupt frame and the
+ * stub's register pushes land in the TCB itself, with no copy.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <arch/memlayout.h>
+
+struct x86_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector; /* trap vector, or VECTOR_SYSCALL */
+    uint64_t error;  /* CPU error code, 0 if none */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct x86_frame) == FRAME_BYTES, "frame layout matches traps.S");
+_Static_assert(__builtin_offsetof(struct x86_frame, cs) == FRAME_CS, "frame layout");
+
+struct arch_context {
+    struct x86_frame frame;
+    uint64_t fs_base;
+};
+
+/* RFLAGS of a new user thread: interrupts on, reserved bit 1 set. */
+#define USER_RFLAGS 0x202

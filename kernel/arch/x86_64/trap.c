@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * x86_64 kernel entry (C side) and exit. User traps are turned into seL4
+ * faults (page fault -> VMFault, other exceptions -> UserException); syscalls
+ * go to the generic dispatcher with the number from rdx. A trap in kernel
+ * mode is a kernel bug: it is reported with registers and a backtrace and the
+ * machine stops with MACHINE_EXIT_KERNEL_FAULT.
+ */
+#include <arch/cpu.h>
+#include <arch/io.h>
+#include <kernel/fault.h>
+#include <kernel/kprintf.h>
+#include <kernel/thread.h>
+
+#define VECTOR_PAGE_FAULT 14
+#define PF_INSTRUCTION 0x10
+
+static struct x86_frame *current_frame(void)
+{
+    return &ksched.current->ctx.frame;
+}
+
+void x86_user_trap(void)
+{
+    struct x86_frame *f = current_frame();
+    if (f->vector < 32) {
+        struct fault fault = { 0 };
+        if (f->vector == VECTOR_PAGE_FAULT) {
+            fault.type = seL4_Fault_VMFault;
+            fault.addr = read_cr2();
+            fault.fsr = f->error;
+            fault.is_instruction_fault = !!(f->error & PF_INSTRUCTION);
+        } else {
+            fault.type = seL4_Fault_UserException;
+            fault.number = f->vector;
+            fault.code = f->error;
+        }
+        handle_fault(ksched.current, &fault);
+    } else {
+        /* Interrupts arrive with the interrupt issue; the PIC is masked and
+         * nothing else is programmed, so this is a spurious vector. */
+        kprintf("[KaaL] spurious interrupt vector %lu\n", (unsigned long)f->vector);
+    }
+    kernel_exit();
+}
+
+void x86_user_syscall(void)
+{
+    handle_syscall((int64_t)current_frame()->rdx);
+    kernel_exit();
+}
+
+uint64_t arch_syscall_arg(const struct tcb *t, unsigned i)
+{
+    const struct x86_frame *f = &t->ctx.frame;
+    switch (i) {
+    case 0: return f->rdi;
+    case 1: return f->rsi;
+    case 2: return f->r10;
+    case 3: return f->r8;
+    case 4: return f->r9;
+    case 5: return f->r15;
+    default: return 0;
+    }
+}
+
+uint64_t arch_fault_ip(const struct tcb *t)
+{
+    return t->ctx.frame.rip;
+}
+
+void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0)
+{
+    t->ctx.frame = (struct x86_frame){
+        .rip = entry,
+        .cs = GDT_USER_CS,
+        .ss = GDT_USER_DS,
+        .rflags = USER_RFLAGS,
+        .rdi = arg0,
+        .vector = 0,
+    };
+}
+
+void arch_activate_thread(struct tcb *t)
+{
+    struct x86_frame *f = &t->ctx.frame;
+    x86_tss.rsp0 = (uint64_t)(f + 1);
+    if (read_cr3() != t->vspace_root)
+        write_cr3(t->vspace_root);
+    /* sysret only when the state is exactly what syscall left behind and
+     * rip is canonical (sysret to a non-canonical rip faults in ring 0). */
+    if (f->vector == VECTOR_SYSCALL && f->rcx == f->rip && f->r11 == f->rflags &&
+        f->rip < USER_TOP)
+        x86_sysret_to_user(f);
+    x86_return_to_user(f);
+}
+
+void arch_idle(void)
+{
+    x86_tss.rsp0 = (uint64_t)kernel_stack_top;
+    for (;;)
+        __asm__ volatile("sti; hlt; cli");
+}
+
+void arch_backtrace(uint64_t fp)
+{
+    kprintf("backtrace (addr2line -e build/kernel/kaal.elf ...):\n");
+    for (int depth = 0; depth < 16; depth++) {
+        if (fp < (uint64_t)kernel_stack_bottom || fp + 16 > (uint64_t)x86_ist_stack_top ||
+            (fp & 7))
+            break;
+        uint64_t ret = ((uint64_t *)fp)[1];
+        if (ret < KERNEL_VBASE)
+            break;
+        kprintf("  #%d %p\n", depth, (void *)ret);
+        fp = ((uint64_t *)fp)[0];
+    }
+}
+
+void x86_kernel_trap(struct x86_frame *f)
+{
+    kprintf("\n[KaaL] KERNEL FAULT: vector %lu, error code %#lx\n", (unsigned long)f->vector,
+            (unsigned long)f->error);
+    kprintf("  rip %p  cr2 %p  rsp %p  rflags %#lx\n", (void *)f->rip, (void *)read_cr2(),
+            (void *)f->rsp, (unsigned long)f->rflags);
+    kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+    kprintf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+    kprintf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
+    kprintf("  r13 %016lx r14 %016lx r15 %016lx\n", f->r13, f->r14, f->r15);
+    kprintf("  #0 %p\n", (void *)f->rip);
+    arch_backtrace(f->rbp);
+    machine_halt(MACHINE_EXIT_KERNEL_FAULT);
+}
+
+void machine_halt(int exit_code)
+{
+    /* QEMU's isa-debug-exit (iobase 0xf4) exits with (code << 1) | 1; on
+     * other machines the write is ignored and we stop here. */
+    outl(0xf4, (uint32_t)exit_code);
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Threads (the kernel half of a TCB) and the scheduler interface. The
+ * foundation has just the root thread; the threads/IPC issue grows this into
+ * the full seL4 TCB with priorities, queues and IPC state.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <arch/context.h>
+#include <kernel/machine.h>
+
+/* seL4 thread states (classic API). */
+typedef enum {
+    ThreadState_Inactive = 0,
+    ThreadState_Running,
+    ThreadState_Restart,
+    ThreadState_BlockedOnReceive,
+    ThreadState_BlockedOnSend,
+    ThreadState_BlockedOnReply,
+    ThreadState_BlockedOnNotification,
+    ThreadState_IdleThreadState,
+} thread_state_t;
+
+#define TCB_NAME_MAX 32
+
+struct tcb {
+    struct arch_context ctx;   /* user registers; see <arch/context.h> */
+    thread_state_t state;
+    uint8_t priority;
+    uint8_t mcp;
+    paddr_t vspace_root;       /* physical address of the top-level table */
+    vaddr_t ipc_buffer_vaddr;
+    char name[TCB_NAME_MAX];
+};
+
+/* Per-CPU scheduling state: one struct so SMP can replicate it later. */
+struct sched_state {
+    struct tcb *current;       /* thread whose context the kernel acts on */
+};
+extern struct sched_state ksched;
+
+/* Picks the thread to run next (the current one if it can still run). */
+void schedule(void);
+/* Leaves the kernel: schedule, then resume the chosen thread. */
+_Noreturn void kernel_exit(void);
+
+/* Generic entry points called by the arch after saving the user context. */
+void handle_syscall(int64_t sysno);
+
+/* arch */
+_Noreturn void arch_activate_thread(struct tcb *t);
+_Noreturn void arch_idle(void);
+void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0);
+uint64_t arch_syscall_arg(const struct tcb *t, unsigned i); /* 0 = cap/dest register */
+uint64_t arch_fault_ip(const struct tcb *t);

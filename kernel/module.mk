@@ -1,0 +1,20 @@
+# The KaaL kernel. Generic code in kernel/, arch code in kernel/arch/$(ARCH)/.
+# Freestanding leaves shared with user space (formatter, ELF checker, string
+# functions) are compiled in from runtime/: they have no dependencies.
+KERNEL_SRCS += \
+  kernel/main.c kernel/thread.c kernel/syscall.c kernel/fault.c \
+  kernel/boot/boot_mem.c kernel/boot/root_task.c kernel/lib/kprintf.c \
+  runtime/printf/format.c runtime/elf/elf.c runtime/string/string.c
+
+include kernel/arch/$(ARCH)/arch.mk
+
+KERNEL_OBJS  := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KERNEL_SRCS)))
+KERNEL_ELF   := $(BUILD)/kernel/kaal.elf
+KERNEL_IMAGE := $(BUILD)/kernel/kaal.elf32
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDSCRIPT)
+	$(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) -T $(KERNEL_LDSCRIPT) -o $@ $(KERNEL_OBJS)
+
+# QEMU's multiboot loader takes 32-bit ELFs only: same image, 32-bit wrapper.
+$(KERNEL_IMAGE): $(KERNEL_ELF)
+	$(OBJCOPY) -O elf32-i386 $< $@

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * System-call dispatch by seL4 syscall number. The arch has saved the
+ * caller's registers in its TCB; arguments are read from there. Numbers
+ * that are not seL4 system calls become UnknownSyscall faults, exactly as
+ * seL4 does, so a foreign ABI can be emulated by a fault handler.
+ */
+#include <kernel/thread.h>
+#include <kernel/fault.h>
+#include <kernel/kprintf.h>
+#include <sel4/syscall.h>
+
+static void debug_halt(void)
+{
+    kprintf("[KaaL] seL4_DebugHalt: stopping the machine\n");
+    machine_halt(MACHINE_EXIT_SUCCESS);
+}
+
+void handle_syscall(int64_t sysno)
+{
+    struct tcb *t = ksched.current;
+    switch (sysno) {
+    case seL4_SysDebugPutChar:
+        arch_console_putc((char)arch_syscall_arg(t, 0));
+        return;
+    case seL4_SysDebugHalt:
+        debug_halt();
+    case seL4_SysYield:
+        /* Single runnable thread so far: yielding returns at once. */
+        return;
+    default: {
+        struct fault f = { .type = seL4_Fault_UnknownSyscall, .addr = (uint64_t)sysno };
+        handle_fault(t, &f);
+        return;
+    }
+    }
+}

@@ -1,0 +1,40 @@
+# Pattern rules and helper macros. Source paths map 1:1 to object paths under
+# $(BUILD)/<kind>/, so two kinds may compile the same file without clashing.
+
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_ASFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_ASFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# $(call guest_program,NAME,SOURCES): a static user-space ELF linked with the
+# runtime start code and libkaal, at $(BUILD)/guest/bin/NAME.elf.
+define guest_program
+GUEST_PROGRAMS += $(BUILD)/guest/bin/$(1).elf
+$(BUILD)/guest/bin/$(1).elf: $(patsubst %,$(BUILD)/guest/%.o,$(basename $(2))) $(LIBKAAL) $(CRT0)
+	@mkdir -p $$(@D)
+	$(CC) $(GUEST_LDFLAGS) -o $$@ $(CRT0) $(patsubst %,$(BUILD)/guest/%.o,$(basename $(2))) $(LIBKAAL) $(GUEST_LIBGCC)
+endef
+
+# $(call host_test,NAME,SOURCES[,EXTRA_LDLIBS]): a cmocka unit test binary at
+# $(BUILD)/host/tests/NAME, built with ASan+UBSan and run by `make test-unit`.
+define host_test
+UNIT_TESTS += $(BUILD)/host/tests/$(1)
+$(BUILD)/host/tests/$(1): $(patsubst %,$(BUILD)/host/%.o,$(basename $(2)))
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $$^ $(HOST_TEST_LIBS) $(3)
+endef

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""KaaL test runner: runs the suites and prints one closing line.
+
+Suites
+  unit    host binaries built with cmocka (run with TAP output), ASan+UBSan
+  kernel  the in-guest kernel test root task, booted under QEMU; it prints TAP
+          lines (`ok N - name`, `not ok N - name # why`) on the serial console
+  system  tests/system/test_*.py: each test_* function boots images and
+          drives them (tools/qemu_harness.py)
+
+Every suite ends with its own `N passed, N failed`; `all` adds them up, lists
+every failure, and its last line is `N passed, N failed`. Exit status is
+non-zero if anything failed.
+"""
+import argparse
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import qemu_harness  # noqa: E402
+
+TAP = re.compile(r"^(not ok|ok)\s+\d+\s*-?\s*([^#\n]*?)\s*(?:#\s*(.*))?$")
+
+
+class Tally:
+    def __init__(self, suite):
+        self.suite = suite
+        self.passed = 0
+        self.failed = []        # (name, detail)
+        self.skipped = 0
+
+    def ok(self, name):
+        self.passed += 1
+        print("ok   %s/%s" % (self.suite, name), flush=True)
+
+    def fail(self, name, detail=""):
+        self.failed.append((name, detail))
+        print("FAIL %s/%s" % (self.suite, name), flush=True)
+        for line in detail.rstrip().splitlines():
+            print("     | " + line)
+
+    def parse_tap(self, text, prefix=""):
+        """Count TAP lines in text; returns the number of tests seen."""
+        seen = 0
+        for line in text.splitlines():
+            m = TAP.match(line.strip())
+            if not m:
+                continue
+            seen += 1
+            name = prefix + (m.group(2).strip() or "test%d" % seen)
+            if m.group(3) and m.group(3).upper().startswith("SKIP"):
+                self.skipped += 1
+            elif m.group(1) == "ok":
+                self.ok(name)
+            else:
+                self.fail(name, m.group(3) or "")
+        return seen
+
+    def summary(self):
+        line = "%d passed, %d failed" % (self.passed, len(self.failed))
+        if self.skipped:
+            line += ", %d skipped" % self.skipped
+        return line
+
+
+def run_unit(binaries, tally):
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP",
+               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+    for binary in binaries:
+        name = os.path.basename(binary)
+        try:
+            p = subprocess.run([binary], capture_output=True, text=True, env=env, timeout=600)
+        except subprocess.TimeoutExpired:
+            tally.fail(name, "timed out after 600 s")
+            continue
+        seen = tally.parse_tap(p.stdout, prefix=name + ":")
+        if p.returncode != 0 and not any(n.startswith(name + ":") for n, _ in tally.failed):
+            tally.fail(name, "exit status %d after %d tests\n%s%s"
+                       % (p.returncode, seen, p.stdout[-2000:], p.stderr[-4000:]))
+        elif seen == 0:
+            tally.fail(name, "ran no test\n" + p.stderr[-2000:])
+
+
+def run_kernel(build, tally):
+    kernel = os.path.join(build, "kernel", "kaal.elf32")
+    suite = os.path.join(build, "guest", "bin", "kernel-tests.elf")
+    if not os.path.exists(suite):
+        tally.fail("kernel-tests", "missing %s (run make)" % suite)
+        return
+    with qemu_harness.Guest(kernel, [suite]) as g:
+        try:
+            g.expect(r"\d+ passed, \d+ failed", timeout=600)
+            status = g.wait_exit(timeout=30)
+        except qemu_harness.GuestTimeout as e:
+            tally.parse_tap(g.output)
+            tally.fail("kernel-tests", str(e))
+            return
+    tally.parse_tap(g.output)
+    if status is None:
+        tally.fail("kernel-tests:exit", "QEMU status %s: the suite did not halt cleanly\n%s"
+                   % (g.status, g.tail()))
+
+
+def load_module(path):
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_system(build, tally, only=None):
+    tdir = os.path.join(ROOT, "tests", "system")
+    for fname in sorted(os.listdir(tdir)):
+        if not (fname.startswith("test_") and fname.endswith(".py")):
+            continue
+        mod = load_module(os.path.join(tdir, fname))
+        for attr in sorted(dir(mod)):
+            fn = getattr(mod, attr)
+            if not (attr.startswith("test_") and callable(fn)):
+                continue
+            name = "%s:%s" % (fname[:-3], attr)
+            if only and only not in name:
+                continue
+            try:
+                fn(build)
+                tally.ok(name)
+            except Exception as e:  # a failing test reports, the suite goes on
+                detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
+                tally.fail(name, detail)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("suite", choices=["all", "unit", "kernel", "system"])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--unit", nargs="*", default=[])
+    ap.add_argument("-k", dest="only", help="run only system tests whose name contains this")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+
+    tallies = []
+    suites = ["unit", "kernel", "system"] if args.suite == "all" else [args.suite]
+    for suite in suites:
+        t = Tally(suite)
+        start = time.monotonic()
+        print("== %s tests" % suite, flush=True)
+        if suite == "unit":
+            run_unit(args.unit, t)
+        elif suite == "kernel":
+            run_kernel(build, t)
+        else:
+            run_system(build, t, args.only)
+        print("== %s: %s (%.1f s)" % (suite, t.summary(), time.monotonic() - start), flush=True)
+        tallies.append(t)
+
+    failed = [(t.suite, n, d) for t in tallies for n, d in t.failed]
+    passed = sum(t.passed for t in tallies)
+    skipped = sum(t.skipped for t in tallies)
+    if len(tallies) > 1 or failed:
+        if failed:
+            print("\nFailures:")
+            for suite, name, _ in failed:
+                print("  %s/%s" % (suite, name))
+        line = "%d passed, %d failed" % (passed, len(failed))
+        if skipped:
+            line += ", %d skipped" % skipped
+        print(line)
+    else:
+        print(tallies[0].summary())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
