@@ -14,17 +14,18 @@ KERNEL_SRCS  :=
 LIBKAAL_SRCS :=
 UNIT_TESTS   :=
 GUEST_PROGRAMS :=
-BENCH_TARGETS :=
+HOST_BENCHES :=
+FUZZ_TARGETS :=
 LIBKAAL      := $(BUILD)/guest/libkaal.a
 CRT0         := $(BUILD)/guest/runtime/crt/crt0.o
 
 MODULES := $(sort $(wildcard */module.mk */*/module.mk */*/*/module.mk))
 include $(MODULES)
 
-.PHONY: all deps run debug test test-unit test-kernel test-system bench \
+.PHONY: all deps run debug test test-unit test-kernel test-system bench fuzz \
         format lint clean FORCE
 
-all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(UNIT_TESTS)
+all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 # Dependencies: installs missing Debian packages (or says what to run).
 deps:
@@ -47,10 +48,10 @@ debug: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(ROOT_TASK)
 TESTRUN := $(PYTHON) tools/testrun.py --build $(BUILD)
 
 test: $(BUILD)/.deps-ok all $(TEST_KERNEL_DEPS) $(TEST_SYSTEM_DEPS)
-	@$(TESTRUN) all --unit $(UNIT_TESTS)
+	@$(TESTRUN) all --unit $(UNIT_TESTS) --fuzz $(FUZZ_TARGETS) --fuzz-runs $(FUZZ_RUNS)
 
-test-unit: $(BUILD)/.deps-ok $(UNIT_TESTS)
-	@$(TESTRUN) unit --unit $(UNIT_TESTS)
+test-unit: $(BUILD)/.deps-ok $(UNIT_TESTS) $(FUZZ_TARGETS)
+	@$(TESTRUN) unit --unit $(UNIT_TESTS) --fuzz $(FUZZ_TARGETS) --fuzz-runs $(FUZZ_RUNS)
 
 test-kernel: $(BUILD)/.deps-ok $(TEST_KERNEL_DEPS)
 	@$(TESTRUN) kernel
@@ -58,8 +59,13 @@ test-kernel: $(BUILD)/.deps-ok $(TEST_KERNEL_DEPS)
 test-system: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(TEST_SYSTEM_DEPS)
 	@$(TESTRUN) system
 
-bench: $(BUILD)/.deps-ok all $(BENCH_TARGETS)
-	@$(PYTHON) tools/bench.py --build $(BUILD)
+bench: $(BUILD)/.deps-ok all $(HOST_BENCHES)
+	@$(PYTHON) tools/bench.py --build $(BUILD) $(HOST_BENCHES)
+
+# Open-ended fuzzing of one target: make fuzz NAME=elf
+fuzz: $(BUILD)/fuzz/$(NAME)
+	mkdir -p $(BUILD)/fuzz/corpus-$(NAME)
+	$(BUILD)/fuzz/$(NAME) $(BUILD)/fuzz/corpus-$(NAME) $(wildcard tests/fuzz/corpus/$(NAME))
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

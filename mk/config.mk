@@ -45,3 +45,9 @@ HOST_TEST_LIBS := -lcmocka
 QEMU_BIOS  := /usr/share/qemu/qboot.rom
 QEMU_FLAGS := -accel tcg -cpu qemu64 -m 512M -bios $(QEMU_BIOS) -nographic \
   -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+HOST_BENCH_CFLAGS := -std=c11 $(WARN) -O2 -g -D_DEFAULT_SOURCE -Iinclude -pthread
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined \
+  -D_DEFAULT_SOURCE -Iinclude -Itests/unit
+FUZZ_RUNS   ?= 20000

@@ -38,3 +38,24 @@ $(BUILD)/host/tests/$(1): $(patsubst %,$(BUILD)/host/%.o,$(basename $(2)))
 	@mkdir -p $$(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $$^ $(HOST_TEST_LIBS) $(3)
 endef
+
+# $(call host_bench,NAME,SOURCES[,EXTRA_LDLIBS]): an optimised host benchmark
+# at $(BUILD)/host/bench/NAME (no sanitizers); `make bench` runs every one and
+# shows the `bench: <name> <value> <unit>` lines it prints.
+define host_bench
+HOST_BENCHES += $(BUILD)/host/bench/$(1)
+$(BUILD)/host/bench/$(1): $(2)
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(HOST_BENCH_CFLAGS) -o $$@ $(2) $(3)
+endef
+
+# $(call fuzz_target,NAME,SOURCES): a libFuzzer target (clang, ASan+UBSan) at
+# $(BUILD)/fuzz/NAME. `make test-unit` runs each for FUZZ_RUNS inputs from a
+# fixed seed (plus tests/fuzz/corpus/NAME/ if present); `make fuzz NAME=...`
+# runs one open-ended.
+define fuzz_target
+FUZZ_TARGETS += $(BUILD)/fuzz/$(1)
+$(BUILD)/fuzz/$(1): $(2)
+	@mkdir -p $$(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(2)
+endef

@@ -89,6 +89,50 @@ def run_unit(binaries, tally):
             tally.fail(name, "ran no test\n" + p.stderr[-2000:])
 
 
+def run_fuzz(targets, runs, tally):
+    """Each libFuzzer target runs a fixed number of inputs from a fixed seed;
+    a crash, leak or sanitizer report fails it."""
+    for target in targets:
+        name = os.path.basename(target)
+        cmd = [target, "-runs=%d" % runs, "-seed=1", "-max_len=4096"]
+        corpus = os.path.join(ROOT, "tests", "fuzz", "corpus", name)
+        if os.path.isdir(corpus):
+            cmd.append(corpus)
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            tally.fail("fuzz:" + name, "timed out after 600 s")
+            continue
+        if p.returncode == 0:
+            tally.ok("fuzz:" + name)
+        else:
+            tally.fail("fuzz:" + name, p.stderr[-4000:])
+
+
+def run_python_unit(tally):
+    """tests/unit/test_*.py: host tools' tests (unittest), one result per case."""
+    import unittest
+    tdir = os.path.join(ROOT, "tests", "unit")
+    if not any(f.startswith("test_") and f.endswith(".py") for f in os.listdir(tdir)):
+        return
+    suite = unittest.defaultTestLoader.discover(tdir, pattern="test_*.py", top_level_dir=tdir)
+
+    class Result(unittest.TestResult):
+        def addSuccess(self, test):
+            tally.ok(test.id())
+
+        def addFailure(self, test, err):
+            tally.fail(test.id(), self._exc_info_to_string(err, test))
+
+        def addError(self, test, err):
+            tally.fail(test.id(), self._exc_info_to_string(err, test))
+
+        def addSkip(self, test, reason):
+            tally.skipped += 1
+
+    suite.run(Result())
+
+
 def run_kernel(build, tally):
     kernel = os.path.join(build, "kernel", "kaal.elf32")
     suite = os.path.join(build, "guest", "bin", "kernel-tests.elf")
@@ -142,6 +186,8 @@ def main():
     ap.add_argument("suite", choices=["all", "unit", "kernel", "system"])
     ap.add_argument("--build", default="build")
     ap.add_argument("--unit", nargs="*", default=[])
+    ap.add_argument("--fuzz", nargs="*", default=[])
+    ap.add_argument("--fuzz-runs", type=int, default=20000)
     ap.add_argument("-k", dest="only", help="run only system tests whose name contains this")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -154,6 +200,8 @@ def main():
         print("== %s tests" % suite, flush=True)
         if suite == "unit":
             run_unit(args.unit, t)
+            run_python_unit(t)
+            run_fuzz(args.fuzz, args.fuzz_runs, t)
         elif suite == "kernel":
             run_kernel(build, t)
         else:
