@@ -68,7 +68,9 @@ class Guest:
         return "\n".join(self.output.splitlines()[-n:])
 
     def expect(self, pattern, timeout=30):
-        """Wait for pattern (regex) after the previous match; return the match."""
+        """Wait for pattern (regex) after the previous match; return the match.
+        Output arrives in pieces: end a pattern that captures a number with
+        something that must follow it (e.g. \\n), or it may match a prefix."""
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
