@@ -15,7 +15,9 @@ LIBKAAL_SRCS :=
 UNIT_TESTS   :=
 GUEST_PROGRAMS :=
 HOST_BENCHES :=
+BENCH_IMAGES :=
 FUZZ_TARGETS :=
+DEPS_STAMP   := $(BUILD)/.deps-ok
 LIBKAAL      := $(BUILD)/guest/libkaal.a
 CRT0         := $(BUILD)/guest/runtime/crt/crt0.o
 
@@ -31,15 +33,15 @@ all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(UNIT_TESTS) $(FUZZ_TARGETS)
 deps:
 	@tools/deps.sh
 
-$(BUILD)/.deps-ok: mk/debian-packages tools/deps.sh
+$(DEPS_STAMP): mk/debian-packages tools/deps.sh
 	@tools/deps.sh
 	@mkdir -p $(@D) && touch $@
 
-run: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(ROOT_TASK)
+run: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK)
 	@echo "KaaL: booting in QEMU (quit with Ctrl-A x)"
 	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK)
 
-debug: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(ROOT_TASK)
+debug: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK)
 	@echo "KaaL: QEMU halted, gdb stub on :1234; in another terminal run:"
 	@echo "    gdb -x $(BUILD)/kaal.gdb"
 	@sed -e 's|@KERNEL@|$(KERNEL_ELF)|' -e 's|@ROOT@|$(ROOT_TASK)|' tools/kaal.gdb.in > $(BUILD)/kaal.gdb
@@ -47,19 +49,19 @@ debug: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(ROOT_TASK)
 
 TESTRUN := $(PYTHON) tools/testrun.py --build $(BUILD)
 
-test: $(BUILD)/.deps-ok all $(TEST_KERNEL_DEPS) $(TEST_SYSTEM_DEPS)
+test: $(DEPS_STAMP) all $(TEST_KERNEL_DEPS) $(TEST_SYSTEM_DEPS)
 	@$(TESTRUN) all --unit $(UNIT_TESTS) --fuzz $(FUZZ_TARGETS) --fuzz-runs $(FUZZ_RUNS)
 
-test-unit: $(BUILD)/.deps-ok $(UNIT_TESTS) $(FUZZ_TARGETS)
+test-unit: $(DEPS_STAMP) $(UNIT_TESTS) $(FUZZ_TARGETS)
 	@$(TESTRUN) unit --unit $(UNIT_TESTS) --fuzz $(FUZZ_TARGETS) --fuzz-runs $(FUZZ_RUNS)
 
-test-kernel: $(BUILD)/.deps-ok $(TEST_KERNEL_DEPS)
+test-kernel: $(DEPS_STAMP) $(TEST_KERNEL_DEPS)
 	@$(TESTRUN) kernel
 
-test-system: $(BUILD)/.deps-ok $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(TEST_SYSTEM_DEPS)
+test-system: $(DEPS_STAMP) $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(TEST_SYSTEM_DEPS)
 	@$(TESTRUN) system
 
-bench: $(BUILD)/.deps-ok all $(HOST_BENCHES)
+bench: $(DEPS_STAMP) all $(HOST_BENCHES) $(BENCH_IMAGES)
 	@$(PYTHON) tools/bench.py --build $(BUILD) $(HOST_BENCHES)
 
 # Open-ended fuzzing of one target: make fuzz NAME=elf

@@ -1,23 +1,25 @@
-# Pattern rules and helper macros. Source paths map 1:1 to object paths under
+# Pattern rules and helper macros. Every compile waits for $(DEPS_STAMP):
+# the Debian packages are installed before anything is built.
+# Source paths map 1:1 to object paths under
 # $(BUILD)/<kind>/, so two kinds may compile the same file without clashing.
 
-$(BUILD)/kernel/%.o: %.c
+$(BUILD)/kernel/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.o: %.S
+$(BUILD)/kernel/%.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/guest/%.o: %.c
+$(BUILD)/guest/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/guest/%.o: %.S
+$(BUILD)/guest/%.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
@@ -44,7 +46,7 @@ endef
 # shows the `bench: <name> <value> <unit>` lines it prints.
 define host_bench
 HOST_BENCHES += $(BUILD)/host/bench/$(1)
-$(BUILD)/host/bench/$(1): $(2)
+$(BUILD)/host/bench/$(1): $(2) | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$(HOST_CC) $(HOST_BENCH_CFLAGS) -o $$@ $(2) $(3)
 endef
@@ -55,7 +57,7 @@ endef
 # runs one open-ended.
 define fuzz_target
 FUZZ_TARGETS += $(BUILD)/fuzz/$(1)
-$(BUILD)/fuzz/$(1): $(2)
+$(BUILD)/fuzz/$(1): $(2) | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(2)
 endef
