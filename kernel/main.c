@@ -5,6 +5,7 @@
  * root task, and leave the kernel for the first time.
  */
 #include <kernel/boot.h>
+#include <kernel/interrupt.h>
 #include <kernel/kprintf.h>
 #include <kernel/thread.h>
 #include <kaal/string.h>
@@ -76,8 +77,10 @@ void kernel_main(struct boot_params *bp)
 
     maybe_test_kernel_fault(bp);
 
-    ksched.current = create_root_task(bp, &bm);
+    struct tcb *root = create_root_task(bp, &bm);
     kprintf("[KaaL] %lu KiB free for user space; starting the root task\n",
             (unsigned long)(boot_mem_free_bytes(&bm) >> 10));
+    arch_timer_init();
+    sched_make_runnable(root);
     kernel_exit();
 }

@@ -10,7 +10,7 @@
 #include <kernel/kprintf.h>
 #include <sel4/syscall.h>
 
-static void debug_halt(void)
+static _Noreturn void debug_halt(void)
 {
     kprintf("[KaaL] seL4_DebugHalt: stopping the machine\n");
     machine_halt(MACHINE_EXIT_SUCCESS);
@@ -26,7 +26,7 @@ void handle_syscall(int64_t sysno)
     case seL4_SysDebugHalt:
         debug_halt();
     case seL4_SysYield:
-        /* Single runnable thread so far: yielding returns at once. */
+        sched_yield();
         return;
     default: {
         struct fault f = { .type = seL4_Fault_UnknownSyscall, .addr = (uint64_t)sysno };

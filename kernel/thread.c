@@ -1,29 +1,134 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Scheduler core. Kernel entries end in kernel_exit(), which picks the
- * thread to run and leaves through the arch. With no runnable thread the
- * CPU idles in hlt with interrupts on, so an idle system costs the host
- * nothing and an interrupt can still wake it.
+ * Scheduler core, seL4's classic model: 256 priorities, each with a FIFO
+ * ready queue; a bitmap of non-empty queues finds the highest priority in
+ * four word tests. The running thread is never in a queue. It keeps the CPU
+ * until it blocks, yields, uses up its time slice (TIME_SLICE_TICKS timer
+ * ticks; then it goes to the tail of its queue) or a higher-priority thread
+ * becomes runnable (then it goes back to the head, to resume first).
+ *
+ * Kernel entries end in kernel_exit(): schedule, then leave through the
+ * arch. With no runnable thread the CPU idles in hlt with interrupts on, so
+ * an idle system costs the host nothing and an interrupt can still wake it.
  */
 #include <kernel/thread.h>
+#include <kernel/interrupt.h>
 #include <kernel/kprintf.h>
 
 struct sched_state ksched;
 
-void schedule(void)
+#define N_PRIORITIES 256
+
+static struct {
+    struct tcb *head, *tail;
+} ready[N_PRIORITIES];
+static uint64_t ready_bitmap[N_PRIORITIES / 64];
+
+static void enqueue(struct tcb *t, bool at_head)
+{
+    kassert(!t->in_ready_queue);
+    unsigned p = t->priority;
+    t->sched_prev = t->sched_next = NULL;
+    if (!ready[p].head) {
+        ready[p].head = ready[p].tail = t;
+    } else if (at_head) {
+        t->sched_next = ready[p].head;
+        ready[p].head->sched_prev = t;
+        ready[p].head = t;
+    } else {
+        t->sched_prev = ready[p].tail;
+        ready[p].tail->sched_next = t;
+        ready[p].tail = t;
+    }
+    ready_bitmap[p / 64] |= 1ull << (p % 64);
+    t->in_ready_queue = true;
+}
+
+static void dequeue(struct tcb *t)
+{
+    unsigned p = t->priority;
+    if (t->sched_prev)
+        t->sched_prev->sched_next = t->sched_next;
+    else
+        ready[p].head = t->sched_next;
+    if (t->sched_next)
+        t->sched_next->sched_prev = t->sched_prev;
+    else
+        ready[p].tail = t->sched_prev;
+    if (!ready[p].head)
+        ready_bitmap[p / 64] &= ~(1ull << (p % 64));
+    t->sched_next = t->sched_prev = NULL;
+    t->in_ready_queue = false;
+}
+
+static struct tcb *highest_ready(void)
+{
+    for (int w = N_PRIORITIES / 64 - 1; w >= 0; w--)
+        if (ready_bitmap[w])
+            return ready[w * 64 + 63 - __builtin_clzll(ready_bitmap[w])].head;
+    return NULL;
+}
+
+void sched_make_runnable(struct tcb *t)
+{
+    if (t == ksched.current || t->in_ready_queue)
+        return;
+    if (!t->time_slice_ticks)
+        t->time_slice_ticks = TIME_SLICE_TICKS;
+    enqueue(t, false);
+    if (!ksched.current || t->priority > ksched.current->priority)
+        ksched.preempted = true;
+}
+
+void sched_remove(struct tcb *t)
+{
+    if (t->in_ready_queue)
+        dequeue(t);
+}
+
+void sched_yield(void)
+{
+    ksched.slice_expired = true;
+}
+
+void sched_timer_tick(void)
 {
     struct tcb *t = ksched.current;
-    if (t && (t->state == ThreadState_Running || t->state == ThreadState_Restart))
-        return;
-    ksched.current = 0;
+    if (t && --t->time_slice_ticks == 0) {
+        t->time_slice_ticks = TIME_SLICE_TICKS;
+        ksched.slice_expired = true;
+    }
+}
+
+void schedule(void)
+{
+    struct tcb *cur = ksched.current;
+    if (cur && thread_is_runnable(cur)) {
+        if (ksched.slice_expired)
+            enqueue(cur, false);
+        else if (ksched.preempted)
+            enqueue(cur, true);
+        else
+            goto done;
+    }
+    cur = highest_ready();
+    if (cur)
+        dequeue(cur);
+    ksched.current = cur;
+done:
+    ksched.slice_expired = ksched.preempted = false;
 }
 
 void kernel_exit(void)
 {
+    static bool idle;
     schedule();
     if (!ksched.current) {
-        kprintf("[KaaL] no runnable threads: idle\n");
+        if (!idle)
+            kprintf("[KaaL] no runnable threads: idle\n");
+        idle = true;
         arch_idle();
     }
+    idle = false;
     arch_activate_thread(ksched.current);
 }

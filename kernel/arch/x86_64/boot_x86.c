@@ -5,7 +5,10 @@
  * loader said into boot_params (the loader's memory is not protected after
  * this), drops the identity map and enters the generic kernel_main().
  */
+#include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <arch/io.h>
 #include <arch/multiboot.h>
 #include <kernel/boot.h>
 #include <kernel/kprintf.h>
@@ -63,6 +66,35 @@ uint64_t arch_extra_bootinfo(const struct boot_params *bp, void *dst, uint64_t m
     return len;
 }
 
+extern paddr_t boot_pml4_paddr; /* boot.S */
+
+/* The boot direct map is write-back everywhere; device memory (the local
+ * APIC, IOAPIC, PCI BARs) must be uncached (Intel SDM Vol. 3A §11.3): every
+ * 2 MiB direct-map page that holds no RAM gets PCD|PWT. */
+static void uncache_device_memory(const struct boot_params *bp)
+{
+    const uint64_t pte_pwt = 1 << 3, pte_pcd = 1 << 4, addr = 0x000ffffffffff000ull;
+    const uint64_t large = 1ull << 21;
+    uint64_t *pml4 = paddr_to_pptr(boot_pml4_paddr);
+    uint64_t *pdpt = paddr_to_pptr(pml4[PPTR_BASE >> 39 & 511] & addr);
+    for (uint64_t gib = 0; gib < PPTR_MAP_BYTES >> 30; gib++) {
+        uint64_t *pd = paddr_to_pptr(pdpt[gib] & addr);
+        for (uint64_t i = 0; i < 512; i++) {
+            uint64_t base = (gib << 30) + i * large;
+            int ram = 0;
+            for (unsigned r = 0; r < bp->n_regions; r++) {
+                const struct boot_mem_region *m = &bp->regions[r];
+                if (m->type == BOOT_MEM_RAM && m->base < base + large &&
+                    m->base + m->size_bytes > base)
+                    ram = 1;
+            }
+            if (!ram)
+                pd[i] |= pte_pcd | pte_pwt;
+        }
+    }
+    write_cr3(read_cr3());
+}
+
 void kernel_boot(uint32_t magic, uint32_t info_paddr)
 {
     x86_serial_init();
@@ -71,5 +103,8 @@ void kernel_boot(uint32_t magic, uint32_t info_paddr)
     if (err)
         kpanic("boot loader information: %s", err);
     arch_boot_drop_identity_map();
+    uncache_device_memory(&boot_params);
+    apic_init();
+    fpu_init();
     kernel_main(&boot_params);
 }

@@ -6,12 +6,16 @@
  * mode is a kernel bug: it is reported with registers and a backtrace and the
  * machine stops with MACHINE_EXIT_KERNEL_FAULT.
  */
+#include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <arch/io.h>
 #include <kernel/fault.h>
+#include <kernel/interrupt.h>
 #include <kernel/kprintf.h>
 #include <kernel/thread.h>
 
+#define VECTOR_DEVICE_NOT_AVAILABLE 7
 #define VECTOR_PAGE_FAULT 14
 #define PF_INSTRUCTION 0x10
 
@@ -20,10 +24,29 @@ static struct x86_frame *current_frame(void)
     return &ksched.current->ctx.frame;
 }
 
+void x86_timer_interrupt(void); /* apic.c */
+
+/* Vectors >= 32: the kernel timer, user IRQ lines, or spurious ones (the
+ * masked 8259s, the APIC spurious vector), which need no EOI. */
+static void dispatch_interrupt(uint64_t vector)
+{
+    if (vector == VECTOR_TIMER) {
+        x86_timer_interrupt();
+        handle_interrupt(IRQ_TIMER);
+    } else if (vector >= VECTOR_IRQ_BASE && vector < VECTOR_IRQ_BASE + N_USER_IRQ_VECTORS) {
+        apic_eoi();
+        handle_interrupt((int)(vector - VECTOR_IRQ_BASE));
+    } else {
+        handle_interrupt(IRQ_SPURIOUS);
+    }
+}
+
 void x86_user_trap(void)
 {
     struct x86_frame *f = current_frame();
-    if (f->vector < 32) {
+    if (f->vector == VECTOR_DEVICE_NOT_AVAILABLE) {
+        fpu_take(ksched.current);
+    } else if (f->vector < 32) {
         struct fault fault = { 0 };
         if (f->vector == VECTOR_PAGE_FAULT) {
             fault.type = seL4_Fault_VMFault;
@@ -37,9 +60,7 @@ void x86_user_trap(void)
         }
         handle_fault(ksched.current, &fault);
     } else {
-        /* Interrupts arrive with the interrupt issue; the PIC is masked and
-         * nothing else is programmed, so this is a spurious vector. */
-        kprintf("[KaaL] spurious interrupt vector %lu\n", (unsigned long)f->vector);
+        dispatch_interrupt(f->vector);
     }
     kernel_exit();
 }
@@ -79,12 +100,14 @@ void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0)
         .rdi = arg0,
         .vector = 0,
     };
+    fpu_init_state(t);
 }
 
 void arch_activate_thread(struct tcb *t)
 {
     struct x86_frame *f = &t->ctx.frame;
     x86_tss.rsp0 = (uint64_t)(f + 1);
+    fpu_prepare_return(t);
     if (read_cr3() != t->vspace_root)
         write_cr3(t->vspace_root);
     /* sysret only when the state is exactly what syscall left behind and
@@ -93,13 +116,6 @@ void arch_activate_thread(struct tcb *t)
         f->rip < USER_TOP)
         x86_sysret_to_user(f);
     x86_return_to_user(f);
-}
-
-void arch_idle(void)
-{
-    x86_tss.rsp0 = (uint64_t)kernel_stack_top;
-    for (;;)
-        __asm__ volatile("sti; hlt; cli");
 }
 
 void arch_backtrace(uint64_t fp)
@@ -119,6 +135,12 @@ void arch_backtrace(uint64_t fp)
 
 void x86_kernel_trap(struct x86_frame *f)
 {
+    /* Interrupts are enabled only in the idle loop (traps.S arch_idle):
+     * there they are normal kernel entries. */
+    if (f->vector >= 32) {
+        dispatch_interrupt(f->vector);
+        kernel_exit();
+    }
     kprintf("\n[KaaL] KERNEL FAULT: vector %lu, error code %#lx\n", (unsigned long)f->vector,
             (unsigned long)f->error);
     kprintf("  rip %p  cr2 %p  rsp %p  rflags %#lx\n", (void *)f->rip, (void *)read_cr2(),

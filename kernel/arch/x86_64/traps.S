@@ -125,6 +125,21 @@ x86_sysret_to_user:
     movq 40(%rsp), %rsp         /* user rsp: after vector, error, rip, cs, rflags */
     sysretq
 
+/*
+ * void arch_idle(void) - noreturn. Waits for interrupts on a fresh kernel
+ * stack; an interrupt enters through trap_common as a kernel-mode trap and
+ * x86_kernel_trap() leaves through kernel_exit(), never back here, so the
+ * stack cannot grow however long the system idles.
+ */
+    .global arch_idle
+arch_idle:
+    leaq kernel_stack_top(%rip), %rsp
+    movq %rsp, x86_tss+4(%rip)
+1:  sti
+    hlt
+    cli
+    jmp 1b
+
     .bss
     .balign 8
     .global x86_syscall_user_rsp

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <arch/context.h>
 #include <kernel/machine.h>
@@ -32,13 +33,31 @@ struct tcb {
     paddr_t vspace_root;       /* physical address of the top-level table */
     vaddr_t ipc_buffer_vaddr;
     char name[TCB_NAME_MAX];
+    /* Owned by the scheduler (thread.c): ready-queue links and quantum. */
+    struct tcb *sched_next, *sched_prev;
+    bool in_ready_queue;
+    uint32_t time_slice_ticks;
 };
 
 /* Per-CPU scheduling state: one struct so SMP can replicate it later. */
 struct sched_state {
     struct tcb *current;       /* thread whose context the kernel acts on */
+    bool slice_expired;        /* current goes to the tail of its queue */
+    bool preempted;            /* a higher priority thread became runnable */
 };
 extern struct sched_state ksched;
+
+static inline bool thread_is_runnable(const struct tcb *t)
+{
+    return t->state == ThreadState_Running || t->state == ThreadState_Restart;
+}
+
+/* Scheduler (classic seL4): 256 priorities, the highest runnable runs;
+ * round robin within a priority, TIME_SLICE_TICKS timer ticks each. The
+ * running thread is never in a ready queue. */
+void sched_make_runnable(struct tcb *t);  /* t became runnable (not current) */
+void sched_remove(struct tcb *t);         /* t stopped being runnable */
+void sched_yield(void);                   /* current to the tail of its queue */
 
 /* Picks the thread to run next (the current one if it can still run). */
 void schedule(void);

@@ -19,9 +19,16 @@ struct x86_frame {
 _Static_assert(sizeof(struct x86_frame) == FRAME_BYTES, "frame layout matches traps.S");
 _Static_assert(__builtin_offsetof(struct x86_frame, cs) == FRAME_CS, "frame layout");
 
+/* FXSAVE image of the x87/SSE state (Intel SDM Vol. 1 §10.5.1). */
+struct x86_fpu_state {
+    uint8_t bytes[512];
+} __attribute__((aligned(16)));
+
 struct arch_context {
     struct x86_frame frame;
     uint64_t fs_base;
+    /* Saved only when another thread takes the FPU (lazy switching, fpu.c). */
+    struct x86_fpu_state fpu __attribute__((aligned(16)));
 };
 
 /* RFLAGS of a new user thread: interrupts on, reserved bit 1 set. */

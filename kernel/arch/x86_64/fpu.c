@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Lazy FPU/SSE switching. The CPU's x87/SSE registers belong to one thread,
+ * `owner`; every other thread runs with CR0.TS set, so its first FPU or SSE
+ * instruction raises #NM (device not available). Then we save the owner's
+ * registers into its TCB (FXSAVE), load the current thread's (FXRSTOR) and
+ * make it the owner. A thread that never touches the FPU costs nothing, and
+ * IPC between threads that do not use it never saves or restores anything.
+ * The kernel itself never uses these registers (-mgeneral-regs-only).
+ *
+ * Invariant: CR0.TS is clear exactly when the current thread is the owner.
+ */
+#include <arch/fpu.h>
+#include <kernel/thread.h>
+#include <kaal/string.h>
+
+#define CR0_TS (1ull << 3)
+
+static struct tcb *owner;
+static int ts_set;
+static struct x86_fpu_state initial_state;
+
+static void set_ts(int on)
+{
+    if (on == ts_set)
+        return;
+    if (on) {
+        uint64_t cr0;
+        __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+        __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_TS));
+    } else {
+        __asm__ volatile("clts");
+    }
+    ts_set = on;
+}
+
+void fpu_init(void)
+{
+    /* Capture a clean state: FNINIT gives FCW 0x37f; MXCSR 0x1f80 masks all
+     * SSE exceptions (as Linux and seL4 start threads). */
+    uint32_t mxcsr = 0x1f80;
+    set_ts(0);
+    __asm__ volatile("fninit\n\tldmxcsr %1\n\tfxsave64 %0"
+                     : "=m"(initial_state)
+                     : "m"(mxcsr));
+    set_ts(1);
+}
+
+void fpu_init_state(struct tcb *t)
+{
+    t->ctx.fpu = initial_state;
+}
+
+void fpu_prepare_return(struct tcb *t)
+{
+    set_ts(t != owner);
+}
+
+void fpu_take(struct tcb *t)
+{
+    set_ts(0);
+    if (owner == t)
+        return;
+    if (owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(owner->ctx.fpu));
+    __asm__ volatile("fxrstor64 %0" : : "m"(t->ctx.fpu));
+    owner = t;
+}
+
+void fpu_release(struct tcb *t)
+{
+    if (owner == t)
+        owner = NULL;
+}

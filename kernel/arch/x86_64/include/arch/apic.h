@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Local APIC (timer, EOI) and the interrupt vectors KaaL uses on x86_64. */
+#pragma once
+
+#include <stdint.h>
+
+/* Vectors: 0x00-0x1f exceptions; 0x20-0x2f the masked 8259s (spurious only);
+ * 0x30-0x6f user IRQs (IOAPIC pins, MSIs); 0xef the kernel timer; 0xff the
+ * APIC spurious vector. */
+#define VECTOR_PIC_BASE     0x20
+#define VECTOR_IRQ_BASE     0x30
+#define N_USER_IRQ_VECTORS  0x40
+#define VECTOR_TIMER        0xef
+#define VECTOR_APIC_SPURIOUS 0xff
+
+void apic_init(void);
+void apic_eoi(void);
+/* Calibrated LAPIC timer rate, for diagnostics. */
+uint32_t apic_timer_khz(void);
