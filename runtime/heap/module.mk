@@ -4,3 +4,5 @@
 LIBKAAL_SRCS += runtime/heap/heap.c runtime/heap/malloc.c
 
 $(eval $(call host_test,test_heap,tests/unit/test_heap.c runtime/heap/heap.c))
+$(eval $(call host_test,test_heap_trace,tests/unit/test_heap_trace.c tests/unit/heap/shadow.c runtime/heap/heap.c))
+$(eval $(call fuzz_target,heap,tests/unit/heap/fuzz_heap.c tests/unit/heap/shadow.c runtime/heap/heap.c))
