@@ -110,3 +110,11 @@ def test_boot_without_root_task_says_how_to_pass_one(build):
     with Guest(kernel(build)) as g:
         g.expect(r"boot failed: root task: no boot module \(pass the root task ELF with -initrd\)")
         assert g.wait_exit() == EXIT_BOOT_ERROR
+
+
+def test_boot_on_q35_machine_reaches_hello_world(build):
+    with Guest(kernel(build), [guest_bin(build, "init")], extra=["-M", "q35"]) as g:
+        g.expect(r"\[KaaL\] IOAPIC at 0xfec00000: 24 pins")
+        g.expect(r"Hello, World!")
+        g.expect(r"exit status 0")
+        assert g.wait_exit() == EXIT_SUCCESS, g.tail()

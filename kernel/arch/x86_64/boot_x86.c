@@ -8,6 +8,7 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/fpu.h>
+#include <arch/ioapic.h>
 #include <arch/io.h>
 #include <arch/multiboot.h>
 #include <kernel/boot.h>
@@ -105,6 +106,7 @@ void kernel_boot(uint32_t magic, uint32_t info_paddr)
     arch_boot_drop_identity_map();
     uncache_device_memory(&boot_params);
     apic_init();
+    ioapic_init();
     fpu_init();
     kernel_main(&boot_params);
 }
