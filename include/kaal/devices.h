@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The broker's device model: a flat list of devices, each with the
+ * resources (MMIO ranges, IO port ranges, interrupts) a driver needs.
+ *
+ * Sources fill it (runtime/broker/pci.c from PCI config space,
+ * runtime/broker/isa.c from a fixed table; a device-tree source later); the
+ * broker hands devices out from it. Nothing here knows about ACPI: interrupt
+ * routing arrives as a kaal_irq_routing_t, which ACPI's MADT overrides (or a
+ * device tree) fill in. Storage belongs to the caller; nothing allocates.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaal/error.h>
+#include <kaal/format.h>
+
+#define KAAL_DEVICE_MAX_RESOURCES 8
+#define KAAL_DEVICE_NAME_MAX 16
+
+typedef enum {
+    KAAL_RESOURCE_MMIO = 1,  /* base = physical address, size in bytes */
+    KAAL_RESOURCE_IO,        /* base = first port, size = number of ports */
+    KAAL_RESOURCE_IRQ,       /* base = GSI (what the IOAPIC sees), size = 1 */
+} kaal_resource_kind_t;
+
+/* kaal_resource_t.flags */
+#define KAAL_RES_PREFETCHABLE 0x01u /* MMIO: prefetchable BAR */
+#define KAAL_RES_64BIT 0x02u        /* MMIO: 64-bit BAR */
+#define KAAL_RES_BAR 0x04u          /* came from PCI BAR number .bar */
+#define KAAL_RES_LEVEL 0x10u        /* IRQ: level-triggered (else edge) */
+#define KAAL_RES_ACTIVE_LOW 0x20u   /* IRQ: active low (else high) */
+
+typedef struct kaal_resource {
+    kaal_resource_kind_t kind;
+    uint32_t flags;
+    uint64_t base;
+    uint64_t size;
+    uint8_t bar;       /* PCI BAR index when flags & KAAL_RES_BAR */
+    uint8_t isa_irq;   /* IRQ: the legacy IRQ number before routing */
+} kaal_resource_t;
+
+typedef enum {
+    KAAL_BUS_PCI = 1,
+    KAAL_BUS_ISA,
+} kaal_bus_t;
+
+/* PCI MSI / MSI-X capabilities (PCI Local Bus 3.0 §6.8). */
+typedef struct kaal_pci_msi {
+    uint8_t offset;       /* in config space; 0: absent */
+    bool addr_64bit;
+    bool per_vector_mask;
+    uint8_t log2_vectors; /* multiple message capable */
+} kaal_pci_msi_t;
+
+typedef struct kaal_pci_msix {
+    uint8_t offset;       /* 0: absent */
+    uint16_t table_size;  /* number of vectors */
+    uint8_t table_bar;
+    uint32_t table_offset;
+    uint8_t pba_bar;
+    uint32_t pba_offset;
+} kaal_pci_msix_t;
+
+typedef struct kaal_pci_function {
+    uint16_t segment;
+    uint8_t bus, dev, fn;
+    uint16_t vendor_id, device_id;
+    uint16_t subsys_vendor_id, subsys_id;
+    uint8_t class_code, subclass, prog_if, revision;
+    uint8_t header_type;  /* without the multi-function bit */
+    uint8_t irq_pin;      /* 0 none, 1..4 = INTA..INTD */
+    uint8_t irq_line;     /* as firmware programmed it (legacy IRQ), 0xff none */
+    kaal_pci_msi_t msi;
+    kaal_pci_msix_t msix;
+    bool bad_bars;        /* a BAR did not make sense (e.g. 64-bit in the last slot) */
+    bool cap_loop;        /* capability list looped or pointed into the header */
+} kaal_pci_function_t;
+
+typedef struct kaal_device {
+    kaal_bus_t bus;
+    char name[KAAL_DEVICE_NAME_MAX]; /* ISA: "com1", "rtc", ...; PCI: "" */
+    kaal_pci_function_t pci;         /* valid when bus == KAAL_BUS_PCI */
+    unsigned n_resources;
+    kaal_resource_t resources[KAAL_DEVICE_MAX_RESOURCES];
+    uint32_t owner;                  /* broker: 0 = nobody */
+} kaal_device_t;
+
+/* The caller owns devices[]; add() fails with KAAL_ENOSPC when it is full
+ * and counts what was dropped. */
+typedef struct kaal_device_list {
+    kaal_device_t *devices;
+    size_t capacity;
+    size_t n_devices;
+    size_t n_dropped;
+} kaal_device_list_t;
+
+void kaal_devices_init(kaal_device_list_t *list, kaal_device_t *storage, size_t capacity);
+/* A zeroed device appended to the list, or NULL if it is full. */
+kaal_device_t *kaal_devices_add(kaal_device_list_t *list, kaal_bus_t bus);
+/* Appends a resource; KAAL_ENOSPC if the device has no room left. */
+kaal_error_t kaal_device_add_resource(kaal_device_t *dev, kaal_resource_t res);
+
+/* Legacy (ISA) IRQ -> GSI routing: identity except where an override says
+ * otherwise. ISA default is edge, active high. */
+#define KAAL_IRQ_MAX_OVERRIDES 16
+typedef struct kaal_irq_override {
+    uint8_t isa_irq;
+    uint32_t gsi;
+    uint32_t flags; /* KAAL_RES_LEVEL | KAAL_RES_ACTIVE_LOW */
+} kaal_irq_override_t;
+
+typedef struct kaal_irq_routing {
+    unsigned n_overrides;
+    kaal_irq_override_t overrides[KAAL_IRQ_MAX_OVERRIDES];
+} kaal_irq_routing_t;
+
+/* The IRQ resource for legacy IRQ isa_irq; default_flags apply unless an
+ * override exists (ISA: 0 = edge/high, PCI INTx: level/low). routing may be NULL. */
+kaal_resource_t kaal_irq_route(const kaal_irq_routing_t *routing, uint8_t isa_irq,
+                               uint32_t default_flags);
+
+/* The fixed ISA devices QEMU's pc and q35 machines provide: com1, com2, rtc,
+ * debug-exit (isa-debug-exit at 0xf4, 4 ports). */
+kaal_error_t kaal_isa_add_devices(kaal_device_list_t *list, const kaal_irq_routing_t *routing);
+
+/* Finds a device by ISA name, or NULL. */
+kaal_device_t *kaal_devices_find_name(kaal_device_list_t *list, const char *name);
+
+/* The lspci-style table: one line per device (bus:dev.fn vendor:device
+ * [class] name), then one indented line per resource and capability. */
+void kaal_devices_print(const kaal_device_list_t *list, kaal_putc_fn out, void *ctx);
+
+/* "Ethernet controller", "Host bridge", ...; "Unknown class" otherwise. */
+const char *kaal_pci_class_name(uint8_t class_code, uint8_t subclass);

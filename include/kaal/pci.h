@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * PCI enumeration for the capability broker (runtime/broker/pci.c).
+ *
+ * Config space is reached through a kaal_pci_config_t accessor, so the
+ * enumerator does not care whether it talks to ECAM (memory-mapped, from
+ * ACPI's MCFG), the legacy 0xCF8/0xCFC ports, or a fake config space in a
+ * host test. Adapters for the two real mechanisms are here; they take the
+ * mapped ECAM window, or port-IO callbacks (IO port caps in the guest).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kaal/devices.h>
+#include <kaal/error.h>
+
+/* 32-bit config reads/writes at a 4-byte-aligned offset (0..4095 on ECAM,
+ * 0..255 on legacy). An absent function reads as all ones. */
+typedef struct kaal_pci_config {
+    uint32_t (*read32)(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t offset);
+    void (*write32)(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t offset,
+                    uint32_t value);
+    void *ctx;
+} kaal_pci_config_t;
+
+/* Legacy configuration mechanism #1 (PCI Local Bus 3.0 §3.2.2.3.2). */
+#define KAAL_PCI_CONFIG_ADDRESS 0xcf8
+#define KAAL_PCI_CONFIG_DATA 0xcfc
+typedef struct kaal_pci_legacy {
+    void (*out32)(void *ctx, uint16_t port, uint32_t value);
+    uint32_t (*in32)(void *ctx, uint16_t port);
+    void *ctx;
+} kaal_pci_legacy_t;
+
+/* ECAM (PCIe 6.0 §7.2.2): bus_start's function 0 config space is at
+ * window[0]; the window covers buses bus_start..bus_end. */
+typedef struct kaal_pci_ecam {
+    volatile uint8_t *window;
+    uint8_t bus_start, bus_end;
+} kaal_pci_ecam_t;
+
+/* Accessors backed by the two mechanisms; the config structure keeps a
+ * pointer to legacy/ecam, which must outlive it. */
+kaal_pci_config_t kaal_pci_legacy_config(kaal_pci_legacy_t *legacy);
+kaal_pci_config_t kaal_pci_ecam_config(kaal_pci_ecam_t *ecam);
+
+/* Standard header offsets used by the enumerator. */
+#define KAAL_PCI_VENDOR_ID 0x00
+#define KAAL_PCI_COMMAND 0x04
+#define KAAL_PCI_STATUS 0x06
+#define KAAL_PCI_CLASS_REVISION 0x08
+#define KAAL_PCI_HEADER_TYPE 0x0e
+#define KAAL_PCI_BAR0 0x10
+#define KAAL_PCI_SUBSYSTEM 0x2c
+#define KAAL_PCI_CAP_PTR 0x34
+#define KAAL_PCI_CARDBUS_CAP_PTR 0x14
+#define KAAL_PCI_INTERRUPT 0x3c
+#define KAAL_PCI_CMD_IO 0x1
+#define KAAL_PCI_CMD_MEMORY 0x2
+#define KAAL_PCI_STATUS_CAP_LIST 0x10
+#define KAAL_PCI_CAP_MSI 0x05
+#define KAAL_PCI_CAP_MSIX 0x11
+
+/* Enumerates buses bus_first..bus_last (every device, every function of a
+ * multi-function device), sizing each BAR by the write-all-ones probe with
+ * decoding turned off meanwhile, and appends one kaal_device_t per
+ * function. Legacy INTx lines are routed through routing (may be NULL).
+ * Returns KAAL_ENOSPC if the list filled up (what fit is kept). */
+kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment,
+                                uint8_t bus_first, uint8_t bus_last,
+                                const kaal_irq_routing_t *routing, kaal_device_list_t *list);

@@ -1,0 +1,6 @@
+# The capability broker library (runtime/broker/README.md): ACPI and PCI
+# enumeration, the device model, the untyped manager, slot allocator and
+# device bundles. Part of libkaal; host-tested through the tests below.
+BROKER_SRCS := runtime/broker/acpi.c runtime/broker/pci.c runtime/broker/devices.c \
+  runtime/broker/cspace.c runtime/broker/untyped.c runtime/broker/bundle.c
+LIBKAAL_SRCS += $(BROKER_SRCS)
