@@ -59,20 +59,18 @@ static void emit_string(struct sink *s, const struct spec *sp, const char *str)
 }
 
 static void emit_number(struct sink *s, const struct spec *sp, uintmax_t value, bool negative,
-                        unsigned base, bool upper, const char *prefix)
+                        unsigned base, bool upper, const char *prefix /* "" for none */)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char buf[24]; /* 2^64 in octal has 22 digits */
     int n = 0;
     if (value == 0 && sp->precision != 0)
         buf[n++] = '0';
-    while (value) {
-        buf[n++] = digits[value % base];
-        value /= base;
-    }
+    for (uintmax_t v = value; v != 0; v /= base)
+        buf[n++] = digits[v % base];
     char sign = negative ? '-' : sp->plus ? '+' : sp->space ? ' ' : 0;
     int prefix_len = 0;
-    while (prefix && prefix[prefix_len])
+    while (prefix[prefix_len])
         prefix_len++;
     int zeros = sp->precision > n ? sp->precision - n : 0;
     int body = n + zeros + prefix_len + (sign ? 1 : 0);
@@ -204,16 +202,16 @@ int kaal_vformat(kaal_putc_fn out, void *ctx, const char *fmt, va_list ap_in)
         case 'i': {
             intmax_t v = fetch_signed(&ap, len);
             uintmax_t mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
-            emit_number(&s, &sp, mag, v < 0, 10, false, NULL);
+            emit_number(&s, &sp, mag, v < 0, 10, false, "");
             break;
         }
         case 'u':
-            emit_number(&s, &sp, fetch_unsigned(&ap, len), false, 10, false, NULL);
+            emit_number(&s, &sp, fetch_unsigned(&ap, len), false, 10, false, "");
             break;
         case 'x':
         case 'X': {
             uintmax_t v = fetch_unsigned(&ap, len);
-            const char *prefix = (sp.alt && v) ? (*p == 'x' ? "0x" : "0X") : NULL;
+            const char *prefix = (sp.alt && v) ? (*p == 'x' ? "0x" : "0X") : "";
             sp.plus = sp.space = false;
             emit_number(&s, &sp, v, false, 16, *p == 'X', prefix);
             break;
@@ -221,7 +219,7 @@ int kaal_vformat(kaal_putc_fn out, void *ctx, const char *fmt, va_list ap_in)
         case 'o': {
             uintmax_t v = fetch_unsigned(&ap, len);
             sp.plus = sp.space = false;
-            emit_number(&s, &sp, v, false, 8, false, (sp.alt && v) ? "0" : NULL);
+            emit_number(&s, &sp, v, false, 8, false, (sp.alt && v) ? "0" : "");
             break;
         }
         case 'p': {
