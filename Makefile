@@ -39,13 +39,19 @@ $(DEPS_STAMP): mk/debian-packages tools/deps.sh
 
 run: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK)
 	@echo "KaaL: booting in QEMU (quit with Ctrl-A x)"
-	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK)
+	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK); \
+	  status=$$?; $(QEMU_STATUS_CHECK)
+
+# QEMU exits 0 when quit with Ctrl-A x and 2*code+1 when the guest writes code
+# to the debug-exit port: 1 is the guest's own success.
+QEMU_STATUS_CHECK = case $$status in 0|1) ;; *) echo "QEMU exit status $$status: guest code $$(( (status - 1) / 2 ))"; exit 1;; esac
 
 debug: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK)
 	@echo "KaaL: QEMU halted, gdb stub on :1234; in another terminal run:"
 	@echo "    gdb -x $(BUILD)/kaal.gdb"
 	@sed -e 's|@KERNEL@|$(KERNEL_ELF)|' -e 's|@ROOT@|$(ROOT_TASK)|' tools/kaal.gdb.in > $(BUILD)/kaal.gdb
-	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -s -S -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK)
+	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -s -S -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK); \
+	  status=$$?; $(QEMU_STATUS_CHECK)
 
 TESTRUN := $(PYTHON) tools/testrun.py --build $(BUILD)
 
