@@ -1,0 +1,760 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""system.toml -> validated, laid-out system (a System), with diagnostics.
+
+Three passes over the document tomllib returned:
+  1. check every table's keys and value types, collect components, channels,
+     devices and named caps (errors carry file:line:col from the locator);
+  2. resolve names: channel ends to components, name clashes, badges;
+  3. lay out each component: CSpace slots for every granted cap, virtual
+     addresses for heap, stack, IPC buffer and shared ring regions (explicit
+     `vaddr`s are honoured and checked for overlap).
+All errors of a pass are reported; a later pass only runs if the earlier
+ones found nothing (they would mostly report consequences).
+
+Nothing here writes files: see cli.py (atomic output) and binfmt.py.
+"""
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from . import schema as S
+from .elfinfo import ElfError, load_segments
+from .locator import Locations
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_SIZE = re.compile(r"^\s*([0-9]+)\s*(KiB|MiB|GiB|K|M|G)?\s*$")
+_UNITS = {None: 1, "K": 1 << 10, "KiB": 1 << 10, "M": 1 << 20, "MiB": 1 << 20,
+          "G": 1 << 30, "GiB": 1 << 30}
+
+
+@dataclass
+class Diagnostic:
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self):
+        if self.line:
+            return "%s:%d:%d: error: %s" % (self.file, self.line, self.col, self.message)
+        return "%s: error: %s" % (self.file, self.message)
+
+
+class CompileError(Exception):
+    def __init__(self, diagnostics):
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class Cap:
+    name: str
+    kind: str
+    slot: int = 0
+    object: int = S.NONE
+    rights: int = S.RIGHTS_ALL
+    arg0: int = 0
+    arg1: int = 0
+    comment: str = ""
+
+
+@dataclass
+class Region:
+    name: str
+    object: int
+    vaddr: int
+    size: int
+    rights: int = S.RIGHT_READ | S.RIGHT_WRITE
+
+
+@dataclass
+class RingEnd:
+    """What a component's code needs to know about one of its ring ends."""
+    name: str
+    producer: bool
+    queue_vaddr: int = 0
+    queue_size: int = 0
+    data_vaddr: int = 0
+    data_size: int = 0
+    depth: int = 0
+    bit: int = 0            # bit the peer's signal sets in our `events`
+    explicit_vaddr: int = None
+    vaddr_path: tuple = ()
+    objects: tuple = ()     # (queues, data) memory objects
+
+
+@dataclass
+class Component:
+    index: int
+    name: str
+    path: tuple
+    binary: str = ""
+    module: int = 0
+    priority: int = S.DEFAULT_PRIORITY
+    restart: str = "never"
+    max_restarts: int = 0
+    heap_size: int = S.DEFAULT_HEAP
+    stack_size: int = S.DEFAULT_STACK
+    devices: list = field(default_factory=list)
+    config: list = field(default_factory=list)   # (key, type, value)
+    segments: list = field(default_factory=list)
+    caps: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+    rings: list = field(default_factory=list)
+    badges: list = field(default_factory=list)  # (server end, client component, badge)
+    names: dict = field(default_factory=dict)   # namespace: name -> (path, what)
+    cnode_bits: int = S.MIN_CNODE_BITS
+    heap_vaddr: int = S.HEAP_VADDR
+    stack_top: int = S.STACK_TOP
+    ipc_buffer: int = S.IPC_BUFFER_VADDR
+
+
+@dataclass
+class End:
+    component: Component
+    name: str
+    path: tuple
+    vaddr: int = None
+
+
+@dataclass
+class Channel:
+    index: int
+    name: str
+    kind: str
+    path: tuple
+    ends: tuple = ()          # (server|producer, client|consumer)
+    badge: int = 0
+    badge_path: tuple = ()
+    queue_depth: int = 0
+    data_size: int = 0
+
+
+@dataclass
+class Module:
+    name: str
+    path: str
+    size: int
+    crc32: int
+
+
+@dataclass
+class System:
+    name: str
+    source: str
+    components: list
+    channels: list
+    objects: list = field(default_factory=list)   # (kind, name, size)
+    modules: list = field(default_factory=list)
+
+
+def _close(word, choices):
+    m = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return "; did you mean '%s'?" % m[0] if m else ""
+
+
+def _type_name(v):
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "an integer"
+    if isinstance(v, float):
+        return "a float"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "an array"
+    if isinstance(v, dict):
+        return "a table"
+    return "a date/time"
+
+
+def _page_round(n):
+    return (n + S.PAGE_SIZE - 1) // S.PAGE_SIZE * S.PAGE_SIZE
+
+
+class _Checker:
+    def __init__(self, display, text):
+        self.display = display
+        self.locs = Locations(text)
+        self.diags = []
+
+    # -- reporting -------------------------------------------------------
+    def at(self, pos, msg):
+        line, col = pos if pos else (0, 0)
+        self.diags.append(Diagnostic(self.display, line, col, msg))
+
+    def err_key(self, path, msg):
+        self.at(self.locs.key(path), msg)
+
+    def err_value(self, path, msg):
+        self.at(self.locs.value(path), msg)
+
+    def where(self, path):
+        pos = self.locs.key(path)
+        return "line %d" % pos[0] if pos else "elsewhere"
+
+    # -- typed getters: report and return None on a bad value -----------
+    def keys(self, table, allowed, path, what):
+        for k in table:
+            if k not in allowed:
+                self.err_key(path + (k,), "unknown key '%s' in %s%s (expected one of: %s)"
+                             % (k, what, _close(k, allowed), ", ".join(sorted(allowed))))
+
+    def require(self, table, key, path, what):
+        if key not in table:
+            self.err_key(path, "%s has no '%s' (it is required)" % (what, key))
+            return False
+        return True
+
+    def string(self, table, key, path, what, required=True):
+        if key not in table:
+            if required:
+                self.require(table, key, path, what)
+            return None
+        v = table[key]
+        if not isinstance(v, str):
+            self.err_value(path + (key,), "'%s' must be a string, not %s" % (key, _type_name(v)))
+            return None
+        return v
+
+    def name(self, table, key, path, what, required=True):
+        v = self.string(table, key, path, what, required)
+        if v is not None and (not _NAME.match(v) or len(v) > S.MAX_NAME):
+            self.err_value(path + (key,), "invalid name '%s': expected a lower-case identifier "
+                           "([a-z][a-z0-9_]*, at most %d characters)" % (v, S.MAX_NAME))
+            return None
+        return v
+
+    def integer(self, table, key, path, lo, hi, default):
+        if key not in table:
+            return default
+        v = table[key]
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.err_value(path + (key,), "'%s' must be an integer in %d..%d, not %s"
+                           % (key, lo, hi, _type_name(v)))
+            return None
+        if not lo <= v <= hi:
+            self.err_value(path + (key,), "%s %d is out of range (expected %d..%d)"
+                           % (key, v, lo, hi))
+            return None
+        return v
+
+    def size(self, table, key, path, default, power_of_two=False):
+        """Byte sizes: an integer or a string like "64KiB"; page multiples."""
+        if key not in table:
+            return default
+        v = table[key]
+        if isinstance(v, str) and _SIZE.match(v):
+            m = _SIZE.match(v)
+            n = int(m.group(1)) * _UNITS[m.group(2)]
+        elif isinstance(v, int) and not isinstance(v, bool):
+            n = v
+        else:
+            self.err_value(path + (key,), "'%s' must be a size in bytes (an integer or a "
+                           "string like \"64KiB\"), not %s" % (key, _type_name(v)
+                                                              if not isinstance(v, str)
+                                                              else "'%s'" % v))
+            return None
+        if n <= 0 or n % S.PAGE_SIZE:
+            self.err_value(path + (key,), "%s %d is not a multiple of the page size "
+                           "(%d bytes); expected e.g. %d" % (key, n, S.PAGE_SIZE,
+                                                            max(_page_round(n), S.PAGE_SIZE)))
+            return None
+        if n >= 1 << 40:
+            self.err_value(path + (key,), "%s %d is too large (limit 1 TiB)" % (key, n))
+            return None
+        if power_of_two and n & (n - 1):
+            self.err_value(path + (key,), "%s %d must be a power of two" % (key, n))
+            return None
+        return n
+
+    def table(self, parent, key, path, what):
+        v = parent.get(key)
+        if v is not None and not isinstance(v, dict):
+            self.err_value(path + (key,), "'%s' must be a table (%s), not %s"
+                           % (key, what, _type_name(v)))
+            return None
+        return v
+
+    def array_of_tables(self, parent, key, path, header):
+        v = parent.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(e, dict) for e in v):
+            self.err_value(path + (key,), "'%s' must be written as [[%s]] tables"
+                           % (key, header))
+            return []
+        return v
+
+    # -- namespace of one component --------------------------------------
+    def claim(self, comp, name, path, what):
+        if name in comp.names:
+            first_path, first_what = comp.names[name]
+            self.err_value(path, "duplicate name '%s' in component '%s': already used by %s "
+                           "at %s" % (name, comp.name, first_what, self.where(first_path)))
+            return False
+        comp.names[name] = (path, what)
+        return True
+
+
+def compile_text(text, display, base_dir, check_binaries=True):
+    """Returns a System or raises CompileError listing every problem."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = re.search(r"\(at line (\d+), column (\d+)\)$", msg)
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+            msg = msg[:m.start()].rstrip()
+        else:
+            m = re.search(r"\(at end of document\)$", msg)
+            line = text.count("\n") + 1
+            col = len(text) - (text.rfind("\n") + 1) + 1
+            msg = msg[:m.start()].rstrip() if m else msg
+        raise CompileError([Diagnostic(display, line, col,
+                                       "TOML syntax: %s" % (msg[0].lower() + msg[1:]))])
+    c = _Checker(display, text)
+    system = _pass_declarations(c, doc, base_dir, check_binaries)
+    if not c.diags:
+        _pass_names(c, system)
+    if not c.diags:
+        _pass_layout(c, system)
+    if c.diags:
+        c.diags.sort(key=lambda d: (d.line, d.col))
+        raise CompileError(c.diags)
+    return system
+
+
+def compile_file(path, check_binaries=True, display=None):
+    with open(path, "rb") as f:
+        raw = f.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CompileError([Diagnostic(display or path, 0, 0,
+                                       "not UTF-8 text (byte %d)" % e.start)])
+    return compile_text(text, display or path, os.path.dirname(os.path.abspath(path)),
+                        check_binaries)
+
+
+# ---------------------------------------------------------------------------
+def _pass_declarations(c, doc, base_dir, check_binaries):
+    c.keys(doc, S.TOP_KEYS, (), "the top level")
+    sys_name = None
+    sys_table = c.table(doc, "system", (), "[system]")
+    if sys_table is None and "system" not in doc:
+        c.at((1, 1), "no [system] table (expected [system] with name = \"...\")")
+    elif sys_table is not None:
+        c.keys(sys_table, S.SYSTEM_KEYS, ("system",), "[system]")
+        sys_name = c.string(sys_table, "name", ("system",), "[system]")
+        c.string(sys_table, "description", ("system",), "[system]", required=False)
+
+    components, by_name = [], {}
+    comp_tables = c.array_of_tables(doc, "component", (), "component")
+    if not comp_tables and "component" not in doc:
+        c.at((1, 1), "no [[component]] table: a system needs at least one component")
+    for i, t in enumerate(comp_tables):
+        path = ("component", i)
+        what = "[[component]] #%d" % (i + 1)
+        c.keys(t, S.COMPONENT_KEYS, path, "[[component]]")
+        name = c.name(t, "name", path, what)
+        comp = Component(i, name or "#%d" % (i + 1), path)
+        if name is not None:
+            if name in by_name:
+                c.err_value(path + ("name",), "duplicate component name '%s' (first defined "
+                            "at %s)" % (name, c.where(by_name[name].path + ("name",))))
+            else:
+                by_name[name] = comp
+        comp.priority = c.integer(t, "priority", path, 0, 255, S.DEFAULT_PRIORITY)
+        comp.heap_size = c.size(t, "heap_size", path, S.DEFAULT_HEAP)
+        comp.stack_size = c.size(t, "stack_size", path, S.DEFAULT_STACK)
+        restart = c.string(t, "restart", path, what, required=False) or "never"
+        if restart not in S.RESTART:
+            c.err_value(path + ("restart",), "unknown restart policy '%s' (expected one of: %s)"
+                        % (restart, ", ".join('"%s"' % r for r in S.RESTART)))
+        comp.restart = restart
+        comp.max_restarts = c.integer(t, "max_restarts", path, 0, 65535,
+                                      0 if restart == "never" else S.DEFAULT_MAX_RESTARTS)
+        if restart == "never" and t.get("max_restarts"):
+            c.err_value(path + ("max_restarts",), "max_restarts given but restart is "
+                        "\"never\" (set restart = \"always\" or \"on-failure\")")
+        _check_binary(c, t, path, what, comp, base_dir, check_binaries)
+        _check_devices(c, t, path, comp)
+        _check_config(c, t, path, comp)
+        _check_named_caps(c, t, path, comp)
+        components.append(comp)
+
+    channels = []
+    for i, t in enumerate(c.array_of_tables(doc, "channel", (), "channel")):
+        ch = _check_channel(c, t, ("channel", i), i, by_name)
+        if ch:
+            channels.append(ch)
+    return System(sys_name or "", "", components, channels)
+
+
+def _check_binary(c, t, path, what, comp, base_dir, check_binaries):
+    binary = c.string(t, "binary", path, what)
+    if binary is None:
+        return
+    full = os.path.normpath(os.path.join(base_dir, binary))
+    comp.binary = full
+    if not check_binaries:
+        return
+    if not os.path.isfile(full):
+        c.err_value(path + ("binary",), "binary '%s' of component '%s' not found (looked for "
+                    "%s; build it first)" % (binary, comp.name, full))
+        return
+    with open(full, "rb") as f:
+        data = f.read()
+    try:
+        comp.segments = load_segments(data)
+    except ElfError as e:
+        c.err_value(path + ("binary",), "binary '%s' is not a usable component: %s "
+                    "(expected a static x86_64 ELF executable)" % (binary, e))
+
+
+def _check_devices(c, t, path, comp):
+    devs = t.get("devices", [])
+    if not isinstance(devs, list):
+        c.err_value(path + ("devices",), "'devices' must be an array of device names, not %s"
+                    % _type_name(devs))
+        return
+    seen = {}
+    for j, d in enumerate(devs):
+        p = path + ("devices", j)
+        if not isinstance(d, str):
+            c.err_value(p, "device names are strings, not %s" % _type_name(d))
+        elif d not in S.DEVICES:
+            c.err_value(p, "unknown device '%s'%s (known devices: %s)"
+                        % (d, _close(d, S.DEVICES), ", ".join(sorted(S.DEVICES))))
+        elif d in seen:
+            c.err_value(p, "device '%s' granted twice (first at column %d)"
+                        % (d, c.locs.value(seen[d])[1]))
+        else:
+            seen[d] = p
+            comp.devices.append((d, p))
+
+
+def _check_config(c, t, path, comp):
+    cfg = c.table(t, "config", path, "[component.config] key = value pairs")
+    for key, v in (cfg or {}).items():
+        p = path + ("config", key)
+        if not _NAME.match(key):
+            c.err_key(p, "invalid config key '%s': expected a lower-case identifier" % key)
+        elif isinstance(v, bool):
+            comp.config.append((key, "bool", int(v)))
+        elif isinstance(v, int):
+            if not -(1 << 63) <= v < (1 << 64):
+                c.err_value(p, "config value %d does not fit in 64 bits" % v)
+            comp.config.append((key, "int", v))
+        elif isinstance(v, str):
+            if "\0" in v:
+                c.err_value(p, "config string may not contain NUL")
+            comp.config.append((key, "string", v))
+        else:
+            c.err_value(p, "config value '%s' must be an integer, string or boolean, not %s"
+                        % (key, _type_name(v)))
+
+
+def _check_named_caps(c, t, path, comp):
+    for j, ct in enumerate(c.array_of_tables(t, "cap", path, "component.cap")):
+        p = path + ("cap", j)
+        c.keys(ct, S.CAP_KEYS, p, "[[component.cap]]")
+        name = c.name(ct, "name", p, "[[component.cap]]")
+        kind = c.string(ct, "kind", p, "[[component.cap]]")
+        if kind is not None and kind not in S.NAMED_CAP_KINDS:
+            c.err_value(p + ("kind",), "unknown cap kind '%s' (expected one of: %s)"
+                        % (kind, ", ".join(S.NAMED_CAP_KINDS)))
+            kind = None
+        size = 0
+        if kind == "untyped":
+            if c.require(ct, "size", p, "an untyped cap"):
+                size = c.size(ct, "size", p, 0, power_of_two=True)
+        elif "size" in ct and kind is not None:
+            c.err_key(p + ("size",), "'size' only applies to kind = \"untyped\"")
+        if name and kind and size is not None:
+            comp.caps.append((Cap(name, kind, arg0=size, comment="named %s cap" % kind),
+                              p + ("name",)))
+
+
+def _check_channel(c, t, path, index, by_name):
+    what = "[[channel]] #%d" % (index + 1)
+    kind = c.string(t, "kind", path, what)
+    if kind is None:
+        return None
+    if kind not in S.CHANNEL_KIND:
+        c.err_value(path + ("kind",), "unknown channel kind '%s' (expected \"rpc\" or \"ring\")"
+                    % kind)
+        return None
+    c.keys(t, S.CHANNEL_KEYS[kind], path, "a %s [[channel]]" % kind)
+    name = c.name(t, "name", path, what, required=False)
+    ch = Channel(index, name or "", kind, path)
+    ends = []
+    for side in S.CHANNEL_SIDES[kind]:
+        if not c.require(t, side, path, "a %s channel" % kind):
+            continue
+        et = t[side]
+        ep = path + (side,)
+        if not isinstance(et, dict):
+            c.err_value(ep, "'%s' must be a table like { component = \"name\", end = \"name\" }"
+                        ", not %s" % (side, _type_name(et)))
+            continue
+        c.keys(et, S.END_KEYS[kind], ep, "the %s end" % side)
+        comp_name = c.string(et, "component", ep, "the %s end" % side)
+        end_name = c.name(et, "end", ep, "the %s end" % side)
+        vaddr = None
+        if "vaddr" in et:
+            vaddr = c.integer(et, "vaddr", ep, 0, S.USER_TOP - 1, None)
+            if vaddr is not None and vaddr % S.PAGE_SIZE:
+                c.err_value(ep + ("vaddr",), "vaddr 0x%x is not page aligned (expected a "
+                            "multiple of 0x%x)" % (vaddr, S.PAGE_SIZE))
+                vaddr = None
+        if comp_name is None or end_name is None:
+            continue
+        comp = by_name.get(comp_name)
+        if comp is None:
+            c.err_value(ep + ("component",), "unknown component '%s' in channel%s (components: "
+                        "%s)" % (comp_name, _close(comp_name, by_name),
+                                 ", ".join(sorted(by_name)) or "none"))
+            continue
+        ends.append(End(comp, end_name, ep, vaddr))
+    if kind == "rpc":
+        ch.badge = c.integer(t, "badge", path, 1, (1 << 63) - 1, 0)
+        ch.badge_path = path + ("badge",)
+    else:
+        ch.queue_depth = c.integer(t, "queue_depth", path, 2, 65536, S.DEFAULT_QUEUE_DEPTH)
+        if ch.queue_depth and ch.queue_depth & (ch.queue_depth - 1):
+            c.err_value(path + ("queue_depth",), "queue_depth %d must be a power of two"
+                        % ch.queue_depth)
+        ch.data_size = c.size(t, "data_size", path, S.DEFAULT_DATA_SIZE)
+    if len(ends) != 2:
+        return None
+    if ends[0].component is ends[1].component:
+        c.err_value(ends[1].path + ("component",), "channel connects component '%s' to itself "
+                    "(both ends are in the same component; expected two different components)"
+                    % ends[0].component.name)
+        return None
+    ch.ends = tuple(ends)
+    if not ch.name:
+        ch.name = "%s.%s-%s.%s" % (ends[0].component.name, ends[0].name,
+                                   ends[1].component.name, ends[1].name)
+    return ch
+
+
+# ---------------------------------------------------------------------------
+def _pass_names(c, system):
+    """Each component has one namespace for channel ends, device caps and
+    named caps; the compiler adds `events` (its notification) when needed."""
+    chan_names = {}
+    for ch in system.channels:
+        p = ch.path + ("name",)
+        if ch.name in chan_names:
+            c.err_value(p, "duplicate channel name '%s' (first at %s)"
+                        % (ch.name, c.where(chan_names[ch.name])))
+        chan_names.setdefault(ch.name, p)
+    # RPC clients of one server end share its endpoint: same end name on the
+    # server side is one endpoint, so that name is claimed once.
+    server_eps = {}
+    for ch in system.channels:
+        for side, end in zip(S.CHANNEL_SIDES[ch.kind], ch.ends):
+            comp = end.component
+            key = (comp.name, end.name)
+            if ch.kind == "rpc" and side == "server" and key in server_eps:
+                continue
+            if c.claim(comp, end.name, end.path + ("end",), "the %s end of channel '%s'"
+                       % (side, ch.name)) and ch.kind == "rpc" and side == "server":
+                server_eps[key] = ch
+    for comp in system.components:
+        for d, p in comp.devices:
+            for res in ("ioport", "irq", "pci"):
+                if res in S.DEVICES[d]:
+                    c.claim(comp, "%s.%s" % (d, res), p, "device '%s'" % d)
+        for cap, p in comp.caps:
+            c.claim(comp, cap.name, p, "cap '%s'" % cap.name)
+        if any(ch.kind == "ring" and comp in (e.component for e in ch.ends)
+               for ch in system.channels) and "events" in comp.names:
+            path, what = comp.names["events"]
+            c.err_value(path, "name 'events' is reserved in component '%s' (it has ring "
+                        "channels, whose notification is called 'events'); rename %s"
+                        % (comp.name, what))
+    # Badges: unique per server endpoint; missing ones are numbered from 1.
+    used = {}
+    for ch in system.channels:
+        if ch.kind == "rpc" and ch.badge:
+            key = (ch.ends[0].component.name, ch.ends[0].name)
+            if ch.badge in used.setdefault(key, {}):
+                c.err_value(ch.badge_path, "badge %d is already used on endpoint '%s' of "
+                            "component '%s' (by channel '%s'); badges must differ per client"
+                            % (ch.badge, key[1], key[0], used[key][ch.badge]))
+            used[key][ch.badge] = ch.name
+    for ch in system.channels:
+        if ch.kind == "rpc" and not ch.badge:
+            key = (ch.ends[0].component.name, ch.ends[0].name)
+            taken = used.setdefault(key, {})
+            ch.badge = next(b for b in range(1, len(taken) + 2) if b not in taken)
+            taken[ch.badge] = ch.name
+
+
+# ---------------------------------------------------------------------------
+def _pass_layout(c, system):
+    objects = system.objects
+
+    def new_object(kind, name, size=0):
+        objects.append((kind, name, size))
+        return len(objects) - 1
+
+    # Boot modules: one per distinct binary, in component order.
+    mods = {}
+    for comp in system.components:
+        key = os.path.realpath(comp.binary)
+        if key not in mods:
+            size, crc = 0, 0
+            if os.path.isfile(comp.binary):
+                import zlib
+                with open(comp.binary, "rb") as f:
+                    data = f.read()
+                size, crc = len(data), zlib.crc32(data)
+            mods[key] = len(system.modules)
+            system.modules.append(Module(os.path.basename(comp.binary), comp.binary, size, crc))
+        comp.module = mods[key]
+
+    granted = {comp.name: [] for comp in system.components}   # caps in slot order
+    # A component with ring ends gets one notification; each ring end owns a bit.
+    events = {}
+    for ch in system.channels:
+        if ch.kind != "ring":
+            continue
+        for end in ch.ends:
+            comp = end.component
+            if comp.name not in events:
+                events[comp.name] = new_object("notification", "%s.events" % comp.name)
+                granted[comp.name].append(Cap("events", "notification",
+                                              object=events[comp.name],
+                                              rights=S.RIGHT_READ,
+                                              comment="wait here for ring signals"))
+    endpoints = {}
+    for ch in system.channels:
+        a, b = ch.ends
+        if ch.kind == "rpc":
+            key = (a.component.name, a.name)
+            if key not in endpoints:
+                endpoints[key] = new_object("endpoint", "%s.%s" % key)
+                granted[a.component.name].append(
+                    Cap(a.name, "endpoint", object=endpoints[key], rights=S.RIGHTS_ALL,
+                        comment="rpc server endpoint: seL4_Recv / seL4_ReplyRecv here"))
+            granted[b.component.name].append(
+                Cap(b.name, "endpoint", object=endpoints[key], arg0=ch.badge,
+                    rights=S.RIGHT_WRITE | S.RIGHT_GRANT_REPLY,
+                    comment="rpc client of %s.%s: seL4_Call here (badge %d)"
+                    % (a.component.name, a.name, ch.badge)))
+            a.component.badges.append((a.name, b.component.name, b.name, ch.badge))
+        else:
+            qsize = _page_round(2 * (S.QUEUE_HEADER_BYTES + ch.queue_depth * S.QUEUE_ENTRY_BYTES))
+            qobj = new_object("memory", "%s.queues" % ch.name, qsize)
+            dobj = new_object("memory", "%s.data" % ch.name, ch.data_size)
+            for end, peer in ((a, b), (b, a)):
+                comp = end.component
+                bit = len(comp.rings)
+                if bit >= S.MAX_RING_ENDS:
+                    c.err_value(end.path, "component '%s' has more than %d ring ends (one "
+                                "notification bit each)" % (comp.name, S.MAX_RING_ENDS))
+                    continue
+                ring = RingEnd(end.name, end is a, queue_size=qsize, data_size=ch.data_size,
+                               depth=ch.queue_depth, bit=bit, explicit_vaddr=end.vaddr,
+                               vaddr_path=end.path + ("vaddr",))
+                ring.objects = (qobj, dobj)
+                comp.rings.append(ring)
+            # Signal caps are added once both ends know their bits.
+            for end, peer in ((a, b), (b, a)):
+                peer_ring = next((r for r in peer.component.rings if r.name == peer.name), None)
+                if peer_ring is None:
+                    continue
+                granted[end.component.name].append(
+                    Cap(end.name, "notification", object=events[peer.component.name],
+                        arg0=1 << peer_ring.bit, rights=S.RIGHT_WRITE,
+                        comment="seL4_Signal here to wake %s (ring %s)"
+                        % (peer.component.name, ch.name)))
+
+    for comp in system.components:
+        for d, _p in comp.devices:
+            dev = S.DEVICES[d]
+            if "ioport" in dev:
+                granted[comp.name].append(Cap(d + ".ioport", "ioport", arg0=dev["ioport"][0],
+                                              arg1=dev["ioport"][1], comment="I/O ports of %s"
+                                              % d))
+            if "irq" in dev:
+                granted[comp.name].append(Cap(d + ".irq", "irq", arg0=dev["irq"],
+                                              comment="IRQ handler of %s" % d))
+            if "pci" in dev:
+                vendor, device = dev["pci"]
+                granted[comp.name].append(Cap(d + ".pci", "pci", arg0=(vendor << 16) | device,
+                                              comment="PCI device %04x:%04x (first match)"
+                                              % (vendor, device)))
+        for cap, _p in comp.caps:
+            okind = cap.kind
+            cap.object = new_object(okind, "%s.%s" % (comp.name, cap.name), cap.arg0)
+            granted[comp.name].append(cap)
+        comp.caps = granted[comp.name]
+        for slot, cap in enumerate(comp.caps, S.FIRST_GRANTED_SLOT):
+            cap.slot = slot
+        need = S.FIRST_GRANTED_SLOT + len(comp.caps) + S.SPARE_SLOTS
+        comp.cnode_bits = max(S.MIN_CNODE_BITS, (need - 1).bit_length())
+        _layout_vspace(c, comp)
+
+
+def _layout_vspace(c, comp):
+    """Places heap, stack, IPC buffer and ring regions; explicit vaddrs are
+    checked against everything else, the rest go first-fit from the window."""
+    used = []   # (start, end, what)
+
+    def overlap(start, end):
+        for s, e, what in used:
+            if start < e and s < end:
+                return what
+        return None
+
+    for s, size in comp.segments:
+        used.append((s, s + size, "the program image (ELF segment 0x%x)" % s))
+    fixed = [(comp.heap_vaddr, comp.heap_vaddr + comp.heap_size, "the heap", ("heap_size",)),
+             (comp.stack_top - comp.stack_size - S.PAGE_SIZE, comp.stack_top,
+              "the stack and its guard page", ("stack_size",)),
+             (comp.ipc_buffer, comp.ipc_buffer + S.PAGE_SIZE, "the IPC buffer", ("name",))]
+    for start, end, what, key in fixed:
+        other = overlap(start, end)
+        if other:
+            c.err_value(comp.path + key, "%s of component '%s' (0x%x..0x%x) overlaps %s"
+                        % (what, comp.name, start, end, other))
+        used.append((start, end, what))
+    for ring in comp.rings:
+        if ring.explicit_vaddr is None:
+            continue
+        start = ring.explicit_vaddr
+        end = start + ring.queue_size + ring.data_size
+        other = overlap(start, end)
+        if end > S.USER_TOP:
+            c.err_value(ring.vaddr_path, "ring '%s' at 0x%x..0x%x reaches past the user "
+                        "address space (0x%x)" % (ring.name, start, end, S.USER_TOP))
+        elif other:
+            c.err_value(ring.vaddr_path, "overlapping addresses: ring '%s' of component '%s' "
+                        "at 0x%x..0x%x overlaps %s" % (ring.name, comp.name, start, end, other))
+        used.append((start, end, "ring '%s' (0x%x..0x%x)" % (ring.name, start, end)))
+        ring.queue_vaddr = start
+    cursor = S.REGION_WINDOW
+    for ring in comp.rings:
+        if ring.explicit_vaddr is not None:
+            continue
+        size = ring.queue_size + ring.data_size
+        while overlap(cursor, cursor + size + S.PAGE_SIZE):
+            cursor = max(e for s, e, _w in used if cursor < e and s < cursor + size +
+                         S.PAGE_SIZE) + S.PAGE_SIZE
+        ring.queue_vaddr = cursor
+        used.append((cursor, cursor + size, "ring '%s'" % ring.name))
+        cursor += size + S.PAGE_SIZE   # unmapped guard page between regions
+    for ring in comp.rings:
+        ring.data_vaddr = ring.queue_vaddr + ring.queue_size
+        comp.regions.append(Region(ring.name + ".queues", ring.objects[0], ring.queue_vaddr,
+                                   ring.queue_size))
+        comp.regions.append(Region(ring.name + ".data", ring.objects[1], ring.data_vaddr,
+                                   ring.data_size))

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""The one place that lists what a system.toml may say and what the binary
+description's numbers mean. include/kaal/sysdesc.h mirrors the numbers; the
+cmocka round-trip test (tests/unit/test_sysdesc.c) fails if they drift.
+"""
+
+PAGE_SIZE = 4096
+
+# ---- binary format (docs/system-toml.md, include/kaal/sysdesc.h) ----------
+MAGIC = b"KSYS"
+VERSION_MAJOR = 1
+VERSION_MINOR = 0
+HEADER_SIZE = 96
+N_TABLES = 8
+TABLE_COMPONENTS, TABLE_CHANNELS, TABLE_OBJECTS, TABLE_CAPS, TABLE_REGIONS, \
+    TABLE_CONFIG, TABLE_MODULES = range(7)
+RECORD_SIZES = {
+    TABLE_COMPONENTS: 96,
+    TABLE_CHANNELS: 48,
+    TABLE_OBJECTS: 16,
+    TABLE_CAPS: 32,
+    TABLE_REGIONS: 32,
+    TABLE_CONFIG: 16,
+    TABLE_MODULES: 16,
+}
+NONE = 0xFFFFFFFF  # "no object" in a cap record
+
+RESTART = {"never": 0, "always": 1, "on-failure": 2}
+CHANNEL_KIND = {"rpc": 1, "ring": 2}
+OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4}
+CAP_KIND = {"endpoint": 1, "notification": 2, "untyped": 3, "ioport": 4, "irq": 5,
+            "pci": 6}
+CONFIG_TYPE = {"int": 1, "string": 2, "bool": 3}
+RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY = 1, 2, 4, 8
+RIGHTS_ALL = 15
+
+# ---- a component's CSpace: slots init fills before any granted cap -------
+SLOT_TCB = 1
+SLOT_CNODE = 2
+SLOT_VSPACE = 3
+SLOT_IPC_BUFFER = 4
+SLOT_INIT_EP = 5          # badged endpoint to init (exit, broker requests)
+FIRST_GRANTED_SLOT = 16
+MIN_CNODE_BITS = 8        # at least 256 slots, the rest free for the component
+SPARE_SLOTS = 64          # free slots guaranteed after the granted ones
+
+# ---- a component's address space (all page aligned) ----------------------
+HEAP_VADDR = 0x0000_0000_4000_0000           # 1 GiB
+REGION_WINDOW = 0x0000_0000_8000_0000        # auto-placed shared regions from 2 GiB
+STACK_TOP = 0x0000_7FFF_F000_0000
+IPC_BUFFER_VADDR = STACK_TOP + PAGE_SIZE      # one unmapped page above the stack
+USER_TOP = 0x0000_8000_0000_0000
+
+# ---- defaults and limits ---------------------------------------------------
+DEFAULT_PRIORITY = 100
+DEFAULT_HEAP = 64 * 1024
+DEFAULT_STACK = 16 * 1024
+DEFAULT_MAX_RESTARTS = 3
+DEFAULT_QUEUE_DEPTH = 64
+DEFAULT_DATA_SIZE = 64 * 1024
+QUEUE_HEADER_BYTES = 64       # per queue: head, tail, flags (own cache line)
+QUEUE_ENTRY_BYTES = 16        # per descriptor: offset, length
+MAX_NAME = 31
+MAX_RING_ENDS = 63            # one notification bit each, bit 63 kept for init
+
+# ---- devices a component may be granted by name ---------------------------
+# kind "isa": fixed I/O ports and an IRQ line; kind "pci": found by the broker
+# from vendor:device at boot. Names only grow: code refers to them.
+DEVICES = {
+    "serial0":    {"ioport": (0x3F8, 8), "irq": 4},
+    "serial1":    {"ioport": (0x2F8, 8), "irq": 3},
+    "rtc":        {"ioport": (0x70, 2), "irq": 8},
+    "pit":        {"ioport": (0x40, 4), "irq": 0},
+    "debug-exit": {"ioport": (0xF4, 4)},
+    "virtio-net": {"pci": (0x1AF4, 0x1000)},
+    "virtio-blk": {"pci": (0x1AF4, 0x1001)},
+    "e1000":      {"pci": (0x8086, 0x100E)},
+}
+
+# ---- keys each table accepts (for "unknown key" and "did you mean") ---------
+TOP_KEYS = {"system", "component", "channel"}
+SYSTEM_KEYS = {"name", "description"}
+COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
+                  "max_restarts", "devices", "config", "cap"}
+CAP_KEYS = {"name", "kind", "size"}
+CHANNEL_KEYS = {
+    "rpc": {"name", "kind", "server", "client", "badge"},
+    "ring": {"name", "kind", "producer", "consumer", "queue_depth", "data_size"},
+}
+END_KEYS = {"rpc": {"component", "end"}, "ring": {"component", "end", "vaddr"}}
+CHANNEL_SIDES = {"rpc": ("server", "client"), "ring": ("producer", "consumer")}
+NAMED_CAP_KINDS = ("endpoint", "notification", "untyped")
