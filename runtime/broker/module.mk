@@ -4,3 +4,6 @@
 BROKER_SRCS := runtime/broker/acpi.c runtime/broker/pci.c runtime/broker/devices.c \
   runtime/broker/cspace.c runtime/broker/untyped.c runtime/broker/bundle.c
 LIBKAAL_SRCS += $(BROKER_SRCS)
+
+# Host tests (cmocka, ASan+UBSan) and the ACPI fuzz target.
+$(eval $(call host_test,test_acpi,tests/unit/test_acpi.c runtime/broker/acpi.c runtime/broker/devices.c runtime/printf/format.c))
