@@ -488,12 +488,13 @@ def _check_channel(c, t, path, index, by_name):
         c.err_value(path + ("kind",), "unknown channel kind '%s' (expected \"rpc\" or \"ring\")"
                     % kind)
         return None
-    c.keys(t, S.CHANNEL_KEYS[kind], path, "a %s [[channel]]" % kind)
+    article = "an" if kind == "rpc" else "a"
+    c.keys(t, S.CHANNEL_KEYS[kind], path, "%s %s [[channel]]" % (article, kind))
     name = c.name(t, "name", path, what, required=False)
     ch = Channel(index, name or "", kind, path)
     ends = []
     for side in S.CHANNEL_SIDES[kind]:
-        if not c.require(t, side, path, "a %s channel" % kind):
+        if not c.require(t, side, path, "%s %s channel" % (article, kind)):
             continue
         et = t[side]
         ep = path + (side,)
@@ -554,25 +555,30 @@ def _pass_names(c, system):
             c.err_value(p, "duplicate channel name '%s' (first at %s)"
                         % (ch.name, c.where(chan_names[ch.name])))
         chan_names.setdefault(ch.name, p)
-    # RPC clients of one server end share its endpoint: same end name on the
-    # server side is one endpoint, so that name is claimed once.
-    server_eps = {}
+    # Claims are made in source order, so a clash is reported at the later
+    # of the two names. RPC clients of one server end share its endpoint, so
+    # repeating a server end name in rpc channels is not a clash.
+    claims = []   # (component, name, path, what, shared)
     for ch in system.channels:
         for side, end in zip(S.CHANNEL_SIDES[ch.kind], ch.ends):
-            comp = end.component
-            key = (comp.name, end.name)
-            if ch.kind == "rpc" and side == "server" and key in server_eps:
-                continue
-            if c.claim(comp, end.name, end.path + ("end",), "the %s end of channel '%s'"
-                       % (side, ch.name)) and ch.kind == "rpc" and side == "server":
-                server_eps[key] = ch
+            shared = ch.kind == "rpc" and side == "server"
+            claims.append((end.component, end.name, end.path + ("end",),
+                           "the %s end of channel '%s'" % (side, ch.name), shared))
     for comp in system.components:
         for d, p in comp.devices:
             for res in ("ioport", "irq", "pci"):
                 if res in S.DEVICES[d]:
-                    c.claim(comp, "%s.%s" % (d, res), p, "device '%s'" % d)
+                    claims.append((comp, "%s.%s" % (d, res), p, "device '%s'" % d, False))
         for cap, p in comp.caps:
-            c.claim(comp, cap.name, p, "cap '%s'" % cap.name)
+            claims.append((comp, cap.name, p, "cap '%s'" % cap.name, False))
+    claims.sort(key=lambda cl: c.locs.value(cl[2]) or (0, 0))
+    rpc_servers = set()
+    for comp, name, path, what, shared in claims:
+        if shared and (comp.name, name) in rpc_servers:
+            continue
+        if c.claim(comp, name, path, what) and shared:
+            rpc_servers.add((comp.name, name))
+    for comp in system.components:
         if any(ch.kind == "ring" and comp in (e.component for e in ch.ends)
                for ch in system.channels) and "events" in comp.names:
             path, what = comp.names["events"]
