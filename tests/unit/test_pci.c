@@ -391,7 +391,7 @@ static void test_nonsense_bars_are_flagged_and_skipped(void **state)
     f->wmask[4] = 0xff000000u;
     f->cfg[5] = 0xfd000000u;      /* mask with a hole: not a power of two */
     f->wmask[5] = 0xff0ff000u;
-    f->cfg[6] = 0x0000f001u;      /* IO BAR whose mask has a hole */
+    f->cfg[6] = 0x00000001u;      /* IO BAR whose mask has a hole */
     f->wmask[6] = 0xffff0f00u;
     f->cfg[7] = 0;                /* unassigned: size but base 0 */
     f->wmask[7] = 0xfffff000u;
