@@ -6,6 +6,12 @@ KERNEL_SRCS += \
   kernel/boot/boot_mem.c kernel/boot/root_task.c kernel/lib/kprintf.c \
   runtime/printf/format.c runtime/elf/elf.c runtime/string/string.c
 
+# The seL4 object model: CSpace, CDT, Untyped, CNode, invocations.
+KERNEL_SRCS += \
+  kernel/object/cspace.c kernel/object/cdt.c kernel/object/objecttype.c \
+  kernel/object/untyped.c kernel/object/cnode.c kernel/object/endpoint.c \
+  kernel/object/invoke.c
+
 include kernel/arch/$(ARCH)/arch.mk
 
 KERNEL_OBJS  := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KERNEL_SRCS)))

@@ -7,3 +7,6 @@
 #include <sel4/syscall.h>
 #include <sel4/bootinfo_types.h>
 #include <sel4/functions.h>
+#include <sel4/object_types.h>
+#include <sel4/invocation.h>
+#include <sel4/client.h>

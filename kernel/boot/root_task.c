@@ -9,18 +9,25 @@
  *
  * CNode slots follow seL4's order: the fixed caps (seL4_NumInitialCaps),
  * then paging structures, extra bootinfo pages, image frames, module frames,
- * untypeds, and the empty range up to the end of the root CNode.
+ * untypeds, and the empty range up to the end of the root CNode. The root
+ * CNode (2^12 slots, guard 0 of 52 bits so that any CPtr below 4096 names a
+ * slot at depth 64) and the initial ASID pool are allocated before the
+ * untyped list is cut, so the untypeds cover only memory nobody uses. The
+ * boot caps are CDT roots, as in seL4; the TCB's CSpace and VSpace slots
+ * hold copies of the CNode and VSpace caps.
  */
 #include <kernel/boot.h>
 #include <kernel/kprintf.h>
 #include <kernel/thread.h>
 #include <kernel/vspace.h>
+#include <kernel/cspace.h>
+#include <sel4/object_types.h>
 #include <kaal/bootinfo.h>
 #include <kaal/elf.h>
 #include <kaal/string.h>
 
 #define ROOT_CNODE_SIZE_BITS 12
-#define TCB_SIZE_BITS 11
+#define TCB_SIZE_BITS seL4_TCBBits
 #define EXTRA_BI_PAGES 1
 #define MACHINE_EXIT_BOOT_ERROR 0x7e
 
@@ -39,6 +46,15 @@ static paddr_t alloc_page(struct boot_mem *bm)
         boot_fail("root task", "out of memory");
     memset(paddr_to_pptr(p), 0, PAGE_SIZE);
     return p;
+}
+
+/* Boot caps are CDT roots: revocable, no parent (seL4's write_slot). */
+static void write_slot(cte_t *cnode, seL4_Word slot, cap_t cap)
+{
+    cnode[slot].cap = cap;
+    cnode[slot].mdb_prev = 0;
+    cnode[slot].mdb_next = 0;
+    mdb_set_flags(&cnode[slot], true, true);
 }
 
 static vaddr_t page_round_up(vaddr_t v)
@@ -161,8 +177,34 @@ struct tcb *create_root_task(const struct boot_params *bp, struct boot_mem *bm)
     struct tcb *tcb = paddr_to_pptr(tcb_paddr);
     memset(tcb, 0, sizeof(*tcb));
 
+    /* Before the untyped list is cut: the root CNode and the ASID pool. */
+    paddr_t cnode_paddr = boot_mem_alloc(bm, ROOT_CNODE_SIZE_BITS + seL4_SlotBits);
+    paddr_t pool_paddr = alloc_page(bm);
+    if (!cnode_paddr)
+        boot_fail(name, "out of memory");
+    cte_t *cnode = paddr_to_pptr(cnode_paddr);
+    memset(cnode, 0, (size_t)1 << (ROOT_CNODE_SIZE_BITS + seL4_SlotBits));
+
     /* The root task's image was copied: module 0's memory is free again. */
     boot_mem_release(bm, mod->paddr, mod->paddr + mod->size_bytes);
+
+    cap_t cnode_cap = cap_make(cap_cnode_cap, cnode, ROOT_CNODE_SIZE_BITS,
+                               (uint64_t)(64 - ROOT_CNODE_SIZE_BITS)); /* guard 0, 52 bits */
+    cap_t vspace_cap = arch_boot_vspace_cap(root);
+    write_slot(cnode, seL4_CapInitThreadTCB, cap_make(cap_thread_cap, tcb, 0, 0));
+    write_slot(cnode, seL4_CapInitThreadCNode, cnode_cap);
+    write_slot(cnode, seL4_CapInitThreadVSpace, vspace_cap);
+    write_slot(cnode, seL4_CapIRQControl, cap_make(cap_irq_control_cap, 0, 0, 0));
+    write_slot(cnode, seL4_CapASIDControl, arch_boot_control_cap(ARCH_BOOT_ASID_CONTROL));
+    write_slot(cnode, seL4_CapInitThreadASIDPool, arch_boot_asid_pool_cap(pool_paddr, root));
+    write_slot(cnode, seL4_CapIOPortControl, arch_boot_control_cap(ARCH_BOOT_IO_PORT_CONTROL));
+    write_slot(cnode, seL4_CapBootInfoFrame, arch_boot_frame_cap(bi_frame, bi_vaddr, true));
+    write_slot(cnode, seL4_CapInitThreadIPCBuffer, arch_boot_frame_cap(ipc_frame, ipc_vaddr, true));
+    write_slot(cnode, seL4_CapDomain, cap_make(cap_domain_cap, 0, 0, 0));
+    cdt_insert(cnode_cap, &cnode[seL4_CapInitThreadCNode], &tcb->slots[TCB_CTABLE]);
+    cdt_insert(vspace_cap, &cnode[seL4_CapInitThreadVSpace], &tcb->slots[TCB_VTABLE]);
+    cdt_insert(cnode[seL4_CapInitThreadIPCBuffer].cap, &cnode[seL4_CapInitThreadIPCBuffer],
+               &tcb->slots[TCB_BUFFER]);
 
     seL4_BootInfo *bi = paddr_to_pptr(bi_frame);
     bi->extraLen = extra_len;
@@ -172,15 +214,30 @@ struct tcb *create_root_task(const struct boot_params *bp, struct boot_mem *bm)
     bi->ipcBuffer = (seL4_IPCBuffer *)ipc_vaddr;
     bi->initThreadCNodeSizeBits = ROOT_CNODE_SIZE_BITS;
     bi->initThreadDomain = 0;
+    if (slot + n_tables + EXTRA_BI_PAGES + n_image_frames + module_pages >
+        (1u << ROOT_CNODE_SIZE_BITS))
+        boot_fail(name, "image too large for the root CNode");
+    static cap_t paging[1u << ROOT_CNODE_SIZE_BITS];
+    unsigned n_paging = arch_boot_paging_caps(root, paging, 1u << ROOT_CNODE_SIZE_BITS);
+    kassert(n_paging == n_tables);
     bi->userImagePaging = (seL4_SlotRegion){ slot, slot + n_tables };
-    slot += n_tables;
+    for (unsigned i = 0; i < n_tables; i++)
+        write_slot(cnode, slot++, paging[i]);
     bi->extraBIPages = (seL4_SlotRegion){ slot, slot + EXTRA_BI_PAGES };
-    slot += EXTRA_BI_PAGES;
+    for (unsigned i = 0; i < EXTRA_BI_PAGES; i++)
+        write_slot(cnode, slot++,
+                   arch_boot_frame_cap(extra_frames[i], extra_vaddr + i * PAGE_SIZE, true));
     bi->userImageFrames = (seL4_SlotRegion){ slot, slot + n_image_frames };
-    slot += n_image_frames;
+    for (vaddr_t v = ui_start; v < ui_end; v += PAGE_SIZE)
+        write_slot(cnode, slot++, arch_boot_frame_cap(arch_boot_lookup_frame(root, v), v, true));
     for (seL4_Word m = 0; m < mods->n_modules; m++) {
-        mods->modules[m].frames.start += slot;
-        mods->modules[m].frames.end += slot;
+        kaal_boot_module_t *km = &mods->modules[m];
+        km->frames.start += slot;
+        km->frames.end += slot;
+        for (seL4_Word p = 0; p < km->frames.end - km->frames.start; p++)
+            write_slot(cnode, km->frames.start + p,
+                       arch_boot_frame_cap(km->paddr + p * PAGE_SIZE, km->vaddr + p * PAGE_SIZE,
+                                           false));
     }
     slot += module_pages;
 
@@ -193,7 +250,12 @@ struct tcb *create_root_task(const struct boot_params *bp, struct boot_mem *bm)
     if (dropped)
         kprintf("[KaaL] warning: %u untyped blocks did not fit the bootinfo\n", dropped);
     bi->untyped = (seL4_SlotRegion){ slot, slot + n_untyped };
-    slot += n_untyped;
+    for (unsigned i = 0; i < n_untyped; i++) {
+        const seL4_UntypedDesc *d = &bi->untypedList[i];
+        cap_t ut = cap_make(cap_untyped_cap, paddr_to_pptr(d->paddr), d->sizeBits, 0);
+        ut.flag = d->isDevice;
+        write_slot(cnode, slot++, ut);
+    }
     bi->empty = (seL4_SlotRegion){ slot, 1u << ROOT_CNODE_SIZE_BITS };
 
     kaal_snprintf(tcb->name, sizeof(tcb->name), "%s", name);

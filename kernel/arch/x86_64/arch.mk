@@ -4,3 +4,4 @@ KERNEL_SRCS += \
   kernel/arch/x86_64/trap.c kernel/arch/x86_64/vspace.c kernel/arch/x86_64/multiboot.c \
   kernel/arch/x86_64/apic.c kernel/arch/x86_64/fpu.c kernel/arch/x86_64/ioapic.c
 KERNEL_LDSCRIPT := kernel/arch/x86_64/linker.ld
+KERNEL_SRCS += kernel/arch/x86_64/object/paging.c kernel/arch/x86_64/object/invoke.c

@@ -71,3 +71,8 @@ int arch_boot_map_frame(struct boot_mem *bm, paddr_t root, vaddr_t va, paddr_t f
                  ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
     return 0;
 }
+
+paddr_t arch_kernel_vspace_root(void)
+{
+    return boot_pml4_paddr;
+}

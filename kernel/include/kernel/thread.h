@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <arch/context.h>
 #include <kernel/machine.h>
+#include <kernel/cap.h>
 
 /* seL4 thread states (classic API). */
 typedef enum {
@@ -25,6 +26,16 @@ typedef enum {
 
 #define TCB_NAME_MAX 32
 
+/* The capability slots a TCB holds, as seL4's tcb_cnode_index. */
+enum tcb_slot {
+    TCB_CTABLE = 0,   /* CSpace root */
+    TCB_VTABLE,       /* VSpace root */
+    TCB_REPLY,
+    TCB_CALLER,
+    TCB_BUFFER,       /* IPC buffer frame */
+    TCB_SLOT_COUNT
+};
+
 struct tcb {
     struct arch_context ctx;   /* user registers; see <arch/context.h> */
     thread_state_t state;
@@ -37,6 +48,9 @@ struct tcb {
     struct tcb *sched_next, *sched_prev;
     bool in_ready_queue;
     uint32_t time_slice_ticks;
+    /* Capability slots (CSpace/VSpace roots, IPC buffer, ...), in the CDT
+     * like any CNode slot; emptied when the TCB is destroyed. */
+    cte_t slots[TCB_SLOT_COUNT];
 };
 
 /* Per-CPU scheduling state: one struct so SMP can replicate it later. */

@@ -16,3 +16,25 @@ int arch_boot_map_frame(struct boot_mem *bm, paddr_t root, vaddr_t va, paddr_t f
                         unsigned vm_flags, unsigned *n_tables);
 /* Drops the boot identity map once the kernel runs in the higher half. */
 void arch_boot_drop_identity_map(void);
+
+/* The kernel's own top-level table (the boot PML4): kernel half only. */
+paddr_t arch_kernel_vspace_root(void);
+
+/* ---- caps for the root task (arch object code) ---- */
+#include <kernel/cap.h>
+#include <stdbool.h>
+
+#define ROOT_TASK_ASID 1 /* as seL4's IT_ASID */
+
+enum arch_boot_control { ARCH_BOOT_ASID_CONTROL, ARCH_BOOT_IO_PORT_CONTROL };
+
+cap_t arch_boot_vspace_cap(paddr_t root);
+/* Makes the initial ASID pool (ASIDs 0..511) from pool_page, with the root
+ * task's VSpace at ROOT_TASK_ASID. */
+cap_t arch_boot_asid_pool_cap(paddr_t pool_page, paddr_t root);
+cap_t arch_boot_control_cap(enum arch_boot_control which);
+/* A 4 KiB frame cap recorded as mapped at va in the root task's VSpace. */
+cap_t arch_boot_frame_cap(paddr_t frame, vaddr_t va, bool writable);
+paddr_t arch_boot_lookup_frame(paddr_t root, vaddr_t va);
+/* Caps to every paging structure below root; returns how many exist. */
+unsigned arch_boot_paging_caps(paddr_t root, cap_t *out, unsigned max);

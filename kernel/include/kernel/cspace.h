@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * CSpace addressing and the capability derivation tree (CDT).
+ *
+ * Lookups follow seL4's resolveAddressBits: each CNode level consumes its
+ * guard and then its radix from the top of the remaining `depth` bits of
+ * the CPtr. Failures are described as seL4 lookup faults.
+ *
+ * Errors: decode functions return a seL4_Error and fill `ksyscall_error`
+ * (and `klookup_fault` for seL4_FailedLookup) with the details the reply
+ * carries in its message registers, as seL4's current_syscall_error does.
+ * Owned by the current kernel entry; single core, so one instance.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <kernel/cap.h>
+#include <sel4/errors.h>
+#include <sel4/object_types.h>
+
+typedef struct lookup_fault {
+    seL4_LookupFailureType type;
+    uint64_t bits_left;
+    uint64_t bits_found;
+    uint64_t guard_found;
+} lookup_fault_t;
+
+typedef struct syscall_error {
+    seL4_Error type;
+    uint64_t invalid_argument_number;
+    uint64_t invalid_cap_number;
+    uint64_t range_min, range_max;
+    uint64_t memory_left;
+    bool failed_lookup_was_source;
+} syscall_error_t;
+
+extern syscall_error_t ksyscall_error;
+extern lookup_fault_t klookup_fault;
+
+typedef struct resolve_ret {
+    bool ok;              /* false: klookup_fault says why */
+    cte_t *slot;
+    uint64_t bits_remaining;
+} resolve_ret_t;
+
+typedef struct lookup_slot_ret {
+    seL4_Error status;
+    cte_t *slot;
+} lookup_slot_ret_t;
+
+/* seL4's resolveAddressBits: walks from node_cap consuming n_bits of cptr. */
+resolve_ret_t cspace_resolve(cap_t node_cap, uint64_t cptr, uint64_t n_bits);
+/* A slot for a thread's own use (depth = word size); false on lookup fault. */
+bool cspace_lookup_slot(cap_t root, uint64_t cptr, cte_t **slot);
+/* CNode-operation lookup (root, index, depth): seL4_FailedLookup or
+ * seL4_RangeError (bad depth) with the details set. */
+lookup_slot_ret_t cspace_lookup_target(cap_t root, uint64_t index, uint64_t depth);
+lookup_slot_ret_t cspace_lookup_source(cap_t root, uint64_t index, uint64_t depth);
+lookup_slot_ret_t cspace_lookup_pivot(cap_t root, uint64_t index, uint64_t depth);
+
+static inline seL4_Error syscall_error(seL4_Error type)
+{
+    ksyscall_error.type = type;
+    return type;
+}
+static inline seL4_Error error_invalid_argument(uint64_t n)
+{
+    ksyscall_error.invalid_argument_number = n;
+    return syscall_error(seL4_InvalidArgument);
+}
+static inline seL4_Error error_invalid_cap(uint64_t n)
+{
+    ksyscall_error.invalid_cap_number = n;
+    return syscall_error(seL4_InvalidCapability);
+}
+static inline seL4_Error error_range(uint64_t min, uint64_t max)
+{
+    ksyscall_error.range_min = min;
+    ksyscall_error.range_max = max;
+    return syscall_error(seL4_RangeError);
+}
+static inline seL4_Error error_failed_lookup(bool was_source)
+{
+    ksyscall_error.failed_lookup_was_source = was_source;
+    return syscall_error(seL4_FailedLookup);
+}
+static inline void lookup_fault_missing(uint64_t bits_left)
+{
+    klookup_fault = (lookup_fault_t){ seL4_MissingCapability, bits_left, 0, 0 };
+}
+static inline void lookup_fault_invalid_root(void)
+{
+    klookup_fault = (lookup_fault_t){ seL4_InvalidRoot, 0, 0, 0 };
+}
+
+/* ---- capability derivation tree (kernel/object/cdt.c) ---- */
+
+/* What relates two caps (seL4's sameRegionAs / sameObjectAs). */
+bool cap_same_region_as(cap_t a, cap_t b);
+bool cap_same_object_as(cap_t a, cap_t b);
+/* Is b a CDT child of a (both in the list, b after a)? */
+bool cdt_is_parent_of(const cte_t *a, const cte_t *b);
+/* seL4_RevokeFirst if the slot has CDT children. */
+seL4_Error cdt_ensure_no_children(const cte_t *slot);
+/* seL4_DeleteFirst if the slot is not empty. */
+seL4_Error cdt_ensure_empty(const cte_t *slot);
+/* Is this the last cap to its object? */
+bool cdt_is_final(const cte_t *slot);
+/* Inserts new_cap into dest (empty) as a child or sibling of src. */
+void cdt_insert(cap_t new_cap, cte_t *src, cte_t *dest);
+/* Inserts a freshly created object's cap below its untyped parent. */
+void cdt_insert_new(cte_t *parent, cte_t *dest, cap_t cap);
+/* Moves src's cap (replaced by new_cap) and CDT position to dest (empty). */
+void cdt_move(cap_t new_cap, cte_t *src, cte_t *dest);
+/* Exchanges two slots' caps and CDT positions. */
+void cdt_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
+/* Empties the slot, finalising the object if this was its last cap.
+ * Iterative: never recurses, whatever the nesting of CNodes. */
+void cdt_delete(cte_t *slot);
+/* Deletes every CDT descendant of the slot. */
+void cdt_revoke(cte_t *slot);
+
+/* ---- object hooks the CDT calls (kernel/object/objecttype.c) ---- */
+
+/* Does deleting this final cap require clearing slots the object holds?
+ * Returns the slot array and count, or NULL. */
+cte_t *cap_owned_slots(cap_t cap, uint64_t *n_slots);
+/* Releases what a cap holds when it goes away (unmaps a frame, removes a
+ * vspace from its ASID pool, stops a thread, ...). final: no other cap to
+ * the object remains. Never touches other slots. */
+void cap_finalise(cap_t cap, bool final);

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * seL4_Untyped_Retype. An untyped cap covers 2^size_bits bytes at its
+ * address and keeps a watermark (free index, bytes): objects are carved
+ * upward from it, each aligned to its own size. When the untyped has no
+ * CDT children left (everything made from it was deleted or revoked) the
+ * next retype starts again from the bottom, as in seL4. Device untyped
+ * memory can only become frames or smaller device untypeds and is never
+ * written by the kernel.
+ */
+#include <kernel/invocation.h>
+
+#define RETYPE_FAN_OUT_LIMIT seL4_UntypedRetypeMaxObjects
+
+static void invoke_untyped_retype(cte_t *slot, uint64_t free_offset, uint64_t type,
+                                  uint64_t user_size, cte_t *dest, uint64_t n, bool device)
+{
+    unsigned obj_bits = object_size_bits(type, user_size);
+    uint64_t base = (uint64_t)cap_ptr(slot->cap);
+    slot->cap.data = free_offset + (n << obj_bits);
+    /* Insert in reverse so the CDT order matches the slot order. */
+    for (uint64_t i = n; i-- > 0;) {
+        void *obj = (void *)(base + free_offset + (i << obj_bits));
+        cap_t cap = object_create(type, obj, user_size, device);
+        cdt_insert_new(slot, &dest[i], cap);
+    }
+}
+
+seL4_Error decode_untyped_invocation(struct invocation *inv)
+{
+    if (inv->label != UntypedRetype)
+        return syscall_error(seL4_IllegalOperation);
+    if (inv->length < 6 || !inv->extra[0])
+        return syscall_error(seL4_TruncatedMessage);
+    uint64_t type = inv->mr[0], user_size = inv->mr[1];
+    uint64_t node_index = inv->mr[2], node_depth = inv->mr[3];
+    uint64_t node_offset = inv->mr[4], node_window = inv->mr[5];
+    cap_t ut = inv->cap;
+
+    if (type >= seL4_ObjectTypeCount || !arch_is_object_type(type))
+        return error_invalid_argument(0);
+    if (user_size >= 64)
+        return error_range(0, seL4_MaxUntypedBits);
+    uint64_t obj_bits = object_size_bits(type, user_size);
+    if (obj_bits > seL4_MaxUntypedBits)
+        return error_range(0, seL4_MaxUntypedBits);
+    if (type == seL4_CapTableObject && user_size == 0)
+        return error_invalid_argument(1);
+    if (type == seL4_UntypedObject && user_size < seL4_MinUntypedBits)
+        return error_invalid_argument(1);
+
+    cap_t node_cap;
+    if (node_depth == 0) {
+        node_cap = inv->extra[0]->cap;
+    } else {
+        lookup_slot_ret_t r = cspace_lookup_target(inv->extra[0]->cap, node_index, node_depth);
+        if (r.status != seL4_NoError)
+            return r.status;
+        node_cap = r.slot->cap;
+    }
+    if (cap_type(node_cap) != cap_cnode_cap) {
+        lookup_fault_missing(node_depth);
+        return error_failed_lookup(false);
+    }
+    uint64_t node_size = 1ull << node_cap.size_bits;
+    if (node_offset > node_size - 1)
+        return error_range(0, node_size - 1);
+    if (node_window < 1 || node_window > RETYPE_FAN_OUT_LIMIT)
+        return error_range(1, RETYPE_FAN_OUT_LIMIT);
+    if (node_window > node_size - node_offset)
+        return error_range(1, node_size - node_offset);
+    cte_t *dest = cap_cnode_slots(node_cap) + node_offset;
+    for (uint64_t i = 0; i < node_window; i++)
+        if (cdt_ensure_empty(&dest[i]) != seL4_NoError)
+            return seL4_DeleteFirst;
+
+    uint64_t free_index = cdt_ensure_no_children(inv->slot) == seL4_NoError ? 0 : ut.data;
+    ksyscall_error.type = seL4_NoError; /* ensure_no_children may have set it */
+    uint64_t ut_bytes = 1ull << ut.size_bits;
+    uint64_t free_bytes = ut_bytes - free_index;
+    if ((obj_bits >= 64 ? 0 : free_bytes >> obj_bits) < node_window) {
+        ksyscall_error.memory_left = free_bytes;
+        return syscall_error(seL4_NotEnoughMemory);
+    }
+    bool device = ut.flag;
+    if (device && !arch_is_frame_type(type) && type != seL4_UntypedObject)
+        return error_invalid_argument(1);
+    /* The untyped is aligned to its size, so aligning up keeps us inside. */
+    uint64_t aligned = (free_index + (1ull << obj_bits) - 1) & ~((1ull << obj_bits) - 1);
+    if (aligned > ut_bytes || ((ut_bytes - aligned) >> obj_bits) < node_window) {
+        ksyscall_error.memory_left = free_bytes;
+        return syscall_error(seL4_NotEnoughMemory);
+    }
+    invoke_untyped_retype(inv->slot, aligned, type, user_size, dest, node_window, device);
+    return seL4_NoError;
+}
