@@ -308,6 +308,12 @@ class TestAddressErrors(SystomlCase):
         self.assertOneError(text, "system.toml:15:13: error: data_size 1000 is not a multiple of the "
                             "page size (4096 bytes); expected e.g. 4096")
 
+    def test_program_image_overlapping_the_heap(self):
+        write_fake_elf(os.path.join(self.dir, "client.elf"), vaddr=0x40001000)
+        self.assertOneError(BASE, "system.toml:10:10: error: overlapping addresses: the program "
+                            "image (ELF segment 0x40001000) of component 'client' overlaps the "
+                            "heap (0x40000000..0x40010000)")
+
     def test_automatic_placement_skips_explicit_regions(self):
         text = BASE + self.RING % ("a", "b", "0x80000000", "64KiB") + textwrap.dedent("""\
             [[channel]]

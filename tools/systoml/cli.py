@@ -71,6 +71,9 @@ def main(argv=None):
     ap.add_argument("--dump", action="store_true",
                     help="print the compiled description in readable form")
     args = ap.parse_args(argv)
+    if args.no_binaries and args.output:
+        ap.error("--no-binaries cannot write a description: module sizes and checksums "
+                 "come from the binaries (use it with --header-dir or alone)")
     try:
         system = compile_to(args.toml, args.output, args.header_dir,
                             check_binaries=not args.no_binaries)

@@ -721,8 +721,11 @@ def _layout_vspace(c, comp):
                 return what
         return None
 
-    for s, size in comp.segments:
-        used.append((s, s + size, "the program image (ELF segment 0x%x)" % s))
+    # The program image is checked last and never moves other regions, so
+    # everything in the generated header is a function of the toml alone
+    # (headers are generated before the binaries are linked).
+    image = [(s, s + size, "the program image (ELF segment 0x%x)" % s)
+             for s, size in comp.segments]
     fixed = [(comp.heap_vaddr, comp.heap_vaddr + comp.heap_size, "the heap", ("heap_size",)),
              (comp.stack_top - comp.stack_size - S.PAGE_SIZE, comp.stack_top,
               "the stack and its guard page", ("stack_size",)),
@@ -758,6 +761,22 @@ def _layout_vspace(c, comp):
         ring.queue_vaddr = cursor
         used.append((cursor, cursor + size, "ring '%s'" % ring.name))
         cursor += size + S.PAGE_SIZE   # unmapped guard page between regions
+    for ring in comp.rings:
+        for s, e, what in image:
+            end = ring.queue_vaddr + ring.queue_size + ring.data_size
+            if ring.queue_vaddr < e and s < end:
+                c.err_value(ring.vaddr_path if ring.explicit_vaddr is not None else comp.path +
+                            ("binary",), "overlapping addresses: ring '%s' of component '%s' "
+                            "at 0x%x..0x%x overlaps %s%s" % (
+                                ring.name, comp.name, ring.queue_vaddr, end, what,
+                                "" if ring.explicit_vaddr is not None else
+                                " (give the ring end an explicit vaddr)"))
+    for s, e, what in image:
+        for start, end, other in used[:3]:
+            if start < e and s < end:
+                c.err_value(comp.path + ("binary",), "overlapping addresses: %s of component "
+                            "'%s' overlaps %s (0x%x..0x%x)" % (what, comp.name, other,
+                                                              start, end))
     for ring in comp.rings:
         ring.data_vaddr = ring.queue_vaddr + ring.queue_size
         comp.regions.append(Region(ring.name + ".queues", ring.objects[0], ring.queue_vaddr,
