@@ -8,3 +8,4 @@ LIBKAAL_SRCS += $(BROKER_SRCS)
 # Host tests (cmocka, ASan+UBSan) and the ACPI fuzz target.
 $(eval $(call host_test,test_acpi,tests/unit/test_acpi.c runtime/broker/acpi.c runtime/broker/devices.c runtime/printf/format.c))
 $(eval $(call host_test,test_pci,tests/unit/test_pci.c runtime/broker/pci.c runtime/broker/devices.c runtime/printf/format.c))
+$(eval $(call host_test,test_untyped,tests/unit/test_untyped.c runtime/broker/untyped.c runtime/broker/cspace.c))
