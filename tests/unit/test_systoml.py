@@ -123,6 +123,16 @@ class TestSchemaErrors(SystomlCase):
                             "system.toml:8:1: error: [[component]] #2 has no 'binary' "
                             "(it is required)")
 
+    def test_component_written_as_a_single_table(self):
+        self.assertOneError('[system]\nname = "t"\n[component]\nname = "a"\n',
+                            "system.toml:3:1: error: 'component' must be written as "
+                            "[[component]] tables")
+
+    def test_missing_system_table(self):
+        self.assertOneError(BASE.replace('[system]\nname = "t"\n', ""),
+                            "system.toml:1:1: error: no [system] table (expected [system] "
+                            "with name = \"...\")")
+
     def test_invalid_name(self):
         self.assertOneError(BASE.replace('"client"', '"Client-1"'),
                             "system.toml:9:8: error: invalid name 'Client-1': expected a "
@@ -187,6 +197,13 @@ class TestNameErrors(SystomlCase):
             """)
         self.assertOneError(text, "system.toml:18:40: error: duplicate name 'link' in "
                             "component 'client': already used by cap 'link' at line 12")
+
+    def test_name_that_makes_the_same_c_macro_as_a_device_cap(self):
+        self.assertOneError(BASE + 'devices = ["serial0"]\n[[component.cap]]\n'
+                            'name = "serial0_irq"\nkind = "notification"\n',
+                            "system.toml:13:8: error: name 'serial0_irq' in component 'client' "
+                            "gives the same C name KAAL_CAP_SERIAL0_IRQ as device 'serial0' at "
+                            "line 11")
 
     def test_duplicate_channel_names(self):
         chan = textwrap.dedent("""\

@@ -93,6 +93,16 @@ class TestLocator(unittest.TestCase):
         self.assertNotIn(("a",), self.locs.keys)
         self.assertNotIn(("table",), self.locs.keys)
 
+    def test_crlf_line_endings_and_non_ascii_count_like_tomllib(self):
+        text = '[system]\r\nname = "ÿé"\r\nx = 1\r\n'
+        tomllib.loads(text)
+        locs = Locations(text)
+        self.assertEqual(locs.value(("system", "x")), (3, 5))
+        self.assertEqual(locs.value(("system", "name")), (2, 8))
+        with self.assertRaises(tomllib.TOMLDecodeError) as cm:
+            tomllib.loads('[system]\r\nname = "ÿé" x\r\n')
+        self.assertIn("line 2, column 13", str(cm.exception))
+
     def test_every_key_tomllib_sees_is_located(self):
         def walk(node, path):
             if isinstance(node, dict):

@@ -294,6 +294,15 @@ class _Checker:
             self.err_value(path, "duplicate name '%s' in component '%s': already used by %s "
                            "at %s" % (name, comp.name, first_what, self.where(first_path)))
             return False
+        # Device caps are called "serial0.irq": a user name "serial0_irq" would
+        # make the same macro in the generated header.
+        macro = "".join(ch if ch.isalnum() else "_" for ch in name).upper()
+        for other, (other_path, other_what) in comp.names.items():
+            if other.replace(".", "_").upper() == macro:
+                self.err_value(path, "name '%s' in component '%s' gives the same C name "
+                               "KAAL_CAP_%s as %s at %s" % (name, comp.name, macro,
+                                                           other_what, self.where(other_path)))
+                return False
         comp.names[name] = (path, what)
         return True
 
