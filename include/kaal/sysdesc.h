@@ -24,8 +24,8 @@
 #define KAAL_SYSDESC_VERSION_MAJOR 1   /* readers reject other majors */
 #define KAAL_SYSDESC_VERSION_MINOR 0   /* additions only; readers ignore it */
 #define KAAL_SYSDESC_PAGE_SIZE 4096u
-#define KAAL_SYSDESC_NONE 0xffffffffu  /* cap with no object (device resources) */
-#define KAAL_SYSDESC_NAME_MAX 31       /* component, end and cap names */
+#define KAAL_SYSDESC_NONE 0xffffffffu /* cap with no object (device resources) */
+#define KAAL_SYSDESC_NAME_MAX 31      /* component, end and cap names */
 
 /* Table directory indices. */
 enum {
@@ -94,13 +94,13 @@ typedef struct kaal_sysdesc_table {
 } kaal_sysdesc_table_t;
 
 typedef struct kaal_sysdesc_header {
-    uint32_t magic;          /* KAAL_SYSDESC_MAGIC */
+    uint32_t magic; /* KAAL_SYSDESC_MAGIC */
     uint16_t version_major;
     uint16_t version_minor;
     uint32_t total_size_bytes; /* blob size, multiple of 8 */
-    uint32_t crc32;          /* IEEE CRC-32 of the blob with this field zero */
-    uint32_t name;           /* system name (string) */
-    uint32_t flags;          /* 0 */
+    uint32_t crc32;            /* IEEE CRC-32 of the blob with this field zero */
+    uint32_t name;             /* system name (string) */
+    uint32_t flags;            /* 0 */
     uint32_t strtab_offset;
     uint32_t strtab_size_bytes; /* last byte is NUL */
     kaal_sysdesc_table_t tables[KAAL_SYSDESC_N_TABLES];
@@ -108,9 +108,9 @@ typedef struct kaal_sysdesc_header {
 
 typedef struct kaal_sysdesc_component {
     uint32_t name;
-    uint32_t module;          /* index into the modules table */
+    uint32_t module; /* index into the modules table */
     uint8_t priority;
-    uint8_t restart;          /* KAAL_SYSDESC_RESTART_* */
+    uint8_t restart; /* KAAL_SYSDESC_RESTART_* */
     uint16_t max_restarts;
     uint8_t cnode_size_bits;
     uint8_t reserved0[3];
@@ -129,69 +129,69 @@ typedef struct kaal_sysdesc_component {
 
 typedef struct kaal_sysdesc_channel {
     uint32_t name;
-    uint16_t kind;            /* KAAL_SYSDESC_CHANNEL_* */
+    uint16_t kind; /* KAAL_SYSDESC_CHANNEL_* */
     uint16_t reserved0;
-    uint32_t component[2];    /* [0] server/producer, [1] client/consumer */
-    uint32_t end[2];          /* end names (strings) in those components */
-    uint32_t queue_depth;     /* ring: descriptors per queue */
+    uint32_t component[2]; /* [0] server/producer, [1] client/consumer */
+    uint32_t end[2];       /* end names (strings) in those components */
+    uint32_t queue_depth;  /* ring: descriptors per queue */
     uint32_t reserved1;
     uint64_t badge;           /* rpc: the client's badge */
     uint64_t data_size_bytes; /* ring: shared data region */
 } kaal_sysdesc_channel_t;
 
 typedef struct kaal_sysdesc_object {
-    uint32_t kind;            /* KAAL_SYSDESC_OBJECT_* */
+    uint32_t kind; /* KAAL_SYSDESC_OBJECT_* */
     uint32_t name;
-    uint64_t size_bytes;      /* memory and untyped */
+    uint64_t size_bytes; /* memory and untyped */
 } kaal_sysdesc_object_t;
 
 typedef struct kaal_sysdesc_cap {
-    uint32_t name;            /* what the component's code calls it */
-    uint16_t kind;            /* KAAL_SYSDESC_CAP_* */
-    uint16_t rights;          /* KAAL_SYSDESC_RIGHT_* */
-    uint32_t slot;            /* in the component's CNode */
-    uint32_t object;          /* objects index, or KAAL_SYSDESC_NONE */
+    uint32_t name;   /* what the component's code calls it */
+    uint16_t kind;   /* KAAL_SYSDESC_CAP_* */
+    uint16_t rights; /* KAAL_SYSDESC_RIGHT_* */
+    uint32_t slot;   /* in the component's CNode */
+    uint32_t object; /* objects index, or KAAL_SYSDESC_NONE */
     uint64_t arg0;
     uint64_t arg1;
 } kaal_sysdesc_cap_t;
 
 typedef struct kaal_sysdesc_region {
     uint32_t name;
-    uint32_t object;          /* a KAAL_SYSDESC_OBJECT_MEMORY object */
-    uint64_t vaddr;           /* page aligned */
-    uint64_t size_bytes;      /* == the object's size */
-    uint32_t rights;          /* READ | WRITE */
+    uint32_t object;     /* a KAAL_SYSDESC_OBJECT_MEMORY object */
+    uint64_t vaddr;      /* page aligned */
+    uint64_t size_bytes; /* == the object's size */
+    uint32_t rights;     /* READ | WRITE */
     uint32_t reserved;
 } kaal_sysdesc_region_t;
 
 typedef struct kaal_sysdesc_config {
     uint32_t key;
-    uint32_t type;            /* KAAL_SYSDESC_CONFIG_* */
+    uint32_t type; /* KAAL_SYSDESC_CONFIG_* */
     uint64_t value;
 } kaal_sysdesc_config_t;
 
 /* A component binary: boot module (index + 1) in the bootinfo module list
  * (boot module 0 is this description). */
 typedef struct kaal_sysdesc_module {
-    uint32_t name;            /* file name, for messages */
-    uint32_t size_bytes;      /* init checks the boot module has this size */
-    uint32_t crc32;           /* ... and this CRC-32 */
+    uint32_t name;       /* file name, for messages */
+    uint32_t size_bytes; /* init checks the boot module has this size */
+    uint32_t crc32;      /* ... and this CRC-32 */
     uint32_t reserved;
 } kaal_sysdesc_module_t;
 
 typedef enum {
     KAAL_SYSDESC_OK = 0,
-    KAAL_SYSDESC_TRUNCATED,      /* shorter than the header or its total size */
-    KAAL_SYSDESC_MISALIGNED,     /* blob not 8-byte aligned in memory */
+    KAAL_SYSDESC_TRUNCATED,  /* shorter than the header or its total size */
+    KAAL_SYSDESC_MISALIGNED, /* blob not 8-byte aligned in memory */
     KAAL_SYSDESC_BAD_MAGIC,
-    KAAL_SYSDESC_BAD_VERSION,    /* major version not 1 */
-    KAAL_SYSDESC_BAD_SIZE,       /* total size not a multiple of 8, or too large */
+    KAAL_SYSDESC_BAD_VERSION, /* major version not 1 */
+    KAAL_SYSDESC_BAD_SIZE,    /* total size not a multiple of 8, or too large */
     KAAL_SYSDESC_BAD_CHECKSUM,
-    KAAL_SYSDESC_BAD_TABLE,      /* table outside the blob, misaligned, or overlapping */
-    KAAL_SYSDESC_BAD_STRING,     /* string table malformed or offset outside it */
-    KAAL_SYSDESC_BAD_REFERENCE,  /* index to a record that does not exist */
-    KAAL_SYSDESC_BAD_VALUE,      /* unknown kind, unaligned address, slot outside CNode */
-    KAAL_SYSDESC_OVERLAP,        /* two regions of one component overlap */
+    KAAL_SYSDESC_BAD_TABLE,     /* table outside the blob, misaligned, or overlapping */
+    KAAL_SYSDESC_BAD_STRING,    /* string table malformed or offset outside it */
+    KAAL_SYSDESC_BAD_REFERENCE, /* index to a record that does not exist */
+    KAAL_SYSDESC_BAD_VALUE,     /* unknown kind, unaligned address, slot outside CNode */
+    KAAL_SYSDESC_OVERLAP,       /* two regions of one component overlap */
 } kaal_sysdesc_status_t;
 
 /* A checked description: the blob plus where its tables are. */

@@ -114,8 +114,8 @@ static kaal_sysdesc_status_t check_tables(kaal_sysdesc_t *sd, const kaal_sysdesc
         if (tab->count == 0)
             continue;
         uint64_t bytes = (uint64_t)tab->count * record_size[t];
-        if (t == KAAL_SYSDESC_TABLE_RESERVED || tab->offset % 8 != 0 ||
-            tab->offset < sizeof(*h) || tab->offset + bytes > total)
+        if (t == KAAL_SYSDESC_TABLE_RESERVED || tab->offset % 8 != 0 || tab->offset < sizeof(*h) ||
+            tab->offset + bytes > total)
             return KAAL_SYSDESC_BAD_TABLE;
         start[n] = tab->offset;
         end[n++] = tab->offset + bytes;
@@ -152,8 +152,7 @@ static kaal_sysdesc_status_t check_objects(const kaal_sysdesc_t *sd)
             return KAAL_SYSDESC_BAD_STRING;
         switch (o->kind) {
         case KAAL_SYSDESC_OBJECT_ENDPOINT:
-        case KAAL_SYSDESC_OBJECT_NOTIFICATION:
-            break;
+        case KAAL_SYSDESC_OBJECT_NOTIFICATION: break;
         case KAAL_SYSDESC_OBJECT_MEMORY:
             if (o->size_bytes == 0 || !page_aligned(o->size_bytes) ||
                 o->size_bytes >= KAAL_SYSDESC_USER_TOP)
@@ -163,8 +162,7 @@ static kaal_sysdesc_status_t check_objects(const kaal_sysdesc_t *sd)
             if (o->size_bytes < KAAL_SYSDESC_PAGE_SIZE || (o->size_bytes & (o->size_bytes - 1)))
                 return KAAL_SYSDESC_BAD_VALUE;
             break;
-        default:
-            return KAAL_SYSDESC_BAD_VALUE;
+        default: return KAAL_SYSDESC_BAD_VALUE;
         }
     }
     return KAAL_SYSDESC_OK;
@@ -180,15 +178,9 @@ static kaal_sysdesc_status_t check_cap(const kaal_sysdesc_t *sd, const kaal_sysd
         c->rights > KAAL_SYSDESC_RIGHTS_ALL)
         return KAAL_SYSDESC_BAD_VALUE;
     switch (c->kind) {
-    case KAAL_SYSDESC_CAP_ENDPOINT:
-        want_object = KAAL_SYSDESC_OBJECT_ENDPOINT;
-        break;
-    case KAAL_SYSDESC_CAP_NOTIFICATION:
-        want_object = KAAL_SYSDESC_OBJECT_NOTIFICATION;
-        break;
-    case KAAL_SYSDESC_CAP_UNTYPED:
-        want_object = KAAL_SYSDESC_OBJECT_UNTYPED;
-        break;
+    case KAAL_SYSDESC_CAP_ENDPOINT: want_object = KAAL_SYSDESC_OBJECT_ENDPOINT; break;
+    case KAAL_SYSDESC_CAP_NOTIFICATION: want_object = KAAL_SYSDESC_OBJECT_NOTIFICATION; break;
+    case KAAL_SYSDESC_CAP_UNTYPED: want_object = KAAL_SYSDESC_OBJECT_UNTYPED; break;
     case KAAL_SYSDESC_CAP_IOPORT:
         if (c->arg1 == 0 || c->arg0 > 0xffff || c->arg1 > 0x10000 - c->arg0)
             return KAAL_SYSDESC_BAD_VALUE;
@@ -199,8 +191,7 @@ static kaal_sysdesc_status_t check_cap(const kaal_sysdesc_t *sd, const kaal_sysd
         return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
     case KAAL_SYSDESC_CAP_PCI:
         return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
-    default:
-        return KAAL_SYSDESC_BAD_VALUE;
+    default: return KAAL_SYSDESC_BAD_VALUE;
     }
     if (c->object >= sd->n_objects)
         return KAAL_SYSDESC_BAD_REFERENCE;

@@ -120,12 +120,12 @@ static void test_rpc_clients_share_the_server_endpoint_with_distinct_badges(void
 {
     (void)state;
     kaal_sysdesc_t sd = open_fixture();
-    const kaal_sysdesc_cap_t *srv = kaal_sysdesc_find_cap(
-        &sd, kaal_sysdesc_find_component(&sd, "server"), "requests");
-    const kaal_sysdesc_cap_t *cli = kaal_sysdesc_find_cap(
-        &sd, kaal_sysdesc_find_component(&sd, "client"), "server");
-    const kaal_sysdesc_cap_t *log = kaal_sysdesc_find_cap(
-        &sd, kaal_sysdesc_find_component(&sd, "logger"), "server");
+    const kaal_sysdesc_cap_t *srv =
+        kaal_sysdesc_find_cap(&sd, kaal_sysdesc_find_component(&sd, "server"), "requests");
+    const kaal_sysdesc_cap_t *cli =
+        kaal_sysdesc_find_cap(&sd, kaal_sysdesc_find_component(&sd, "client"), "server");
+    const kaal_sysdesc_cap_t *log =
+        kaal_sysdesc_find_cap(&sd, kaal_sysdesc_find_component(&sd, "logger"), "server");
     assert_non_null(srv);
     assert_non_null(cli);
     assert_non_null(log);
@@ -154,8 +154,8 @@ static void test_device_grants_become_ioport_irq_and_pci_caps(void **state)
     assert_int_equal(io->arg1, 8);
     assert_int_equal(irq->arg0, 4);
     assert_int_equal(pci->arg0, 0x8086100e);
-    assert_null(kaal_sysdesc_find_cap(&sd, kaal_sysdesc_find_component(&sd, "client"),
-                                      "serial0.ioport"));
+    assert_null(
+        kaal_sysdesc_find_cap(&sd, kaal_sysdesc_find_component(&sd, "client"), "serial0.ioport"));
 }
 
 static void test_reader_sees_every_region_the_compiler_placed(void **state)
@@ -260,19 +260,19 @@ static void test_header_errors_say_what_is_wrong(void **state)
 }
 
 /* Applies a mutation through a record pointer, fixes the CRC, expects status. */
-#define EXPECT_AFTER(mutation, status)                                                \
-    do {                                                                              \
-        uint8_t *b = copy_blob();                                                     \
-        kaal_sysdesc_t sd_;                                                           \
-        assert_int_equal(kaal_sysdesc_open(&sd_, b, sysdesc_fixture_size), KAAL_SYSDESC_OK); \
-        kaal_sysdesc_t *sd = &sd_;                                                    \
-        kaal_sysdesc_header_t *h = (kaal_sysdesc_header_t *)b;                        \
-        (void)sd;                                                                     \
-        (void)h;                                                                      \
-        mutation;                                                                     \
-        fix_crc(b);                                                                   \
-        assert_int_equal(kaal_sysdesc_open(&sd_, b, sysdesc_fixture_size), status);   \
-        free(b);                                                                      \
+#define EXPECT_AFTER(mutation, status)                                                             \
+    do {                                                                                           \
+        uint8_t *b = copy_blob();                                                                  \
+        kaal_sysdesc_t sd_;                                                                        \
+        assert_int_equal(kaal_sysdesc_open(&sd_, b, sysdesc_fixture_size), KAAL_SYSDESC_OK);       \
+        kaal_sysdesc_t *sd = &sd_;                                                                 \
+        kaal_sysdesc_header_t *h = (kaal_sysdesc_header_t *)b;                                     \
+        (void)sd;                                                                                  \
+        (void)h;                                                                                   \
+        mutation;                                                                                  \
+        fix_crc(b);                                                                                \
+        assert_int_equal(kaal_sysdesc_open(&sd_, b, sysdesc_fixture_size), status);                \
+        free(b);                                                                                   \
     } while (0)
 
 #define MUT(type, ptr) ((type *)(uintptr_t)(ptr))
