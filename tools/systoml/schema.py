@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The one place that lists what a system.toml may say and what the binary
 description's numbers mean. include/kaal/sysdesc.h mirrors the numbers; the
-cmocka round-trip test (tests/unit/test_sysdesc.c) fails if they drift.
+round-trip fixture (tests/unit/systoml/make_fixture.py) carries a
+_Static_assert for each, so the unit-test build fails if they drift.
 """
 
 PAGE_SIZE = 4096
