@@ -11,7 +11,7 @@ $(SYSDESC_FIXTURE): tests/unit/systoml/make_fixture.py tests/unit/systoml/roundt
 	@mkdir -p $(@D)
 	$(PYTHON) tests/unit/systoml/make_fixture.py tests/unit/systoml/roundtrip/system.toml $@
 
-$(eval $(call host_test,test_sysdesc,tests/unit/test_sysdesc.c runtime/sysdesc/sysdesc.c $(SYSDESC_FIXTURE)))
+$(eval $(call host_test,test_sysdesc,tests/unit/test_sysdesc.c runtime/sysdesc/sysdesc.c runtime/ring/ring.c $(SYSDESC_FIXTURE)))
 # The fuzz target mutates the same fixture (see the comment at its top).
 $(eval $(call fuzz_target,sysdesc,tests/unit/test_sysdesc_fuzz.c runtime/sysdesc/sysdesc.c $(SYSDESC_FIXTURE)))
 

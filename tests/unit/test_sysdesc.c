@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include <kaal/ring.h>
 #include <kaal/sysdesc.h>
 
 #include "sysdesc_fixture.h"
@@ -184,6 +186,34 @@ static void test_reader_sees_every_region_the_compiler_placed(void **state)
     assert_int_equal(sd.regions[server->first_region].vaddr, 0x100000000ull);
 }
 
+/* The queue region must hold what runtime/ring formats in it. */
+static void test_ring_queue_regions_fit_the_ring_library(void **state)
+{
+    (void)state;
+    kaal_sysdesc_t sd = open_fixture();
+    int rings = 0;
+    for (uint32_t i = 0; i < sd.n_channels; i++) {
+        const kaal_sysdesc_channel_t *ch = &sd.channels[i];
+        if (ch->kind != KAAL_SYSDESC_CHANNEL_RING)
+            continue;
+        rings++;
+        for (int side = 0; side < 2; side++) {
+            const kaal_sysdesc_component_t *c = &sd.components[ch->component[side]];
+            char want[64];
+            snprintf(want, sizeof(want), "%s.queues", kaal_sysdesc_string(&sd, ch->end[side]));
+            const kaal_sysdesc_region_t *q = NULL;
+            for (uint32_t r = 0; r < c->n_regions; r++)
+                if (strcmp(kaal_sysdesc_string(&sd, sd.regions[c->first_region + r].name), want) ==
+                    0)
+                    q = &sd.regions[c->first_region + r];
+            assert_non_null(q);
+            assert_true(q->size_bytes >= kaal_ring_channel_bytes(ch->queue_depth));
+            assert_int_equal(q->vaddr % KAAL_RING_CACHELINE_BYTES, 0);
+        }
+    }
+    assert_int_equal(rings, 1);
+}
+
 static void test_modules_carry_the_binaries_size_and_crc(void **state)
 {
     (void)state;
@@ -334,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_rpc_clients_share_the_server_endpoint_with_distinct_badges),
         cmocka_unit_test(test_device_grants_become_ioport_irq_and_pci_caps),
         cmocka_unit_test(test_reader_sees_every_region_the_compiler_placed),
+        cmocka_unit_test(test_ring_queue_regions_fit_the_ring_library),
         cmocka_unit_test(test_modules_carry_the_binaries_size_and_crc),
         cmocka_unit_test(test_crc32_matches_the_ieee_check_value),
         cmocka_unit_test(test_every_truncation_is_rejected),

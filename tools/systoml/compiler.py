@@ -666,7 +666,9 @@ def _pass_layout(c, system):
                     % (a.component.name, a.name, ch.badge)))
             a.component.badges.append((a.name, b.component.name, b.name, ch.badge))
         else:
-            qsize = _page_round(2 * (S.QUEUE_HEADER_BYTES + ch.queue_depth * S.QUEUE_ENTRY_BYTES))
+            one = S.QUEUE_HEADER_BYTES + ch.queue_depth * S.QUEUE_ENTRY_BYTES
+            one = (one + S.QUEUE_ALIGN_BYTES - 1) // S.QUEUE_ALIGN_BYTES * S.QUEUE_ALIGN_BYTES
+            qsize = _page_round(2 * one)
             qobj = new_object("memory", "%s.queues" % ch.name, qsize)
             dobj = new_object("memory", "%s.data" % ch.name, ch.data_size)
             for end, peer in ((a, b), (b, a)):

@@ -59,8 +59,13 @@ DEFAULT_STACK = 16 * 1024
 DEFAULT_MAX_RESTARTS = 3
 DEFAULT_QUEUE_DEPTH = 64
 DEFAULT_DATA_SIZE = 64 * 1024
-QUEUE_HEADER_BYTES = 64       # per queue: head, tail, flags (own cache line)
-QUEUE_ENTRY_BYTES = 16        # per descriptor: offset, length
+# A ring channel's queue region holds the free and the active queue of
+# runtime/ring (kaal_ring_channel_bytes): each a kaal_ring_t of three cache
+# lines (tail; head; wait flags, capacity, magic) and 16-byte descriptors,
+# rounded to a cache line.
+QUEUE_HEADER_BYTES = 192
+QUEUE_ENTRY_BYTES = 16
+QUEUE_ALIGN_BYTES = 64
 MAX_NAME = 31
 MAX_RING_ENDS = 63            # one notification bit each, bit 63 kept for init
 
