@@ -89,12 +89,16 @@ def run_unit(binaries, tally):
             tally.fail(name, "ran no test\n" + p.stderr[-2000:])
 
 
-def run_fuzz(targets, runs, tally):
+def run_fuzz(build, targets, runs, tally):
     """Each libFuzzer target runs a fixed number of inputs from a fixed seed;
-    a crash, leak or sanitizer report fails it."""
+    a crash, leak or sanitizer report fails it. New inputs go to a scratch
+    corpus in the build directory (libFuzzer writes into the first corpus
+    directory); the committed seeds are only read."""
     for target in targets:
         name = os.path.basename(target)
-        cmd = [target, "-runs=%d" % runs, "-seed=1", "-max_len=4096"]
+        scratch = os.path.join(build, "fuzz", "corpus-" + name)
+        os.makedirs(scratch, exist_ok=True)
+        cmd = [target, "-runs=%d" % runs, "-seed=1", "-max_len=4096", scratch]
         corpus = os.path.join(ROOT, "tests", "fuzz", "corpus", name)
         if os.path.isdir(corpus):
             cmd.append(corpus)
@@ -201,7 +205,7 @@ def main():
         if suite == "unit":
             run_unit(args.unit, t)
             run_python_unit(t)
-            run_fuzz(args.fuzz, args.fuzz_runs, t)
+            run_fuzz(build, args.fuzz, args.fuzz_runs, t)
         elif suite == "kernel":
             run_kernel(build, t)
         else:
