@@ -29,10 +29,9 @@ static bool matches(const kaal_device_t *d, const kaal_device_match_t *m)
     case KAAL_MATCH_PCI_CLASS:
         return d->bus == KAAL_BUS_PCI && d->pci.class_code == m->class_code &&
                d->pci.subclass == m->subclass && (m->prog_if < 0 || d->pci.prog_if == m->prog_if);
-    case KAAL_MATCH_ISA_NAME:
+    default: /* KAAL_MATCH_ISA_NAME: kaal_broker_find() checked the kind */
         return d->bus == KAAL_BUS_ISA && strcmp(d->name, m->name) == 0;
     }
-    return false;
 }
 
 kaal_broker_find_ret_t kaal_broker_find(const kaal_device_list_t *list,

@@ -238,8 +238,11 @@ static void test_bad_extended_rsdp_checksum_uses_rsdt(void **state)
     assert_warned(r, "RSDP extended part");
 
     /* and one whose extended part is not readable at all */
-    rsdp_write(img, IMG_BIOS_BASE + IMG_BIOS_BYTES - 32, 2, AT_RSDT, AT_XSDT);
-    r = parse_at(img, IMG_BIOS_BASE + IMG_BIOS_BYTES - 32, false);
+    uint64_t last = IMG_BIOS_BASE + IMG_BIOS_BYTES - 32; /* v1 part fits, v2 does not */
+    rsdp_write(img, last, 0, AT_RSDT, 0);
+    put8(img, last + 15, 2);
+    put8(img, last + 8, (uint8_t)(*img_at(img, last + 8) - 2));
+    r = parse_at(img, last, false);
     assert_int_equal(r->err, KAAL_OK);
     assert_false(r->info.uses_xsdt);
     img_free(img);
@@ -436,6 +439,7 @@ static void test_x2apic_and_lapic_address_override_are_read(void **state)
     img_t *img = acpi_image_qemu();
     sdt_header(img, AT_MADT, "APIC", 1);
     put32(img, AT_MADT + 36, 0xfee00000u);
+    put32(img, AT_MADT + 40, 0); /* no 8259s */
     uint32_t off = 44;
     put8(img, AT_MADT + off, 5);
     put8(img, AT_MADT + off + 1, 12);
@@ -687,11 +691,12 @@ static void test_summary_names_every_table_and_register(void **state)
 {
     (void)state;
     img_t *img = acpi_image_qemu();
-    sdt_header(img, AT_MADT, "APIC", 1); /* add an x2APIC CPU to the QEMU MADT */
+    /* the QEMU MADT plus an x2APIC CPU */
     uint32_t len = madt_write_qemu(img, AT_MADT);
     put8(img, AT_MADT + len, 9);
     put8(img, AT_MADT + len + 1, 16);
     put32(img, AT_MADT + len + 4, 300);
+    put32(img, AT_MADT + len + 8, 1); /* enabled */
     sdt_seal(img, AT_MADT, len + 16);
     run_t *r = parse(img);
     r->info.madt.overrides[1].flags = 0x3 | 0x4; /* low, edge */
