@@ -50,6 +50,7 @@ class Guest:
         self.sel = selectors.DefaultSelector()
         self.sel.register(self.proc.stdout, selectors.EVENT_READ)
         self.output = ""
+        self._held = ""       # undecided trailing \r of the last read
         self.pos = 0          # expect() searches from here on
         self.status = None
 
@@ -61,7 +62,12 @@ class Guest:
         if not data:
             self.status = self.proc.wait()
             return False
-        self.output += data.decode("utf-8", "replace").replace("\r\n", "\n")
+        text = self._held + data.decode("utf-8", "replace")
+        # A read may end between \r and \n: hold a trailing \r back.
+        self._held = "\r" if text.endswith("\r") else ""
+        if self._held:
+            text = text[:-1]
+        self.output += text.replace("\r\n", "\n")
         return True
 
     def tail(self, n=40):
