@@ -11,6 +11,7 @@ isa-debug-exit port (0xf4); QEMU then exits with (V << 1) | 1. KaaL writes 0
 for success, so QEMU status 1 means "guest said success" and exit_code()
 returns (status - 1) / 2, i.e. the byte the guest wrote.
 """
+import codecs
 import os
 import re
 import selectors
@@ -51,6 +52,7 @@ class Guest:
         self.sel.register(self.proc.stdout, selectors.EVENT_READ)
         self.output = ""
         self._held = ""       # undecided trailing \r of the last read
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.pos = 0          # expect() searches from here on
         self.status = None
 
@@ -62,7 +64,7 @@ class Guest:
         if not data:
             self.status = self.proc.wait()
             return False
-        text = self._held + data.decode("utf-8", "replace")
+        text = self._held + self._decoder.decode(data)
         # A read may end between \r and \n: hold a trailing \r back.
         self._held = "\r" if text.endswith("\r") else ""
         if self._held:
