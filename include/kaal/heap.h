@@ -30,7 +30,12 @@
 /* Smallest alignment every allocation has (like malloc's max_align_t). */
 #define KAAL_HEAP_MIN_ALIGN_BYTES 16u
 /* Buddy orders: block of order k is KAAL_HEAP_GRANULE_BYTES << k bytes. */
-#define KAAL_HEAP_MAX_ORDER 40u
+#define KAAL_HEAP_MAX_ORDER 31u
+/* Freed blocks up to this order are cached (up to KAAL_HEAP_QUICK_DEPTH
+ * per order) and reused before the buddy core is asked; they coalesce when
+ * an allocation would otherwise fail, or on kaal_heap_trim. */
+#define KAAL_HEAP_QUICK_MAX_ORDER 10u
+#define KAAL_HEAP_QUICK_DEPTH 8u
 #define KAAL_HEAP_MAX_REGIONS 16u
 /* Small requests up to this size come from slab caches. */
 #define KAAL_HEAP_SLAB_MAX_BYTES 1024u
@@ -57,6 +62,7 @@ struct kaal_heap_region {
 
 struct kaal_heap_class {
     uint32_t object_bytes;
+    uint32_t object_recip; /* ceil(2^32 / object_bytes): index = offset * recip >> 32 */
     uint32_t slab_order;          /* buddy order of one slab of this class */
     uint32_t objects_per_slab;
     struct kaal_heap_link partial; /* slabs with at least one free object */
@@ -70,6 +76,9 @@ typedef struct kaal_heap {
     uint32_t n_regions;
     struct kaal_heap_class classes[KAAL_HEAP_N_CLASSES];
     uint8_t class_of[KAAL_HEAP_SLAB_MAX_BYTES / KAAL_HEAP_MIN_ALIGN_BYTES + 1];
+    void *quick_lists[KAAL_HEAP_QUICK_MAX_ORDER + 1]; /* cached blocks, chained via first word */
+    uint32_t quick_counts[KAAL_HEAP_QUICK_MAX_ORDER + 1];
+    size_t cached_bytes; /* bytes in quick lists */
     size_t total_bytes;
     size_t free_bytes;   /* bytes in free buddy blocks */
     size_t in_use_bytes; /* usable bytes of live allocations */
@@ -83,7 +92,8 @@ typedef struct {
     size_t in_use_bytes;       /* usable bytes of live allocations */
     size_t free_bytes;         /* bytes in free buddy blocks */
     size_t largest_free_bytes; /* largest single free block */
-    size_t overhead_bytes;     /* the rest: rounding, slab headers, cached slab objects */
+    size_t cached_bytes;       /* freed blocks kept for quick reuse (kaal_heap_trim frees them) */
+    size_t overhead_bytes;     /* the rest: cached blocks, slab headers, free slab objects */
     uint32_t fragmentation_permille; /* 1000 * (1 - largest_free / free); 0 if no free */
     uint64_t n_allocs, n_frees, n_failed, n_misuse;
 } kaal_heap_stats_t;
@@ -112,8 +122,9 @@ void *kaal_heap_realloc(kaal_heap_t *heap, void *ptr, size_t size_bytes);
 kaal_error_t kaal_heap_free(kaal_heap_t *heap, void *ptr);
 
 /* Usable size of a live allocation, 0 if ptr is not one. */
-/* Gives every cached empty slab back to the buddy core (a heap keeps one
- * empty slab per size class so alloc/free pairs do not thrash). */
+/* Gives every cached block and empty slab back to the buddy core, fully
+ * coalesced (a heap keeps recently freed blocks and one empty slab per size
+ * class so alloc/free pairs do not thrash). */
 void kaal_heap_trim(kaal_heap_t *heap);
 
 size_t kaal_heap_usable_size(const kaal_heap_t *heap, const void *ptr);

@@ -10,9 +10,17 @@
  * is first cut into the largest aligned blocks that fit, so arenas of any
  * size and position work.
  *
- * Map byte of the first granule of a block: state (bits 7..6) and order
- * (bits 5..0). States: FREE (on free_lists[order]), USED (a user block),
- * SLAB (a slab of one size class). Every other granule's byte is 0.
+ * Map byte of the first granule of a block: state (bits 7..6), a QUICK
+ * flag (bit 5) and the order (bits 4..0). States: FREE (on
+ * free_lists[order]), USED (a user block; with QUICK: freed, waiting on
+ * quick_lists[order] for reuse), SLAB (a slab of one size class). Every
+ * other granule's byte is 0.
+ *
+ * Deferred coalescing: a freed block of order <= KAAL_HEAP_QUICK_MAX_ORDER
+ * goes on a short per-order stack instead of merging, so alloc/free pairs
+ * skip the split/merge chain. The stacks are flushed into the buddy core
+ * when an allocation would otherwise fail and on kaal_heap_trim, so caching
+ * never makes an allocation fail.
  *
  * Requests up to KAAL_HEAP_SLAB_MAX_BYTES go to one of twelve size classes.
  * A slab is one buddy block with a header (struct kaal_heap_slab) followed
@@ -22,8 +30,9 @@
  * the class's only partial slab (keeps alloc/free pairs from thrashing).
  *
  * Invariants (checked by kaal_heap_check): the blocks of an arena tile it
- * exactly; no two free buddies of the same order are both free (fully
- * coalesced); every FREE block is on exactly the free list of its order and
+ * exactly; no two buddies of the same order are both FREE (coalesced,
+ * except across QUICK blocks); every QUICK block is on exactly one quick
+ * list and cached_bytes is their sum; every FREE block is on exactly the free list of its order and
  * bit `order` of nonempty_orders is set iff that list is non-empty;
  * free_bytes and in_use_bytes equal the sums over blocks and slab objects.
  */
@@ -32,7 +41,8 @@
 
 #define GRANULE ((uintptr_t)KAAL_HEAP_GRANULE_BYTES)
 #define STATE_SHIFT 6
-#define ORDER_MASK 0x3fu
+#define QUICK_FLAG 0x20u
+#define ORDER_MASK 0x1fu
 enum { ST_NONE = 0, ST_FREE = 1, ST_USED = 2, ST_SLAB = 3 };
 #define MAP_BYTE(state, order) ((uint8_t)(((state) << STATE_SHIFT) | (order)))
 
@@ -78,6 +88,11 @@ static inline unsigned map_state(uint8_t b)
 static inline unsigned map_order(uint8_t b)
 {
     return b & ORDER_MASK;
+}
+
+static inline bool map_quick(uint8_t b)
+{
+    return (b & QUICK_FLAG) != 0;
 }
 
 static inline uint8_t *map_at(const struct kaal_heap_region *r, uintptr_t addr)
@@ -195,6 +210,55 @@ static void buddy_free(kaal_heap_t *heap, uint32_t region, uintptr_t addr, unsig
     push_free(heap, region, addr, order);
 }
 
+/* Coalesces every cached block back into the buddy core. */
+static void flush_quick(kaal_heap_t *heap)
+{
+    for (unsigned k = 0; k <= KAAL_HEAP_QUICK_MAX_ORDER; k++) {
+        while (heap->quick_lists[k]) {
+            uintptr_t addr = (uintptr_t)heap->quick_lists[k];
+            heap->quick_lists[k] = *(void **)addr;
+            buddy_free(heap, (uint32_t)find_region(heap, addr), addr, k);
+        }
+        heap->quick_counts[k] = 0;
+    }
+    heap->cached_bytes = 0;
+}
+
+/* A block of `order` marked `state`: a cached one if there is one, else
+ * from the buddy core, flushing the caches once if that fails. */
+static uintptr_t block_alloc(kaal_heap_t *heap, unsigned order, unsigned state)
+{
+    if (order <= KAAL_HEAP_QUICK_MAX_ORDER && heap->quick_lists[order]) {
+        uintptr_t addr = (uintptr_t)heap->quick_lists[order];
+        heap->quick_lists[order] = *(void **)addr;
+        heap->quick_counts[order]--;
+        heap->cached_bytes -= order_bytes(order);
+        *map_at(&heap->regions[find_region(heap, addr)], addr) = MAP_BYTE(state, order);
+        return addr;
+    }
+    uintptr_t addr = buddy_alloc(heap, order, state);
+    if (addr == 0 && heap->cached_bytes != 0) {
+        flush_quick(heap);
+        addr = buddy_alloc(heap, order, state);
+    }
+    return addr;
+}
+
+/* Frees a user block: onto its quick list if there is room, else merged. */
+static void block_free(kaal_heap_t *heap, uint32_t region, uintptr_t addr, unsigned order)
+{
+    if (order <= KAAL_HEAP_QUICK_MAX_ORDER &&
+        heap->quick_counts[order] < KAAL_HEAP_QUICK_DEPTH) {
+        *map_at(&heap->regions[region], addr) = MAP_BYTE(ST_USED, order) | QUICK_FLAG;
+        *(void **)addr = heap->quick_lists[order];
+        heap->quick_lists[order] = (void *)addr;
+        heap->quick_counts[order]++;
+        heap->cached_bytes += order_bytes(order);
+        return;
+    }
+    buddy_free(heap, region, addr, order);
+}
+
 /* ---- slabs ---- */
 
 static void *slab_alloc(kaal_heap_t *heap, unsigned ci)
@@ -202,7 +266,7 @@ static void *slab_alloc(kaal_heap_t *heap, unsigned ci)
     struct kaal_heap_class *c = &heap->classes[ci];
     struct kaal_heap_slab *s;
     if (list_empty(&c->partial)) {
-        uintptr_t addr = buddy_alloc(heap, c->slab_order, ST_SLAB);
+        uintptr_t addr = block_alloc(heap, c->slab_order, ST_SLAB);
         if (addr == 0)
             return NULL;
         s = (struct kaal_heap_slab *)addr;
@@ -222,7 +286,7 @@ static void *slab_alloc(kaal_heap_t *heap, unsigned ci)
         obj = (void *)(data + (uintptr_t)s->n_carved * c->object_bytes);
         s->n_carved++;
     }
-    uint32_t i = (uint32_t)(((uintptr_t)obj - data) / c->object_bytes);
+    uint32_t i = (uint32_t)(((uint64_t)((uintptr_t)obj - data) * c->object_recip) >> 32);
     s->used_bits[i / 64] |= 1ull << (i % 64);
     if (++s->n_used == c->objects_per_slab)
         list_remove(&s->link);
@@ -254,10 +318,11 @@ static int slab_object_index(const kaal_heap_t *heap, const struct kaal_heap_sla
 {
     const struct kaal_heap_class *c = &heap->classes[s->class_index];
     uintptr_t data = (uintptr_t)s + SLAB_DATA_OFFSET;
-    if (addr < data || (addr - data) % c->object_bytes != 0)
+    if (addr < data)
         return -1;
-    uintptr_t i = (addr - data) / c->object_bytes;
-    if (i >= s->n_carved || !(s->used_bits[i / 64] & (1ull << (i % 64))))
+    uintptr_t off = addr - data;
+    uintptr_t i = (uintptr_t)(((uint64_t)off * c->object_recip) >> 32);
+    if (i * c->object_bytes != off || i >= s->n_carved || !(s->used_bits[i / 64] & (1ull << (i % 64))))
         return -1;
     return (int)i;
 }
@@ -303,13 +368,13 @@ static struct block_ref lookup(const kaal_heap_t *heap, const void *ptr)
     ref.kind = BLOCK_INVALID;
     if (addr % GRANULE == 0) {
         uint8_t b = *map_at(r, addr);
-        if (map_state(b) == ST_USED) {
+        if (map_state(b) == ST_USED && !map_quick(b)) {
             ref.kind = BLOCK_BUDDY;
             ref.order = map_order(b);
             return ref;
         }
         if (map_state(b) != ST_NONE)
-            return ref; /* a free block or a slab header */
+            return ref; /* a free or cached block, or a slab header */
     }
     struct kaal_heap_slab *s = slab_of(heap, r, addr);
     if (s && s->magic == SLAB_MAGIC) {
@@ -348,6 +413,7 @@ void kaal_heap_init(kaal_heap_t *heap)
     for (ci = 0; ci < KAAL_HEAP_N_CLASSES; ci++) {
         struct kaal_heap_class *c = &heap->classes[ci];
         c->object_bytes = class_bytes[ci];
+        c->object_recip = (uint32_t)((((uint64_t)1 << 32) + c->object_bytes - 1) / c->object_bytes);
         unsigned order = 6; /* 4 KiB */
         while ((order_bytes(order) - SLAB_DATA_OFFSET) / c->object_bytes < SLAB_MIN_OBJECTS)
             order++;
@@ -408,7 +474,7 @@ void *kaal_heap_alloc(kaal_heap_t *heap, size_t size_bytes)
         p = slab_alloc(heap, ci);
     } else if (size_bytes <= order_bytes(KAAL_HEAP_MAX_ORDER)) {
         unsigned order = order_for(size_bytes);
-        p = (void *)buddy_alloc(heap, order, ST_USED);
+        p = (void *)block_alloc(heap, order, ST_USED);
         if (p)
             heap->in_use_bytes += order_bytes(order);
     }
@@ -446,7 +512,7 @@ void *kaal_heap_aligned_alloc(kaal_heap_t *heap, size_t align_bytes, size_t size
     void *p = NULL;
     if (want <= order_bytes(KAAL_HEAP_MAX_ORDER)) {
         unsigned order = order_for(want);
-        p = (void *)buddy_alloc(heap, order, ST_USED);
+        p = (void *)block_alloc(heap, order, ST_USED);
         if (p)
             heap->in_use_bytes += order_bytes(order);
     }
@@ -471,7 +537,7 @@ kaal_error_t kaal_heap_free(kaal_heap_t *heap, void *ptr)
         return KAAL_ENOENT;
     case BLOCK_BUDDY:
         heap->in_use_bytes -= order_bytes(ref.order);
-        buddy_free(heap, ref.region, (uintptr_t)ptr, ref.order);
+        block_free(heap, ref.region, (uintptr_t)ptr, ref.order);
         break;
     case BLOCK_SLAB:
         slab_free(heap, ref.region, ref.slab, ref.index);
@@ -538,6 +604,7 @@ void *kaal_heap_realloc(kaal_heap_t *heap, void *ptr, size_t size_bytes)
 
 void kaal_heap_trim(kaal_heap_t *heap)
 {
+    flush_quick(heap);
     for (unsigned ci = 0; ci < KAAL_HEAP_N_CLASSES; ci++) {
         struct kaal_heap_class *c = &heap->classes[ci];
         struct kaal_heap_link *l = c->partial.next;
@@ -568,6 +635,7 @@ kaal_heap_stats_t kaal_heap_stats(const kaal_heap_t *heap)
         .total_bytes = heap->total_bytes,
         .in_use_bytes = heap->in_use_bytes,
         .free_bytes = heap->free_bytes,
+        .cached_bytes = heap->cached_bytes,
         .n_allocs = heap->n_allocs,
         .n_frees = heap->n_frees,
         .n_failed = heap->n_failed,
@@ -622,6 +690,7 @@ static bool check_slab(const kaal_heap_t *heap, const struct kaal_heap_slab *s, 
 bool kaal_heap_check(const kaal_heap_t *heap)
 {
     size_t free_bytes = 0, in_use = 0, n_free_blocks = 0, n_with_room = 0, n_partial = 0;
+    size_t cached = 0, n_cached_blocks = 0;
     for (uint32_t ri = 0; ri < heap->n_regions; ri++) {
         const struct kaal_heap_region *r = &heap->regions[ri];
         for (uintptr_t addr = r->start; addr < r->end;) {
@@ -629,7 +698,8 @@ bool kaal_heap_check(const kaal_heap_t *heap)
             unsigned order = map_order(b);
             uintptr_t size = order_bytes(order);
             if (map_state(b) == ST_NONE || order > KAAL_HEAP_MAX_ORDER || addr % size != 0 ||
-                size > r->end - addr)
+                size > r->end - addr ||
+                (map_quick(b) && (map_state(b) != ST_USED || order > KAAL_HEAP_QUICK_MAX_ORDER)))
                 return false;
             for (uintptr_t g = addr + GRANULE; g < addr + size; g += GRANULE)
                 if (*map_at(r, g) != 0)
@@ -643,6 +713,9 @@ bool kaal_heap_check(const kaal_heap_t *heap)
                     return false;
                 free_bytes += size;
                 n_free_blocks++;
+            } else if (map_quick(b)) {
+                cached += size;
+                n_cached_blocks++;
             } else if (map_state(b) == ST_USED) {
                 in_use += size;
             } else if (!check_slab(heap, (const struct kaal_heap_slab *)addr, order, &in_use,
@@ -664,6 +737,23 @@ bool kaal_heap_check(const kaal_heap_t *heap)
                 return false;
         }
     }
+    size_t n_quick_listed = 0;
+    for (unsigned k = 0; k <= KAAL_HEAP_QUICK_MAX_ORDER; k++) {
+        uint32_t n = 0;
+        for (void *q = heap->quick_lists[k]; q; q = *(void **)q) {
+            int ri = find_region(heap, (uintptr_t)q);
+            if (ri < 0 || (uintptr_t)q % GRANULE != 0 ||
+                *map_at(&heap->regions[ri], (uintptr_t)q) !=
+                    (MAP_BYTE(ST_USED, k) | QUICK_FLAG) ||
+                ++n > KAAL_HEAP_QUICK_DEPTH)
+                return false;
+        }
+        if (n != heap->quick_counts[k])
+            return false;
+        n_quick_listed += n;
+    }
+    if (n_quick_listed != n_cached_blocks || cached != heap->cached_bytes)
+        return false;
     for (unsigned ci = 0; ci < KAAL_HEAP_N_CLASSES; ci++) {
         const struct kaal_heap_link *head = &heap->classes[ci].partial;
         for (const struct kaal_heap_link *l = head->next; l != head; l = l->next) {

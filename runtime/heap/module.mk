@@ -30,3 +30,5 @@ valgrind-heap: $(HEAP_VG_TESTS)
 	  CMOCKA_MESSAGE_OUTPUT=TAP valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --track-origins=yes $$t || exit 1; \
 	done
+
+$(eval $(call host_bench,heap,runtime/heap/bench/bench_heap.c runtime/heap/heap.c))

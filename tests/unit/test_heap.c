@@ -148,12 +148,50 @@ static void test_free_coalesces_buddies(void **state)
     assert_true(kaal_heap_check(&f->heap));
     for (size_t i = 1; i < n; i += 2)
         kaal_heap_free(&f->heap, p[i]);
+    /* All but the few blocks cached for reuse have merged already... */
+    kaal_heap_stats_t merged = kaal_heap_stats(&f->heap);
+    assert_true(merged.cached_bytes <= KAAL_HEAP_QUICK_DEPTH * 4096);
+    assert_int_equal(merged.free_bytes + merged.cached_bytes, before.free_bytes);
+    assert_true(kaal_heap_check(&f->heap));
+    /* ...and trimming merges those too, back to the starting shape. */
+    kaal_heap_trim(&f->heap);
     kaal_heap_stats_t after = kaal_heap_stats(&f->heap);
+    assert_int_equal(after.cached_bytes, 0);
     assert_int_equal(after.largest_free_bytes, before.largest_free_bytes);
     assert_int_equal(after.free_bytes, before.free_bytes);
     assert_int_equal(after.fragmentation_permille, before.fragmentation_permille);
     assert_true(kaal_heap_check(&f->heap));
     free(p);
+}
+
+static void test_cached_blocks_are_reused_and_never_cause_a_failure(void **state)
+{
+    struct fixture *f = *state;
+    void *a = kaal_heap_alloc(&f->heap, 3000);
+    assert_int_equal(kaal_heap_free(&f->heap, a), KAAL_OK);
+    assert_int_equal(kaal_heap_stats(&f->heap).cached_bytes, 4096);
+    assert_ptr_equal(kaal_heap_alloc(&f->heap, 4000), a); /* same block, reused */
+    assert_int_equal(kaal_heap_stats(&f->heap).cached_bytes, 0);
+    kaal_heap_free(&f->heap, a);
+    /* A heap that is one 8 KiB block (plus a 64-byte crumb): both halves
+     * freed end up cached, and an 8 KiB request must merge them. */
+    char *mem = aligned_alloc(8192, 16384);
+    kaal_heap_t small;
+    kaal_heap_init(&small);
+    assert_int_equal(kaal_heap_add_region(&small, mem + 8192 - 256, 8192 + 256), KAAL_OK);
+    assert_int_equal(kaal_heap_stats(&small).largest_free_bytes, 8192);
+    void *lo = kaal_heap_alloc(&small, 4096), *hi = kaal_heap_alloc(&small, 4096);
+    assert_non_null(lo);
+    assert_non_null(hi);
+    kaal_heap_free(&small, lo);
+    kaal_heap_free(&small, hi);
+    assert_int_equal(kaal_heap_stats(&small).cached_bytes, 8192);
+    void *big = kaal_heap_alloc(&small, 8192);
+    assert_ptr_equal(big, mem + 8192);
+    assert_int_equal(kaal_heap_stats(&small).cached_bytes, 0);
+    kaal_heap_free(&small, big);
+    assert_true(kaal_heap_check(&small));
+    free(mem);
 }
 
 static void test_free_of_null_does_nothing(void **state)
@@ -180,7 +218,8 @@ static void test_double_free_of_a_large_block_is_reported(void **state)
     assert_int_equal(after.n_misuse, 1);
     assert_true(kaal_heap_check(&f->heap));
     assert_int_equal(kaal_heap_free(&f->heap, q), KAAL_OK);
-    /* After q's free the block p sat in merged away: still caught. */
+    /* Still caught once q is freed too and the caches are flushed. */
+    kaal_heap_trim(&f->heap);
     assert_int_equal(kaal_heap_free(&f->heap, p), KAAL_ENOENT);
     assert_true(kaal_heap_check(&f->heap));
 }
@@ -386,6 +425,7 @@ static void test_add_region_more_than_once_serves_from_all(void **state)
     assert_true(kaal_heap_check(&heap));
     for (int i = 0; i < n; i++)
         assert_int_equal(kaal_heap_free(&heap, p[i]), KAAL_OK);
+    kaal_heap_trim(&heap);
     assert_int_equal(kaal_heap_stats(&heap).free_bytes, two.free_bytes);
     free(a);
     free(b);
@@ -500,6 +540,7 @@ int main(void)
         T(test_alloc_fails_cleanly_when_out_of_memory),
         T(test_exhausting_small_blocks_then_freeing_restores_the_heap),
         T(test_free_coalesces_buddies),
+        T(test_cached_blocks_are_reused_and_never_cause_a_failure),
         T(test_free_of_null_does_nothing),
         T(test_double_free_of_a_large_block_is_reported),
         T(test_double_free_of_a_small_object_is_reported),
