@@ -18,6 +18,7 @@ BROKER_TESTS := acpi pci untyped broker
 
 $(foreach t,$(BROKER_TESTS),$(eval $(call host_test,test_$(t),$(BROKER_TEST_$(t)))))
 $(eval $(call fuzz_target,acpi,tests/unit/test_acpi_fuzz.c runtime/broker/acpi.c runtime/broker/devices.c runtime/printf/format.c))
+$(eval $(call fuzz_target,pci,tests/unit/test_pci_fuzz.c runtime/broker/pci.c runtime/broker/devices.c runtime/printf/format.c))
 
 # Line coverage of runtime/broker/ by its host tests (gcovr, Debian package).
 BROKER_COV := $(BUILD)/coverage-broker
