@@ -21,6 +21,12 @@
  */
 #include <kaal/broker.h>
 #include <kaal/string.h>
+#include <sel4/object_types.h>
+
+_Static_assert(KAAL_UNTYPED_OBJECT_TYPE == seL4_UntypedObject &&
+                   KAAL_UNTYPED_MIN_BITS == seL4_MinUntypedBits &&
+                   KAAL_UNTYPED_MAX_BITS == seL4_MaxUntypedBits,
+               "the manager's constants are seL4's");
 
 static uint64_t bytes(uint8_t size_bits)
 {
