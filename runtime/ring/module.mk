@@ -16,3 +16,5 @@ UNIT_TESTS += $(BUILD)/host/tests/test_ring_stress_tsan
 $(BUILD)/host/tests/test_ring_stress_tsan: $(RING_STRESS_SRCS) include/kaal/ring.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(RING_TSAN_CFLAGS) -o $@ $(RING_STRESS_SRCS) $(HOST_TEST_LIBS)
+
+$(eval $(call host_bench,ring,runtime/ring/bench/bench_ring.c runtime/ring/ring.c runtime/ring/mpmc.c))
