@@ -143,6 +143,7 @@ typedef struct kaal_acpi_info {
         bool pm_timer_32bit;
         kaal_acpi_gas_t reset_reg;
         uint8_t reset_value;
+        bool reset_supported; /* FADT flag RESET_REG_SUP: reset_reg may be used */
         uint16_t iapc_boot_arch;
         uint32_t flags;
         uint64_t dsdt_paddr;

@@ -381,6 +381,7 @@ static void parse_fadt(parser_t *p, kaal_acpi_table_t *t)
     if (len >= 129) {
         info->fadt.reset_reg = gas_decode(f + 116);
         info->fadt.reset_value = f[128];
+        info->fadt.reset_supported = (info->fadt.flags >> 10) & 1;
     }
     if (len >= 148 && le64(f + 140) != 0)
         info->fadt.dsdt_paddr = le64(f + 140);
@@ -677,10 +678,11 @@ void kaal_acpi_print(const kaal_acpi_info_t *info, kaal_putc_fn out, void *ctx)
         print_reg(out, ctx, "pm_tmr", &info->fadt.pm_timer);
         kaal_format(out, ctx, "%s\n", info->fadt.pm_timer_32bit ? " (32-bit)" : " (24-bit)");
         if (info->fadt.reset_reg.address)
-            kaal_format(out, ctx, "acpi:   reset %s %#llx <- %#x\n",
+            kaal_format(out, ctx, "acpi:   reset %s %#llx <- %#x%s\n",
                         info->fadt.reset_reg.space == KAAL_ACPI_SPACE_IO ? "io" : "mem",
                         (unsigned long long)info->fadt.reset_reg.address,
-                        info->fadt.reset_value);
+                        info->fadt.reset_value,
+                        info->fadt.reset_supported ? "" : " (not advertised)");
         if (info->fadt.s5_valid)
             kaal_format(out, ctx, "acpi:   poweroff: SLP_TYP %u/%u into PM1a/b_CNT\n",
                         info->fadt.s5_slp_typ_a, info->fadt.s5_slp_typ_b);

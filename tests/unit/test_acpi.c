@@ -128,6 +128,7 @@ static void test_qemu_tables_are_parsed_completely(void **state)
     assert_true(i->fadt.pm_timer_32bit);
     assert_int_equal(i->fadt.reset_reg.address, 0xcf9);
     assert_int_equal(i->fadt.reset_value, 6);
+    assert_true(i->fadt.reset_supported);
     assert_int_equal(i->fadt.dsdt_paddr, AT_DSDT);
     assert_true(i->fadt.s5_valid);
     assert_int_equal(i->fadt.s5_slp_typ_a, 5);
@@ -730,9 +731,10 @@ static void test_summary_names_every_table_and_register(void **state)
     r->info.madt.overrides[1].flags = 0x1 | 0xc;
     r->info.hpet.counter_64bit = false;
     r->info.fadt.pm_timer_32bit = true;
+    r->info.fadt.reset_supported = false;
     out.len = 0;
     kaal_acpi_print(&r->info, text_putc, &out);
-    assert_non_null(strstr(out.buf, "reset mem 0xcf9"));
+    assert_non_null(strstr(out.buf, "reset mem 0xcf9 <- 0x6 (not advertised)"));
     assert_non_null(strstr(out.buf, "pm1a_cnt mem 0x604"));
     assert_non_null(strstr(out.buf, "(level, high)"));
     assert_non_null(strstr(out.buf, "32-bit counter"));

@@ -277,7 +277,7 @@ static __attribute__((unused)) void fadt_write(img_t *img, uint64_t pa, uint32_t
     put8(img, pa + 89, 2);
     put8(img, pa + 91, 4);
     put16(img, pa + 109, 0x0003); /* legacy devices, 8042 */
-    put32(img, pa + 112, 1u << 8); /* TMR_VAL_EXT */
+    put32(img, pa + 112, (1u << 8) | (1u << 10)); /* TMR_VAL_EXT, RESET_REG_SUP */
     if (len >= 129) {
         gas_write(img, pa + 116, KAAL_ACPI_SPACE_IO, 8, 0xcf9);
         put8(img, pa + 128, 0x06);
