@@ -47,12 +47,12 @@ typedef struct kaal_phys_reader {
 /* Why a table listed by the RSDT/XSDT was (not) used. */
 typedef enum {
     KAAL_ACPI_TABLE_OK = 0,
-    KAAL_ACPI_TABLE_UNREADABLE,   /* header or body outside readable memory */
-    KAAL_ACPI_TABLE_BAD_LENGTH,   /* shorter than its header or absurdly long */
+    KAAL_ACPI_TABLE_UNREADABLE, /* header or body outside readable memory */
+    KAAL_ACPI_TABLE_BAD_LENGTH, /* shorter than its header or absurdly long */
     KAAL_ACPI_TABLE_BAD_CHECKSUM,
-    KAAL_ACPI_TABLE_OVERLAPS,     /* shares bytes with a table already taken */
-    KAAL_ACPI_TABLE_DUPLICATE,    /* second table with a signature we use once */
-    KAAL_ACPI_TABLE_MALFORMED,    /* checksum fine, contents do not parse */
+    KAAL_ACPI_TABLE_OVERLAPS,  /* shares bytes with a table already taken */
+    KAAL_ACPI_TABLE_DUPLICATE, /* second table with a signature we use once */
+    KAAL_ACPI_TABLE_MALFORMED, /* checksum fine, contents do not parse */
 } kaal_acpi_table_status_t;
 
 typedef struct kaal_acpi_table {
@@ -99,11 +99,11 @@ typedef struct kaal_acpi_override {
     uint8_t bus;        /* 0 = ISA */
     uint8_t source_irq; /* ISA IRQ */
     uint32_t gsi;
-    uint16_t flags;     /* KAAL_ACPI_POLARITY_* | KAAL_ACPI_TRIGGER_* */
+    uint16_t flags; /* KAAL_ACPI_POLARITY_* | KAAL_ACPI_TRIGGER_* */
 } kaal_acpi_override_t;
 
 typedef struct kaal_acpi_mcfg {
-    uint64_t base;     /* ECAM address of bus 0 of this segment */
+    uint64_t base; /* ECAM address of bus 0 of this segment */
     uint16_t segment;
     uint8_t bus_start;
     uint8_t bus_end;
@@ -116,14 +116,14 @@ typedef struct kaal_acpi_info {
     bool uses_xsdt;
     uint64_t root_paddr; /* the RSDT or XSDT used */
 
-    unsigned n_tables;   /* entries of tables[] filled */
+    unsigned n_tables; /* entries of tables[] filled */
     kaal_acpi_table_t tables[KAAL_ACPI_MAX_TABLES];
     unsigned n_warnings; /* every problem the parser worked around */
 
     struct {
         bool present;
         uint64_t lapic_paddr;
-        bool pcat_compat;    /* dual 8259 PICs present (must be masked) */
+        bool pcat_compat; /* dual 8259 PICs present (must be masked) */
         unsigned n_cpus;
         kaal_acpi_cpu_t cpus[KAAL_ACPI_MAX_CPUS];
         unsigned n_ioapics;
@@ -155,7 +155,7 @@ typedef struct kaal_acpi_info {
 
     struct {
         bool present;
-        uint64_t base;          /* MMIO address of the register block */
+        uint64_t base; /* MMIO address of the register block */
         uint8_t hpet_number;
         uint8_t n_comparators;
         bool counter_64bit;
@@ -177,7 +177,7 @@ typedef struct kaal_acpi_options {
 } kaal_acpi_options_t;
 
 typedef struct kaal_acpi_rsdp_ret {
-    kaal_error_t err;  /* KAAL_ENOENT: no valid RSDP in the BIOS areas */
+    kaal_error_t err; /* KAAL_ENOENT: no valid RSDP in the BIOS areas */
     uint64_t paddr;
 } kaal_acpi_rsdp_ret_t;
 

@@ -43,7 +43,7 @@ typedef struct kaal_cspace {
     seL4_Word node_depth;
     seL4_Uint8 slot_depth;
     seL4_SlotPos first, end;
-    uint64_t *bitmap;   /* caller storage: bit set = slot in use */
+    uint64_t *bitmap; /* caller storage: bit set = slot in use */
     size_t n_free;
 } kaal_cspace_t;
 
@@ -67,8 +67,8 @@ kaal_error_t kaal_cspace_free(kaal_cspace_t *cs, seL4_CPtr first, size_t n_slots
 
 /* seL4_UntypedObject's number in the seL4 API (the same on every arch). */
 #define KAAL_UNTYPED_OBJECT_TYPE 0
-#define KAAL_UNTYPED_MIN_BITS 4   /* seL4_MinUntypedBits */
-#define KAAL_UNTYPED_MAX_BITS 47  /* seL4_MaxUntypedBits on x86_64 */
+#define KAAL_UNTYPED_MIN_BITS 4  /* seL4_MinUntypedBits */
+#define KAAL_UNTYPED_MAX_BITS 47 /* seL4_MaxUntypedBits on x86_64 */
 
 /* The two kernel operations, in seL4's argument order. */
 typedef struct kaal_untyped_ops {
@@ -92,21 +92,21 @@ typedef enum {
 typedef struct kaal_ut_node {
     uint64_t paddr;
     seL4_CPtr cap;
-    seL4_CPtr object;      /* USED: the object's cap */
-    uint32_t parent;       /* KAAL_UT_NONE for a bootinfo untyped */
-    uint32_t child[2];     /* SPLIT: the halves (low, high) */
+    seL4_CPtr object;  /* USED: the object's cap */
+    uint32_t parent;   /* KAAL_UT_NONE for a bootinfo untyped */
+    uint32_t child[2]; /* SPLIT: the halves (low, high) */
     uint8_t size_bits;
-    uint8_t state;         /* kaal_ut_node_state_t */
+    uint8_t state; /* kaal_ut_node_state_t */
     bool device;
 } kaal_ut_node_t;
 
 typedef struct kaal_untyped_mgr {
     kaal_untyped_ops_t ops;
-    kaal_cspace_t *cspace;   /* where split halves and objects are placed */
-    kaal_ut_node_t *nodes;   /* caller storage */
+    kaal_cspace_t *cspace; /* where split halves and objects are placed */
+    kaal_ut_node_t *nodes; /* caller storage */
     uint32_t capacity;
-    uint32_t free_list;      /* UNUSED entries, chained through .parent */
-    uint64_t free_bytes;     /* RAM (not device) in FREE nodes */
+    uint32_t free_list;  /* UNUSED entries, chained through .parent */
+    uint64_t free_bytes; /* RAM (not device) in FREE nodes */
 } kaal_untyped_mgr_t;
 
 kaal_error_t kaal_untyped_init(kaal_untyped_mgr_t *ut, kaal_untyped_ops_t ops,
@@ -121,16 +121,16 @@ kaal_error_t kaal_untyped_add(kaal_untyped_mgr_t *ut, seL4_CPtr cap, uint64_t pa
 kaal_error_t kaal_untyped_add_bootinfo(kaal_untyped_mgr_t *ut, const seL4_BootInfo *bi);
 
 typedef struct kaal_ut_alloc_ret {
-    kaal_error_t err;  /* ENOMEM: no memory; ENOSPC: no slots or nodes; ESEL4 */
-    seL4_CPtr cap;     /* the new object */
-    uint64_t paddr;    /* of its memory (2^footprint_bits bytes, aligned) */
+    kaal_error_t err; /* ENOMEM: no memory; ENOSPC: no slots or nodes; ESEL4 */
+    seL4_CPtr cap;    /* the new object */
+    uint64_t paddr;   /* of its memory (2^footprint_bits bytes, aligned) */
 } kaal_ut_alloc_ret_t;
 
 /* Creates one object of `type` (retype's size_bits argument: size_bits)
  * occupying 2^footprint_bits bytes of RAM, e.g. a 4 KiB frame is
  * (seL4_X86_4K, 0, 12) and a 2^n-slot CNode is (seL4_CapTableObject, n, n + 5). */
-kaal_ut_alloc_ret_t kaal_untyped_alloc(kaal_untyped_mgr_t *ut, seL4_Word type,
-                                       seL4_Word size_bits, uint8_t footprint_bits);
+kaal_ut_alloc_ret_t kaal_untyped_alloc(kaal_untyped_mgr_t *ut, seL4_Word type, seL4_Word size_bits,
+                                       uint8_t footprint_bits);
 
 /* The same at physical address paddr (aligned to 2^footprint_bits), from
  * RAM or device untyped: MMIO frames, ACPI tables, fixed buffers.
@@ -146,9 +146,9 @@ kaal_error_t kaal_untyped_free(kaal_untyped_mgr_t *ut, seL4_CPtr object_cap);
 /* ---- Device bundles ------------------------------------------------------ */
 
 typedef enum {
-    KAAL_MATCH_PCI_ID = 1,  /* vendor_id:device_id */
-    KAAL_MATCH_PCI_CLASS,   /* class_code, subclass, prog_if (-1: any) */
-    KAAL_MATCH_ISA_NAME,    /* name ("com1") */
+    KAAL_MATCH_PCI_ID = 1, /* vendor_id:device_id */
+    KAAL_MATCH_PCI_CLASS,  /* class_code, subclass, prog_if (-1: any) */
+    KAAL_MATCH_ISA_NAME,   /* name ("com1") */
 } kaal_match_kind_t;
 
 typedef struct kaal_device_match {
@@ -157,7 +157,7 @@ typedef struct kaal_device_match {
     uint8_t class_code, subclass;
     int16_t prog_if;
     const char *name;
-    unsigned instance;      /* 0: first device that matches, 1: second, ... */
+    unsigned instance; /* 0: first device that matches, 1: second, ... */
 } kaal_device_match_t;
 
 typedef struct kaal_bundle_request {
@@ -170,10 +170,10 @@ typedef struct kaal_bundle_request {
 #define KAAL_BUNDLE_MAX_IO KAAL_DEVICE_MAX_RESOURCES
 
 typedef struct kaal_bundle_mmio {
-    uint64_t paddr;       /* page-aligned start of the frames */
+    uint64_t paddr; /* page-aligned start of the frames */
     uint64_t n_pages;
-    uint64_t offset;      /* of the registers in the first frame */
-    uint64_t size_bytes;  /* of the register block (the BAR size) */
+    uint64_t offset;     /* of the registers in the first frame */
+    uint64_t size_bytes; /* of the register block (the BAR size) */
     uint8_t bar;
     bool prefetchable;
 } kaal_bundle_mmio_t;
@@ -205,7 +205,7 @@ typedef struct kaal_bundle {
 } kaal_bundle_t;
 
 typedef struct kaal_broker_find_ret {
-    kaal_error_t err;     /* KAAL_ENOENT: fewer than instance+1 matches */
+    kaal_error_t err; /* KAAL_ENOENT: fewer than instance+1 matches */
     size_t index;
 } kaal_broker_find_ret_t;
 

@@ -22,9 +22,9 @@
 #define KAAL_DEVICE_NAME_MAX 16
 
 typedef enum {
-    KAAL_RESOURCE_MMIO = 1,  /* base = physical address, size in bytes */
-    KAAL_RESOURCE_IO,        /* base = first port, size = number of ports */
-    KAAL_RESOURCE_IRQ,       /* base = GSI (what the IOAPIC sees), size = 1 */
+    KAAL_RESOURCE_MMIO = 1, /* base = physical address, size in bytes */
+    KAAL_RESOURCE_IO,       /* base = first port, size = number of ports */
+    KAAL_RESOURCE_IRQ,      /* base = GSI (what the IOAPIC sees), size = 1 */
 } kaal_resource_kind_t;
 
 /* kaal_resource_t.flags */
@@ -39,8 +39,8 @@ typedef struct kaal_resource {
     uint32_t flags;
     uint64_t base;
     uint64_t size;
-    uint8_t bar;       /* PCI BAR index when flags & KAAL_RES_BAR */
-    uint8_t isa_irq;   /* IRQ: the legacy IRQ number before routing */
+    uint8_t bar;     /* PCI BAR index when flags & KAAL_RES_BAR */
+    uint8_t isa_irq; /* IRQ: the legacy IRQ number before routing */
 } kaal_resource_t;
 
 typedef enum {
@@ -50,15 +50,15 @@ typedef enum {
 
 /* PCI MSI / MSI-X capabilities (PCI Local Bus 3.0 §6.8). */
 typedef struct kaal_pci_msi {
-    uint8_t offset;       /* in config space; 0: absent */
+    uint8_t offset; /* in config space; 0: absent */
     bool addr_64bit;
     bool per_vector_mask;
     uint8_t log2_vectors; /* multiple message capable */
 } kaal_pci_msi_t;
 
 typedef struct kaal_pci_msix {
-    uint8_t offset;       /* 0: absent */
-    uint16_t table_size;  /* number of vectors */
+    uint8_t offset;      /* 0: absent */
+    uint16_t table_size; /* number of vectors */
     uint8_t table_bar;
     uint32_t table_offset;
     uint8_t pba_bar;
@@ -71,13 +71,13 @@ typedef struct kaal_pci_function {
     uint16_t vendor_id, device_id;
     uint16_t subsys_vendor_id, subsys_id;
     uint8_t class_code, subclass, prog_if, revision;
-    uint8_t header_type;  /* without the multi-function bit */
-    uint8_t irq_pin;      /* 0 none, 1..4 = INTA..INTD */
-    uint8_t irq_line;     /* as firmware programmed it (legacy IRQ), 0xff none */
+    uint8_t header_type; /* without the multi-function bit */
+    uint8_t irq_pin;     /* 0 none, 1..4 = INTA..INTD */
+    uint8_t irq_line;    /* as firmware programmed it (legacy IRQ), 0xff none */
     kaal_pci_msi_t msi;
     kaal_pci_msix_t msix;
-    bool bad_bars;        /* a BAR did not make sense (e.g. 64-bit in the last slot) */
-    bool cap_loop;        /* capability list looped or pointed into the header */
+    bool bad_bars; /* a BAR did not make sense (e.g. 64-bit in the last slot) */
+    bool cap_loop; /* capability list looped or pointed into the header */
 } kaal_pci_function_t;
 
 typedef struct kaal_device {
@@ -86,7 +86,7 @@ typedef struct kaal_device {
     kaal_pci_function_t pci;         /* valid when bus == KAAL_BUS_PCI */
     unsigned n_resources;
     kaal_resource_t resources[KAAL_DEVICE_MAX_RESOURCES];
-    uint32_t owner;                  /* broker: 0 = nobody */
+    uint32_t owner; /* broker: 0 = nobody */
 } kaal_device_t;
 
 /* The caller owns devices[]; add() fails with KAAL_ENOSPC when it is full

@@ -68,6 +68,6 @@ kaal_pci_config_t kaal_pci_ecam_config(kaal_pci_ecam_t *ecam);
  * decoding turned off meanwhile, and appends one kaal_device_t per
  * function. Legacy INTx lines are routed through routing (may be NULL).
  * Returns KAAL_ENOSPC if the list filled up (what fit is kept). */
-kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment,
-                                uint8_t bus_first, uint8_t bus_last,
-                                const kaal_irq_routing_t *routing, kaal_device_list_t *list);
+kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment, uint8_t bus_first,
+                                uint8_t bus_last, const kaal_irq_routing_t *routing,
+                                kaal_device_list_t *list);

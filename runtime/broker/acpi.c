@@ -89,8 +89,7 @@ static bool checksum(const kaal_phys_reader_t *mem, uint64_t paddr, uint32_t n, 
 }
 
 /* Reads n bytes at offset off of table t, only if they lie inside it. */
-static bool table_read(parser_t *p, const kaal_acpi_table_t *t, uint32_t off, void *dst,
-                       uint32_t n)
+static bool table_read(parser_t *p, const kaal_acpi_table_t *t, uint32_t off, void *dst, uint32_t n)
 {
     if ((uint64_t)off + n > t->length_bytes)
         return false;
@@ -146,12 +145,10 @@ static kaal_acpi_table_t *take_table(parser_t *p, uint64_t paddr, const char *ex
     if (sum != 0) {
         if (!p->opts || !p->opts->ignore_checksums) {
             t->status = KAAL_ACPI_TABLE_BAD_CHECKSUM;
-            warn(p, "%s at %#llx: bad checksum, skipped", t->signature,
-                 (unsigned long long)paddr);
+            warn(p, "%s at %#llx: bad checksum, skipped", t->signature, (unsigned long long)paddr);
             return 0;
         }
-        warn(p, "%s at %#llx: bad checksum, used anyway", t->signature,
-             (unsigned long long)paddr);
+        warn(p, "%s at %#llx: bad checksum, used anyway", t->signature, (unsigned long long)paddr);
     }
     for (unsigned i = 0; i + 1 < info->n_tables; i++) {
         const kaal_acpi_table_t *o = &info->tables[i];
@@ -176,13 +173,11 @@ static void malformed(parser_t *p, kaal_acpi_table_t *t, const char *why)
 
 /* ---- MADT (ACPI 6.5 §5.2.12) ---- */
 
-static void madt_add_cpu(parser_t *p, uint32_t uid, uint32_t apic_id, uint32_t flags,
-                         bool x2apic)
+static void madt_add_cpu(parser_t *p, uint32_t uid, uint32_t apic_id, uint32_t flags, bool x2apic)
 {
     kaal_acpi_info_t *info = p->info;
     if (info->madt.n_cpus == KAAL_ACPI_MAX_CPUS) {
-        warn(p, "MADT: more than %d CPUs, apic %u ignored", KAAL_ACPI_MAX_CPUS,
-             (unsigned)apic_id);
+        warn(p, "MADT: more than %d CPUs, apic %u ignored", KAAL_ACPI_MAX_CPUS, (unsigned)apic_id);
         return;
     }
     kaal_acpi_cpu_t *c = &info->madt.cpus[info->madt.n_cpus++];
@@ -196,12 +191,12 @@ static void madt_add_cpu(parser_t *p, uint32_t uid, uint32_t apic_id, uint32_t f
 static uint8_t madt_entry_min(uint8_t type)
 {
     switch (type) {
-    case 0: return 8;   /* processor local APIC */
-    case 1: return 12;  /* I/O APIC */
-    case 2: return 10;  /* interrupt source override */
-    case 5: return 12;  /* local APIC address override */
-    case 9: return 16;  /* processor local x2APIC */
-    default: return 2;  /* not interpreted */
+    case 0: return 8;  /* processor local APIC */
+    case 1: return 12; /* I/O APIC */
+    case 2: return 10; /* interrupt source override */
+    case 5: return 12; /* local APIC address override */
+    case 9: return 16; /* processor local x2APIC */
+    default: return 2; /* not interpreted */
     }
 }
 
@@ -240,16 +235,14 @@ static void parse_madt(parser_t *p, kaal_acpi_table_t *t)
         uint32_t n = len < sizeof(e) ? len : (uint32_t)sizeof(e);
         table_read(p, t, off, e, n);
         switch (type) {
-        case 0:
-            madt_add_cpu(p, e[2], e[3], le32(e + 4), false);
-            break;
+        case 0: madt_add_cpu(p, e[2], e[3], le32(e + 4), false); break;
         case 1:
             if (info->madt.n_ioapics == KAAL_ACPI_MAX_IOAPICS) {
                 warn(p, "MADT: more than %d IOAPICs, one ignored", KAAL_ACPI_MAX_IOAPICS);
                 break;
             }
-            info->madt.ioapics[info->madt.n_ioapics++] = (kaal_acpi_ioapic_t){
-                .id = e[2], .paddr = le32(e + 4), .gsi_base = le32(e + 8)};
+            info->madt.ioapics[info->madt.n_ioapics++] =
+                (kaal_acpi_ioapic_t){.id = e[2], .paddr = le32(e + 4), .gsi_base = le32(e + 8)};
             break;
         case 2:
             if (info->madt.n_overrides == KAAL_ACPI_MAX_OVERRIDES) {
@@ -259,14 +252,9 @@ static void parse_madt(parser_t *p, kaal_acpi_table_t *t)
             info->madt.overrides[info->madt.n_overrides++] = (kaal_acpi_override_t){
                 .bus = e[2], .source_irq = e[3], .gsi = le32(e + 4), .flags = le16(e + 8)};
             break;
-        case 5:
-            info->madt.lapic_paddr = le64(e + 4);
-            break;
-        case 9:
-            madt_add_cpu(p, le32(e + 12), le32(e + 4), le32(e + 8), true);
-            break;
-        default:
-            break;
+        case 5: info->madt.lapic_paddr = le64(e + 4); break;
+        case 9: madt_add_cpu(p, le32(e + 12), le32(e + 4), le32(e + 8), true); break;
+        default: break;
         }
         off += len;
     }
@@ -276,15 +264,17 @@ static void parse_madt(parser_t *p, kaal_acpi_table_t *t)
 
 static kaal_acpi_gas_t gas_io(uint32_t port, uint8_t len_bytes)
 {
-    return (kaal_acpi_gas_t){.space = KAAL_ACPI_SPACE_IO,
-                             .bit_width = (uint8_t)(len_bytes * 8),
-                             .address = port};
+    return (kaal_acpi_gas_t){
+        .space = KAAL_ACPI_SPACE_IO, .bit_width = (uint8_t)(len_bytes * 8), .address = port};
 }
 
 static kaal_acpi_gas_t gas_decode(const uint8_t *g)
 {
-    return (kaal_acpi_gas_t){.space = g[0], .bit_width = g[1], .bit_offset = g[2],
-                             .access_size = g[3], .address = le64(g + 4)};
+    return (kaal_acpi_gas_t){.space = g[0],
+                             .bit_width = g[1],
+                             .bit_offset = g[2],
+                             .access_size = g[3],
+                             .address = le64(g + 4)};
 }
 
 /* The extended (X_) register at offset x of the FADT, if the table is long
@@ -304,16 +294,21 @@ static bool aml_small_int(const uint8_t *b, unsigned *pos, unsigned end, uint8_t
     if (*pos >= end)
         return false;
     switch (b[*pos]) {
-    case 0x00: *v = 0; *pos += 1; return true;
-    case 0x01: *v = 1; *pos += 1; return true;
+    case 0x00:
+        *v = 0;
+        *pos += 1;
+        return true;
+    case 0x01:
+        *v = 1;
+        *pos += 1;
+        return true;
     case 0x0a:
         if (*pos + 1 >= end)
             return false;
         *v = b[*pos + 1];
         *pos += 2;
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -437,8 +432,8 @@ static void parse_mcfg(parser_t *p, kaal_acpi_table_t *t)
         }
         uint8_t e[MCFG_ENTRY_BYTES];
         table_read(p, t, MCFG_ENTRIES_OFFSET + i * MCFG_ENTRY_BYTES, e, sizeof(e));
-        kaal_acpi_mcfg_t m = {.base = le64(e), .segment = le16(e + 8),
-                              .bus_start = e[10], .bus_end = e[11]};
+        kaal_acpi_mcfg_t m = {
+            .base = le64(e), .segment = le16(e + 8), .bus_start = e[10], .bus_end = e[11]};
         if (m.bus_end < m.bus_start || (m.base & 0xfffff) != 0) {
             malformed(p, t, "entry with bad bus range or unaligned base skipped");
             continue;
@@ -464,7 +459,8 @@ static void parse_entry(parser_t *p, uint64_t paddr)
         if (!sig_is(t, once[k]))
             continue;
         for (unsigned i = 0; i + 1 < p->info->n_tables; i++) {
-            if (p->info->tables[i].status == KAAL_ACPI_TABLE_OK && sig_is(&p->info->tables[i], once[k])) {
+            if (p->info->tables[i].status == KAAL_ACPI_TABLE_OK &&
+                sig_is(&p->info->tables[i], once[k])) {
                 t->status = KAAL_ACPI_TABLE_DUPLICATE;
                 warn(p, "second %s at %#llx, skipped", t->signature, (unsigned long long)paddr);
                 return;
@@ -655,8 +651,7 @@ void kaal_acpi_print(const kaal_acpi_info_t *info, kaal_putc_fn out, void *ctx)
         for (unsigned i = 0; i < info->madt.n_cpus; i++) {
             const kaal_acpi_cpu_t *c = &info->madt.cpus[i];
             kaal_format(out, ctx, "acpi:   cpu uid %u %sapic %u%s\n", (unsigned)c->processor_uid,
-                        c->x2apic ? "x2" : "", (unsigned)c->apic_id,
-                        c->enabled ? "" : " disabled");
+                        c->x2apic ? "x2" : "", (unsigned)c->apic_id, c->enabled ? "" : " disabled");
         }
         for (unsigned i = 0; i < info->madt.n_ioapics; i++) {
             const kaal_acpi_ioapic_t *io = &info->madt.ioapics[i];
@@ -680,8 +675,7 @@ void kaal_acpi_print(const kaal_acpi_info_t *info, kaal_putc_fn out, void *ctx)
         if (info->fadt.reset_reg.address)
             kaal_format(out, ctx, "acpi:   reset %s %#llx <- %#x%s\n",
                         info->fadt.reset_reg.space == KAAL_ACPI_SPACE_IO ? "io" : "mem",
-                        (unsigned long long)info->fadt.reset_reg.address,
-                        info->fadt.reset_value,
+                        (unsigned long long)info->fadt.reset_reg.address, info->fadt.reset_value,
                         info->fadt.reset_supported ? "" : " (not advertised)");
         if (info->fadt.s5_valid)
             kaal_format(out, ctx, "acpi:   poweroff: SLP_TYP %u/%u into PM1a/b_CNT\n",

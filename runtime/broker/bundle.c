@@ -98,13 +98,16 @@ static void describe(const kaal_device_t *d, kaal_bundle_t *b)
         if (r->kind == KAAL_RESOURCE_MMIO) {
             uint64_t start, end;
             granted_range(r, &start, &end);
-            b->mmio[b->n_mmio++] = (kaal_bundle_mmio_t){
-                .paddr = start, .n_pages = (end - start) / PAGE_BYTES, .offset = r->base - start,
-                .size_bytes = r->size, .bar = r->bar,
-                .prefetchable = (r->flags & KAAL_RES_PREFETCHABLE) != 0};
+            b->mmio[b->n_mmio++] =
+                (kaal_bundle_mmio_t){.paddr = start,
+                                     .n_pages = (end - start) / PAGE_BYTES,
+                                     .offset = r->base - start,
+                                     .size_bytes = r->size,
+                                     .bar = r->bar,
+                                     .prefetchable = (r->flags & KAAL_RES_PREFETCHABLE) != 0};
         } else if (r->kind == KAAL_RESOURCE_IO) {
-            b->io[b->n_io++] = (kaal_bundle_io_t){.base = (uint16_t)r->base,
-                                                  .n_ports = (uint16_t)r->size};
+            b->io[b->n_io++] =
+                (kaal_bundle_io_t){.base = (uint16_t)r->base, .n_ports = (uint16_t)r->size};
         } else if (!b->has_irq) {
             b->has_irq = true;
             b->irq.gsi = (uint32_t)r->base;
@@ -137,7 +140,8 @@ kaal_error_t kaal_broker_claim(kaal_device_list_t *list, const kaal_bundle_reque
     bundle->device = d;
     describe(d, bundle);
     bundle->irq.shared = irq_shared;
-    bundle->dma_n_pages = req->dma_size_bytes / PAGE_BYTES + (req->dma_size_bytes % PAGE_BYTES != 0);
+    bundle->dma_n_pages =
+        req->dma_size_bytes / PAGE_BYTES + (req->dma_size_bytes % PAGE_BYTES != 0);
     return KAAL_OK;
 }
 

@@ -29,9 +29,14 @@ kaal_error_t kaal_cspace_init(kaal_cspace_t *cs, seL4_CNode root, seL4_Word node
 {
     if (end < first || KAAL_CSPACE_BITMAP_WORDS(end - first) > bitmap_words)
         return KAAL_EINVAL;
-    *cs = (kaal_cspace_t){.root = root, .node_index = node_index, .node_depth = node_depth,
-                          .slot_depth = slot_depth, .first = first, .end = end,
-                          .bitmap = bitmap, .n_free = end - first};
+    *cs = (kaal_cspace_t){.root = root,
+                          .node_index = node_index,
+                          .node_depth = node_depth,
+                          .slot_depth = slot_depth,
+                          .first = first,
+                          .end = end,
+                          .bitmap = bitmap,
+                          .n_free = end - first};
     memset(bitmap, 0, bitmap_words * sizeof(uint64_t));
     return KAAL_OK;
 }

@@ -43,8 +43,11 @@ kaal_error_t kaal_device_add_resource(kaal_device_t *dev, kaal_resource_t res)
 kaal_resource_t kaal_irq_route(const kaal_irq_routing_t *routing, uint8_t isa_irq,
                                uint32_t default_flags)
 {
-    kaal_resource_t r = {.kind = KAAL_RESOURCE_IRQ, .flags = default_flags, .base = isa_irq,
-                         .size = 1, .isa_irq = isa_irq};
+    kaal_resource_t r = {.kind = KAAL_RESOURCE_IRQ,
+                         .flags = default_flags,
+                         .base = isa_irq,
+                         .size = 1,
+                         .isa_irq = isa_irq};
     for (unsigned i = 0; routing && i < routing->n_overrides; i++) {
         if (routing->overrides[i].isa_irq == isa_irq) {
             r.base = routing->overrides[i].gsi;
@@ -63,11 +66,8 @@ static const struct isa_entry {
     uint16_t n_ports;
     int16_t irq; /* -1: none */
 } isa_table[] = {
-    {"com1", 0x3f8, 8, 4},
-    {"com2", 0x2f8, 8, 3},
-    {"pit", 0x40, 4, 0},
-    {"rtc", 0x70, 2, 8},
-    {"debug-exit", 0xf4, 4, -1},
+    {"com1", 0x3f8, 8, 4}, {"com2", 0x2f8, 8, 3},       {"pit", 0x40, 4, 0},
+    {"rtc", 0x70, 2, 8},   {"debug-exit", 0xf4, 4, -1},
 };
 
 kaal_error_t kaal_isa_add_devices(kaal_device_list_t *list, const kaal_irq_routing_t *routing)
@@ -79,8 +79,8 @@ kaal_error_t kaal_isa_add_devices(kaal_device_list_t *list, const kaal_irq_routi
             return KAAL_ENOSPC;
         for (size_t k = 0; k + 1 < sizeof(dev->name) && e->name[k]; k++)
             dev->name[k] = e->name[k];
-        kaal_device_add_resource(dev, (kaal_resource_t){.kind = KAAL_RESOURCE_IO,
-                                                        .base = e->port, .size = e->n_ports});
+        kaal_device_add_resource(
+            dev, (kaal_resource_t){.kind = KAAL_RESOURCE_IO, .base = e->port, .size = e->n_ports});
         if (e->irq >= 0)
             kaal_device_add_resource(dev, kaal_irq_route(routing, (uint8_t)e->irq, 0));
     }
@@ -152,8 +152,8 @@ static void print_resource(const kaal_resource_t *r, kaal_putc_fn out, void *ctx
                     (unsigned long long)r->size);
         break;
     case KAAL_RESOURCE_IRQ:
-        kaal_format(out, ctx, "IRQ %u -> gsi %llu %s %s\n", r->isa_irq,
-                    (unsigned long long)r->base, (r->flags & KAAL_RES_LEVEL) ? "level" : "edge",
+        kaal_format(out, ctx, "IRQ %u -> gsi %llu %s %s\n", r->isa_irq, (unsigned long long)r->base,
+                    (r->flags & KAAL_RES_LEVEL) ? "level" : "edge",
                     (r->flags & KAAL_RES_ACTIVE_LOW) ? "low" : "high");
         break;
     }

@@ -27,8 +27,8 @@ static uint32_t ecam_read32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uin
     kaal_pci_ecam_t *e = ctx;
     if (bus < e->bus_start || bus > e->bus_end || dev > 31 || fn > 7 || offset > 0xffc)
         return PCI_ABSENT;
-    size_t off = ((size_t)(bus - e->bus_start) << 20) | ((size_t)dev << 15) |
-                 ((size_t)fn << 12) | (offset & 0xffcu);
+    size_t off = ((size_t)(bus - e->bus_start) << 20) | ((size_t)dev << 15) | ((size_t)fn << 12) |
+                 (offset & 0xffcu);
     return *(volatile uint32_t *)(e->window + off);
 }
 
@@ -38,8 +38,8 @@ static void ecam_write32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16
     kaal_pci_ecam_t *e = ctx;
     if (bus < e->bus_start || bus > e->bus_end || dev > 31 || fn > 7 || offset > 0xffc)
         return;
-    size_t off = ((size_t)(bus - e->bus_start) << 20) | ((size_t)dev << 15) |
-                 ((size_t)fn << 12) | (offset & 0xffcu);
+    size_t off = ((size_t)(bus - e->bus_start) << 20) | ((size_t)dev << 15) | ((size_t)fn << 12) |
+                 (offset & 0xffcu);
     *(volatile uint32_t *)(e->window + off) = value;
 }
 
@@ -75,8 +75,7 @@ static void legacy_write32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint
 
 kaal_pci_config_t kaal_pci_legacy_config(kaal_pci_legacy_t *legacy)
 {
-    return (kaal_pci_config_t){.read32 = legacy_read32, .write32 = legacy_write32,
-                               .ctx = legacy};
+    return (kaal_pci_config_t){.read32 = legacy_read32, .write32 = legacy_write32, .ctx = legacy};
 }
 
 typedef struct func_ref {
@@ -108,8 +107,8 @@ static uint32_t probe(const func_ref_t *f, uint16_t off, uint32_t orig)
     return mask;
 }
 
-static void add_bar(kaal_device_t *dev, kaal_resource_kind_t kind, uint32_t flags,
-                    unsigned bar, uint64_t base, uint64_t size)
+static void add_bar(kaal_device_t *dev, kaal_resource_kind_t kind, uint32_t flags, unsigned bar,
+                    uint64_t base, uint64_t size)
 {
     /* size is a power of two and base aligned to it, or the BAR is nonsense;
      * base 0 means firmware left it unassigned: nothing to hand out. */
@@ -119,8 +118,10 @@ static void add_bar(kaal_device_t *dev, kaal_resource_kind_t kind, uint32_t flag
     }
     if (base == 0)
         return;
-    kaal_device_add_resource(dev, (kaal_resource_t){.kind = kind, .flags = flags | KAAL_RES_BAR,
-                                                    .base = base, .size = size,
+    kaal_device_add_resource(dev, (kaal_resource_t){.kind = kind,
+                                                    .flags = flags | KAAL_RES_BAR,
+                                                    .base = base,
+                                                    .size = size,
                                                     .bar = (uint8_t)bar});
 }
 
@@ -180,15 +181,19 @@ static void walk_caps(const func_ref_t *f, kaal_pci_function_t *pf, uint16_t ptr
         uint32_t hdr = rd32(f, ptr);
         uint16_t ctrl = (uint16_t)(hdr >> 16);
         if ((hdr & 0xff) == KAAL_PCI_CAP_MSI && !pf->msi.offset) {
-            pf->msi = (kaal_pci_msi_t){.offset = ptr, .addr_64bit = (ctrl >> 7) & 1,
+            pf->msi = (kaal_pci_msi_t){.offset = ptr,
+                                       .addr_64bit = (ctrl >> 7) & 1,
                                        .per_vector_mask = (ctrl >> 8) & 1,
                                        .log2_vectors = (ctrl >> 1) & 7};
         } else if ((hdr & 0xff) == KAAL_PCI_CAP_MSIX && !pf->msix.offset && ptr <= 0xf4) {
             uint32_t table = rd32(f, (uint16_t)(ptr + 4));
             uint32_t pba = rd32(f, (uint16_t)(ptr + 8));
-            pf->msix = (kaal_pci_msix_t){.offset = ptr, .table_size = (uint16_t)((ctrl & 0x7ff) + 1),
-                                         .table_bar = table & 7, .table_offset = table & ~7u,
-                                         .pba_bar = pba & 7, .pba_offset = pba & ~7u};
+            pf->msix = (kaal_pci_msix_t){.offset = ptr,
+                                         .table_size = (uint16_t)((ctrl & 0x7ff) + 1),
+                                         .table_bar = table & 7,
+                                         .table_offset = table & ~7u,
+                                         .pba_bar = pba & 7,
+                                         .pba_offset = pba & ~7u};
         }
         ptr = (uint8_t)(hdr >> 8) & 0xfc;
     }
@@ -208,10 +213,16 @@ static int add_function(const func_ref_t *f, uint16_t segment, const kaal_irq_ro
         return header;
     kaal_pci_function_t *pf = &dev->pci;
     uint32_t cls = rd32(f, KAAL_PCI_CLASS_REVISION);
-    *pf = (kaal_pci_function_t){.segment = segment, .bus = f->bus, .dev = f->dev, .fn = f->fn,
-                                .vendor_id = (uint16_t)id, .device_id = (uint16_t)(id >> 16),
-                                .revision = (uint8_t)cls, .prog_if = (uint8_t)(cls >> 8),
-                                .subclass = (uint8_t)(cls >> 16), .class_code = (uint8_t)(cls >> 24),
+    *pf = (kaal_pci_function_t){.segment = segment,
+                                .bus = f->bus,
+                                .dev = f->dev,
+                                .fn = f->fn,
+                                .vendor_id = (uint16_t)id,
+                                .device_id = (uint16_t)(id >> 16),
+                                .revision = (uint8_t)cls,
+                                .prog_if = (uint8_t)(cls >> 8),
+                                .subclass = (uint8_t)(cls >> 16),
+                                .class_code = (uint8_t)(cls >> 24),
                                 .header_type = header & 0x7f};
     unsigned n_bars = 0;
     uint16_t cap_ptr = KAAL_PCI_CAP_PTR;
@@ -240,9 +251,9 @@ static int add_function(const func_ref_t *f, uint16_t segment, const kaal_irq_ro
     return header;
 }
 
-kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment,
-                                uint8_t bus_first, uint8_t bus_last,
-                                const kaal_irq_routing_t *routing, kaal_device_list_t *list)
+kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment, uint8_t bus_first,
+                                uint8_t bus_last, const kaal_irq_routing_t *routing,
+                                kaal_device_list_t *list)
 {
     size_t dropped_before = list->n_dropped;
     for (unsigned bus = bus_first; bus <= bus_last; bus++) {

@@ -61,8 +61,11 @@ kaal_error_t kaal_untyped_init(kaal_untyped_mgr_t *ut, kaal_untyped_ops_t ops,
 {
     if (capacity >= KAAL_UT_NONE)
         return KAAL_EINVAL;
-    *ut = (kaal_untyped_mgr_t){.ops = ops, .cspace = cspace, .nodes = nodes,
-                               .capacity = (uint32_t)capacity, .free_list = KAAL_UT_NONE};
+    *ut = (kaal_untyped_mgr_t){.ops = ops,
+                               .cspace = cspace,
+                               .nodes = nodes,
+                               .capacity = (uint32_t)capacity,
+                               .free_list = KAAL_UT_NONE};
     for (uint32_t i = (uint32_t)capacity; i-- > 0;)
         node_put(ut, i);
     return KAAL_OK;
@@ -77,9 +80,12 @@ kaal_error_t kaal_untyped_add(kaal_untyped_mgr_t *ut, seL4_CPtr cap, uint64_t pa
     uint32_t i = node_get(ut);
     if (i == KAAL_UT_NONE)
         return KAAL_ENOSPC;
-    ut->nodes[i] = (kaal_ut_node_t){.paddr = paddr, .cap = cap, .parent = KAAL_UT_NONE,
+    ut->nodes[i] = (kaal_ut_node_t){.paddr = paddr,
+                                    .cap = cap,
+                                    .parent = KAAL_UT_NONE,
                                     .child = {KAAL_UT_NONE, KAAL_UT_NONE},
-                                    .size_bits = size_bits, .state = KAAL_UT_NODE_UNUSED,
+                                    .size_bits = size_bits,
+                                    .state = KAAL_UT_NODE_UNUSED,
                                     .device = device};
     set_state(ut, &ut->nodes[i], KAAL_UT_NODE_FREE);
     return KAAL_OK;
@@ -92,8 +98,8 @@ kaal_error_t kaal_untyped_add_bootinfo(kaal_untyped_mgr_t *ut, const seL4_BootIn
         return KAAL_EINVAL;
     for (seL4_Word i = 0; i < n; i++) {
         const seL4_UntypedDesc *d = &bi->untypedList[i];
-        kaal_error_t err = kaal_untyped_add(ut, bi->untyped.start + i, d->paddr, d->sizeBits,
-                                            d->isDevice != 0);
+        kaal_error_t err =
+            kaal_untyped_add(ut, bi->untyped.start + i, d->paddr, d->sizeBits, d->isDevice != 0);
         if (err != KAAL_OK)
             return err;
     }
@@ -131,10 +137,13 @@ static kaal_error_t split(kaal_untyped_mgr_t *ut, uint32_t i)
             uint8_t half = (uint8_t)(n->size_bits - 1);
             for (unsigned k = 0; k < 2; k++) {
                 uint32_t c = k ? c1 : c0;
-                ut->nodes[c] = (kaal_ut_node_t){
-                    .paddr = n->paddr + k * bytes(half), .cap = slots.slot + k, .parent = i,
-                    .child = {KAAL_UT_NONE, KAAL_UT_NONE}, .size_bits = half,
-                    .state = KAAL_UT_NODE_UNUSED, .device = n->device};
+                ut->nodes[c] = (kaal_ut_node_t){.paddr = n->paddr + k * bytes(half),
+                                                .cap = slots.slot + k,
+                                                .parent = i,
+                                                .child = {KAAL_UT_NONE, KAAL_UT_NONE},
+                                                .size_bits = half,
+                                                .state = KAAL_UT_NODE_UNUSED,
+                                                .device = n->device};
                 set_state(ut, &ut->nodes[c], KAAL_UT_NODE_FREE);
             }
             n->child[0] = c0;
@@ -220,8 +229,8 @@ static bool bad_footprint(uint8_t footprint_bits)
     return footprint_bits < KAAL_UNTYPED_MIN_BITS || footprint_bits > KAAL_UNTYPED_MAX_BITS;
 }
 
-kaal_ut_alloc_ret_t kaal_untyped_alloc(kaal_untyped_mgr_t *ut, seL4_Word type,
-                                       seL4_Word size_bits, uint8_t footprint_bits)
+kaal_ut_alloc_ret_t kaal_untyped_alloc(kaal_untyped_mgr_t *ut, seL4_Word type, seL4_Word size_bits,
+                                       uint8_t footprint_bits)
 {
     if (bad_footprint(footprint_bits))
         return (kaal_ut_alloc_ret_t){.err = KAAL_EINVAL};

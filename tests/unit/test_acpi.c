@@ -23,8 +23,8 @@ static run_t *parse_at(img_t *img, uint64_t rsdp, bool ignore_checksums)
 {
     static run_t r;
     memset(&r, 0, sizeof(r));
-    r.opts = (kaal_acpi_options_t){.warn = text_putc, .warn_ctx = &r.warnings,
-                                   .ignore_checksums = ignore_checksums};
+    r.opts = (kaal_acpi_options_t){
+        .warn = text_putc, .warn_ctx = &r.warnings, .ignore_checksums = ignore_checksums};
     r.err = kaal_acpi_parse(&img->reader, rsdp, &r.opts, &r.info);
     return &r;
 }
@@ -44,10 +44,10 @@ static kaal_acpi_table_status_t status_of(const run_t *r, uint64_t paddr)
     return KAAL_ACPI_TABLE_OK;
 }
 
-#define assert_warned(r, needle)                                                          \
-    do {                                                                                  \
-        if (!strstr((r)->warnings.buf, (needle)))                                         \
-            fail_msg("warning \"%s\" missing; got:\n%s", (needle), (r)->warnings.buf);  \
+#define assert_warned(r, needle)                                                                   \
+    do {                                                                                           \
+        if (!strstr((r)->warnings.buf, (needle)))                                                  \
+            fail_msg("warning \"%s\" missing; got:\n%s", (needle), (r)->warnings.buf);             \
     } while (0)
 
 static void test_rsdp_is_found_in_the_bios_area(void **state)
@@ -66,8 +66,8 @@ static void test_rsdp_is_found_in_the_ebda_first(void **state)
 {
     (void)state;
     img_t *img = acpi_image_qemu();
-    img_add_region(img, 0, 0x1000);          /* BIOS data area */
-    img_add_region(img, 0x9fc00, 0x400);     /* EBDA */
+    img_add_region(img, 0, 0x1000);      /* BIOS data area */
+    img_add_region(img, 0x9fc00, 0x400); /* EBDA */
     put16(img, KAAL_ACPI_BDA_EBDA_SEGMENT, 0x9fc0);
     rsdp_write(img, 0x9fc00 + 0x40, 0, AT_RSDT, 0);
     kaal_acpi_rsdp_ret_t r = kaal_acpi_find_rsdp(&img->reader);
@@ -332,8 +332,8 @@ static void test_impossible_lengths_are_rejected(void **state)
 {
     (void)state;
     img_t *img = acpi_image_qemu();
-    put32(img, AT_HPET + 4, 20);                /* shorter than a header */
-    put32(img, AT_MCFG + 4, 0x80000000u);       /* absurd */
+    put32(img, AT_HPET + 4, 20);          /* shorter than a header */
+    put32(img, AT_MCFG + 4, 0x80000000u); /* absurd */
     run_t *r = parse(img);
     assert_int_equal(status_of(r, AT_HPET), KAAL_ACPI_TABLE_BAD_LENGTH);
     assert_int_equal(status_of(r, AT_MCFG), KAAL_ACPI_TABLE_BAD_LENGTH);
@@ -381,7 +381,7 @@ static void test_zero_length_madt_entry_stops_the_walk(void **state)
     put32(img, AT_MADT + 36, 0xfee00000u);
     uint32_t off = 44;
     madt_lapic(img, AT_MADT, &off, 0, 0, 1);
-    put8(img, AT_MADT + off, 0);     /* type 0, length 0: would loop forever */
+    put8(img, AT_MADT + off, 0); /* type 0, length 0: would loop forever */
     put8(img, AT_MADT + off + 1, 0);
     madt_lapic(img, AT_MADT, &(uint32_t){off + 2}, 1, 1, 1);
     sdt_seal(img, AT_MADT, off + 10);
@@ -399,14 +399,14 @@ static void test_madt_entries_past_the_end_or_too_short_are_not_used(void **stat
     img_t *img = acpi_image_qemu();
     sdt_header(img, AT_MADT, "APIC", 1);
     uint32_t off = 44;
-    put8(img, AT_MADT + off, 1);      /* IOAPIC entry claiming 4 bytes: too short */
+    put8(img, AT_MADT + off, 1); /* IOAPIC entry claiming 4 bytes: too short */
     put8(img, AT_MADT + off + 1, 4);
     off += 4;
-    put8(img, AT_MADT + off, 0x7f);   /* unknown type: skipped by its length */
+    put8(img, AT_MADT + off, 0x7f); /* unknown type: skipped by its length */
     put8(img, AT_MADT + off + 1, 3);
     off += 3;
     madt_lapic(img, AT_MADT, &off, 3, 7, 1);
-    put8(img, AT_MADT + off, 0);      /* LAPIC whose length runs past the end */
+    put8(img, AT_MADT + off, 0); /* LAPIC whose length runs past the end */
     put8(img, AT_MADT + off + 1, 8);
     sdt_seal(img, AT_MADT, off + 4);
     run_t *r = parse(img);
@@ -513,7 +513,7 @@ static void test_table_list_full_drops_the_dsdt_with_warning(void **state)
     img_t *img = acpi_image_qemu();
     uint64_t entries[KAAL_ACPI_MAX_TABLES - 1];
     for (unsigned i = 0; i + 1 < KAAL_ACPI_MAX_TABLES - 1; i++)
-        entries[i] = 0xc0000 + 64 * i; /* unreadable */
+        entries[i] = 0xc0000 + 64 * i;           /* unreadable */
     entries[KAAL_ACPI_MAX_TABLES - 2] = AT_FADT; /* its DSDT would be table 33 */
     root_write(img, AT_RSDT, false, entries, KAAL_ACPI_MAX_TABLES - 1);
     run_t *r = parse(img);
@@ -605,17 +605,19 @@ static void test_s5_package_encodings_are_decoded(void **state)
 {
     (void)state;
     uint8_t a, b;
-    static const uint8_t rooted[] = {0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x01, 0x0a, 0x07};
+    static const uint8_t rooted[] = {0x08, '\\', '_',  'S',  '5',  '_',
+                                     0x12, 0x06, 0x02, 0x01, 0x0a, 0x07};
     assert_true(s5_of(rooted, sizeof(rooted), &a, &b));
     assert_int_equal(a, 1);
     assert_int_equal(b, 7);
     /* a 2-byte PkgLength */
-    static const uint8_t long_len[] = {0x08, '_', 'S', '5', '_', 0x12, 0x46, 0x00, 0x02, 0x00, 0x00};
+    static const uint8_t long_len[] = {0x08, '_',  'S',  '5',  '_', 0x12,
+                                       0x46, 0x00, 0x02, 0x00, 0x00};
     assert_true(s5_of(long_len, sizeof(long_len), &a, &b));
     assert_int_equal(a, 0);
     /* "_S5_" used as a name inside a method, not a Name(): keep looking */
-    static const uint8_t decoy[] = {0x70, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x00, 0x00,
-                                    0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x03, 0x0a, 0x04};
+    static const uint8_t decoy[] = {0x70, '_', 'S', '5', '_',  0x12, 0x06, 0x02, 0x00, 0x00, 0x08,
+                                    '_',  'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x03, 0x0a, 0x04};
     assert_true(s5_of(decoy, sizeof(decoy), &a, &b));
     assert_int_equal(a, 3);
     assert_int_equal(b, 4);
@@ -627,7 +629,8 @@ static void test_s5_that_cannot_be_decoded_is_reported(void **state)
     uint8_t a, b;
     static const uint8_t not_package[] = {0x08, '_', 'S', '5', '_', 0x0a, 0x05};
     assert_false(s5_of(not_package, sizeof(not_package), &a, &b));
-    static const uint8_t method_call[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0b, 0x00, 0x01, 0x00};
+    static const uint8_t method_call[] = {0x08, '_',  'S',  '5',  '_',  0x12,
+                                          0x06, 0x02, 0x0b, 0x00, 0x01, 0x00};
     assert_false(s5_of(method_call, sizeof(method_call), &a, &b));
     static const uint8_t cut_byte[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a};
     assert_false(s5_of(cut_byte, sizeof(cut_byte), &a, &b));
@@ -644,9 +647,9 @@ static void test_hpet_and_mcfg_problems_are_caught(void **state)
     (void)state;
     img_t *img = acpi_image_qemu();
     sdt_header(img, AT_HPET, "HPET", 1);
-    sdt_seal(img, AT_HPET, 50);                   /* too short */
+    sdt_seal(img, AT_HPET, 50); /* too short */
     sdt_header(img, AT_MCFG, "MCFG", 1);
-    sdt_seal(img, AT_MCFG, 40);                   /* too short */
+    sdt_seal(img, AT_MCFG, 40); /* too short */
     run_t *r = parse(img);
     assert_false(r->info.hpet.present);
     assert_int_equal(status_of(r, AT_HPET), KAAL_ACPI_TABLE_MALFORMED);

@@ -249,8 +249,8 @@ static __attribute__((unused)) void dsdt_write(img_t *img, uint64_t pa, const ui
     sdt_seal(img, pa, (uint32_t)(36 + n));
 }
 
-static const uint8_t aml_s5[] = {0x10, 0x08, 0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x04,
-                                 0x0a, 0x05, 0x00, 0x00, 0x00};
+static const uint8_t aml_s5[] = {0x10, 0x08, 0x08, '_',  'S',  '5',  '_', 0x12,
+                                 0x07, 0x04, 0x0a, 0x05, 0x00, 0x00, 0x00};
 
 static void gas_write(img_t *img, uint64_t pa, uint8_t space, uint8_t width, uint64_t addr)
 {
@@ -262,21 +262,20 @@ static void gas_write(img_t *img, uint64_t pa, uint8_t space, uint8_t width, uin
 }
 
 /* A FADT of len bytes (116: ACPI 1.0, 244: ACPI 3.0, as QEMU's). */
-static __attribute__((unused)) void fadt_write(img_t *img, uint64_t pa, uint32_t len,
-                                               uint64_t dsdt)
+static __attribute__((unused)) void fadt_write(img_t *img, uint64_t pa, uint32_t len, uint64_t dsdt)
 {
     sdt_header(img, pa, "FACP", len >= 244 ? 3 : 1);
     put32(img, pa + 40, (uint32_t)dsdt);
-    put16(img, pa + 46, 9);       /* SCI */
-    put32(img, pa + 48, 0xb2);    /* SMI_CMD */
-    put8(img, pa + 52, 0xf1);     /* ACPI_ENABLE */
-    put32(img, pa + 56, 0x600);   /* PM1a_EVT */
-    put32(img, pa + 64, 0x604);   /* PM1a_CNT */
-    put32(img, pa + 76, 0x608);   /* PM_TMR */
+    put16(img, pa + 46, 9);     /* SCI */
+    put32(img, pa + 48, 0xb2);  /* SMI_CMD */
+    put8(img, pa + 52, 0xf1);   /* ACPI_ENABLE */
+    put32(img, pa + 56, 0x600); /* PM1a_EVT */
+    put32(img, pa + 64, 0x604); /* PM1a_CNT */
+    put32(img, pa + 76, 0x608); /* PM_TMR */
     put8(img, pa + 88, 4);
     put8(img, pa + 89, 2);
     put8(img, pa + 91, 4);
-    put16(img, pa + 109, 0x0003); /* legacy devices, 8042 */
+    put16(img, pa + 109, 0x0003);                 /* legacy devices, 8042 */
     put32(img, pa + 112, (1u << 8) | (1u << 10)); /* TMR_VAL_EXT, RESET_REG_SUP */
     if (len >= 129) {
         gas_write(img, pa + 116, KAAL_ACPI_SPACE_IO, 8, 0xcf9);

@@ -18,15 +18,21 @@ static kaal_device_t *pci_dev(uint8_t dev, uint16_t vendor, uint16_t device, uin
                               uint8_t sub, uint8_t prog_if)
 {
     kaal_device_t *d = kaal_devices_add(&list, KAAL_BUS_PCI);
-    d->pci = (kaal_pci_function_t){.dev = dev, .vendor_id = vendor, .device_id = device,
-                                   .class_code = cls, .subclass = sub, .prog_if = prog_if};
+    d->pci = (kaal_pci_function_t){.dev = dev,
+                                   .vendor_id = vendor,
+                                   .device_id = device,
+                                   .class_code = cls,
+                                   .subclass = sub,
+                                   .prog_if = prog_if};
     return d;
 }
 
 static void mmio(kaal_device_t *d, uint8_t bar, uint64_t base, uint64_t size, uint32_t flags)
 {
-    kaal_device_add_resource(d, (kaal_resource_t){.kind = KAAL_RESOURCE_MMIO, .base = base,
-                                                  .size = size, .bar = bar,
+    kaal_device_add_resource(d, (kaal_resource_t){.kind = KAAL_RESOURCE_MMIO,
+                                                  .base = base,
+                                                  .size = size,
+                                                  .bar = bar,
                                                   .flags = flags | KAAL_RES_BAR});
 }
 
@@ -37,8 +43,8 @@ static int setup(void **state)
     kaal_devices_init(&list, storage, 16);
     kaal_device_t *e0 = pci_dev(3, 0x8086, 0x100e, 0x02, 0x00, 0);
     mmio(e0, 0, 0xfebc0000u, 0x20000, 0);
-    kaal_device_add_resource(e0, (kaal_resource_t){.kind = KAAL_RESOURCE_IO, .base = 0xc000,
-                                                   .size = 0x40});
+    kaal_device_add_resource(
+        e0, (kaal_resource_t){.kind = KAAL_RESOURCE_IO, .base = 0xc000, .size = 0x40});
     kaal_device_add_resource(e0, kaal_irq_route(NULL, 11, KAAL_RES_LEVEL | KAAL_RES_ACTIVE_LOW));
     kaal_device_t *e1 = pci_dev(4, 0x8086, 0x100e, 0x02, 0x00, 0);
     mmio(e1, 0, 0xfebe0000u, 0x20000, 0);
@@ -55,8 +61,10 @@ static int setup(void **state)
 static kaal_bundle_request_t by_id(uint16_t vendor, uint16_t device, unsigned instance,
                                    uint32_t owner)
 {
-    return (kaal_bundle_request_t){.match = {.kind = KAAL_MATCH_PCI_ID, .vendor_id = vendor,
-                                             .device_id = device, .instance = instance},
+    return (kaal_bundle_request_t){.match = {.kind = KAAL_MATCH_PCI_ID,
+                                             .vendor_id = vendor,
+                                             .device_id = device,
+                                             .instance = instance},
                                    .owner = owner};
 }
 
@@ -134,8 +142,10 @@ static void test_resources_shared_with_another_owner_block_a_claim(void **state)
 {
     (void)state;
     kaal_bundle_t b;
-    kaal_bundle_request_t ahci = {.match = {.kind = KAAL_MATCH_PCI_CLASS, .class_code = 0x01,
-                                            .subclass = 0x06, .prog_if = 0x01},
+    kaal_bundle_request_t ahci = {.match = {.kind = KAAL_MATCH_PCI_CLASS,
+                                            .class_code = 0x01,
+                                            .subclass = 0x06,
+                                            .prog_if = 0x01},
                                   .owner = 7};
     assert_int_equal(kaal_broker_claim(&list, &ahci, &b), KAAL_OK);
     assert_int_equal(b.mmio[0].paddr, 0xfebd1000u);
@@ -154,8 +164,8 @@ static void test_resources_shared_with_another_owner_block_a_claim(void **state)
     /* the same for IO ports: a second device on com1's ports */
     kaal_device_t *dup = kaal_devices_add(&list, KAAL_BUS_ISA);
     memcpy(dup->name, "com1-alias", 11);
-    kaal_device_add_resource(dup, (kaal_resource_t){.kind = KAAL_RESOURCE_IO, .base = 0x3fc,
-                                                    .size = 1});
+    kaal_device_add_resource(dup,
+                             (kaal_resource_t){.kind = KAAL_RESOURCE_IO, .base = 0x3fc, .size = 1});
     kaal_bundle_request_t com1 = by_name("com1", 9);
     kaal_bundle_request_t alias = by_name("com1-alias", 10);
     assert_int_equal(kaal_broker_claim(&list, &com1, &b), KAAL_OK);
@@ -165,8 +175,11 @@ static void test_resources_shared_with_another_owner_block_a_claim(void **state)
 static void test_class_match_with_any_prog_if(void **state)
 {
     (void)state;
-    kaal_device_match_t m = {.kind = KAAL_MATCH_PCI_CLASS, .class_code = 0x02, .subclass = 0,
-                             .prog_if = -1, .instance = 2};
+    kaal_device_match_t m = {.kind = KAAL_MATCH_PCI_CLASS,
+                             .class_code = 0x02,
+                             .subclass = 0,
+                             .prog_if = -1,
+                             .instance = 2};
     kaal_broker_find_ret_t r = kaal_broker_find(&list, &m);
     assert_int_equal(r.err, KAAL_OK);
     assert_int_equal(list.devices[r.index].pci.vendor_id, 0x1af4);

@@ -19,14 +19,14 @@
 
 typedef struct fake_fn {
     uint8_t bus, dev, fn;
-    uint32_t cfg[64];    /* 256 bytes of config space */
-    uint32_t wmask[64];  /* writable bits of each dword */
+    uint32_t cfg[64];   /* 256 bytes of config space */
+    uint32_t wmask[64]; /* writable bits of each dword */
 } fake_fn_t;
 
 typedef struct fake_pci {
     unsigned n;
     fake_fn_t fns[MAX_FNS];
-    uint32_t cf8;               /* legacy address latch */
+    uint32_t cf8; /* legacy address latch */
     unsigned probes_while_decoding;
     unsigned n_writes;
 } fake_pci_t;
@@ -125,8 +125,8 @@ static void cap(fake_fn_t *f, uint8_t off, uint8_t id, uint8_t next, uint16_t ct
 static void build_qemu_pc(fake_pci_t *pci)
 {
     memset(pci, 0, sizeof(*pci));
-    add_fn(pci, 0, 0, 0, 0x8086, 0x1237, 0x06000002, 0x00);          /* i440FX host bridge */
-    add_fn(pci, 0, 1, 0, 0x8086, 0x7000, 0x06010000, 0x80);          /* PIIX3 ISA, multi-fn */
+    add_fn(pci, 0, 0, 0, 0x8086, 0x1237, 0x06000002, 0x00); /* i440FX host bridge */
+    add_fn(pci, 0, 1, 0, 0x8086, 0x7000, 0x06010000, 0x80); /* PIIX3 ISA, multi-fn */
     fake_fn_t *ide = add_fn(pci, 0, 1, 1, 0x8086, 0x7010, 0x01018000, 0x00);
     io_bar(ide, 4, 0xc040, 16, false);
     fake_fn_t *pm = add_fn(pci, 0, 1, 3, 0x8086, 0x7113, 0x06800003, 0x00);
@@ -144,9 +144,9 @@ static void build_qemu_pc(fake_pci_t *pci)
     mem64_bar(vnet, 4, 0xfe000000ull, 16384, true);
     interrupt(vnet, 1, 10);
     cap(vnet, 0x98, KAAL_PCI_CAP_MSIX, 0x84, 0x0002); /* 3 vectors */
-    vnet->cfg[0x9c / 4] = 0x00000001;                /* table in BAR1 at 0 */
-    vnet->cfg[0xa0 / 4] = 0x00000801;                /* PBA in BAR1 at 0x800 */
-    cap(vnet, 0x84, 0x09, 0x00, 0);                  /* vendor-specific */
+    vnet->cfg[0x9c / 4] = 0x00000001;                 /* table in BAR1 at 0 */
+    vnet->cfg[0xa0 / 4] = 0x00000801;                 /* PBA in BAR1 at 0x800 */
+    cap(vnet, 0x84, 0x09, 0x00, 0);                   /* vendor-specific */
     vnet->cfg[KAAL_PCI_CAP_PTR / 4] = 0x98;
 }
 
@@ -154,8 +154,8 @@ static kaal_irq_routing_t qemu_routing(void)
 {
     kaal_irq_routing_t r = {0};
     r.overrides[r.n_overrides++] = (kaal_irq_override_t){.isa_irq = 0, .gsi = 2};
-    r.overrides[r.n_overrides++] = (kaal_irq_override_t){.isa_irq = 11, .gsi = 11,
-                                                         .flags = KAAL_RES_LEVEL};
+    r.overrides[r.n_overrides++] =
+        (kaal_irq_override_t){.isa_irq = 11, .gsi = 11, .flags = KAAL_RES_LEVEL};
     return r;
 }
 
@@ -370,7 +370,7 @@ static void test_64_bit_bar_above_4g_is_sized_across_both_halves(void **state)
     (void)state;
     memset(&pci, 0, sizeof(pci));
     fake_fn_t *f = add_fn(&pci, 0, 5, 0, 0x1b36, 0x0010, 0x01080200, 0);
-    mem64_bar(f, 0, 0x800000000ull, 8ull << 30, false);  /* 8 GiB at 32 GiB */
+    mem64_bar(f, 0, 0x800000000ull, 8ull << 30, false); /* 8 GiB at 32 GiB */
     mem64_bar(f, 2, 0x1000000000ull, 1ull << 20, true);
     kaal_device_list_t list;
     kaal_device_t *d = enumerate_one(&pci, &list);
@@ -389,14 +389,14 @@ static void test_nonsense_bars_are_flagged_and_skipped(void **state)
     fake_fn_t *f = add_fn(&pci, 0, 0, 0, 0x1234, 0x5678, 0xff000000, 0);
     f->cfg[4] = 0xfe000000u | 6u; /* type 3: reserved */
     f->wmask[4] = 0xff000000u;
-    f->cfg[5] = 0xfd000000u;      /* mask with a hole: not a power of two */
+    f->cfg[5] = 0xfd000000u; /* mask with a hole: not a power of two */
     f->wmask[5] = 0xff0ff000u;
-    f->cfg[6] = 0x00000001u;      /* IO BAR whose mask has a hole */
+    f->cfg[6] = 0x00000001u; /* IO BAR whose mask has a hole */
     f->wmask[6] = 0xffff0f00u;
-    f->cfg[7] = 0;                /* unassigned: size but base 0 */
+    f->cfg[7] = 0; /* unassigned: size but base 0 */
     f->wmask[7] = 0xfffff000u;
-    f->cfg[8] = 0x0001u;          /* IO BAR not implemented: nothing sticks */
-    f->cfg[9] = 0xfb000004u;      /* 64-bit BAR in the last slot */
+    f->cfg[8] = 0x0001u;     /* IO BAR not implemented: nothing sticks */
+    f->cfg[9] = 0xfb000004u; /* 64-bit BAR in the last slot */
     f->wmask[9] = 0xfff00000u;
     kaal_device_list_t list;
     kaal_device_t *d = enumerate_one(&pci, &list);
@@ -420,11 +420,11 @@ static void test_msi_capability_is_decoded(void **state)
     memset(&pci, 0, sizeof(pci));
     fake_fn_t *f = add_fn(&pci, 0, 0, 0, 0x8086, 0x10d3, 0x02000000, 0);
     f->cfg[KAAL_PCI_CAP_PTR / 4] = 0xc8;
-    cap(f, 0xc8, 0x01, 0xd0, 0);                       /* power management */
-    cap(f, 0xd0, KAAL_PCI_CAP_MSI, 0xe0, 0x0184);      /* 64-bit, maskable, 4 vectors */
-    cap(f, 0xe0, KAAL_PCI_CAP_MSI, 0xfc, 0x0000);      /* a second MSI: ignored */
-    cap(f, 0xfc, KAAL_PCI_CAP_MSIX, 0x00, 0x0003);     /* MSI-X too close to the end */
-    interrupt(f, 1, 0xff);                             /* pin but no line: no IRQ */
+    cap(f, 0xc8, 0x01, 0xd0, 0);                   /* power management */
+    cap(f, 0xd0, KAAL_PCI_CAP_MSI, 0xe0, 0x0184);  /* 64-bit, maskable, 4 vectors */
+    cap(f, 0xe0, KAAL_PCI_CAP_MSI, 0xfc, 0x0000);  /* a second MSI: ignored */
+    cap(f, 0xfc, KAAL_PCI_CAP_MSIX, 0x00, 0x0003); /* MSI-X too close to the end */
+    interrupt(f, 1, 0xff);                         /* pin but no line: no IRQ */
     kaal_device_list_t list;
     kaal_device_t *d = enumerate_one(&pci, &list);
     assert_int_equal(d->pci.msi.offset, 0xd0);
@@ -520,7 +520,7 @@ static void test_isa_devices_get_routed_irqs(void **state)
     assert_resource(&com2->resources[0], KAAL_RESOURCE_IO, 0x2f8, 8, 0);
     assert_int_equal(com2->resources[1].base, 3);
     kaal_device_t *pit = kaal_devices_find_name(&list, "pit");
-    assert_int_equal(pit->resources[1].base, 2);   /* IRQ 0 -> GSI 2 by override */
+    assert_int_equal(pit->resources[1].base, 2); /* IRQ 0 -> GSI 2 by override */
     assert_int_equal(pit->resources[1].isa_irq, 0);
     kaal_device_t *rtc = kaal_devices_find_name(&list, "rtc");
     assert_resource(&rtc->resources[0], KAAL_RESOURCE_IO, 0x70, 2, 0);
@@ -573,8 +573,8 @@ static void test_lspci_table_shows_ids_class_bars_and_irqs(void **state)
     list.devices[0].pci.segment = 1;
     list.devices[0].pci.bad_bars = true;
     list.devices[0].pci.cap_loop = true;
-    list.devices[0].pci.msi = (kaal_pci_msi_t){.offset = 0x50, .addr_64bit = true,
-                                               .per_vector_mask = true, .log2_vectors = 3};
+    list.devices[0].pci.msi = (kaal_pci_msi_t){
+        .offset = 0x50, .addr_64bit = true, .per_vector_mask = true, .log2_vectors = 3};
     list.n_dropped = 2;
     text_t out = {0};
     kaal_devices_print(&list, text_putc, &out);

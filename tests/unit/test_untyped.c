@@ -100,10 +100,12 @@ static seL4_Error m_retype(void *ctx, seL4_Untyped service, seL4_Word type, seL4
     if (start + num_objects * obj > (1ull << ut->size_bits))
         return seL4_NotEnoughMemory;
     for (seL4_Word k = 0; k < num_objects; k++) {
-        m->caps[node_offset + k] = (m_cap_t){
-            .kind = type == T_UNTYPED ? M_UNTYPED : M_OBJECT, .type = type,
-            .paddr = ut->paddr + start + k * obj, .size_bits = (uint8_t)bits,
-            .device = ut->device, .parent = (long)service};
+        m->caps[node_offset + k] = (m_cap_t){.kind = type == T_UNTYPED ? M_UNTYPED : M_OBJECT,
+                                             .type = type,
+                                             .paddr = ut->paddr + start + k * obj,
+                                             .size_bits = (uint8_t)bits,
+                                             .device = ut->device,
+                                             .parent = (long)service};
     }
     ut->watermark = start + num_objects * obj;
     return seL4_NoError;
@@ -168,8 +170,12 @@ static world_t *world_new(size_t n_nodes, seL4_SlotPos slots_end)
 static void world_untyped(world_t *w, uint64_t paddr, uint8_t size_bits, bool device)
 {
     seL4_CPtr slot = 16 + w->n_roots;
-    w->model.caps[slot] = (m_cap_t){.kind = M_UNTYPED, .type = T_UNTYPED, .paddr = paddr,
-                                    .size_bits = size_bits, .device = device, .parent = -1};
+    w->model.caps[slot] = (m_cap_t){.kind = M_UNTYPED,
+                                    .type = T_UNTYPED,
+                                    .paddr = paddr,
+                                    .size_bits = size_bits,
+                                    .device = device,
+                                    .parent = -1};
     w->roots[w->n_roots++] = slot;
     assert_int_equal(kaal_untyped_add(&w->ut, slot, paddr, size_bits, device), KAAL_OK);
 }
@@ -186,11 +192,10 @@ static void assert_everything_returned(world_t *w)
         m_cap_t *ut = &w->model.caps[w->roots[i]];
         assert_int_equal(ut->watermark, 0);
         seL4_CPtr dest = N_SLOTS - 1;
-        assert_int_equal(m_retype(&w->model, w->roots[i], T_UNTYPED, ut->size_bits, ROOT_CNODE,
-                                  0, 0, dest, 1),
-                         seL4_NoError);
-        assert_int_equal(m_revoke(&w->model, ROOT_CNODE, w->roots[i], seL4_WordBits),
-                         seL4_NoError);
+        assert_int_equal(
+            m_retype(&w->model, w->roots[i], T_UNTYPED, ut->size_bits, ROOT_CNODE, 0, 0, dest, 1),
+            seL4_NoError);
+        assert_int_equal(m_revoke(&w->model, ROOT_CNODE, w->roots[i], seL4_WordBits), seL4_NoError);
     }
 }
 
@@ -214,9 +219,9 @@ static void test_alloc_uses_the_smallest_untyped_that_fits(void **state)
     assert_object(w, a, 0x3000, 12);
     assert_int_equal(w->model.n_retypes, 1); /* no split needed */
     kaal_ut_alloc_ret_t b = kaal_untyped_alloc(&w->ut, T_TCB, 0, 11);
-    assert_object(w, b, 0x8000, 11);         /* 2^15 split down to 2^11 */
+    assert_object(w, b, 0x8000, 11); /* 2^15 split down to 2^11 */
     kaal_ut_alloc_ret_t c = kaal_untyped_alloc(&w->ut, T_TCB, 0, 11);
-    assert_object(w, c, 0x8800, 11);         /* its buddy */
+    assert_object(w, c, 0x8800, 11); /* its buddy */
     kaal_ut_alloc_ret_t d = kaal_untyped_alloc(&w->ut, T_ENDPOINT, 0, 4);
     assert_object(w, d, 0x9000, 4);
     assert_int_equal(w->ut.free_bytes, (1u << 20) + (1u << 15) + 4096 - 4096 - 2 * 2048 - 16);
@@ -257,10 +262,8 @@ static void test_device_untyped_is_only_given_by_address(void **state)
     assert_true(w->model.caps[bar.cap].device);
     /* the same page again, or a bigger block around it, is busy */
     assert_int_equal(kaal_untyped_alloc_at(&w->ut, T_FRAME, 0, 12, 0xfebc1000u).err, KAAL_EBUSY);
-    assert_int_equal(kaal_untyped_alloc_at(&w->ut, T_UNTYPED, 16, 16, 0xfebc0000u).err,
-                     KAAL_EBUSY);
-    assert_int_equal(kaal_untyped_alloc_at(&w->ut, T_UNTYPED, 24, 24, 0xfe000000u).err,
-                     KAAL_EBUSY);
+    assert_int_equal(kaal_untyped_alloc_at(&w->ut, T_UNTYPED, 16, 16, 0xfebc0000u).err, KAAL_EBUSY);
+    assert_int_equal(kaal_untyped_alloc_at(&w->ut, T_UNTYPED, 24, 24, 0xfe000000u).err, KAAL_EBUSY);
     /* the neighbour is free */
     kaal_ut_alloc_ret_t next = kaal_untyped_alloc_at(&w->ut, T_FRAME, 0, 12, 0xfebc0000u);
     assert_object(w, next, 0xfebc0000u, 12);
@@ -398,9 +401,11 @@ static void test_bootinfo_untypeds_are_taken_over(void **state)
     bi->untypedList[1] = (seL4_UntypedDesc){.paddr = 0xfee00000u, .sizeBits = 12, .isDevice = 1};
     bi->untypedList[2] = (seL4_UntypedDesc){.paddr = 0x200000, .sizeBits = 21};
     for (int i = 0; i < 3; i++) {
-        w->model.caps[16 + i] = (m_cap_t){.kind = M_UNTYPED, .paddr = bi->untypedList[i].paddr,
+        w->model.caps[16 + i] = (m_cap_t){.kind = M_UNTYPED,
+                                          .paddr = bi->untypedList[i].paddr,
                                           .size_bits = bi->untypedList[i].sizeBits,
-                                          .device = bi->untypedList[i].isDevice, .parent = -1};
+                                          .device = bi->untypedList[i].isDevice,
+                                          .parent = -1};
         w->roots[w->n_roots++] = 16 + (seL4_CPtr)i;
     }
     assert_int_equal(kaal_untyped_add_bootinfo(&w->ut, bi), KAAL_OK);
@@ -460,8 +465,10 @@ static void test_random_alloc_free_never_overlaps_or_leaks(void **state)
         uint64_t op = rnd() % 100;
         if (op < 50 || n_live == 0) {
             uint8_t bits = sizes[rnd() % sizeof(sizes)];
-            seL4_Word type = bits == 4 ? T_ENDPOINT : bits == 11 ? T_TCB
-                           : bits == 12 ? T_FRAME : T_UNTYPED;
+            seL4_Word type = bits == 4    ? T_ENDPOINT
+                             : bits == 11 ? T_TCB
+                             : bits == 12 ? T_FRAME
+                                          : T_UNTYPED;
             kaal_ut_alloc_ret_t r = kaal_untyped_alloc(&w->ut, type, bits, bits);
             if (r.err == KAAL_ENOMEM) {
                 n_nomem++;
@@ -473,8 +480,8 @@ static void test_random_alloc_free_never_overlaps_or_leaks(void **state)
             uint8_t bits = (uint8_t)(12 + rnd() % 5);
             uint64_t pa = 0xfe000000u + ((rnd() % (1u << 22)) & ~((1ull << bits) - 1));
             /* the model has no large frames: bigger blocks are untyped */
-            kaal_ut_alloc_ret_t r = kaal_untyped_alloc_at(&w->ut, bits == 12 ? T_FRAME : T_UNTYPED,
-                                                          bits, bits, pa);
+            kaal_ut_alloc_ret_t r =
+                kaal_untyped_alloc_at(&w->ut, bits == 12 ? T_FRAME : T_UNTYPED, bits, bits, pa);
             if (r.err == KAAL_EBUSY) {
                 n_busy++;
                 continue;
@@ -500,9 +507,8 @@ static void test_random_alloc_free_never_overlaps_or_leaks(void **state)
             bool apart = live[k].paddr + (1ull << live[k].bits) <= n->paddr ||
                          n->paddr + (1ull << n->bits) <= live[k].paddr;
             if (!apart)
-                fail_msg("step %d: %#llx/%u overlaps %#llx/%u", step,
-                         (unsigned long long)n->paddr, n->bits,
-                         (unsigned long long)live[k].paddr, live[k].bits);
+                fail_msg("step %d: %#llx/%u overlaps %#llx/%u", step, (unsigned long long)n->paddr,
+                         n->bits, (unsigned long long)live[k].paddr, live[k].bits);
         }
         /* no leak: free RAM plus live RAM is all RAM */
         uint64_t used = 0;
