@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <kaal/devices.h>
+#include <kaal/pci.h>
 #include <kaal/error.h>
 #include <kaal/format.h>
 
@@ -102,12 +103,8 @@ typedef struct kaal_acpi_override {
     uint16_t flags; /* KAAL_ACPI_POLARITY_* | KAAL_ACPI_TRIGGER_* */
 } kaal_acpi_override_t;
 
-typedef struct kaal_acpi_mcfg {
-    uint64_t base; /* ECAM address of bus 0 of this segment */
-    uint16_t segment;
-    uint8_t bus_start;
-    uint8_t bus_end;
-} kaal_acpi_mcfg_t;
+/* One MCFG entry is an ECAM region of the device model (<kaal/pci.h>). */
+typedef kaal_pci_ecam_region_t kaal_acpi_mcfg_t;
 
 typedef struct kaal_acpi_info {
     uint64_t rsdp_paddr;

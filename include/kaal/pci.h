@@ -41,6 +41,16 @@ typedef struct kaal_pci_ecam {
     uint8_t bus_start, bus_end;
 } kaal_pci_ecam_t;
 
+/* An ECAM region as firmware describes it (ACPI MCFG entry; a device
+ * tree's pci-host-ecam-generic node later): base is the address bus 0 of
+ * the segment would have, bus_start..bus_end the buses it decodes. */
+typedef struct kaal_pci_ecam_region {
+    uint64_t base;
+    uint16_t segment;
+    uint8_t bus_start;
+    uint8_t bus_end;
+} kaal_pci_ecam_region_t;
+
 /* Accessors backed by the two mechanisms; the config structure keeps a
  * pointer to legacy/ecam, which must outlive it. */
 kaal_pci_config_t kaal_pci_legacy_config(kaal_pci_legacy_t *legacy);
@@ -71,3 +81,22 @@ kaal_pci_config_t kaal_pci_ecam_config(kaal_pci_ecam_t *ecam);
 kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment, uint8_t bus_first,
                                 uint8_t bus_last, const kaal_irq_routing_t *routing,
                                 kaal_device_list_t *list);
+
+/* What a platform offers for reaching config space. */
+typedef struct kaal_pci_platform {
+    const kaal_pci_ecam_region_t *ecam; /* e.g. kaal_acpi_info_t.mcfg */
+    unsigned n_ecam;
+    /* Maps size_bytes of ECAM at paddr uncached and returns its address,
+     * or NULL (the region is then skipped). May be NULL: no ECAM. */
+    volatile uint8_t *(*map_ecam)(void *ctx, uint64_t paddr, uint64_t size_bytes);
+    void *map_ctx;
+    kaal_pci_legacy_t *legacy; /* ports 0xCF8-0xCFF; NULL: none */
+} kaal_pci_platform_t;
+
+/* Enumerates every ECAM region that maps (each segment, its bus range);
+ * if none does, all 256 buses of segment 0 through the legacy ports.
+ * KAAL_ENOENT: no way to reach config space; KAAL_ENOSPC: the list filled
+ * up. */
+kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
+                                         const kaal_irq_routing_t *routing,
+                                         kaal_device_list_t *list);

@@ -268,3 +268,27 @@ kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment, 
     }
     return list->n_dropped == dropped_before ? KAAL_OK : KAAL_ENOSPC;
 }
+
+kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
+                                         const kaal_irq_routing_t *routing,
+                                         kaal_device_list_t *list)
+{
+    kaal_error_t err = KAAL_ENOENT;
+    for (unsigned i = 0; plat->map_ecam && i < plat->n_ecam; i++) {
+        const kaal_pci_ecam_region_t *r = &plat->ecam[i];
+        uint64_t size_bytes = ((uint64_t)(r->bus_end - r->bus_start) + 1) << 20;
+        kaal_pci_ecam_t ecam = {.bus_start = r->bus_start, .bus_end = r->bus_end};
+        ecam.window =
+            plat->map_ecam(plat->map_ctx, r->base + ((uint64_t)r->bus_start << 20), size_bytes);
+        if (!ecam.window)
+            continue;
+        kaal_pci_config_t cfg = kaal_pci_ecam_config(&ecam);
+        kaal_error_t e =
+            kaal_pci_enumerate(&cfg, r->segment, r->bus_start, r->bus_end, routing, list);
+        err = (err == KAAL_ENOENT || err == KAAL_OK) ? e : err;
+    }
+    if (err != KAAL_ENOENT || !plat->legacy)
+        return err;
+    kaal_pci_config_t cfg = kaal_pci_legacy_config(plat->legacy);
+    return kaal_pci_enumerate(&cfg, 0, 0, 255, routing, list);
+}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Physical-memory images with ACPI tables, for the broker's tests. Included
- * (not linked) by test_acpi.c and test_broker_boot.c, so everything is
+ * (not linked) by test_acpi.c and test_pci.c, so everything is
  * static. An image is a few regions of fake physical memory; the reader
  * succeeds only for ranges that lie entirely in one region, like device
  * frames mapped by init. acpi_image_qemu() lays out tables the way QEMU's

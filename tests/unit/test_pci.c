@@ -15,6 +15,8 @@
 
 #include <kaal/pci.h>
 
+#include "test_acpi_image.c"
+
 #define MAX_FNS 16
 
 typedef struct fake_fn {
@@ -545,20 +547,6 @@ static void test_device_resources_are_bounded(void **state)
                      KAAL_ENOSPC);
 }
 
-typedef struct text {
-    char buf[8192];
-    size_t len;
-} text_t;
-
-static void text_putc(void *ctx, char c)
-{
-    text_t *t = ctx;
-    if (t->len + 1 < sizeof(t->buf)) {
-        t->buf[t->len++] = c;
-        t->buf[t->len] = 0;
-    }
-}
-
 static void test_lspci_table_shows_ids_class_bars_and_irqs(void **state)
 {
     (void)state;
@@ -609,6 +597,137 @@ static void test_lspci_table_shows_ids_class_bars_and_irqs(void **state)
     }
 }
 
+/* ---- The platform pipeline: ACPI MCFG -> ECAM, or the legacy ports ---- */
+
+static uint8_t *ecam_window;
+static unsigned n_maps;
+
+static volatile uint8_t *map_q35_ecam(void *ctx, uint64_t paddr, uint64_t size_bytes)
+{
+    (void)ctx;
+    n_maps++;
+    assert_int_equal(paddr, 0xb0000000u);
+    assert_int_equal(size_bytes, 2u << 20); /* buses 0 and 1 */
+    return ecam_window;
+}
+
+static volatile uint8_t *map_nothing(void *ctx, uint64_t paddr, uint64_t size_bytes)
+{
+    (void)ctx;
+    (void)paddr;
+    (void)size_bytes;
+    n_maps++;
+    return NULL;
+}
+
+static uint32_t ports_must_not_be_used(void *ctx, uint16_t port)
+{
+    (void)ctx;
+    fail_msg("legacy port %#x read although ECAM is available", port);
+    return 0;
+}
+
+static void ecam_put(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, uint32_t v)
+{
+    memcpy(ecam_window + ((size_t)bus << 20) + ((size_t)dev << 15) + ((size_t)fn << 12) + off, &v,
+           4);
+}
+
+static void ecam_fn(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t id, uint32_t class_rev,
+                    uint8_t header, uint32_t intr)
+{
+    for (uint16_t off = 0; off < 0x40; off += 4)
+        ecam_put(bus, dev, fn, off, 0);
+    ecam_put(bus, dev, fn, 0, id);
+    ecam_put(bus, dev, fn, 8, class_rev);
+    ecam_put(bus, dev, fn, 0x0c, (uint32_t)header << 16);
+    ecam_put(bus, dev, fn, 0x3c, intr);
+}
+
+static void test_q35_pipeline_enumerates_through_ecam_from_mcfg(void **state)
+{
+    (void)state;
+    img_t *img = acpi_image_qemu();
+    mcfg_write(img, AT_MCFG, 0xb0000000u, 1);
+    kaal_acpi_info_t info;
+    assert_int_equal(kaal_acpi_parse(&img->reader, AT_RSDP, NULL, &info), KAAL_OK);
+    assert_int_equal(info.n_mcfg, 1);
+    kaal_irq_routing_t routing;
+    kaal_acpi_irq_routing(&info, &routing);
+
+    ecam_window = malloc(2u << 20);
+    memset(ecam_window, 0xff, 2u << 20);
+    ecam_fn(0, 0, 0, 0x29c08086u, 0x06000000u, 0x00, 0);
+    ecam_fn(0, 2, 0, 0x10d38086u, 0x02000000u, 0x00, 0x0109); /* e1000e, INTA, line 9 */
+    ecam_fn(0, 0x1f, 0, 0x29188086u, 0x06010002u, 0x80, 0);
+    ecam_fn(0, 0x1f, 2, 0x29228086u, 0x01060102u, 0x00, 0x0100 | 10);
+    ecam_fn(1, 0, 0, 0x10411af4u, 0x02000001u, 0x00, 0);
+    kaal_pci_legacy_t unused = {.out32 = port_out32, .in32 = ports_must_not_be_used, .ctx = &pci};
+    kaal_pci_platform_t plat = {
+        .ecam = info.mcfg, .n_ecam = info.n_mcfg, .map_ecam = map_q35_ecam, .legacy = &unused};
+    kaal_device_list_t list;
+    kaal_devices_init(&list, storage, 32);
+    n_maps = 0;
+    assert_int_equal(kaal_pci_enumerate_platform(&plat, &routing, &list), KAAL_OK);
+    assert_int_equal(n_maps, 1);
+    assert_int_equal(list.n_devices, 5);
+    const kaal_device_t *nic = find_pci(&list, 2, 0);
+    assert_int_equal(nic->pci.device_id, 0x10d3);
+    assert_resource(&nic->resources[0], KAAL_RESOURCE_IRQ, 9, 1, KAAL_RES_LEVEL); /* override */
+    assert_int_equal(list.devices[4].pci.bus, 1);
+    kaal_isa_add_devices(&list, &routing);
+    text_t out = {0};
+    kaal_devices_print(&list, text_putc, &out);
+    assert_non_null(strstr(out.buf, "00:1f.2 8086:2922 [0106] SATA controller (rev 02)\n"
+                                    "        pin INTA line 10\n"
+                                    "        IRQ 10 -> gsi 10 level low\n"));
+    assert_non_null(strstr(out.buf, "01:00.0 1af4:1041 [0200] Ethernet controller (rev 01)\n"));
+    assert_non_null(strstr(out.buf, "isa pit\n        io 0x40 size 0x4\n        IRQ 0 -> gsi 2"));
+
+    /* ECAM that cannot be mapped: the legacy ports are used instead */
+    build_qemu_pc(&pci);
+    kaal_pci_legacy_t ports = {.out32 = port_out32, .in32 = port_in32, .ctx = &pci};
+    plat.map_ecam = map_nothing;
+    plat.legacy = &ports;
+    kaal_devices_init(&list, storage, 32);
+    assert_int_equal(kaal_pci_enumerate_platform(&plat, &routing, &list), KAAL_OK);
+    assert_int_equal(list.n_devices, 7);
+    /* neither: nothing to enumerate with */
+    plat.legacy = NULL;
+    assert_int_equal(kaal_pci_enumerate_platform(&plat, &routing, &list), KAAL_ENOENT);
+    /* a full list is reported from the ECAM path too */
+    plat.map_ecam = map_q35_ecam;
+    kaal_devices_init(&list, storage, 2);
+    assert_int_equal(kaal_pci_enumerate_platform(&plat, &routing, &list), KAAL_ENOSPC);
+    free(ecam_window);
+    img_free(img);
+}
+
+static void test_pc_pipeline_without_mcfg_uses_the_ports(void **state)
+{
+    (void)state;
+    img_t *img = acpi_image_qemu();
+    uint64_t entries[] = {AT_FADT, AT_MADT, AT_HPET}; /* pc: no MCFG */
+    root_write(img, AT_RSDT, false, entries, 3);
+    kaal_acpi_info_t info;
+    assert_int_equal(kaal_acpi_parse(&img->reader, AT_RSDP, NULL, &info), KAAL_OK);
+    kaal_irq_routing_t routing;
+    kaal_acpi_irq_routing(&info, &routing);
+    build_qemu_pc(&pci);
+    kaal_pci_legacy_t ports = {.out32 = port_out32, .in32 = port_in32, .ctx = &pci};
+    kaal_pci_platform_t plat = {
+        .ecam = info.mcfg, .n_ecam = info.n_mcfg, .map_ecam = map_nothing, .legacy = &ports};
+    kaal_device_list_t list;
+    kaal_devices_init(&list, storage, 32);
+    n_maps = 0;
+    assert_int_equal(kaal_pci_enumerate_platform(&plat, &routing, &list), KAAL_OK);
+    assert_int_equal(n_maps, 0);
+    assert_int_equal(list.n_devices, 7);
+    /* the PIIX4 PM function's line 9 is routed by the MADT override */
+    assert_resource(&find_pci(&list, 1, 3)->resources[0], KAAL_RESOURCE_IRQ, 9, 1, KAAL_RES_LEVEL);
+    img_free(img);
+}
+
 static void test_class_names_cover_common_devices(void **state)
 {
     (void)state;
@@ -637,6 +756,8 @@ int main(void)
         cmocka_unit_test(test_device_resources_are_bounded),
         cmocka_unit_test(test_lspci_table_shows_ids_class_bars_and_irqs),
         cmocka_unit_test(test_class_names_cover_common_devices),
+        cmocka_unit_test(test_q35_pipeline_enumerates_through_ecam_from_mcfg),
+        cmocka_unit_test(test_pc_pipeline_without_mcfg_uses_the_ports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
