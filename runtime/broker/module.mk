@@ -5,12 +5,12 @@ BROKER_SRCS := runtime/broker/acpi.c runtime/broker/pci.c runtime/broker/devices
   runtime/broker/cspace.c runtime/broker/untyped.c runtime/broker/bundle.c
 LIBKAAL_SRCS += $(BROKER_SRCS)
 
-# Host tests (cmocka, ASan+UBSan) and the ACPI fuzz target. The same test
+# Host tests (cmocka, ASan+UBSan) and the ACPI and PCI fuzz targets. The same test
 # sources, built with --coverage instead, give `make coverage-broker`.
 BROKER_TEST_acpi := tests/unit/test_acpi.c runtime/broker/acpi.c runtime/broker/devices.c \
   runtime/printf/format.c
-BROKER_TEST_pci := tests/unit/test_pci.c runtime/broker/pci.c runtime/broker/acpi.c runtime/broker/devices.c \
-  runtime/printf/format.c
+BROKER_TEST_pci := tests/unit/test_pci.c runtime/broker/pci.c runtime/broker/acpi.c \
+  runtime/broker/devices.c runtime/printf/format.c
 BROKER_TEST_untyped := tests/unit/test_untyped.c runtime/broker/untyped.c runtime/broker/cspace.c
 BROKER_TEST_broker := tests/unit/test_broker.c runtime/broker/bundle.c runtime/broker/devices.c \
   runtime/printf/format.c runtime/string/error.c
@@ -28,15 +28,10 @@ BROKER_COV_CFLAGS := -std=c11 $(WARN) -O0 -g --coverage -D_DEFAULT_SOURCE \
 .PHONY: coverage-broker
 coverage-broker:
 	@rm -rf $(BROKER_COV)
-	@set -e; for t in $(BROKER_TESTS); do \
-	  case $$t in \
-	    acpi) srcs="$(BROKER_TEST_acpi)";; pci) srcs="$(BROKER_TEST_pci)";; \
-	    untyped) srcs="$(BROKER_TEST_untyped)";; broker) srcs="$(BROKER_TEST_broker)";; \
-	  esac; \
-	  mkdir -p $(BROKER_COV)/$$t; \
-	  (cd $(BROKER_COV)/$$t && $(HOST_CC) $(BROKER_COV_CFLAGS) -c $$(for s in $$srcs; do echo $(CURDIR)/$$s; done) && \
-	   $(HOST_CC) --coverage -o test_$$t *.o $(HOST_TEST_LIBS) && ./test_$$t > test.log 2>&1) || \
-	   { cat $(BROKER_COV)/$$t/test.log; exit 1; }; \
-	done
-	gcovr --root $(CURDIR) --filter '$(CURDIR)/runtime/broker/' \
-	  $(BROKER_COV)
+	@set -e; $(foreach t,$(BROKER_TESTS), \
+	  mkdir -p $(BROKER_COV)/$(t); \
+	  (cd $(BROKER_COV)/$(t) && \
+	   $(HOST_CC) $(BROKER_COV_CFLAGS) -c $(addprefix $(CURDIR)/,$(BROKER_TEST_$(t))) && \
+	   $(HOST_CC) --coverage -o test_$(t) *.o $(HOST_TEST_LIBS) && ./test_$(t) > test.log 2>&1) || \
+	  { cat $(BROKER_COV)/$(t)/test.log; exit 1; };)
+	gcovr --root $(CURDIR) --filter '$(CURDIR)/runtime/broker/' $(BROKER_COV)
