@@ -98,7 +98,8 @@ def run_fuzz(build, targets, runs, tally):
         name = os.path.basename(target)
         scratch = os.path.join(build, "fuzz", "corpus-" + name)
         os.makedirs(scratch, exist_ok=True)
-        cmd = [target, "-runs=%d" % runs, "-seed=1", "-max_len=4096", scratch]
+        cmd = [target, "-runs=%d" % runs, "-seed=1", "-max_len=4096",
+               "-artifact_prefix=%s/" % os.path.join(build, "fuzz"), scratch]
         corpus = os.path.join(ROOT, "tests", "fuzz", "corpus", name)
         if os.path.isdir(corpus):
             cmd.append(corpus)
