@@ -108,9 +108,8 @@ typedef struct {
 
 /* n_bufs buffers of buf_bytes each, every one aligned to align_bytes (0:
  * KAAL_DMA_GRANULE_BYTES), cut from one allocation in `pool`. */
-kaal_error_t kaal_dma_fixed_init(kaal_dma_fixed_pool_t *fp, kaal_dma_pool_t *pool,
-                                 uint32_t n_bufs, uint32_t buf_bytes, size_t align_bytes,
-                                 uint32_t flags);
+kaal_error_t kaal_dma_fixed_init(kaal_dma_fixed_pool_t *fp, kaal_dma_pool_t *pool, uint32_t n_bufs,
+                                 uint32_t buf_bytes, size_t align_bytes, uint32_t flags);
 /* Frees the backing buffer and the bookkeeping. */
 void kaal_dma_fixed_destroy(kaal_dma_fixed_pool_t *fp);
 /* A free buffer's index, or KAAL_EAGAIN when all are in use. */

@@ -55,15 +55,15 @@ struct kaal_heap_link {
 };
 
 struct kaal_heap_region {
-    uintptr_t start;  /* first byte of the arena (granule aligned) */
-    uintptr_t end;    /* one past the last byte of the arena */
-    uint8_t *map;     /* one state byte per granule of the arena */
+    uintptr_t start; /* first byte of the arena (granule aligned) */
+    uintptr_t end;   /* one past the last byte of the arena */
+    uint8_t *map;    /* one state byte per granule of the arena */
 };
 
 struct kaal_heap_class {
     uint32_t object_bytes;
     uint32_t object_recip; /* ceil(2^32 / object_bytes): index = offset * recip >> 32 */
-    uint32_t slab_order;          /* buddy order of one slab of this class */
+    uint32_t slab_order;   /* buddy order of one slab of this class */
     uint32_t objects_per_slab;
     struct kaal_heap_link partial; /* slabs with at least one free object */
 };

@@ -167,8 +167,8 @@ kaal_error_t kaal_dma_free(kaal_dma_pool_t *pool, const kaal_dma_buf_t *buf)
         return KAAL_EINVAL;
     struct kaal_dma_region *r = &pool->regions[ri];
     size_t offset = (size_t)((uint8_t *)buf->vaddr - r->vaddr);
-    if (offset % GRANULE != 0 || buf->size_bytes == 0 ||
-        buf->size_bytes > r->size_bytes - offset || buf->paddr != r->paddr + offset)
+    if (offset % GRANULE != 0 || buf->size_bytes == 0 || buf->size_bytes > r->size_bytes - offset ||
+        buf->paddr != r->paddr + offset)
         return KAAL_EINVAL;
     size_t g = offset / GRANULE;
     size_t n = (buf->size_bytes + GRANULE - 1) / GRANULE;
@@ -215,9 +215,8 @@ size_t kaal_dma_free_bytes(const kaal_dma_pool_t *pool)
 
 /* ---- fixed-size buffer pool ---- */
 
-kaal_error_t kaal_dma_fixed_init(kaal_dma_fixed_pool_t *fp, kaal_dma_pool_t *pool,
-                                 uint32_t n_bufs, uint32_t buf_bytes, size_t align_bytes,
-                                 uint32_t flags)
+kaal_error_t kaal_dma_fixed_init(kaal_dma_fixed_pool_t *fp, kaal_dma_pool_t *pool, uint32_t n_bufs,
+                                 uint32_t buf_bytes, size_t align_bytes, uint32_t flags)
 {
     if (align_bytes == 0)
         align_bytes = KAAL_DMA_GRANULE_BYTES;

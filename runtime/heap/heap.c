@@ -68,8 +68,8 @@ struct kaal_heap_slab {
     uint32_t pad32;
     uint64_t used_bits[SLAB_MAX_OBJECTS / 64];
 };
-#define SLAB_DATA_OFFSET                                                                   \
-    ((sizeof(struct kaal_heap_slab) + KAAL_HEAP_MIN_ALIGN_BYTES - 1) &                     \
+#define SLAB_DATA_OFFSET                                                                           \
+    ((sizeof(struct kaal_heap_slab) + KAAL_HEAP_MIN_ALIGN_BYTES - 1) &                             \
      ~(uintptr_t)(KAAL_HEAP_MIN_ALIGN_BYTES - 1))
 
 static const uint16_t class_bytes[KAAL_HEAP_N_CLASSES] = {16,  32,  48,  64,  96,  128,
@@ -247,8 +247,7 @@ static uintptr_t block_alloc(kaal_heap_t *heap, unsigned order, unsigned state)
 /* Frees a user block: onto its quick list if there is room, else merged. */
 static void block_free(kaal_heap_t *heap, uint32_t region, uintptr_t addr, unsigned order)
 {
-    if (order <= KAAL_HEAP_QUICK_MAX_ORDER &&
-        heap->quick_counts[order] < KAAL_HEAP_QUICK_DEPTH) {
+    if (order <= KAAL_HEAP_QUICK_MAX_ORDER && heap->quick_counts[order] < KAAL_HEAP_QUICK_DEPTH) {
         *map_at(&heap->regions[region], addr) = MAP_BYTE(ST_USED, order) | QUICK_FLAG;
         *(void **)addr = heap->quick_lists[order];
         heap->quick_lists[order] = (void *)addr;
@@ -322,7 +321,8 @@ static int slab_object_index(const kaal_heap_t *heap, const struct kaal_heap_sla
         return -1;
     uintptr_t off = addr - data;
     uintptr_t i = (uintptr_t)(((uint64_t)off * c->object_recip) >> 32);
-    if (i * c->object_bytes != off || i >= s->n_carved || !(s->used_bits[i / 64] & (1ull << (i % 64))))
+    if (i * c->object_bytes != off || i >= s->n_carved ||
+        !(s->used_bits[i / 64] & (1ull << (i % 64))))
         return -1;
     return (int)i;
 }
@@ -469,8 +469,8 @@ void *kaal_heap_alloc(kaal_heap_t *heap, size_t size_bytes)
     if (size_bytes == 0) {
         p = NULL;
     } else if (size_bytes <= KAAL_HEAP_SLAB_MAX_BYTES) {
-        unsigned ci =
-            heap->class_of[(size_bytes + KAAL_HEAP_MIN_ALIGN_BYTES - 1) / KAAL_HEAP_MIN_ALIGN_BYTES];
+        unsigned ci = heap->class_of[(size_bytes + KAAL_HEAP_MIN_ALIGN_BYTES - 1) /
+                                     KAAL_HEAP_MIN_ALIGN_BYTES];
         p = slab_alloc(heap, ci);
     } else if (size_bytes <= order_bytes(KAAL_HEAP_MAX_ORDER)) {
         unsigned order = order_for(size_bytes);
@@ -529,19 +529,13 @@ kaal_error_t kaal_heap_free(kaal_heap_t *heap, void *ptr)
         return KAAL_OK;
     struct block_ref ref = lookup(heap, ptr);
     switch (ref.kind) {
-    case BLOCK_FOREIGN:
-        report(heap, KAAL_HEAP_MISUSE_FOREIGN_POINTER, ptr);
-        return KAAL_EINVAL;
-    case BLOCK_INVALID:
-        report(heap, KAAL_HEAP_MISUSE_NOT_ALLOCATED, ptr);
-        return KAAL_ENOENT;
+    case BLOCK_FOREIGN: report(heap, KAAL_HEAP_MISUSE_FOREIGN_POINTER, ptr); return KAAL_EINVAL;
+    case BLOCK_INVALID: report(heap, KAAL_HEAP_MISUSE_NOT_ALLOCATED, ptr); return KAAL_ENOENT;
     case BLOCK_BUDDY:
         heap->in_use_bytes -= order_bytes(ref.order);
         block_free(heap, ref.region, (uintptr_t)ptr, ref.order);
         break;
-    case BLOCK_SLAB:
-        slab_free(heap, ref.region, ref.slab, ref.index);
-        break;
+    case BLOCK_SLAB: slab_free(heap, ref.region, ref.slab, ref.index); break;
     }
     heap->n_frees++;
     return KAAL_OK;
@@ -591,8 +585,7 @@ void *kaal_heap_realloc(kaal_heap_t *heap, void *ptr, size_t size_bytes)
     if (ref.kind == BLOCK_SLAB && size_bytes <= usable)
         return ptr;
     if (ref.kind == BLOCK_BUDDY && size_bytes <= order_bytes(KAAL_HEAP_MAX_ORDER) &&
-        buddy_resize_in_place(heap, ref.region, (uintptr_t)ptr, ref.order,
-                              order_for(size_bytes)))
+        buddy_resize_in_place(heap, ref.region, (uintptr_t)ptr, ref.order, order_for(size_bytes)))
         return ptr;
     void *p = kaal_heap_alloc(heap, size_bytes);
     if (p == NULL)
@@ -642,8 +635,7 @@ kaal_heap_stats_t kaal_heap_stats(const kaal_heap_t *heap)
         .n_misuse = heap->n_misuse,
     };
     if (heap->nonempty_orders)
-        s.largest_free_bytes =
-            order_bytes(63u - (unsigned)__builtin_clzll(heap->nonempty_orders));
+        s.largest_free_bytes = order_bytes(63u - (unsigned)__builtin_clzll(heap->nonempty_orders));
     s.overhead_bytes = s.total_bytes - s.in_use_bytes - s.free_bytes;
     if (s.free_bytes)
         s.fragmentation_permille =
@@ -675,8 +667,7 @@ static bool check_slab(const kaal_heap_t *heap, const struct kaal_heap_slab *s, 
         int i = slab_object_index(heap, s, (uintptr_t)o);
         uintptr_t data = (uintptr_t)s + SLAB_DATA_OFFSET;
         if (i >= 0 || (uintptr_t)o < data || ((uintptr_t)o - data) % c->object_bytes != 0 ||
-            ((uintptr_t)o - data) / c->object_bytes >= s->n_carved ||
-            ++n_free > s->n_carved)
+            ((uintptr_t)o - data) / c->object_bytes >= s->n_carved || ++n_free > s->n_carved)
             return false; /* a listed object is live, misplaced, or the list loops */
     }
     if (n_free + s->n_used != s->n_carved)
@@ -719,7 +710,7 @@ bool kaal_heap_check(const kaal_heap_t *heap)
             } else if (map_state(b) == ST_USED) {
                 in_use += size;
             } else if (!check_slab(heap, (const struct kaal_heap_slab *)addr, order, &in_use,
-                                  &n_with_room)) {
+                                   &n_with_room)) {
                 return false;
             }
             addr += size;
@@ -743,8 +734,7 @@ bool kaal_heap_check(const kaal_heap_t *heap)
         for (void *q = heap->quick_lists[k]; q; q = *(void **)q) {
             int ri = find_region(heap, (uintptr_t)q);
             if (ri < 0 || (uintptr_t)q % GRANULE != 0 ||
-                *map_at(&heap->regions[ri], (uintptr_t)q) !=
-                    (MAP_BYTE(ST_USED, k) | QUICK_FLAG) ||
+                *map_at(&heap->regions[ri], (uintptr_t)q) != (MAP_BYTE(ST_USED, k) | QUICK_FLAG) ||
                 ++n > KAAL_HEAP_QUICK_DEPTH)
                 return false;
         }
@@ -763,6 +753,6 @@ bool kaal_heap_check(const kaal_heap_t *heap)
                 return false;
         }
     }
-    return n_listed == n_free_blocks && n_partial == n_with_room && free_bytes == heap->free_bytes &&
-           in_use == heap->in_use_bytes;
+    return n_listed == n_free_blocks && n_partial == n_with_room &&
+           free_bytes == heap->free_bytes && in_use == heap->in_use_bytes;
 }

@@ -65,8 +65,7 @@ kaal_error_t kaal_mpmc_enqueue(kaal_mpmc_t *q, const kaal_ring_desc_t *desc)
         int64_t diff = (int64_t)(seq - pos);
         if (diff == 0) {
             if (atomic_compare_exchange_weak_explicit(&q->enqueue_pos, &pos, pos + 1,
-                                                      memory_order_relaxed,
-                                                      memory_order_relaxed))
+                                                      memory_order_relaxed, memory_order_relaxed))
                 break;
         } else if (diff < 0) {
             return KAAL_EAGAIN;
@@ -89,8 +88,7 @@ kaal_error_t kaal_mpmc_dequeue(kaal_mpmc_t *q, kaal_ring_desc_t *out)
         int64_t diff = (int64_t)(seq - (pos + 1));
         if (diff == 0) {
             if (atomic_compare_exchange_weak_explicit(&q->dequeue_pos, &pos, pos + 1,
-                                                      memory_order_relaxed,
-                                                      memory_order_relaxed))
+                                                      memory_order_relaxed, memory_order_relaxed))
                 break;
         } else if (diff < 0) {
             return KAAL_EAGAIN;

@@ -30,8 +30,7 @@
 
 static bool valid_capacity(uint32_t capacity)
 {
-    return capacity >= 2 && capacity <= KAAL_RING_MAX_CAPACITY &&
-           (capacity & (capacity - 1)) == 0;
+    return capacity >= 2 && capacity <= KAAL_RING_MAX_CAPACITY && (capacity & (capacity - 1)) == 0;
 }
 
 size_t kaal_ring_bytes(uint32_t capacity)
@@ -58,8 +57,7 @@ static kaal_ring_t *checked_ring(void *mem)
 {
     kaal_ring_t *ring = mem;
     if (ring == NULL || (uintptr_t)mem % KAAL_RING_CACHELINE_BYTES != 0 ||
-        ring->magic != RING_MAGIC ||
-        !valid_capacity(ring->capacity))
+        ring->magic != RING_MAGIC || !valid_capacity(ring->capacity))
         return NULL;
     return ring;
 }
@@ -106,8 +104,7 @@ kaal_error_t kaal_ring_enqueue(kaal_ring_producer_t *p, const kaal_ring_desc_t *
     return KAAL_OK;
 }
 
-uint32_t kaal_ring_enqueue_batch(kaal_ring_producer_t *p, const kaal_ring_desc_t *descs,
-                                 uint32_t n)
+uint32_t kaal_ring_enqueue_batch(kaal_ring_producer_t *p, const kaal_ring_desc_t *descs, uint32_t n)
 {
     uint32_t space = p->mask + 1 - (p->tail - p->head_cache);
     if (space < n)

@@ -76,10 +76,8 @@ static void test_add_region_rejects_bad_regions(void **state)
     assert_int_equal(kaal_dma_add_region(&f->pool, extra, pa, 4096, 7), KAAL_EINVAL);
     /* Overlap in virtual or in physical address space. */
     assert_int_equal(kaal_dma_add_region(&f->pool, f->cached, pa, 4096, 0), KAAL_EINVAL);
-    assert_int_equal(kaal_dma_add_region(&f->pool, extra, FAKE_PADDR + 4096, 4096, 0),
-                     KAAL_EINVAL);
-    assert_int_equal(kaal_dma_add_region(&f->pool, extra, pa, 8 * KAAL_DMA_PAGE_BYTES, 0),
-                     KAAL_OK);
+    assert_int_equal(kaal_dma_add_region(&f->pool, extra, FAKE_PADDR + 4096, 4096, 0), KAAL_EINVAL);
+    assert_int_equal(kaal_dma_add_region(&f->pool, extra, pa, 8 * KAAL_DMA_PAGE_BYTES, 0), KAAL_OK);
     assert_int_equal(kaal_dma_free_bytes(&f->pool), 2 * REGION_BYTES + 8 * KAAL_DMA_PAGE_BYTES);
     kaal_dma_pool_destroy(&f->pool);
     free(extra);
@@ -96,16 +94,15 @@ static void test_add_region_reports_full_table_and_full_meta_heap(void **state)
     kaal_dma_pool_init(&pool, &meta);
     char *mem = aligned_alloc(4096, 4096 * (KAAL_DMA_MAX_REGIONS + 1));
     /* 64 MiB of fake physical memory needs 256 KiB of bitmaps: too much. */
-    assert_int_equal(kaal_dma_add_region(&pool, (void *)0x100000000000ull, 0x100000000ull,
-                                         64u << 20, 0),
-                     KAAL_ENOMEM);
+    assert_int_equal(
+        kaal_dma_add_region(&pool, (void *)0x100000000000ull, 0x100000000ull, 64u << 20, 0),
+        KAAL_ENOMEM);
     for (unsigned i = 0; i < KAAL_DMA_MAX_REGIONS; i++)
-        assert_int_equal(kaal_dma_add_region(&pool, mem + 4096 * i, 0x1000000 + 0x10000 * i,
-                                             4096, 0),
-                         KAAL_OK);
-    assert_int_equal(kaal_dma_add_region(&pool, mem + 4096 * KAAL_DMA_MAX_REGIONS, 0x9000000,
-                                         4096, 0),
-                     KAAL_ENOSPC);
+        assert_int_equal(
+            kaal_dma_add_region(&pool, mem + 4096 * i, 0x1000000 + 0x10000 * i, 4096, 0), KAAL_OK);
+    assert_int_equal(
+        kaal_dma_add_region(&pool, mem + 4096 * KAAL_DMA_MAX_REGIONS, 0x9000000, 4096, 0),
+        KAAL_ENOSPC);
     kaal_dma_pool_destroy(&pool);
     assert_int_equal(kaal_heap_stats(&meta).in_use_bytes, 0);
     free(mem);
@@ -118,9 +115,9 @@ static void test_alloc_gives_contiguous_aligned_buffers_with_both_addresses(void
     static const size_t aligns[] = {0, 64, 128, 4096, 16384, 65536};
     kaal_dma_buf_t bufs[6];
     for (int i = 0; i < 6; i++) {
-        assert_int_equal(kaal_dma_alloc(&f->pool, 1000 + 1000 * (size_t)i, aligns[i],
-                                        KAAL_DMA_CACHED, &bufs[i]),
-                         KAAL_OK);
+        assert_int_equal(
+            kaal_dma_alloc(&f->pool, 1000 + 1000 * (size_t)i, aligns[i], KAAL_DMA_CACHED, &bufs[i]),
+            KAAL_OK);
         size_t align = aligns[i] ? aligns[i] : KAAL_DMA_GRANULE_BYTES;
         assert_int_equal(bufs[i].paddr % align, 0);
         assert_int_equal((uintptr_t)bufs[i].vaddr % (align < 4096 ? align : 4096), 0);
@@ -167,8 +164,7 @@ static void test_alloc_rejects_bad_requests_and_fails_when_full(void **state)
                      KAAL_ENOMEM);
     /* 1 MiB alignment: no page of the fake region's physical range has it. */
     assert_int_equal(kaal_dma_alloc(&f->pool, 64, 1u << 20, KAAL_DMA_CACHED, &b), KAAL_ENOMEM);
-    assert_int_equal(kaal_dma_alloc(&f->pool, REGION_BYTES, 0, KAAL_DMA_CACHED, &whole),
-                     KAAL_OK);
+    assert_int_equal(kaal_dma_alloc(&f->pool, REGION_BYTES, 0, KAAL_DMA_CACHED, &whole), KAAL_OK);
     assert_int_equal(kaal_dma_alloc(&f->pool, 1, 0, KAAL_DMA_CACHED, &b), KAAL_ENOMEM);
     assert_int_equal(kaal_dma_free(&f->pool, &whole), KAAL_OK);
     assert_int_equal(kaal_dma_alloc(&f->pool, 1, 0, KAAL_DMA_CACHED, &b), KAAL_OK);
@@ -233,8 +229,7 @@ static void test_translation_maps_both_ways_inside_the_pool_only(void **state)
                      FAKE_PADDR + REGION_BYTES - 1);
     assert_int_equal(kaal_dma_paddr(&f->pool, va + REGION_BYTES), KAAL_DMA_BAD_PADDR);
     assert_ptr_equal(kaal_dma_vaddr(&f->pool, FAKE_PADDR + 777), va + 777);
-    assert_ptr_equal(kaal_dma_vaddr(&f->pool, FAKE_PADDR_UNCACHED + 5),
-                     (char *)f->uncached + 5);
+    assert_ptr_equal(kaal_dma_vaddr(&f->pool, FAKE_PADDR_UNCACHED + 5), (char *)f->uncached + 5);
     assert_null(kaal_dma_vaddr(&f->pool, FAKE_PADDR - 1));
     assert_null(kaal_dma_vaddr(&f->pool, FAKE_PADDR + REGION_BYTES));
 }
@@ -291,8 +286,7 @@ static void test_fixed_pool_hands_out_every_buffer_once_then_eagain(void **state
 {
     struct fixture *f = *state;
     kaal_dma_fixed_pool_t fp;
-    assert_int_equal(kaal_dma_fixed_init(&fp, &f->pool, 32, 1514, 2048, KAAL_DMA_CACHED),
-                     KAAL_OK);
+    assert_int_equal(kaal_dma_fixed_init(&fp, &f->pool, 32, 1514, 2048, KAAL_DMA_CACHED), KAAL_OK);
     assert_int_equal(fp.buf_bytes, 2048); /* stride rounded up to the alignment */
     bool seen[32] = {false};
     for (int n = 0; n < 32; n++) {

@@ -440,8 +440,7 @@ static void test_add_region_rejects_bad_regions(void **state)
     assert_int_equal(kaal_heap_add_region(&f->heap, tiny, 60), KAAL_EINVAL);
     assert_int_equal(kaal_heap_add_region(&f->heap, (char *)f->mem + 4096, 8192), KAAL_EINVAL);
     assert_int_equal(kaal_heap_add_region(&f->heap, (char *)f->mem - 4096, 8192), KAAL_EINVAL);
-    assert_int_equal(kaal_heap_stats(&f->heap).total_bytes,
-                     kaal_heap_stats(&f->heap).free_bytes);
+    assert_int_equal(kaal_heap_stats(&f->heap).total_bytes, kaal_heap_stats(&f->heap).free_bytes);
     assert_true(kaal_heap_check(&f->heap));
 }
 

@@ -147,7 +147,8 @@ static void *spsc_consumer(void *arg)
     kaal_ring_desc_t batch[64];
     uint64_t rng = 0x7654321, expect = 0;
     unsigned spins = 0;
-    while (expect < run->n_messages && !atomic_load_explicit(&run->abort_run, memory_order_relaxed)) {
+    while (expect < run->n_messages &&
+           !atomic_load_explicit(&run->abort_run, memory_order_relaxed)) {
         uint32_t max = 1 + (uint32_t)(rng_next(&rng) % 64);
         uint32_t n = max == 1 ? (kaal_ring_dequeue(&c, batch) == KAAL_OK)
                               : kaal_ring_dequeue_batch(&c, batch, max);
@@ -157,8 +158,8 @@ static void *spsc_consumer(void *arg)
             if (memcmp(d, &want, sizeof(*d)) != 0 && run->n_errors++ == 0)
                 snprintf(run->first_error, sizeof(run->first_error),
                          "expected seq %llu, got seq %llu checksum %08x (want %08x)",
-                         (unsigned long long)expect, (unsigned long long)d->offset,
-                         d->length_bytes, want.length_bytes);
+                         (unsigned long long)expect, (unsigned long long)d->offset, d->length_bytes,
+                         want.length_bytes);
             expect++;
         }
         if (n && run->sleep_when_idle && kaal_ring_consumer_should_signal(&c)) {

@@ -100,33 +100,32 @@ static void make_trace(void)
                         : pick < 85 ? 128 + (uint32_t)(r >> 8) % 896
                         : pick < 97 ? 1024 + (uint32_t)(r >> 8) % 7168
                                     : 8192 + (uint32_t)(r >> 8) % 57344;
-        trace[i] = (struct trace_op){.slot = (uint16_t)((r >> 40) % TRACE_SLOTS),
-                                     .kind = (r >> 60) == 0,
-                                     .size = size};
+        trace[i] = (struct trace_op){
+            .slot = (uint16_t)((r >> 40) % TRACE_SLOTS), .kind = (r >> 60) == 0, .size = size};
     }
 }
 
-#define REPLAY(ALLOC, REALLOC, FREE)                                                       \
-    do {                                                                                   \
-        for (unsigned i = 0; i < TRACE_OPS; i++) {                                         \
-            const struct trace_op *op = &trace[i];                                         \
-            void **s = &slots[op->slot];                                                   \
-            if (*s == NULL) {                                                              \
-                *s = ALLOC(op->size);                                                      \
-                touch(*s);                                                                 \
-            } else if (op->kind == 1) {                                                    \
-                *s = REALLOC(*s, op->size);                                                \
-                touch(*s);                                                                 \
-            } else {                                                                       \
-                FREE(*s);                                                                  \
-                *s = NULL;                                                                 \
-            }                                                                              \
-        }                                                                                  \
-        for (unsigned i = 0; i < TRACE_SLOTS; i++) {                                       \
-            if (slots[i])                                                                  \
-                FREE(slots[i]);                                                            \
-            slots[i] = NULL;                                                               \
-        }                                                                                  \
+#define REPLAY(ALLOC, REALLOC, FREE)                                                               \
+    do {                                                                                           \
+        for (unsigned i = 0; i < TRACE_OPS; i++) {                                                 \
+            const struct trace_op *op = &trace[i];                                                 \
+            void **s = &slots[op->slot];                                                           \
+            if (*s == NULL) {                                                                      \
+                *s = ALLOC(op->size);                                                              \
+                touch(*s);                                                                         \
+            } else if (op->kind == 1) {                                                            \
+                *s = REALLOC(*s, op->size);                                                        \
+                touch(*s);                                                                         \
+            } else {                                                                               \
+                FREE(*s);                                                                          \
+                *s = NULL;                                                                         \
+            }                                                                                      \
+        }                                                                                          \
+        for (unsigned i = 0; i < TRACE_SLOTS; i++) {                                               \
+            if (slots[i])                                                                          \
+                FREE(slots[i]);                                                                    \
+            slots[i] = NULL;                                                                       \
+        }                                                                                          \
     } while (0)
 
 #define K_ALLOC(n) kaal_heap_alloc(&heap, (n))

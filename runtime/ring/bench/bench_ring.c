@@ -79,7 +79,7 @@ struct spsc_args {
     void *ring;
     uint32_t batch;
     bool check_signal; /* ask should_signal after every enqueue call */
-    uint64_t sum; /* consumer's checksum, so nothing is optimised away */
+    uint64_t sum;      /* consumer's checksum, so nothing is optimised away */
 };
 
 static void *spsc_producer(void *arg)
@@ -246,8 +246,7 @@ static double bulk_gb_per_s(const uint8_t *src, uint8_t *dst)
 /* memcpy of 4 KiB blocks on one thread. hot: the same blocks as the ring
  * (16 source blocks into the 64-buffer region: all in cache); stream: 64 MiB
  * into 64 MiB, i.e. the machine's memory-to-memory copy bandwidth. */
-static double memcpy_gb_per_s(const uint8_t *src, uint8_t *dst, size_t src_bytes,
-                              size_t dst_bytes)
+static double memcpy_gb_per_s(const uint8_t *src, uint8_t *dst, size_t src_bytes, size_t dst_bytes)
 {
     double best = 0;
     const size_t n_bytes = 256u << 20;

@@ -181,8 +181,7 @@ const char *shadow_step(struct shadow *s, enum shadow_op op, unsigned slot, size
     }
 
     case SHADOW_CHECK:
-    default:
-        return check_totals(s);
+    default: return check_totals(s);
     }
 }
 
