@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * init, the root task. For now it greets the world and reports what the
- * kernel handed over in the bootinfo: the capability broker, the component
- * loader and the system description arrive with their issues.
+ * init, the root task. It greets the world, reports what the kernel handed
+ * over in the bootinfo, takes that memory over with the broker's untyped
+ * manager and discovers the platform's devices. Loading components from the
+ * system description comes with the components issue.
  */
 #include <kaal/bootinfo.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
-int main(void)
-{
-    printf("Hello, World!\n");
+#include "devices.h"
+#include "vm.h"
 
-    const seL4_BootInfo *bi = kaal_bootinfo();
+static void print_bootinfo(const seL4_BootInfo *bi)
+{
     seL4_Word n_untyped = bi->untyped.end - bi->untyped.start;
     seL4_Word free_bytes = 0, n_device = 0;
     for (seL4_Word i = 0; i < n_untyped; i++) {
@@ -26,5 +27,20 @@ int main(void)
            (unsigned long)n_device, (unsigned long)(free_bytes >> 10));
     printf("bootinfo: empty slots [%lu, %lu), IPC buffer %p\n", (unsigned long)bi->empty.start,
            (unsigned long)bi->empty.end, (void *)bi->ipcBuffer);
+}
+
+int main(void)
+{
+    printf("Hello, World!\n");
+    const seL4_BootInfo *bi = kaal_bootinfo();
+    print_bootinfo(bi);
+
+    kaal_error_t err = init_vm_setup(bi);
+    if (err) {
+        printf("init: cannot take over memory: %s\n", kaal_strerror(err));
+        return 1;
+    }
+    init_discover_devices();
+    printf("init: %lu KiB of RAM untyped left\n", (unsigned long)(init_untyped.free_bytes >> 10));
     return 0;
 }

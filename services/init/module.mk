@@ -1,2 +1,2 @@
-$(eval $(call guest_program,init,services/init/main.c))
+$(eval $(call guest_program,init,services/init/main.c services/init/vm.c services/init/devices.c))
 ROOT_TASK := $(BUILD)/guest/bin/init.elf

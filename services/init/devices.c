@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Device discovery in init, on the broker library (runtime/broker): the
+ * ACPI parser reads physical memory through 4 KiB device frames that init
+ * maps on demand (vm.c); PCI configuration space is reached through the
+ * MCFG's ECAM window, mapped once with large pages. Without ECAM (QEMU's
+ * `pc` machine) PCI needs the legacy ports 0xCF8/0xCFC, i.e. an I/O port
+ * capability: until IOPortControl exists the table lists no PCI devices and
+ * says why.
+ */
+#include "devices.h"
+#include "vm.h"
+
+#include <kaal/pci.h>
+#include <kaal/stdio.h>
+
+#define MAX_DEVICES 64
+
+kaal_acpi_info_t init_acpi;
+kaal_device_list_t init_devices;
+static kaal_device_t device_storage[MAX_DEVICES];
+
+static bool read_phys(void *ctx, uint64_t paddr, void *dst, size_t size_bytes)
+{
+    (void)ctx;
+    uint8_t *out = dst;
+    while (size_bytes) {
+        volatile uint8_t *src = init_device_page(paddr);
+        if (!src)
+            return false;
+        size_t chunk = 4096 - (paddr & 0xfff);
+        if (chunk > size_bytes)
+            chunk = size_bytes;
+        for (size_t i = 0; i < chunk; i++)
+            out[i] = src[i];
+        out += chunk;
+        paddr += chunk;
+        size_bytes -= chunk;
+    }
+    return true;
+}
+
+static volatile uint8_t *map_ecam(void *ctx, uint64_t paddr, uint64_t size_bytes)
+{
+    (void)ctx;
+    return init_map_device(paddr, size_bytes);
+}
+
+static void console_putc(void *ctx, char c)
+{
+    (void)ctx;
+    putchar(c);
+}
+
+void init_discover_devices(void)
+{
+    kaal_phys_reader_t mem = { read_phys, 0 };
+    kaal_irq_routing_t routing = { 0 };
+    kaal_devices_init(&init_devices, device_storage, MAX_DEVICES);
+
+    kaal_acpi_rsdp_ret_t rsdp = kaal_acpi_find_rsdp(&mem);
+    if (rsdp.err) {
+        printf("acpi: no RSDP found (%s): no ACPI tables\n", kaal_strerror(rsdp.err));
+    } else {
+        kaal_acpi_options_t opts = { .warn = console_putc };
+        kaal_error_t err = kaal_acpi_parse(&mem, rsdp.paddr, &opts, &init_acpi);
+        if (err)
+            printf("acpi: tables unusable: %s\n", kaal_strerror(err));
+        kaal_acpi_print(&init_acpi, console_putc, 0);
+        kaal_acpi_irq_routing(&init_acpi, &routing);
+    }
+
+    kaal_pci_platform_t plat = {
+        .ecam = init_acpi.mcfg,
+        .n_ecam = init_acpi.n_mcfg,
+        .map_ecam = map_ecam,
+        .legacy = NULL,
+    };
+    kaal_error_t err = kaal_pci_enumerate_platform(&plat, &routing, &init_devices);
+    if (err == KAAL_ENOENT)
+        printf("pci: no ECAM and no I/O port access to 0xcf8 yet: PCI devices not listed\n");
+    else if (err)
+        printf("pci: enumeration stopped: %s\n", kaal_strerror(err));
+    err = kaal_isa_add_devices(&init_devices, &routing);
+    if (err)
+        printf("isa: %s\n", kaal_strerror(err));
+    kaal_devices_print(&init_devices, console_putc, 0);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Platform discovery in init: ACPI tables, PCI, the ISA devices QEMU has. */
+#pragma once
+
+#include <kaal/acpi.h>
+#include <kaal/devices.h>
+
+extern kaal_acpi_info_t init_acpi;
+extern kaal_device_list_t init_devices;
+
+/* Reads the ACPI tables, enumerates PCI and adds the ISA devices; prints the
+ * ACPI summary and an lspci-style device table. */
+void init_discover_devices(void);

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * init's memory: the broker's untyped manager and slot allocator run on the
+ * real kernel here, through seL4_Untyped_Retype and seL4_CNode_Revoke on the
+ * root CNode. Device memory is mapped into a window of init's VSpace: frames
+ * are retyped from device untyped at the wanted physical address (4 KiB, or
+ * 2 MiB where a range covers whole large pages, as ECAM does), and paging
+ * structures come from RAM untyped as the window needs them.
+ *
+ * Invariant: a physical page appears at most once in the window (seL4 maps a
+ * frame cap once; a second request finds the first mapping in `maps`).
+ */
+#include "vm.h"
+
+#include <kaal/stdio.h>
+
+#define ROOT_CNODE_DEPTH seL4_WordBits
+#define MAX_UNTYPED_NODES 1024
+#define MAX_MAPPINGS 512
+#define DEVICE_WINDOW 0x0000100000000000ul /* 16 TiB: far from the image */
+#define LARGE_BITS 21
+
+kaal_untyped_mgr_t init_untyped;
+kaal_cspace_t init_cspace;
+
+static kaal_ut_node_t ut_nodes[MAX_UNTYPED_NODES];
+static uint64_t slot_bitmap[KAAL_CSPACE_BITMAP_WORDS(1u << 12)];
+
+static struct mapping {
+    uint64_t paddr;
+    uint64_t vaddr;
+    uint8_t size_bits;
+} maps[MAX_MAPPINGS];
+static unsigned n_maps;
+static uint64_t window_next = DEVICE_WINDOW;
+
+static seL4_Error do_retype(void *ctx, seL4_Untyped service, seL4_Word type, seL4_Word size_bits,
+                            seL4_CNode root, seL4_Word node_index, seL4_Word node_depth,
+                            seL4_Word node_offset, seL4_Word num_objects)
+{
+    (void)ctx;
+    return seL4_Untyped_Retype(service, type, size_bits, root, node_index, node_depth,
+                               node_offset, num_objects);
+}
+
+static seL4_Error do_revoke(void *ctx, seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
+{
+    (void)ctx;
+    return seL4_CNode_Revoke(root, index, depth);
+}
+
+kaal_error_t init_vm_setup(const seL4_BootInfo *bi)
+{
+    kaal_error_t err = kaal_cspace_init(&init_cspace, seL4_CapInitThreadCNode, 0, 0,
+                                        ROOT_CNODE_DEPTH, bi->empty.start, bi->empty.end,
+                                        slot_bitmap, sizeof(slot_bitmap) / sizeof(slot_bitmap[0]));
+    if (err)
+        return err;
+    kaal_untyped_ops_t ops = { do_retype, do_revoke, 0 };
+    err = kaal_untyped_init(&init_untyped, ops, &init_cspace, ut_nodes, MAX_UNTYPED_NODES);
+    if (err)
+        return err;
+    return kaal_untyped_add_bootinfo(&init_untyped, bi);
+}
+
+/* Makes sure the paging structures for vaddr exist down to `levels` below
+ * the PML4 (3: PDPT, PD and PT; 2: PDPT and PD for a large page). */
+static bool ensure_tables(uint64_t vaddr, int levels)
+{
+    static const struct {
+        seL4_Word type;
+        seL4_Error (*map)(seL4_CPtr, seL4_CPtr, seL4_Word, seL4_X86_VMAttributes);
+    } level[3] = {
+        { seL4_X86_PDPTObject, seL4_X86_PDPT_Map },
+        { seL4_X86_PageDirectoryObject, seL4_X86_PageDirectory_Map },
+        { seL4_X86_PageTableObject, seL4_X86_PageTable_Map },
+    };
+    for (int i = 0; i < levels; i++) {
+        kaal_ut_alloc_ret_t t = kaal_untyped_alloc(&init_untyped, level[i].type, 0, 12);
+        if (t.err)
+            return false;
+        seL4_Error e = level[i].map(t.cap, seL4_CapInitThreadVSpace, vaddr,
+                                    seL4_X86_Default_VMAttributes);
+        if (e == seL4_DeleteFirst) {
+            kaal_untyped_free(&init_untyped, t.cap); /* already there */
+        } else if (e != seL4_NoError) {
+            kaal_untyped_free(&init_untyped, t.cap);
+            return false;
+        }
+    }
+    return true;
+}
+
+static uint64_t lookup(uint64_t paddr)
+{
+    for (unsigned i = 0; i < n_maps; i++) {
+        uint64_t size = 1ul << maps[i].size_bits;
+        if (paddr >= maps[i].paddr && paddr < maps[i].paddr + size)
+            return maps[i].vaddr + (paddr - maps[i].paddr);
+    }
+    return 0;
+}
+
+static uint64_t map_one(uint64_t paddr, unsigned size_bits)
+{
+    if (n_maps == MAX_MAPPINGS)
+        return 0;
+    uint64_t size = 1ul << size_bits;
+    uint64_t vaddr = (window_next + size - 1) & ~(size - 1);
+    seL4_Word type = size_bits == LARGE_BITS ? seL4_X86_LargePageObject : seL4_X86_4K;
+    kaal_ut_alloc_ret_t f =
+        kaal_untyped_alloc_at(&init_untyped, type, 0, (uint8_t)size_bits, paddr);
+    if (f.err)
+        return 0;
+    if (!ensure_tables(vaddr, size_bits == LARGE_BITS ? 2 : 3) ||
+        seL4_X86_Page_Map(f.cap, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
+                          seL4_X86_Uncacheable) != seL4_NoError) {
+        kaal_untyped_free(&init_untyped, f.cap);
+        return 0;
+    }
+    maps[n_maps++] = (struct mapping){ paddr, vaddr, (uint8_t)size_bits };
+    window_next = vaddr + size;
+    return vaddr;
+}
+
+volatile void *init_device_page(uint64_t paddr)
+{
+    uint64_t v = lookup(paddr);
+    if (!v) {
+        v = map_one(paddr & ~0xffful, 12);
+        if (!v)
+            return NULL;
+        v += paddr & 0xfff;
+    }
+    return (volatile void *)v;
+}
+
+volatile void *init_map_device(uint64_t paddr, uint64_t size_bytes)
+{
+    uint64_t base = paddr & ~0xffful, end = paddr + size_bytes;
+    if (size_bytes == 0 || end < paddr)
+        return NULL;
+    for (uint64_t p = base; p < end; p += 4096)
+        if (lookup(p))
+            return NULL; /* already mapped elsewhere: cannot be contiguous */
+    /* Large pages need a 2 MiB-aligned virtual start. */
+    window_next = (window_next + (1ul << LARGE_BITS) - 1) & ~((1ul << LARGE_BITS) - 1);
+    uint64_t first = 0;
+    for (uint64_t p = base; p < end;) {
+        bool large = !(p & ((1ul << LARGE_BITS) - 1)) && end - p >= (1ul << LARGE_BITS);
+        uint64_t v = map_one(p, large ? LARGE_BITS : 12);
+        if (!v || (first && v != first + (p - base)))
+            return NULL;
+        if (!first)
+            first = v;
+        p += large ? (1ul << LARGE_BITS) : 4096;
+    }
+    return (volatile void *)(first + (paddr - base));
+}
