@@ -13,10 +13,12 @@
  * arbitrarily deep and even in cycles. cdt_delete() does this without
  * recursion: the last cap is turned into a zombie in place (same CDT
  * position, no longer usable for lookups) that counts the slots still to
- * clear, and the walk always restarts from the slot being deleted. A zombie
- * found inside the object being cleared is swapped with the clearing zombie,
- * which leaves each inside its own object; every swap makes one more zombie
- * self-contained, so the walk terminates. A self-contained zombie that is
+ * clear, and the walk always restarts from the slot being deleted, going
+ * down through zombies to the deepest object still being emptied. A walk
+ * that passes more zombies than exist has gone round a cycle of CNodes: then
+ * the zombie met inside the object being cleared is swapped with the
+ * clearing one, which leaves the latter inside its own object; every swap
+ * makes one more zombie self-contained, so the walk terminates. A self-contained zombie that is
  * not reachable any more stays in the CDT below its untyped and is freed by
  * revoking that untyped (see docs/sel4-deviations.md).
  */
@@ -276,10 +278,16 @@ static cap_t zombie_new(cap_t owner, void *slots_owner, uint64_t n_slots)
     return z;
 }
 
+/* Zombies in existence (including unreachable self-contained ones): a walk
+ * from the top that descends through more zombies than this went round a
+ * cycle. */
+static uint64_t n_zombies;
+
 void cdt_delete(cte_t *top)
 {
     for (;;) {
         cte_t *cur = top;
+        uint64_t steps = 0;
         for (;;) {
             cap_t c = cur->cap;
             if (cap_type(c) == cap_null_cap)
@@ -291,6 +299,7 @@ void cdt_delete(cte_t *top)
                 cap_finalise(c, final);
                 if (slots && n_slots) {
                     cur->cap = zombie_new(c, cap_ptr(c), n_slots);
+                    n_zombies++;
                     continue;
                 }
                 cte_clear(cur);
@@ -304,10 +313,12 @@ void cdt_delete(cte_t *top)
             cur->cap.data = n;
             if (n == 0) {
                 cte_clear(cur);
+                n_zombies--;
                 break;
             }
             cte_t *child = &slots[n - 1];
-            if (cap_type(child->cap) == cap_zombie_cap) {
+            if (cap_type(child->cap) == cap_zombie_cap && ++steps > n_zombies) {
+                /* Around a cycle: leave each zombie inside its own object. */
                 cdt_swap(child->cap, child, cur->cap, cur);
                 break;
             }

@@ -117,14 +117,14 @@ static paddr_t kptr_to_paddr(const void *p)
 }
 
 /* The entry at `level` (0 = PTE .. 3 = PML4E) for vaddr, or NULL with
- * klookup_fault set: a missing level reports the bits it would resolve. */
+ * klookup_fault set: a missing level l reports the bits below it, as seL4. */
 static uint64_t *lookup_entry(uint64_t *pml4, uint64_t vaddr, int level)
 {
     uint64_t *table = pml4;
     for (int l = 3; l > level; l--) {
         uint64_t e = table[(vaddr >> (PAGE_BITS + 9 * l)) & 511];
         if (!(e & PTE_P) || (l < 3 && (e & PTE_PS))) {
-            lookup_fault_missing(PAGE_BITS + 9 * (l + 1));
+            lookup_fault_missing(PAGE_BITS + 9 * l); /* seL4: PML4/PDPT/PD_INDEX_OFFSET */
             return 0;
         }
         table = paddr_to_pptr(e & PTE_ADDR);
