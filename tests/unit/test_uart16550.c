@@ -81,6 +81,7 @@ static int teardown(void **state)
 static void run(struct fixture *f)
 {
     kaal_dddk_run(&f->dev);
+    assert_false(f->uart.stuck);
     assert_false(sim16550_irq_line(&f->uart));
     assert_int_equal(f->uart.n_tx_overflow, 0);
 }

@@ -60,6 +60,8 @@ uint8_t sim16550_read(sim16550_t *s, uint16_t offset)
 {
     if (!s->present)
         return 0xff;
+    if (offset != UART_IIR)
+        s->same_iir_reads = 0;
     bool dlab = s->lcr & UART_LCR_DLAB;
     switch (offset) {
     case UART_RBR: {
@@ -78,6 +80,10 @@ uint8_t sim16550_read(sim16550_t *s, uint16_t offset)
     case UART_IIR: {
         s->n_iir_reads++;
         uint8_t iir = sim16550_peek_iir(s);
+        if (!(iir & UART_IIR_NONE) && ++s->same_iir_reads > SIM16550_STUCK_READS) {
+            s->stuck = true;
+            return iir | UART_IIR_NONE;
+        }
         if ((iir & UART_IIR_ID) == UART_IIR_THRE && !(iir & UART_IIR_NONE))
             s->thre_pending = false;
         return iir;
@@ -104,6 +110,7 @@ void sim16550_write(sim16550_t *s, uint16_t offset, uint8_t value)
 {
     if (!s->present)
         return;
+    s->same_iir_reads = 0;
     bool dlab = s->lcr & UART_LCR_DLAB;
     switch (offset) {
     case UART_THR:

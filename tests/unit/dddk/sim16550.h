@@ -8,6 +8,7 @@
 
 #define SIM16550_FIFO_BYTES 16
 #define SIM16550_WIRE_BYTES 8192
+#define SIM16550_STUCK_READS 10000
 
 typedef struct sim16550 {
     bool present; /* false: reads float (0xff), writes vanish */
@@ -29,6 +30,11 @@ typedef struct sim16550 {
     unsigned n_tx_overflow; /* THR written while the TX FIFO was full: a driver bug */
     unsigned n_rx_lost;     /* bytes that arrived to a full RX FIFO */
     unsigned max_tx_level;  /* highest TX FIFO fill seen */
+    /* IIR reported the same source this many times in a row with no other
+     * access in between: a driver that never clears it would spin forever,
+     * so after SIM16550_STUCK_READS the model says "none" and sets stuck */
+    unsigned same_iir_reads;
+    bool stuck;
 } sim16550_t;
 
 void sim16550_reset(sim16550_t *s);
