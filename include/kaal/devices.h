@@ -31,6 +31,7 @@ typedef enum {
 #define KAAL_RES_PREFETCHABLE 0x01u /* MMIO: prefetchable BAR */
 #define KAAL_RES_64BIT 0x02u        /* MMIO: 64-bit BAR */
 #define KAAL_RES_BAR 0x04u          /* came from PCI BAR number .bar */
+#define KAAL_RES_UNASSIGNED 0x08u   /* BAR firmware left at 0: base not valid */
 #define KAAL_RES_LEVEL 0x10u        /* IRQ: level-triggered (else edge) */
 #define KAAL_RES_ACTIVE_LOW 0x20u   /* IRQ: active low (else high) */
 

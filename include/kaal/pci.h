@@ -82,6 +82,18 @@ kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment, 
                                 uint8_t bus_last, const kaal_irq_routing_t *routing,
                                 kaal_device_list_t *list);
 
+/* An address range BARs are placed in, lowest first; `next` advances. */
+typedef struct kaal_pci_window {
+    uint64_t next, end;
+} kaal_pci_window_t;
+
+/* Gives every BAR of list[first..] that is marked KAAL_RES_UNASSIGNED a
+ * naturally aligned address from the windows (MMIO and IO), writes it to
+ * the device and enables its decoding. BARs that do not fit stay
+ * unassigned; returns KAAL_ENOSPC then. */
+kaal_error_t kaal_pci_assign_bars(const kaal_pci_config_t *cfg, kaal_device_list_t *list,
+                                  size_t first, kaal_pci_window_t *mmio, kaal_pci_window_t *io);
+
 /* What a platform offers for reaching config space. */
 typedef struct kaal_pci_platform {
     const kaal_pci_ecam_region_t *ecam; /* e.g. kaal_acpi_info_t.mcfg */
@@ -91,6 +103,9 @@ typedef struct kaal_pci_platform {
     volatile uint8_t *(*map_ecam)(void *ctx, uint64_t paddr, uint64_t size_bytes);
     void *map_ctx;
     kaal_pci_legacy_t *legacy; /* ports 0xCF8-0xCFF; NULL: none */
+    /* Where BARs that firmware left unassigned may be placed (end 0: leave
+     * them unassigned). Some firmware (qboot) assigns none. */
+    kaal_pci_window_t mmio_window, io_window;
 } kaal_pci_platform_t;
 
 /* Enumerates every ECAM region that maps (each segment, its bus range);

@@ -59,9 +59,16 @@ static void granted_range(const kaal_resource_t *r, uint64_t *start, uint64_t *e
     }
 }
 
+/* A BAR with no address (firmware left it, and no window had room) is
+ * never handed out. */
+static bool grantable(const kaal_resource_t *r)
+{
+    return r->size != 0 && !(r->flags & KAAL_RES_UNASSIGNED);
+}
+
 static bool resources_clash(const kaal_resource_t *a, const kaal_resource_t *b)
 {
-    if (a->kind != b->kind)
+    if (a->kind != b->kind || !grantable(a) || !grantable(b))
         return false;
     uint64_t a0, a1, b0, b1;
     granted_range(a, &a0, &a1);
@@ -95,6 +102,8 @@ static void describe(const kaal_device_t *d, kaal_bundle_t *b)
 {
     for (unsigned i = 0; i < d->n_resources; i++) {
         const kaal_resource_t *r = &d->resources[i];
+        if (!grantable(r))
+            continue;
         if (r->kind == KAAL_RESOURCE_MMIO) {
             uint64_t start, end;
             granted_range(r, &start, &end);

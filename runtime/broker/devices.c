@@ -142,12 +142,20 @@ static void print_resource(const kaal_resource_t *r, kaal_putc_fn out, void *ctx
         kaal_format(out, ctx, "BAR%u ", r->bar);
     switch (r->kind) {
     case KAAL_RESOURCE_MMIO:
+        if (r->flags & KAAL_RES_UNASSIGNED) {
+            kaal_format(out, ctx, "mem unassigned size %#llx\n", (unsigned long long)r->size);
+            break;
+        }
         kaal_format(out, ctx, "mem%s %#llx size %#llx%s\n",
                     (r->flags & KAAL_RES_64BIT) ? "64" : "32", (unsigned long long)r->base,
                     (unsigned long long)r->size,
                     (r->flags & KAAL_RES_PREFETCHABLE) ? " prefetchable" : "");
         break;
     case KAAL_RESOURCE_IO:
+        if (r->flags & KAAL_RES_UNASSIGNED) {
+            kaal_format(out, ctx, "io unassigned size %#llx\n", (unsigned long long)r->size);
+            break;
+        }
         kaal_format(out, ctx, "io %#llx size %#llx\n", (unsigned long long)r->base,
                     (unsigned long long)r->size);
         break;

@@ -9,8 +9,8 @@ LIBKAAL_SRCS += $(BROKER_SRCS)
 # sources, built with --coverage instead, give `make coverage-broker`.
 BROKER_TEST_acpi := tests/unit/test_acpi.c runtime/broker/acpi.c runtime/broker/devices.c \
   runtime/printf/format.c
-BROKER_TEST_pci := tests/unit/test_pci.c runtime/broker/pci.c runtime/broker/acpi.c \
-  runtime/broker/devices.c runtime/printf/format.c
+BROKER_TEST_pci := tests/unit/test_pci.c runtime/broker/pci.c runtime/broker/acpi.c runtime/broker/bundle.c \
+  runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c
 BROKER_TEST_untyped := tests/unit/test_untyped.c runtime/broker/untyped.c runtime/broker/cspace.c
 BROKER_TEST_broker := tests/unit/test_broker.c runtime/broker/bundle.c runtime/broker/devices.c \
   runtime/printf/format.c runtime/string/error.c

@@ -116,8 +116,9 @@ static void add_bar(kaal_device_t *dev, kaal_resource_kind_t kind, uint32_t flag
         dev->pci.bad_bars = true;
         return;
     }
+    /* Base 0: firmware left it unassigned (kaal_pci_assign_bars places it). */
     if (base == 0)
-        return;
+        flags |= KAAL_RES_UNASSIGNED;
     kaal_device_add_resource(dev, (kaal_resource_t){.kind = kind,
                                                     .flags = flags | KAAL_RES_BAR,
                                                     .base = base,
@@ -269,11 +270,71 @@ kaal_error_t kaal_pci_enumerate(const kaal_pci_config_t *cfg, uint16_t segment, 
     return list->n_dropped == dropped_before ? KAAL_OK : KAAL_ENOSPC;
 }
 
+/* Places one BAR; false if the window has no room. */
+static bool assign_bar(const kaal_pci_config_t *cfg, const kaal_pci_function_t *pf,
+                       kaal_resource_t *r, kaal_pci_window_t *w)
+{
+    uint64_t base = (w->next + r->size - 1) & ~(r->size - 1);
+    if (base < w->next || base + r->size > w->end || base + r->size < base)
+        return false;
+    func_ref_t f = {.cfg = cfg, .bus = pf->bus, .dev = pf->dev, .fn = pf->fn};
+    uint16_t off = (uint16_t)(KAAL_PCI_BAR0 + 4 * r->bar);
+    uint32_t low_bits = rd32(&f, off) & (r->kind == KAAL_RESOURCE_IO ? 3u : 0xfu);
+    wr32(&f, off, (uint32_t)base | low_bits);
+    if (r->flags & KAAL_RES_64BIT)
+        wr32(&f, (uint16_t)(off + 4), (uint32_t)(base >> 32));
+    r->base = base;
+    r->flags &= ~KAAL_RES_UNASSIGNED;
+    w->next = base + r->size;
+    return true;
+}
+
+kaal_error_t kaal_pci_assign_bars(const kaal_pci_config_t *cfg, kaal_device_list_t *list,
+                                  size_t first, kaal_pci_window_t *mmio, kaal_pci_window_t *io)
+{
+    kaal_error_t err = KAAL_OK;
+    for (size_t d = first; d < list->n_devices; d++) {
+        kaal_device_t *dev = &list->devices[d];
+        if (dev->bus != KAAL_BUS_PCI)
+            continue;
+        uint32_t enable = 0;
+        /* Largest first keeps the natural alignment cheap. A kind without a
+         * window (end 0) is left unassigned, as the caller asked. */
+        for (;;) {
+            kaal_resource_t *big = NULL;
+            for (unsigned i = 0; i < dev->n_resources; i++) {
+                kaal_resource_t *r = &dev->resources[i];
+                kaal_pci_window_t *w = r->kind == KAAL_RESOURCE_IO ? io : mmio;
+                if ((r->flags & KAAL_RES_UNASSIGNED) && w->end && (!big || r->size > big->size))
+                    big = r;
+            }
+            if (!big)
+                break;
+            bool io_bar = big->kind == KAAL_RESOURCE_IO;
+            if (assign_bar(cfg, &dev->pci, big, io_bar ? io : mmio)) {
+                enable |= io_bar ? KAAL_PCI_CMD_IO : KAAL_PCI_CMD_MEMORY;
+            } else {
+                big->flags &= ~KAAL_RES_UNASSIGNED; /* do not retry it... */
+                big->size = 0;                     /* ...and never hand it out */
+                err = KAAL_ENOSPC;
+            }
+        }
+        if (enable) {
+            func_ref_t f = {.cfg = cfg, .bus = dev->pci.bus, .dev = dev->pci.dev, .fn = dev->pci.fn};
+            uint32_t cmd = rd32(&f, KAAL_PCI_COMMAND) & 0xffffu;
+            wr32(&f, KAAL_PCI_COMMAND, cmd | enable);
+        }
+    }
+    return err;
+}
+
 kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
                                          const kaal_irq_routing_t *routing,
                                          kaal_device_list_t *list)
 {
     kaal_error_t err = KAAL_ENOENT;
+    /* The windows advance as BARs are placed, across all segments. */
+    kaal_pci_window_t mmio = plat->mmio_window, io = plat->io_window;
     for (unsigned i = 0; plat->map_ecam && i < plat->n_ecam; i++) {
         const kaal_pci_ecam_region_t *r = &plat->ecam[i];
         uint64_t size_bytes = ((uint64_t)(r->bus_end - r->bus_start) + 1) << 20;
@@ -283,12 +344,18 @@ kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
         if (!ecam.window)
             continue;
         kaal_pci_config_t cfg = kaal_pci_ecam_config(&ecam);
+        size_t first = list->n_devices;
         kaal_error_t e =
             kaal_pci_enumerate(&cfg, r->segment, r->bus_start, r->bus_end, routing, list);
+        kaal_error_t a = kaal_pci_assign_bars(&cfg, list, first, &mmio, &io);
+        e = e ? e : a;
         err = (err == KAAL_ENOENT || err == KAAL_OK) ? e : err;
     }
     if (err != KAAL_ENOENT || !plat->legacy)
         return err;
     kaal_pci_config_t cfg = kaal_pci_legacy_config(plat->legacy);
-    return kaal_pci_enumerate(&cfg, 0, 0, 255, routing, list);
+    size_t first = list->n_devices;
+    err = kaal_pci_enumerate(&cfg, 0, 0, 255, routing, list);
+    kaal_error_t a = kaal_pci_assign_bars(&cfg, list, first, &mmio, &io);
+    return err ? err : a;
 }

@@ -15,6 +15,10 @@
 #include <kaal/stdio.h>
 
 #define MAX_DEVICES 64
+/* Above any RAM we give a guest below 4 GiB (up to 3 GiB) and q35's ECAM
+ * (0xb0000000-0xbfffffff), below the IOAPIC. */
+#define PCI_MMIO_WINDOW_BASE 0xc0000000ull
+#define PCI_MMIO_WINDOW_END 0xfec00000ull
 
 kaal_acpi_info_t init_acpi;
 kaal_device_list_t init_devices;
@@ -75,6 +79,10 @@ void init_discover_devices(void)
         .n_ecam = init_acpi.n_mcfg,
         .map_ecam = map_ecam,
         .legacy = NULL,
+        /* For BARs firmware left unassigned (qboot assigns none): the PC's
+         * PCI hole below the IOAPIC, and the upper half of the port space. */
+        .mmio_window = { PCI_MMIO_WINDOW_BASE, PCI_MMIO_WINDOW_END },
+        .io_window = { 0xc000, 0x10000 },
     };
     kaal_error_t err = kaal_pci_enumerate_platform(&plat, &routing, &init_devices);
     if (err == KAAL_ENOENT)

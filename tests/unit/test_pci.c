@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <kaal/broker.h>
 #include <kaal/pci.h>
 
 #include "test_acpi_image.c"
@@ -403,7 +404,10 @@ static void test_nonsense_bars_are_flagged_and_skipped(void **state)
     kaal_device_list_t list;
     kaal_device_t *d = enumerate_one(&pci, &list);
     assert_true(d->pci.bad_bars);
-    assert_int_equal(d->n_resources, 0);
+    /* Only the unassigned BAR is kept, marked so (it may get an address). */
+    assert_int_equal(d->n_resources, 1);
+    assert_int_equal(d->resources[0].bar, 3);
+    assert_true(d->resources[0].flags & KAAL_RES_UNASSIGNED);
 
     /* a 64-bit BAR whose both halves are read-only is unimplemented */
     memset(&pci, 0, sizeof(pci));
@@ -673,13 +677,17 @@ static void test_q35_pipeline_enumerates_through_ecam_from_mcfg(void **state)
     assert_int_equal(list.n_devices, 5);
     const kaal_device_t *nic = find_pci(&list, 2, 0);
     assert_int_equal(nic->pci.device_id, 0x10d3);
-    assert_resource(&nic->resources[0], KAAL_RESOURCE_IRQ, 9, 1, KAAL_RES_LEVEL); /* override */
+    /* Plain memory as ECAM makes every BAR look like a 16-byte unassigned
+     * one; the IRQ follows them. */
+    const kaal_resource_t *irq = &nic->resources[nic->n_resources - 1];
+    assert_resource(irq, KAAL_RESOURCE_IRQ, 9, 1, KAAL_RES_LEVEL); /* override */
     assert_int_equal(list.devices[4].pci.bus, 1);
     kaal_isa_add_devices(&list, &routing);
     text_t out = {0};
     kaal_devices_print(&list, text_putc, &out);
     assert_non_null(strstr(out.buf, "00:1f.2 8086:2922 [0106] SATA controller (rev 02)\n"
-                                    "        pin INTA line 10\n"
+                                    "        pin INTA line 10\n"));
+    assert_non_null(strstr(out.buf, "        BAR5 mem unassigned size 0x10\n"
                                     "        IRQ 10 -> gsi 10 level low\n"));
     assert_non_null(strstr(out.buf, "01:00.0 1af4:1041 [0200] Ethernet controller (rev 01)\n"));
     assert_non_null(strstr(out.buf, "isa pit\n        io 0x40 size 0x4\n        IRQ 0 -> gsi 2"));
@@ -739,6 +747,78 @@ static void test_class_names_cover_common_devices(void **state)
     assert_string_equal(kaal_pci_class_name(0x42, 0x00), "Unknown class");
 }
 
+static void test_unassigned_bars_get_aligned_addresses_and_decoding(void **state)
+{
+    (void)state;
+    memset(&pci, 0, sizeof(pci));
+    fake_fn_t *f = add_fn(&pci, 0, 3, 0, 0x8086, 0x100e, 0x02000003, 0);
+    mem_bar(f, 0, 0, 0x20000, false); /* firmware (qboot) left both at 0 */
+    io_bar(f, 1, 0, 0x40, true);
+    mem64_bar(f, 2, 0, 0x100000, true);
+    kaal_device_list_t list;
+    kaal_device_t *d = enumerate_one(&pci, &list);
+    assert_int_equal(d->n_resources, 3);
+    for (unsigned i = 0; i < 3; i++)
+        assert_true(d->resources[i].flags & KAAL_RES_UNASSIGNED);
+
+    kaal_pci_config_t cfg = fake_config(&pci);
+    kaal_pci_window_t mmio = { 0xc0010000, 0xfec00000 }, io = { 0xc000, 0x10000 };
+    assert_int_equal(kaal_pci_assign_bars(&cfg, &list, 0, &mmio, &io), KAAL_OK);
+    /* Largest first: the 1 MiB BAR at the first 1 MiB boundary, then 128 KiB. */
+    assert_resource(&d->resources[2], KAAL_RESOURCE_MMIO, 0xc0100000, 0x100000,
+                    KAAL_RES_BAR | KAAL_RES_64BIT | KAAL_RES_PREFETCHABLE);
+    assert_resource(&d->resources[0], KAAL_RESOURCE_MMIO, 0xc0200000, 0x20000, KAAL_RES_BAR);
+    assert_resource(&d->resources[1], KAAL_RESOURCE_IO, 0xc000, 0x40, KAAL_RES_BAR);
+    /* The device itself was programmed and decodes both spaces now. */
+    assert_int_equal(f->cfg[4] & ~0xfu, 0xc0200000);
+    assert_int_equal(f->cfg[5] & ~3u, 0xc000);
+    assert_int_equal(f->cfg[6] & ~0xfu, 0xc0100000);
+    assert_int_equal(f->cfg[7], 0);
+    assert_int_equal(f->cfg[1] & 3u, KAAL_PCI_CMD_IO | KAAL_PCI_CMD_MEMORY);
+    assert_int_equal(mmio.next, 0xc0220000);
+}
+
+static void test_bars_that_do_not_fit_the_window_are_never_granted(void **state)
+{
+    (void)state;
+    memset(&pci, 0, sizeof(pci));
+    fake_fn_t *f = add_fn(&pci, 0, 3, 0, 0x8086, 0x100e, 0x02000003, 0);
+    mem_bar(f, 0, 0, 0x20000, false);
+    kaal_device_list_t list;
+    kaal_device_t *d = enumerate_one(&pci, &list);
+    kaal_isa_add_devices(&list, NULL); /* not PCI: assignment passes them by */
+    kaal_pci_config_t cfg = fake_config(&pci);
+    kaal_pci_window_t mmio = { 0xc0000000, 0xc0010000 }, io = { 0, 0 };
+    assert_int_equal(kaal_pci_assign_bars(&cfg, &list, 0, &mmio, &io), KAAL_ENOSPC);
+    assert_int_equal(d->resources[0].size, 0);
+    assert_false(d->resources[0].flags & KAAL_RES_UNASSIGNED);
+    assert_int_equal(f->cfg[4] & ~0xfu, 0); /* nothing written */
+    kaal_bundle_t b;
+    assert_int_equal(kaal_broker_claim(&list,
+                                       &(kaal_bundle_request_t){
+                                           .match = { .kind = KAAL_MATCH_PCI_ID,
+                                                      .vendor_id = 0x8086, .device_id = 0x100e },
+                                           .owner = 1 },
+                                       &b),
+                     KAAL_OK);
+    assert_int_equal(b.n_mmio, 0);
+}
+
+static void test_lspci_marks_unassigned_bars(void **state)
+{
+    (void)state;
+    memset(&pci, 0, sizeof(pci));
+    fake_fn_t *f = add_fn(&pci, 0, 3, 0, 0x8086, 0x100e, 0x02000003, 0);
+    mem_bar(f, 0, 0, 0x20000, false);
+    io_bar(f, 1, 0, 0x40, true);
+    kaal_device_list_t list;
+    enumerate_one(&pci, &list);
+    text_t out = {0};
+    kaal_devices_print(&list, text_putc, &out);
+    assert_non_null(strstr(out.buf, "BAR0 mem unassigned size 0x20000"));
+    assert_non_null(strstr(out.buf, "BAR1 io unassigned size 0x40"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +836,9 @@ int main(void)
         cmocka_unit_test(test_device_resources_are_bounded),
         cmocka_unit_test(test_lspci_table_shows_ids_class_bars_and_irqs),
         cmocka_unit_test(test_class_names_cover_common_devices),
+        cmocka_unit_test(test_unassigned_bars_get_aligned_addresses_and_decoding),
+        cmocka_unit_test(test_bars_that_do_not_fit_the_window_are_never_granted),
+        cmocka_unit_test(test_lspci_marks_unassigned_bars),
         cmocka_unit_test(test_q35_pipeline_enumerates_through_ecam_from_mcfg),
         cmocka_unit_test(test_pc_pipeline_without_mcfg_uses_the_ports),
     };
