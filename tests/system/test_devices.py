@@ -31,7 +31,12 @@ def test_q35_acpi_and_pci_through_ecam_list_the_added_nic(build):
         g.expect(r"acpi: MCFG segment 0 buses 0-255 ECAM 0xb0000000")
         g.expect(r"acpi: 0 warnings")
         g.expect(r"00:00\.0 8086:29c0 \[0600\] Host bridge")
-        g.expect(r"00:03\.0 8086:100e \[0200\] Ethernet controller")
+        # The e1000's BARs, placed by the broker when firmware left them unset.
+        m = g.expect(r"00:03\.0 8086:100e \[0200\] Ethernet controller \(rev 03\)\n"
+                     r"\s+pin INTA line \d+\n"
+                     r"\s+BAR0 mem32 (0x[0-9a-f]+) size 0x20000\n"
+                     r"\s+BAR1 io (0x[0-9a-f]+) size 0x40\n")
+        assert int(m.group(1), 16) % 0x20000 == 0 and int(m.group(2), 16) % 0x40 == 0, m.group(0)
         g.expect(r"00:1f\.0 8086:2918 \[0601\] ISA bridge")
         expect_isa_devices(g)
         g.expect(r"exit status 0")
