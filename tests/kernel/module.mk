@@ -3,3 +3,9 @@ KERNEL_TEST_SRCS := tests/kernel/main.c tests/kernel/test_cnode.c tests/kernel/t
   tests/kernel/test_vspace.c tests/kernel/test_hostile.c
 $(eval $(call guest_program,kernel-tests,$(KERNEL_TEST_SRCS)))
 TEST_KERNEL_DEPS += $(BUILD)/guest/bin/kernel-tests.elf $(KERNEL_IMAGE)
+
+# Host unit tests of the kernel's pure parts (CPtr resolution, CDT).
+$(eval $(call host_test,test_cspace,tests/unit/test_cspace.c kernel/object/cspace.c))
+$(eval $(call host_test,test_cdt,tests/unit/test_cdt.c kernel/object/cdt.c kernel/object/cspace.c))
+$(BUILD)/host/tests/unit/test_cspace.o $(BUILD)/host/tests/unit/test_cdt.o \
+$(BUILD)/host/kernel/object/cspace.o $(BUILD)/host/kernel/object/cdt.o: HOST_CFLAGS += -Ikernel/include
