@@ -74,67 +74,76 @@ static const seL4_Word safe_types[] = {
     seL4_X86_PageTableObject, seL4_X86_PageDirectoryObject, seL4_X64_HugePageObject,
 };
 
+static unsigned outcomes[seL4_NumErrors + 1];
+
+static void count(seL4_Error e)
+{
+    outcomes[(unsigned)e < seL4_NumErrors ? (unsigned)e : seL4_NumErrors]++;
+}
+
 /* One random but well-aimed invocation: valid-looking arguments. */
 static void aimed_invocation(void)
 {
     seL4_CPtr svc = any_cap();
+    seL4_Error e = seL4_NoError;
     switch (pick(12)) {
     case 0:
-        seL4_Untyped_Retype(pick(2) ? work_ut : svc,
+        e = seL4_Untyped_Retype(pick(2) ? work_ut : svc,
                             safe_types[pick(sizeof(safe_types) / sizeof(safe_types[0]))],
                             pick(24), ROOT, 0, 0, work_slot(), 1 + pick(3));
         break;
     case 1:
-        seL4_CNode_Copy(ROOT, work_slot(), pick(8) ? DEPTH : pick(70), ROOT, any_cap(), DEPTH,
+        e = seL4_CNode_Copy(ROOT, work_slot(), pick(8) ? DEPTH : pick(70), ROOT, any_cap(), DEPTH,
                         seL4_CapRights_new(pick(2), pick(2), pick(2), pick(2)));
         break;
     case 2:
-        seL4_CNode_Mint(ROOT, work_slot(), DEPTH, ROOT, any_cap(), DEPTH, seL4_AllRights,
+        e = seL4_CNode_Mint(ROOT, work_slot(), DEPTH, ROOT, any_cap(), DEPTH, seL4_AllRights,
                         random_word());
         break;
     case 3:
-        seL4_CNode_Move(ROOT, work_slot(), DEPTH, ROOT, work_slot(), DEPTH);
+        e = seL4_CNode_Move(ROOT, work_slot(), DEPTH, ROOT, work_slot(), DEPTH);
         break;
     case 4:
-        seL4_CNode_Mutate(ROOT, work_slot(), DEPTH, ROOT, work_slot(), DEPTH, random_word());
+        e = seL4_CNode_Mutate(ROOT, work_slot(), DEPTH, ROOT, work_slot(), DEPTH, random_word());
         break;
     case 5:
-        seL4_CNode_Rotate(ROOT, work_slot(), DEPTH, random_word(), ROOT, work_slot(), DEPTH,
+        e = seL4_CNode_Rotate(ROOT, work_slot(), DEPTH, random_word(), ROOT, work_slot(), DEPTH,
                           random_word(), ROOT, work_slot(), DEPTH);
         break;
     case 6:
-        seL4_CNode_Delete(ROOT, work_slot(), DEPTH);
+        e = seL4_CNode_Delete(ROOT, work_slot(), DEPTH);
         break;
     case 7:
-        seL4_CNode_Revoke(ROOT, work_slot(), DEPTH);
+        e = seL4_CNode_Revoke(ROOT, work_slot(), DEPTH);
         break;
     case 8:
-        seL4_X86_Page_Map(svc, pick(2) ? seL4_CapInitThreadVSpace : any_cap(),
+        e = seL4_X86_Page_Map(svc, pick(2) ? seL4_CapInitThreadVSpace : any_cap(),
                           MAP_WINDOW + (pick(1u << 12) << 12),
                           seL4_CapRights_new(0, 0, pick(2), pick(2)), pick(16));
         break;
     case 9: {
         seL4_Word va = MAP_WINDOW + (pick(1u << 12) << 21);
         switch (pick(3)) {
-        case 0: seL4_X86_PageTable_Map(svc, seL4_CapInitThreadVSpace, va, 0); break;
-        case 1: seL4_X86_PageDirectory_Map(svc, seL4_CapInitThreadVSpace, va, 0); break;
-        default: seL4_X86_PDPT_Map(svc, seL4_CapInitThreadVSpace, MAP_WINDOW, 0); break;
+        case 0: e = seL4_X86_PageTable_Map(svc, seL4_CapInitThreadVSpace, va, 0); break;
+        case 1: e = seL4_X86_PageDirectory_Map(svc, seL4_CapInitThreadVSpace, va, 0); break;
+        default: e = seL4_X86_PDPT_Map(svc, seL4_CapInitThreadVSpace, MAP_WINDOW, 0); break;
         }
         break;
     }
     case 10:
         switch (pick(5)) {
-        case 0: seL4_X86_Page_Unmap(svc); break;
-        case 1: seL4_X86_PageTable_Unmap(svc); break;
-        case 2: seL4_X86_ASIDPool_Assign(svc, any_cap()); break;
-        case 3: seL4_X86_ASIDControl_MakePool(svc, any_cap(), ROOT, work_slot(), DEPTH); break;
-        default: (void)seL4_X86_Page_GetAddress(svc); break;
+        case 0: e = seL4_X86_Page_Unmap(svc); break;
+        case 1: e = seL4_X86_PageTable_Unmap(svc); break;
+        case 2: e = seL4_X86_ASIDPool_Assign(svc, any_cap()); break;
+        case 3: e = seL4_X86_ASIDControl_MakePool(svc, any_cap(), ROOT, work_slot(), DEPTH); break;
+        default: e = (seL4_Error)seL4_X86_Page_GetAddress(svc).error; break;
         }
         break;
     default:
-        seL4_CNode_SaveCaller(ROOT, work_slot(), DEPTH);
+        e = seL4_CNode_SaveCaller(ROOT, work_slot(), DEPTH);
         break;
     }
+    count(e);
 }
 
 /* A raw invocation: random label, length, registers and extra caps. The
@@ -199,7 +208,11 @@ static void test_hostile_random_invocations_leave_kernel_intact(void)
         else
             raw_invocation();
     }
-    printf("# hostile: %d invocations done\n", N_INVOCATIONS);
+    printf("# hostile: %d invocations done; outcomes of the aimed ones:", N_INVOCATIONS);
+    for (unsigned i = 0; i <= seL4_NumErrors; i++)
+        printf(" %s=%u", i < seL4_NumErrors ? ktest_error_name((seL4_Error)i) + 5 : "other",
+               outcomes[i]);
+    printf("\n");
 
     /* Alive: a known-good invocation still works. */
     seL4_CPtr probe = env_slot();
