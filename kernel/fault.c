@@ -34,6 +34,10 @@ void handle_fault(struct tcb *t, const struct fault *f)
                 t->name, exception_name(f->number), (unsigned long)f->number,
                 (unsigned long)f->code, (void *)ip);
         break;
+    case seL4_Fault_CapFault:
+        kprintf("[KaaL] fault: thread '%s': CapFault: cap pointer %#lx does not resolve (rip %p)\n",
+                t->name, (unsigned long)f->addr, (void *)ip);
+        break;
     case seL4_Fault_UnknownSyscall:
         kprintf("[KaaL] fault: thread '%s': UnknownSyscall %ld at rip %p\n", t->name,
                 (long)f->addr, (void *)ip);
