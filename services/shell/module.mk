@@ -1,0 +1,21 @@
+# services/shell: the shell's core (line editor, tokenizer, command table),
+# a library the shell component will link. Guest: libshell.a (freestanding);
+# host: cmocka tests with a dumb-terminal model, and a libFuzzer target for
+# the line editor.
+SHELL_SRCS := services/shell/lineedit.c services/shell/tokenize.c services/shell/shell.c \
+  services/shell/commands.c
+SHELL_LIB := $(BUILD)/guest/libshell.a
+
+$(SHELL_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(SHELL_SRCS)))
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+all: $(SHELL_LIB)
+
+$(eval $(call host_test,test_lineedit,tests/unit/test_lineedit.c services/shell/lineedit.c \
+  services/shell/tokenize.c tests/unit/dddk/term.c))
+$(eval $(call host_test,test_shell,tests/unit/test_shell.c $(SHELL_SRCS) tests/unit/dddk/term.c \
+  runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c))
+$(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shell/lineedit.c \
+  tests/unit/dddk/term.c))
