@@ -1,0 +1,17 @@
+# services/vfs: the VFS core library (vfs.c), ramfs and devfs.
+# Built twice: into the host tests/fuzzer/benchmark below, and as a guest
+# static library (freestanding, GUEST_CFLAGS) for the VFS server component.
+VFS_SRCS := services/vfs/vfs.c services/vfs/ramfs.c services/vfs/devfs.c
+VFS_GUEST_LIB := $(BUILD)/guest/libvfs.a
+GUEST_LIBS += $(VFS_GUEST_LIB)
+
+$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS)))
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# Differential test against the host kernel, KaaL-only rule tests, fuzzer, bench.
+$(eval $(call host_test,test_vfs_diff,tests/unit/test_vfs_diff.c $(VFS_SRCS)))
+#$(eval $(call host_test,test_vfs_rules,tests/unit/test_vfs_rules.c $(VFS_SRCS)))
+#$(eval $(call fuzz_target,vfs_ops,tests/unit/vfs/fuzz_vfs_ops.c $(VFS_SRCS)))
+#$(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS)))
