@@ -556,10 +556,9 @@ int vfs_mount(vfs_t *vfs, vfs_proc_t *proc, const char *path, vfs_fs_t *fs)
     loc_t at;
     int err = proc ? resolve(proc, VFS_AT_FDCWD, path, true, &at) : E(EINVAL);
     if (!err) {
-        loc_t root = root_loc(vfs);
         if (!VFS_S_ISDIR(at.vn->mode))
             err = E(ENOTDIR);
-        else if (at.vn->n_mounts || (at.mnt == root.mnt && at.vn == root.vn))
+        else if (at.vn->n_mounts || at.vn == at.mnt->root) /* no stacking */
             err = E(EBUSY);
         else if (is_dead_dir(at.vn))
             err = E(ENOENT);
