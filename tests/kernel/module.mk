@@ -9,3 +9,6 @@ $(eval $(call host_test,test_cspace,tests/unit/test_cspace.c kernel/object/cspac
 $(eval $(call host_test,test_cdt,tests/unit/test_cdt.c kernel/object/cdt.c kernel/object/cspace.c))
 $(BUILD)/host/tests/unit/test_cspace.o $(BUILD)/host/tests/unit/test_cdt.o \
 $(BUILD)/host/kernel/object/cspace.o $(BUILD)/host/kernel/object/cdt.o: HOST_CFLAGS += -Ikernel/include
+
+# kernel-chaos: unrestricted random invocations, a crash-hunting tool (see chaos.c).
+$(eval $(call guest_program,kernel-chaos,tests/kernel/chaos.c))
