@@ -72,6 +72,10 @@ typedef struct {
 #define VFS_S_ISUID  04000
 #define VFS_S_ISGID  02000
 #define VFS_S_ISVTX  01000
+#define VFS_S_ISDIR(m) (((m) & VFS_S_IFMT) == VFS_S_IFDIR)
+#define VFS_S_ISREG(m) (((m) & VFS_S_IFMT) == VFS_S_IFREG)
+#define VFS_S_ISLNK(m) (((m) & VFS_S_IFMT) == VFS_S_IFLNK)
+#define VFS_S_ISCHR(m) (((m) & VFS_S_IFMT) == VFS_S_IFCHR)
 
 #define VFS_SEEK_SET  0
 #define VFS_SEEK_CUR  1

@@ -20,6 +20,8 @@ typedef struct vfs_vnode vfs_vnode_t;
 typedef bool (*vfs_emit_fn)(void *ctx, const char *name, size_t name_len, uint64_t ino,
                             unsigned d_type, uint64_t next_cookie);
 
+#define VFS_DIR_EOD 0x7fffffffu
+
 typedef struct vfs_vnode_ops {
     /* Directories. name is never "." or ".." and at most NAME_MAX long. */
     int (*lookup)(vfs_vnode_t *dir, const char *name, size_t len, vfs_vnode_t **out);
@@ -33,8 +35,11 @@ typedef struct vfs_vnode_ops {
      * non-directory, as the VFS checked). */
     int (*rename)(vfs_vnode_t *old_dir, const char *old_name, size_t old_len,
                   vfs_vnode_t *new_dir, const char *new_name, size_t new_len);
-    /* Emits entries from *cookie on ("." is cookie 0, ".." cookie 1); returns
-     * 0 or a negative errno; *cookie is the position after the last emitted. */
+    /* Emits entries from *cookie on ("." is cookie 0, ".." cookie 1) and
+     * leaves *cookie after the last one emitted. Returns 1 when emit refused
+     * a record, 0 at the end of the directory (where *cookie becomes
+     * VFS_DIR_EOD, so entries added later are not seen until a rewind, as on
+     * Linux's tmpfs), or a negative errno. */
     int (*readdir)(vfs_vnode_t *dir, uint64_t *cookie, vfs_emit_fn emit, void *ctx);
     /* Regular files and devices. */
     int64_t (*read)(vfs_vnode_t *vn, void *buf, size_t n_bytes, int64_t offset);
@@ -94,8 +99,3 @@ void *vfs_alloc(vfs_t *vfs, size_t size_bytes);
 void vfs_free(vfs_t *vfs, void *ptr, size_t size_bytes);
 vfs_timespec_t vfs_now(vfs_t *vfs);
 uint64_t vfs_new_dev(vfs_t *vfs);
-
-#define VFS_S_ISDIR(m) (((m) & VFS_S_IFMT) == VFS_S_IFDIR)
-#define VFS_S_ISREG(m) (((m) & VFS_S_IFMT) == VFS_S_IFREG)
-#define VFS_S_ISLNK(m) (((m) & VFS_S_IFMT) == VFS_S_IFLNK)
-#define VFS_S_ISCHR(m) (((m) & VFS_S_IFMT) == VFS_S_IFCHR)

@@ -64,7 +64,7 @@ static int devfs_readdir(vfs_vnode_t *dir, uint64_t *cookie, vfs_emit_fn emit, v
             fits = emit(ctx, device_names[c - 2], strlen(device_names[c - 2]),
                         fs->dev[c - 2].ino, VFS_DT_CHR, c + 1);
         if (!fits)
-            break;
+            return 1;
     }
     return 0;
 }

@@ -13,5 +13,5 @@ $(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS)))
 # Differential test against the host kernel, KaaL-only rule tests, fuzzer, bench.
 $(eval $(call host_test,test_vfs_diff,tests/unit/test_vfs_diff.c $(VFS_SRCS)))
 $(eval $(call host_test,test_vfs_rules,tests/unit/test_vfs_rules.c $(VFS_SRCS)))
-#$(eval $(call fuzz_target,vfs_ops,tests/unit/vfs/fuzz_vfs_ops.c $(VFS_SRCS)))
+$(eval $(call fuzz_target,vfs_ops,tests/unit/vfs/fuzz_vfs_ops.c $(VFS_SRCS)))
 #$(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS)))

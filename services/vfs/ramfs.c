@@ -472,12 +472,12 @@ static int ramfs_readdir(vfs_vnode_t *dirv, uint64_t *cookie, vfs_emit_fn emit, 
     ramfs_inode_t *dir = ri(dirv);
     if (*cookie == 0) {
         if (!emit(ctx, ".", 1, dirv->ino, VFS_DT_DIR, 1))
-            return 0;
+            return 1;
         *cookie = 1;
     }
     if (*cookie == 1) {
         if (!emit(ctx, "..", 2, dir->u.dir.parent->vn.ino, VFS_DT_DIR, 2))
-            return 0;
+            return 1;
         *cookie = 2;
     }
     for (ramfs_dirent_t *d = dir->u.dir.head; d; d = d->next) {
@@ -485,9 +485,10 @@ static int ramfs_readdir(vfs_vnode_t *dirv, uint64_t *cookie, vfs_emit_fn emit, 
             continue;
         if (!emit(ctx, d->name, d->len, d->inode->vn.ino, dtype_of(d->inode->vn.mode),
                   d->cookie + 1))
-            return 0;
+            return 1;
         *cookie = d->cookie + 1;
     }
+    *cookie = VFS_DIR_EOD;
     return 0;
 }
 

@@ -1412,23 +1412,11 @@ int64_t vfs_getdents64(vfs_proc_t *p, int fd, void *buf, size_t n_bytes)
         return E(ENOENT);
     struct dirent_buf b = {buf, n_bytes, 0, 0};
     uint64_t cookie = (uint64_t)f->pos;
-    uint64_t before = cookie;
-    int err = vn->ops->readdir(vn, &cookie, emit_dirent64, &b);
-    if (err)
-        return err;
-    if (b.used == 0 && cookie == before) {
-        /* Nothing emitted: either the end, or the first record did not fit. */
-        uint64_t probe = cookie;
-        struct dirent_buf big;
-        uint8_t scratch[512];
-        big = (struct dirent_buf){scratch, sizeof(scratch), 0, 0};
-        err = vn->ops->readdir(vn, &probe, emit_dirent64, &big);
-        if (err)
-            return err;
-        if (big.used)
-            return E(EINVAL);
-        return 0;
-    }
+    int r = vn->ops->readdir(vn, &cookie, emit_dirent64, &b);
+    if (r < 0)
+        return r;
+    if (r == 1 && b.used == 0)
+        return E(EINVAL); /* not even one record fits */
     f->pos = (int64_t)cookie;
     vn->atime = vfs_now(p->vfs);
     return (int64_t)b.used;

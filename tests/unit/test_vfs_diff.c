@@ -1248,6 +1248,8 @@ static void test_getdents64_matches_linux(void **state)
     int fd = (int)S(OPEN, .p = "d", .flags = O_RDONLY | O_DIRECTORY);
     S(GETDENTS, .fd = fd, .len = 4096);
     S(GETDENTS, .fd = fd, .len = 4096); /* at the end: 0 */
+    S(MKDIR, .p = "d/late", .mode = 0755);
+    S(GETDENTS, .fd = fd, .len = 4096); /* still at the end until a rewind */
     S(LSEEK, .fd = fd, .off = 0, .whence = SEEK_SET);
     S(GETDENTS, .fd = fd, .len = 280);
     S(LSEEK, .fd = fd, .off = 0, .whence = SEEK_SET);
