@@ -8,6 +8,8 @@
  *   - SPSC with signal suppression: both sides sleep on semaphores (the
  *     stand-in for seL4 notifications) when armed, so a lost wake-up hangs
  *     a side and is reported after a generous timeout;
+ *   - a free/active channel whose payloads (in the shared data region)
+ *     must arrive intact: the ring's ordering also covers the data;
  *   - MPMC, 2 producers / 2 consumers.
  * Built twice: with ASan+UBSan (test_ring_stress) and with TSan
  * (test_ring_stress_tsan, see runtime/ring/module.mk), which checks the
@@ -238,6 +240,107 @@ static void test_spsc_with_signal_suppression_never_loses_a_wakeup(void **state)
     free(run);
 }
 
+/* ---- channel: payloads in a shared data region ---- */
+
+#define CHANNEL_MESSAGES (STRESS_MESSAGES / 200)
+#define CHANNEL_BUFFERS 32u
+#define CHANNEL_BUFFER_BYTES 256u
+
+struct channel_run {
+    void *rings;
+    uint8_t *data;
+    uint64_t received, n_errors;
+    char first_error[160];
+};
+
+/* Payload of message seq: its length and bytes follow from seq alone. */
+static uint32_t payload_length(uint64_t seq)
+{
+    return 8 + (uint32_t)(seq * 37 % (CHANNEL_BUFFER_BYTES - 8));
+}
+
+static uint8_t payload_byte(uint64_t seq, uint32_t i)
+{
+    return (uint8_t)(seq * 131 + i * 7 + (seq >> 8));
+}
+
+static void *channel_sender(void *arg)
+{
+    struct channel_run *run = arg;
+    kaal_ring_sender_t s;
+    kaal_ring_sender_attach(&s, run->rings, run->data, CHANNEL_BUFFERS * CHANNEL_BUFFER_BYTES);
+    unsigned spins = 0;
+    for (uint64_t seq = 0; seq < CHANNEL_MESSAGES;) {
+        kaal_ring_desc_t buf;
+        uint8_t *p = kaal_ring_sender_get_buffer(&s, &buf);
+        if (p == NULL) {
+            backoff(&spins);
+            continue;
+        }
+        buf.length_bytes = payload_length(seq);
+        memcpy(p, &seq, sizeof(seq));
+        for (uint32_t i = 8; i < buf.length_bytes; i++)
+            p[i] = payload_byte(seq, i);
+        while (kaal_ring_sender_send(&s, &buf) != KAAL_OK)
+            backoff(&spins);
+        seq++;
+    }
+    return NULL;
+}
+
+static void *channel_receiver(void *arg)
+{
+    struct channel_run *run = arg;
+    kaal_ring_receiver_t r;
+    kaal_ring_receiver_attach(&r, run->rings, run->data, CHANNEL_BUFFERS * CHANNEL_BUFFER_BYTES);
+    unsigned spins = 0;
+    for (uint64_t expect = 0; expect < CHANNEL_MESSAGES;) {
+        kaal_ring_desc_t buf;
+        const uint8_t *p = kaal_ring_receiver_recv(&r, &buf);
+        if (p == NULL) {
+            backoff(&spins);
+            continue;
+        }
+        uint64_t seq;
+        memcpy(&seq, p, sizeof(seq));
+        bool ok = seq == expect && buf.length_bytes == payload_length(seq);
+        for (uint32_t i = 8; ok && i < buf.length_bytes; i++)
+            ok = p[i] == payload_byte(seq, i);
+        if (!ok && run->n_errors++ == 0)
+            snprintf(run->first_error, sizeof(run->first_error),
+                     "expected message %llu, got %llu (length %u) or its bytes differ",
+                     (unsigned long long)expect, (unsigned long long)seq, buf.length_bytes);
+        buf.length_bytes = CHANNEL_BUFFER_BYTES;
+        while (kaal_ring_receiver_release(&r, &buf) != KAAL_OK)
+            backoff(&spins);
+        expect++;
+        run->received = expect;
+    }
+    return NULL;
+}
+
+static void test_channel_moves_payloads_intact_between_threads(void **state)
+{
+    (void)state;
+    struct channel_run run = {
+        .rings = alloc_shared(kaal_ring_channel_bytes(CHANNEL_BUFFERS)),
+        .data = alloc_shared(CHANNEL_BUFFERS * CHANNEL_BUFFER_BYTES),
+    };
+    assert_int_equal(kaal_ring_channel_init(run.rings, kaal_ring_channel_bytes(CHANNEL_BUFFERS),
+                                            CHANNEL_BUFFERS, CHANNEL_BUFFERS, CHANNEL_BUFFER_BYTES),
+                     KAAL_OK);
+    pthread_t ts, tr;
+    assert_int_equal(pthread_create(&tr, NULL, channel_receiver, &run), 0);
+    assert_int_equal(pthread_create(&ts, NULL, channel_sender, &run), 0);
+    pthread_join(ts, NULL);
+    pthread_join(tr, NULL);
+    free(run.rings);
+    free(run.data);
+    if (run.n_errors)
+        fail_msg("%llu bad payloads; first: %s", (unsigned long long)run.n_errors, run.first_error);
+    assert_int_equal(run.received, CHANNEL_MESSAGES);
+}
+
 /* ---- MPMC ---- */
 
 #define MPMC_PRODUCERS 2
@@ -364,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_spsc_one_to_one_delivers_every_message_in_order),
         cmocka_unit_test(test_spsc_small_ring_delivers_every_message_in_order),
         cmocka_unit_test(test_spsc_with_signal_suppression_never_loses_a_wakeup),
+        cmocka_unit_test(test_channel_moves_payloads_intact_between_threads),
         cmocka_unit_test(test_mpmc_two_to_two_delivers_every_message_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
