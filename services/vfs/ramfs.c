@@ -567,23 +567,47 @@ static int ramfs_truncate(vfs_vnode_t *vn, int64_t size)
     return 0;
 }
 
+/* The first page index >= idx that is present (want_present) or absent,
+ * skipping whole empty subtrees, so a sparse terabyte costs a few steps. */
+static uint64_t radix_next(ramfs_inode_t *f, uint64_t idx, uint64_t end, bool want_present)
+{
+    while (idx < end) {
+        if (idx >= radix_capacity(f->u.file.height))
+            return want_present ? end : idx;
+        void *node = f->u.file.root;
+        unsigned level = f->u.file.height;
+        for (;;) {
+            if (!node) {
+                if (!want_present)
+                    return idx;
+                uint64_t span = radix_capacity(level);
+                idx = (idx | (span - 1)) + 1; /* next subtree at this level */
+                break;
+            }
+            if (level == 0) {
+                if (want_present)
+                    return idx;
+                idx++;
+                break;
+            }
+            level--;
+            node = ((void **)node)[(idx >> (RADIX_BITS * level)) & (RADIX_FANOUT - 1)];
+        }
+    }
+    return end;
+}
+
 /* SEEK_DATA / SEEK_HOLE at page granularity, like tmpfs. */
 static int64_t ramfs_seek_data(vfs_vnode_t *vn, int64_t offset, int whence)
 {
     ramfs_inode_t *f = ri(vn);
-    ramfs_t *fs = fs_of(vn);
-    uint64_t idx = (uint64_t)offset >> PAGE_SHIFT;
     uint64_t end_idx = ((uint64_t)vn->size + VFS_PAGE_SIZE - 1) >> PAGE_SHIFT;
-    for (; idx < end_idx; idx++) {
-        bool present = page_get(fs, f, idx) != NULL;
-        if (present == (whence == VFS_SEEK_DATA)) {
-            int64_t at = (int64_t)(idx << PAGE_SHIFT);
-            return at > offset ? at : offset;
-        }
-        if (!present && f->u.file.root == NULL)
-            break;
-    }
-    return whence == VFS_SEEK_DATA ? E(ENXIO) : vn->size;
+    uint64_t idx = radix_next(f, (uint64_t)offset >> PAGE_SHIFT, end_idx,
+                              whence == VFS_SEEK_DATA);
+    if (idx >= end_idx)
+        return whence == VFS_SEEK_DATA ? E(ENXIO) : vn->size;
+    int64_t at = (int64_t)(idx << PAGE_SHIFT);
+    return at > offset ? at : offset;
 }
 
 /* ---- symlinks ---------------------------------------------------------------------- */

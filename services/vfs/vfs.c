@@ -39,7 +39,6 @@
 #define MAX_RW_COUNT 0x7ffff000
 #define SETFL_MASK   (VFS_O_APPEND | VFS_O_NONBLOCK | VFS_O_DIRECT | VFS_O_NOATIME | VFS_O_ASYNC)
 #define MAX_GROUPS   16
-#define BOGO_NOT_REG VFS_S_IFMT
 
 struct vfs_mount {
     struct vfs_mount *next;
@@ -816,11 +815,10 @@ static int open_create(nd_t *nd, walk_t *w, int flags, vfs_mode_t mode, bool *cr
     }
 }
 
-static int do_truncate(vfs_t *vfs, vfs_vnode_t *vn, int64_t length)
+static int do_truncate(vfs_vnode_t *vn, int64_t length)
 {
     if (!vn->ops->truncate)
         return E(EINVAL);
-    (void)vfs;
     return vn->ops->truncate(vn, length);
 }
 
@@ -881,7 +879,7 @@ int vfs_openat(vfs_proc_t *p, int dirfd, const char *path, int flags, vfs_mode_t
         err = may_open(p, vn, acc_mode, flags);
     }
     if (!err && truncate)
-        err = do_truncate(p->vfs, vn, 0);
+        err = do_truncate(vn, 0);
     vfs_file_t *f = NULL;
     if (!err) {
         f = vfs_alloc(p->vfs, sizeof(*f));
@@ -1358,7 +1356,7 @@ int vfs_truncate(vfs_proc_t *p, const char *path, int64_t length)
     else
         err = permission(p, l.vn, MAY_WRITE);
     if (!err)
-        err = do_truncate(p->vfs, l.vn, length);
+        err = do_truncate(l.vn, length);
     loc_put(l);
     return err;
 }
@@ -1372,7 +1370,7 @@ int vfs_ftruncate(vfs_proc_t *p, int fd, int64_t length)
         return E(EBADF);
     if (!VFS_S_ISREG(f->loc.vn->mode) || !(f->fmode & FMODE_WRITE))
         return E(EINVAL);
-    return do_truncate(p->vfs, f->loc.vn, length);
+    return do_truncate(f->loc.vn, length);
 }
 
 /* ---- directories ---------------------------------------------------------------- */

@@ -823,6 +823,10 @@ static void test_read_write_and_offsets_match_linux(void **state)
     S(PWRITE, .fd = fd, .off = INT64_MAX - 5, .len = 10, .seed = 9);
     S(PWRITE, .fd = fd, .off = ((int64_t)1 << 40), .len = 3, .seed = 9);
     S(FSTAT, .fd = fd);
+    S(LSEEK, .fd = fd, .off = 2 << 20, .whence = SEEK_DATA); /* across a sparse TiB */
+    S(LSEEK, .fd = fd, .off = 2 << 20, .whence = SEEK_HOLE);
+    S(LSEEK, .fd = fd, .off = ((int64_t)1 << 40) + 1, .whence = SEEK_HOLE);
+    S(PREAD, .fd = fd, .off = ((int64_t)1 << 40) - 2, .len = 10);
     S(FTRUNCATE, .fd = fd, .off = 4100);
     S(FSTAT, .fd = fd);
     S(PREAD, .fd = fd, .off = 0, .len = 8192);
