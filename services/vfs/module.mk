@@ -15,3 +15,7 @@ $(eval $(call host_test,test_vfs_diff,tests/unit/test_vfs_diff.c $(VFS_SRCS)))
 $(eval $(call host_test,test_vfs_rules,tests/unit/test_vfs_rules.c $(VFS_SRCS)))
 $(eval $(call fuzz_target,vfs_ops,tests/unit/vfs/fuzz_vfs_ops.c $(VFS_SRCS)))
 $(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS)))
+
+# Until `all` builds $(GUEST_LIBS), the unit-test build checks that the
+# library still compiles freestanding with the guest flags.
+$(BUILD)/host/tests/test_vfs_rules: | $(VFS_GUEST_LIB)
