@@ -76,6 +76,7 @@ static seen_t *seen(uint64_t dev, uint64_t ino)
 }
 
 static uint8_t g_io[80000];
+static uint8_t g_scratch[1 << 16];
 
 static void walk(vfs_proc_t *p, const char *dir, int depth)
 {
@@ -109,10 +110,12 @@ static void walk(vfs_proc_t *p, const char *dir, int depth)
             s->nlink = st.nlink;
             s->names++;
             if (VFS_S_ISREG(st.mode)) {
-                CHECK(st.size <= (int64_t)sizeof(g_io));
                 int f = vfs_open(p, child, VFS_O_RDONLY, 0);
                 CHECK(f >= 0);
-                CHECK(vfs_read(p, f, g_io, sizeof(g_io)) == st.size);
+                int64_t total = 0, n;
+                while ((n = vfs_read(p, f, g_scratch, sizeof(g_scratch))) > 0)
+                    total += n;
+                CHECK(n == 0 && total == st.size);
                 CHECK(vfs_close(p, f) == 0);
             }
         }
