@@ -14,9 +14,9 @@
 
 #include <kaal/linux_errno.h>
 
-typedef struct vfs vfs_t;             /* one file-system namespace */
-typedef struct vfs_proc vfs_proc_t;   /* a process: fd table, cwd, credentials */
-typedef struct vfs_fs vfs_fs_t;       /* one file-system instance (see vfs_fs.h) */
+typedef struct vfs vfs_t;           /* one file-system namespace */
+typedef struct vfs_proc vfs_proc_t; /* a process: fd table, cwd, credentials */
+typedef struct vfs_fs vfs_fs_t;     /* one file-system instance (see vfs_fs.h) */
 
 /* Memory comes from the embedder: malloc on the host, the kaal heap in the
  * guest. free gets the size that was allocated. */
@@ -39,63 +39,63 @@ typedef struct {
 } vfs_config_t;
 
 /* ---- Linux x86_64 constants ------------------------------------------- */
-#define VFS_O_ACCMODE   0003
-#define VFS_O_RDONLY    00
-#define VFS_O_WRONLY    01
-#define VFS_O_RDWR      02
-#define VFS_O_CREAT     0100
-#define VFS_O_EXCL      0200
-#define VFS_O_NOCTTY    0400
-#define VFS_O_TRUNC     01000
-#define VFS_O_APPEND    02000
-#define VFS_O_NONBLOCK  04000
-#define VFS_O_DSYNC     010000
-#define VFS_O_ASYNC     020000
-#define VFS_O_DIRECT    040000
+#define VFS_O_ACCMODE 0003
+#define VFS_O_RDONLY 00
+#define VFS_O_WRONLY 01
+#define VFS_O_RDWR 02
+#define VFS_O_CREAT 0100
+#define VFS_O_EXCL 0200
+#define VFS_O_NOCTTY 0400
+#define VFS_O_TRUNC 01000
+#define VFS_O_APPEND 02000
+#define VFS_O_NONBLOCK 04000
+#define VFS_O_DSYNC 010000
+#define VFS_O_ASYNC 020000
+#define VFS_O_DIRECT 040000
 #define VFS_O_LARGEFILE 0100000
 #define VFS_O_DIRECTORY 0200000
-#define VFS_O_NOFOLLOW  0400000
-#define VFS_O_NOATIME   01000000
-#define VFS_O_CLOEXEC   02000000
-#define VFS_O_SYNC      04010000
-#define VFS_O_PATH      010000000
-#define VFS_O_TMPFILE   020200000
+#define VFS_O_NOFOLLOW 0400000
+#define VFS_O_NOATIME 01000000
+#define VFS_O_CLOEXEC 02000000
+#define VFS_O_SYNC 04010000
+#define VFS_O_PATH 010000000
+#define VFS_O_TMPFILE 020200000
 
-#define VFS_S_IFMT   0170000
+#define VFS_S_IFMT 0170000
 #define VFS_S_IFSOCK 0140000
-#define VFS_S_IFLNK  0120000
-#define VFS_S_IFREG  0100000
-#define VFS_S_IFBLK  0060000
-#define VFS_S_IFDIR  0040000
-#define VFS_S_IFCHR  0020000
-#define VFS_S_IFIFO  0010000
-#define VFS_S_ISUID  04000
-#define VFS_S_ISGID  02000
-#define VFS_S_ISVTX  01000
-#define VFS_S_ISDIR(m) (((m) & VFS_S_IFMT) == VFS_S_IFDIR)
-#define VFS_S_ISREG(m) (((m) & VFS_S_IFMT) == VFS_S_IFREG)
-#define VFS_S_ISLNK(m) (((m) & VFS_S_IFMT) == VFS_S_IFLNK)
-#define VFS_S_ISCHR(m) (((m) & VFS_S_IFMT) == VFS_S_IFCHR)
+#define VFS_S_IFLNK 0120000
+#define VFS_S_IFREG 0100000
+#define VFS_S_IFBLK 0060000
+#define VFS_S_IFDIR 0040000
+#define VFS_S_IFCHR 0020000
+#define VFS_S_IFIFO 0010000
+#define VFS_S_ISUID 04000
+#define VFS_S_ISGID 02000
+#define VFS_S_ISVTX 01000
+#define VFS_S_ISDIR(m) (((m)&VFS_S_IFMT) == VFS_S_IFDIR)
+#define VFS_S_ISREG(m) (((m)&VFS_S_IFMT) == VFS_S_IFREG)
+#define VFS_S_ISLNK(m) (((m)&VFS_S_IFMT) == VFS_S_IFLNK)
+#define VFS_S_ISCHR(m) (((m)&VFS_S_IFMT) == VFS_S_IFCHR)
 
-#define VFS_SEEK_SET  0
-#define VFS_SEEK_CUR  1
-#define VFS_SEEK_END  2
+#define VFS_SEEK_SET 0
+#define VFS_SEEK_CUR 1
+#define VFS_SEEK_END 2
 #define VFS_SEEK_DATA 3
 #define VFS_SEEK_HOLE 4
 
-#define VFS_F_DUPFD         0
-#define VFS_F_GETFD         1
-#define VFS_F_SETFD         2
-#define VFS_F_GETFL         3
-#define VFS_F_SETFL         4
+#define VFS_F_DUPFD 0
+#define VFS_F_GETFD 1
+#define VFS_F_SETFD 2
+#define VFS_F_GETFL 3
+#define VFS_F_SETFL 4
 #define VFS_F_DUPFD_CLOEXEC 1030
-#define VFS_FD_CLOEXEC      1
+#define VFS_FD_CLOEXEC 1
 
-#define VFS_AT_FDCWD            (-100)
+#define VFS_AT_FDCWD (-100)
 #define VFS_AT_SYMLINK_NOFOLLOW 0x100
-#define VFS_AT_REMOVEDIR        0x200
-#define VFS_AT_SYMLINK_FOLLOW   0x400
-#define VFS_AT_EACCESS          0x200
+#define VFS_AT_REMOVEDIR 0x200
+#define VFS_AT_SYMLINK_FOLLOW 0x400
+#define VFS_AT_EACCESS 0x200
 
 #define VFS_RENAME_NOREPLACE 1
 
@@ -104,22 +104,22 @@ typedef struct {
 #define VFS_W_OK 2
 #define VFS_R_OK 4
 
-#define VFS_UTIME_NOW  ((1l << 30) - 1l)
+#define VFS_UTIME_NOW ((1l << 30) - 1l)
 #define VFS_UTIME_OMIT ((1l << 30) - 2l)
 
 #define VFS_DT_UNKNOWN 0
-#define VFS_DT_FIFO    1
-#define VFS_DT_CHR     2
-#define VFS_DT_DIR     4
-#define VFS_DT_BLK     6
-#define VFS_DT_REG     8
-#define VFS_DT_LNK     10
-#define VFS_DT_SOCK    12
+#define VFS_DT_FIFO 1
+#define VFS_DT_CHR 2
+#define VFS_DT_DIR 4
+#define VFS_DT_BLK 6
+#define VFS_DT_REG 8
+#define VFS_DT_LNK 10
+#define VFS_DT_SOCK 12
 
-#define VFS_NAME_MAX    255
-#define VFS_PATH_MAX    4096 /* including the terminating NUL */
+#define VFS_NAME_MAX 255
+#define VFS_PATH_MAX 4096 /* including the terminating NUL */
 #define VFS_MAXSYMLINKS 40
-#define VFS_PAGE_SIZE   4096
+#define VFS_PAGE_SIZE 4096
 
 #define VFS_TMPFS_MAGIC 0x01021994u
 #define VFS_DEVFS_MAGIC 0x1373u
@@ -211,8 +211,8 @@ int vfs_mkdirat(vfs_proc_t *p, int dirfd, const char *path, vfs_mode_t mode);
 int vfs_unlinkat(vfs_proc_t *p, int dirfd, const char *path, int flags);
 int vfs_renameat2(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd,
                   const char *newpath, unsigned flags);
-int vfs_linkat(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd,
-               const char *newpath, int flags);
+int vfs_linkat(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+               int flags);
 int vfs_symlinkat(vfs_proc_t *p, const char *target, int newdirfd, const char *linkpath);
 int64_t vfs_readlinkat(vfs_proc_t *p, int dirfd, const char *path, char *buf, size_t n_bytes);
 int vfs_truncate(vfs_proc_t *p, const char *path, int64_t length);

@@ -27,14 +27,14 @@ typedef struct vfs_vnode_ops {
     int (*lookup)(vfs_vnode_t *dir, const char *name, size_t len, vfs_vnode_t **out);
     vfs_vnode_t *(*parent)(vfs_vnode_t *dir); /* "..", referenced; the fs root returns itself */
     /* Creates a regular file, directory or symlink (target for S_IFLNK). */
-    int (*create)(vfs_vnode_t *dir, const char *name, size_t len, vfs_mode_t mode,
-                  vfs_uid_t uid, vfs_gid_t gid, const char *target, vfs_vnode_t **out);
+    int (*create)(vfs_vnode_t *dir, const char *name, size_t len, vfs_mode_t mode, vfs_uid_t uid,
+                  vfs_gid_t gid, const char *target, vfs_vnode_t **out);
     int (*link)(vfs_vnode_t *dir, const char *name, size_t len, vfs_vnode_t *vn);
     int (*remove)(vfs_vnode_t *dir, const char *name, size_t len, vfs_vnode_t *victim);
     /* Moves old to new, replacing new's present entry (an empty directory or a
      * non-directory, as the VFS checked). */
-    int (*rename)(vfs_vnode_t *old_dir, const char *old_name, size_t old_len,
-                  vfs_vnode_t *new_dir, const char *new_name, size_t new_len);
+    int (*rename)(vfs_vnode_t *old_dir, const char *old_name, size_t old_len, vfs_vnode_t *new_dir,
+                  const char *new_name, size_t new_len);
     /* Emits entries from *cookie on ("." is cookie 0, ".." cookie 1) and
      * leaves *cookie after the last one emitted. Returns 1 when emit refused
      * a record, 0 at the end of the directory (where *cookie becomes

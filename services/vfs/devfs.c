@@ -61,8 +61,8 @@ static int devfs_readdir(vfs_vnode_t *dir, uint64_t *cookie, vfs_emit_fn emit, v
         if (c < 2)
             fits = emit(ctx, "..", (size_t)c + 1, dir->ino, VFS_DT_DIR, c + 1);
         else
-            fits = emit(ctx, device_names[c - 2], strlen(device_names[c - 2]),
-                        fs->dev[c - 2].ino, VFS_DT_CHR, c + 1);
+            fits = emit(ctx, device_names[c - 2], strlen(device_names[c - 2]), fs->dev[c - 2].ino,
+                        VFS_DT_CHR, c + 1);
         if (!fits)
             return 1;
     }
@@ -162,15 +162,28 @@ vfs_fs_t *devfs_create(vfs_t *vfs, const devfs_console_t *console)
     if (console)
         fs->console = *console;
     vfs_timespec_t now = vfs_now(vfs);
-    fs->root = (vfs_vnode_t){.ops = &devfs_dir_ops, .fs = &fs->fs, .ino = 1,
-                             .mode = VFS_S_IFDIR | 0755, .nlink = 2, .size = 0,
-                             .atime = now, .mtime = now, .ctime = now, .refs = 1};
+    fs->root = (vfs_vnode_t){.ops = &devfs_dir_ops,
+                             .fs = &fs->fs,
+                             .ino = 1,
+                             .mode = VFS_S_IFDIR | 0755,
+                             .nlink = 2,
+                             .size = 0,
+                             .atime = now,
+                             .mtime = now,
+                             .ctime = now,
+                             .refs = 1};
     for (int i = 0; i < N_DEVICES; i++) {
-        fs->dev[i] = (vfs_vnode_t){
-            .ops = &device_ops[i], .fs = &fs->fs, .ino = 2 + (uint64_t)i,
-            .mode = VFS_S_IFCHR | device_ids[i].perm, .nlink = 1,
-            .rdev = ((uint64_t)device_ids[i].major << 8) | device_ids[i].minor,
-            .atime = now, .mtime = now, .ctime = now, .refs = 1};
+        fs->dev[i] =
+            (vfs_vnode_t){.ops = &device_ops[i],
+                          .fs = &fs->fs,
+                          .ino = 2 + (uint64_t)i,
+                          .mode = VFS_S_IFCHR | device_ids[i].perm,
+                          .nlink = 1,
+                          .rdev = ((uint64_t)device_ids[i].major << 8) | device_ids[i].minor,
+                          .atime = now,
+                          .mtime = now,
+                          .ctime = now,
+                          .refs = 1};
     }
     return &fs->fs;
 }

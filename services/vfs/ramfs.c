@@ -25,12 +25,12 @@
 
 #define E(name) (-LINUX_##name)
 
-#define RADIX_BITS      9
-#define RADIX_FANOUT    (1u << RADIX_BITS)
+#define RADIX_BITS 9
+#define RADIX_FANOUT (1u << RADIX_BITS)
 #define RADIX_NODE_SIZE (RADIX_FANOUT * sizeof(void *))
-#define PAGE_SHIFT      12
-#define BOGO_DIRENT     20
-#define SHORT_SYMLINK   128 /* tmpfs keeps shorter targets (with NUL) inline */
+#define PAGE_SHIFT 12
+#define BOGO_DIRENT 20
+#define SHORT_SYMLINK 128 /* tmpfs keeps shorter targets (with NUL) inline */
 
 typedef struct ramfs_inode ramfs_inode_t;
 
@@ -347,14 +347,14 @@ static vfs_vnode_t *ramfs_parent(vfs_vnode_t *dir)
 }
 
 static int ramfs_dir_create(vfs_vnode_t *dirv, const char *name, size_t len, vfs_mode_t mode,
-                        vfs_uid_t uid, vfs_gid_t gid, const char *target, vfs_vnode_t **out)
+                            vfs_uid_t uid, vfs_gid_t gid, const char *target, vfs_vnode_t **out)
 {
     ramfs_t *fs = fs_of(dirv);
     ramfs_inode_t *dir = ri(dirv);
     ramfs_inode_t *in = inode_new(fs, mode, uid, gid);
     if (!in)
         return (fs->options.max_inodes && fs->n_inodes >= fs->options.max_inodes) ? E(ENOSPC)
-                                                                                   : E(ENOMEM);
+                                                                                  : E(ENOMEM);
     if (VFS_S_ISLNK(mode)) {
         size_t tlen = strlen(target);
         in->u.link.target = vfs_alloc(fs->fs.vfs, tlen + 1);
@@ -602,8 +602,7 @@ static int64_t ramfs_seek_data(vfs_vnode_t *vn, int64_t offset, int whence)
 {
     ramfs_inode_t *f = ri(vn);
     uint64_t end_idx = ((uint64_t)vn->size + VFS_PAGE_SIZE - 1) >> PAGE_SHIFT;
-    uint64_t idx = radix_next(f, (uint64_t)offset >> PAGE_SHIFT, end_idx,
-                              whence == VFS_SEEK_DATA);
+    uint64_t idx = radix_next(f, (uint64_t)offset >> PAGE_SHIFT, end_idx, whence == VFS_SEEK_DATA);
     if (idx >= end_idx)
         return whence == VFS_SEEK_DATA ? E(ENXIO) : vn->size;
     int64_t at = (int64_t)(idx << PAGE_SHIFT);

@@ -29,25 +29,25 @@
 
 #define E(name) (-LINUX_##name)
 
-#define MAY_EXEC  1
+#define MAY_EXEC 1
 #define MAY_WRITE 2
-#define MAY_READ  4
+#define MAY_READ 4
 
-#define FMODE_READ  1
+#define FMODE_READ 1
 #define FMODE_WRITE 2
 
 #define MAX_RW_COUNT 0x7ffff000
-#define SETFL_MASK   (VFS_O_APPEND | VFS_O_NONBLOCK | VFS_O_DIRECT | VFS_O_NOATIME | VFS_O_ASYNC)
-#define MAX_GROUPS   16
+#define SETFL_MASK (VFS_O_APPEND | VFS_O_NONBLOCK | VFS_O_DIRECT | VFS_O_NOATIME | VFS_O_ASYNC)
+#define MAX_GROUPS 16
 
 struct vfs_mount {
     struct vfs_mount *next;
-    struct vfs_mount *parent;  /* NULL for the root mount */
-    vfs_vnode_t *mountpoint;   /* directory in parent, referenced */
+    struct vfs_mount *parent; /* NULL for the root mount */
+    vfs_vnode_t *mountpoint;  /* directory in parent, referenced */
     vfs_fs_t *fs;
-    vfs_vnode_t *root;         /* referenced */
-    uint32_t refs;             /* loc_t's held inside this mount */
-    uint32_t n_children;       /* mounts whose mountpoint is in here */
+    vfs_vnode_t *root;   /* referenced */
+    uint32_t refs;       /* loc_t's held inside this mount */
+    uint32_t n_children; /* mounts whose mountpoint is in here */
 };
 
 struct vfs {
@@ -346,10 +346,8 @@ static int step(vfs_t *vfs, loc_t dir, const char *name, size_t len, int type, l
         loc_get(dir);
         *out = dir;
         return 0;
-    case LAST_DOTDOT:
-        return go_up(vfs, dir, out);
-    default:
-        break;
+    case LAST_DOTDOT: return go_up(vfs, dir, out);
+    default: break;
     }
     vfs_vnode_t *vn;
     int err = lookup_raw(dir.vn, name, len, &vn);
@@ -609,8 +607,7 @@ int vfs_umount(vfs_t *vfs, vfs_proc_t *proc, const char *path)
 
 /* ---- processes and fd tables --------------------------------------------- */
 
-vfs_proc_t *vfs_proc_create(vfs_t *vfs, vfs_uid_t uid, vfs_gid_t gid, vfs_mode_t umask,
-                            int max_fds)
+vfs_proc_t *vfs_proc_create(vfs_t *vfs, vfs_uid_t uid, vfs_gid_t gid, vfs_mode_t umask, int max_fds)
 {
     if (!vfs->root_mount || max_fds <= 0)
         return NULL;
@@ -677,8 +674,8 @@ static int fd_alloc(vfs_proc_t *p, int min)
 
 vfs_proc_t *vfs_proc_fork(vfs_proc_t *parent)
 {
-    vfs_proc_t *c = vfs_proc_create(parent->vfs, parent->uid, parent->gid, parent->umask,
-                                    parent->max_fds);
+    vfs_proc_t *c =
+        vfs_proc_create(parent->vfs, parent->uid, parent->gid, parent->umask, parent->max_fds);
     if (!c)
         return NULL;
     vfs_proc_set_creds(c, parent->uid, parent->gid, parent->n_groups, parent->groups);
@@ -726,14 +723,12 @@ static void touch_ctime(vfs_t *vfs, vfs_vnode_t *vn)
 static int may_open(vfs_proc_t *p, vfs_vnode_t *vn, int acc_mode, int flags)
 {
     switch (vn->mode & VFS_S_IFMT) {
-    case VFS_S_IFLNK:
-        return E(ELOOP);
+    case VFS_S_IFLNK: return E(ELOOP);
     case VFS_S_IFDIR:
         if (acc_mode & MAY_WRITE)
             return E(EISDIR);
         break;
-    default:
-        break;
+    default: break;
     }
     int err = permission(p, vn, acc_mode);
     if (err)
@@ -745,8 +740,7 @@ static int may_open(vfs_proc_t *p, vfs_vnode_t *vn, int acc_mode, int flags)
 
 /* The O_CREAT side of open (open_last_lookups): finds or creates the last
  * component, following symlinks unless O_NOFOLLOW (O_EXCL implies it). */
-static int open_create(nd_t *nd, walk_t *w, int flags, vfs_mode_t mode, bool *created,
-                       loc_t *out)
+static int open_create(nd_t *nd, walk_t *w, int flags, vfs_mode_t mode, bool *created, loc_t *out)
 {
     vfs_proc_t *p = nd->p;
     for (;;) {
@@ -1015,9 +1009,7 @@ int64_t vfs_lseek(vfs_proc_t *p, int fd, int64_t offset, int whence)
         return offset;
     }
     switch (whence) {
-    case VFS_SEEK_SET:
-        pos = offset;
-        break;
+    case VFS_SEEK_SET: pos = offset; break;
     case VFS_SEEK_CUR:
         if (offset == 0)
             return f->pos;
@@ -1105,21 +1097,15 @@ int vfs_fcntl(vfs_proc_t *p, int fd, int cmd, long arg)
         p->fds[nfd] = (fd_slot_t){f, cmd == VFS_F_DUPFD_CLOEXEC};
         return nfd;
     }
-    case VFS_F_GETFD:
-        return p->fds[fd].cloexec ? VFS_FD_CLOEXEC : 0;
-    case VFS_F_SETFD:
-        p->fds[fd].cloexec = (arg & VFS_FD_CLOEXEC) != 0;
-        return 0;
-    case VFS_F_GETFL:
-        return (int)f->flags;
+    case VFS_F_GETFD: return p->fds[fd].cloexec ? VFS_FD_CLOEXEC : 0;
+    case VFS_F_SETFD: p->fds[fd].cloexec = (arg & VFS_FD_CLOEXEC) != 0; return 0;
+    case VFS_F_GETFL: return (int)f->flags;
     case VFS_F_SETFL:
-        if ((arg & VFS_O_NOATIME) && !(f->flags & VFS_O_NOATIME) &&
-            !owner_or_root(p, f->loc.vn))
+        if ((arg & VFS_O_NOATIME) && !(f->flags & VFS_O_NOATIME) && !owner_or_root(p, f->loc.vn))
             return E(EPERM);
         f->flags = ((uint32_t)arg & SETFL_MASK) | (f->flags & ~(uint32_t)SETFL_MASK);
         return 0;
-    default:
-        return E(EINVAL);
+    default: return E(EINVAL);
     }
 }
 
@@ -1275,10 +1261,9 @@ int vfs_utimensat(vfs_proc_t *p, int dirfd, const char *path, const vfs_timespec
         loc_put(l);
         return E(EINVAL); /* checked after the lookup, as Linux does */
     }
-    bool explicit_time = times && ((times[0].nsec != VFS_UTIME_NOW &&
-                                    times[0].nsec != VFS_UTIME_OMIT) ||
-                                   (times[1].nsec != VFS_UTIME_NOW &&
-                                    times[1].nsec != VFS_UTIME_OMIT));
+    bool explicit_time =
+        times && ((times[0].nsec != VFS_UTIME_NOW && times[0].nsec != VFS_UTIME_OMIT) ||
+                  (times[1].nsec != VFS_UTIME_NOW && times[1].nsec != VFS_UTIME_OMIT));
     if (explicit_time)
         err = owner_or_root(p, vn) ? 0 : E(EPERM);
     else
@@ -1381,8 +1366,8 @@ struct dirent_buf {
     uint64_t next_cookie;
 };
 
-static bool emit_dirent64(void *ctx, const char *name, size_t len, uint64_t ino,
-                          unsigned d_type, uint64_t next_cookie)
+static bool emit_dirent64(void *ctx, const char *name, size_t len, uint64_t ino, unsigned d_type,
+                          uint64_t next_cookie)
 {
     struct dirent_buf *b = ctx;
     size_t reclen = (offsetof(struct vfs_dirent64, d_name) + len + 1 + 7) & ~(size_t)7;
@@ -1466,8 +1451,8 @@ int vfs_symlinkat(vfs_proc_t *p, const char *target, int newdirfd, const char *l
     return err;
 }
 
-int vfs_linkat(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd,
-               const char *newpath, int flags)
+int vfs_linkat(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+               int flags)
 {
     if (flags & ~VFS_AT_SYMLINK_FOLLOW)
         return E(EINVAL);

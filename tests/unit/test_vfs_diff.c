@@ -41,8 +41,8 @@
 #include <kaal/vfs.h>
 #include "vfs/vfs_diff.h"
 
-#define MAX_FDS      64
-#define DATA_MAX     (80 * 1024)
+#define MAX_FDS 64
+#define DATA_MAX (80 * 1024)
 #define TMPFS_MAGIC_ 0x01021994
 
 _Static_assert(VFS_O_CREAT == O_CREAT && VFS_O_EXCL == O_EXCL && VFS_O_TRUNC == O_TRUNC &&
@@ -58,9 +58,10 @@ _Static_assert(LINUX_ENOENT == ENOENT && LINUX_ENOTEMPTY == ENOTEMPTY && LINUX_E
                "errno numbers are Linux's");
 _Static_assert(VFS_AT_FDCWD == AT_FDCWD && VFS_AT_REMOVEDIR == AT_REMOVEDIR &&
                    VFS_AT_SYMLINK_NOFOLLOW == AT_SYMLINK_NOFOLLOW &&
-                   VFS_AT_SYMLINK_FOLLOW == AT_SYMLINK_FOLLOW && VFS_F_DUPFD_CLOEXEC == F_DUPFD_CLOEXEC &&
-                   VFS_UTIME_NOW == UTIME_NOW && VFS_UTIME_OMIT == UTIME_OMIT &&
-                   VFS_SEEK_DATA == SEEK_DATA && VFS_SEEK_HOLE == SEEK_HOLE,
+                   VFS_AT_SYMLINK_FOLLOW == AT_SYMLINK_FOLLOW &&
+                   VFS_F_DUPFD_CLOEXEC == F_DUPFD_CLOEXEC && VFS_UTIME_NOW == UTIME_NOW &&
+                   VFS_UTIME_OMIT == UTIME_OMIT && VFS_SEEK_DATA == SEEK_DATA &&
+                   VFS_SEEK_HOLE == SEEK_HOLE,
                "*at flags are Linux's");
 
 /* ---- counting allocator: every case ends with zero bytes outstanding ---- */
@@ -89,14 +90,14 @@ static vfs_timespec_t fake_clock(void *ctx)
 
 /* ---- the environment of one case ---------------------------------------- */
 static struct {
-    char base[256];     /* scratch root on the host */
+    char base[256]; /* scratch root on the host */
     char saved_cwd[4096];
-    bool tmpfs;         /* host scratch is tmpfs: sizes and blocks comparable */
+    bool tmpfs;             /* host scratch is tmpfs: sizes and blocks comparable */
     bool reserved[MAX_FDS]; /* host fds open before the case (stdin, stdout, ...) */
     vfs_t *vfs;
-    vfs_proc_t *proc;   /* runs the operations */
-    vfs_proc_t *insp;   /* walks the tree for comparison */
-    uint32_t seed;      /* random cases: for the report */
+    vfs_proc_t *proc; /* runs the operations */
+    vfs_proc_t *insp; /* walks the tree for comparison */
+    uint32_t seed;    /* random cases: for the report */
     long op_index;
 } env;
 
@@ -213,8 +214,8 @@ static void put(res_t *r, const char *fmt, ...)
 }
 
 static void put_stat(res_t *r, unsigned mode, unsigned nlink, unsigned uid, unsigned gid,
-                     int64_t size, int64_t blocks, uint64_t rdev, const vfs_op_t *op,
-                     int64_t as, int64_t an, int64_t ms, int64_t mn)
+                     int64_t size, int64_t blocks, uint64_t rdev, const vfs_op_t *op, int64_t as,
+                     int64_t an, int64_t ms, int64_t mn)
 {
     bool dir = S_ISDIR(mode);
     put(r, "mode=%o nlink=%u uid=%u gid=%u rdev=%" PRIu64, mode, nlink, uid, gid, rdev);
@@ -483,18 +484,26 @@ static void run_kaal(const vfs_op_t *op, res_t *r)
 }
 
 static const char *const op_names[OP_N_KINDS] = {
-    [OP_OPEN] = "open", [OP_CLOSE] = "close", [OP_READ] = "read", [OP_WRITE] = "write",
-    [OP_PREAD] = "pread", [OP_PWRITE] = "pwrite", [OP_LSEEK] = "lseek", [OP_DUP] = "dup",
-    [OP_DUP2] = "dup2", [OP_DUP3] = "dup3", [OP_FCNTL] = "fcntl", [OP_FSTAT] = "fstat",
-    [OP_STAT] = "stat", [OP_LSTAT] = "lstat", [OP_GETDENTS] = "getdents64",
-    [OP_MKDIR] = "mkdir", [OP_RMDIR] = "rmdir", [OP_UNLINK] = "unlink",
-    [OP_RENAME] = "rename", [OP_RENAME_NOREPLACE] = "rename(NOREPLACE)", [OP_LINK] = "link",
-    [OP_LINK_FOLLOW] = "linkat(FOLLOW)", [OP_SYMLINK] = "symlink", [OP_READLINK] = "readlink",
-    [OP_TRUNCATE] = "truncate", [OP_FTRUNCATE] = "ftruncate", [OP_CHMOD] = "chmod",
-    [OP_FCHMOD] = "fchmod", [OP_CHOWN] = "chown", [OP_LCHOWN] = "lchown",
-    [OP_UTIMENS] = "utimensat", [OP_ACCESS] = "access", [OP_CHDIR] = "chdir",
-    [OP_FCHDIR] = "fchdir", [OP_UMASK] = "umask", [OP_OPENAT] = "openat",
-    [OP_MKDIRAT] = "mkdirat", [OP_UNLINKAT] = "unlinkat", [OP_FSTATAT] = "fstatat",
+    [OP_OPEN] = "open",           [OP_CLOSE] = "close",
+    [OP_READ] = "read",           [OP_WRITE] = "write",
+    [OP_PREAD] = "pread",         [OP_PWRITE] = "pwrite",
+    [OP_LSEEK] = "lseek",         [OP_DUP] = "dup",
+    [OP_DUP2] = "dup2",           [OP_DUP3] = "dup3",
+    [OP_FCNTL] = "fcntl",         [OP_FSTAT] = "fstat",
+    [OP_STAT] = "stat",           [OP_LSTAT] = "lstat",
+    [OP_GETDENTS] = "getdents64", [OP_MKDIR] = "mkdir",
+    [OP_RMDIR] = "rmdir",         [OP_UNLINK] = "unlink",
+    [OP_RENAME] = "rename",       [OP_RENAME_NOREPLACE] = "rename(NOREPLACE)",
+    [OP_LINK] = "link",           [OP_LINK_FOLLOW] = "linkat(FOLLOW)",
+    [OP_SYMLINK] = "symlink",     [OP_READLINK] = "readlink",
+    [OP_TRUNCATE] = "truncate",   [OP_FTRUNCATE] = "ftruncate",
+    [OP_CHMOD] = "chmod",         [OP_FCHMOD] = "fchmod",
+    [OP_CHOWN] = "chown",         [OP_LCHOWN] = "lchown",
+    [OP_UTIMENS] = "utimensat",   [OP_ACCESS] = "access",
+    [OP_CHDIR] = "chdir",         [OP_FCHDIR] = "fchdir",
+    [OP_UMASK] = "umask",         [OP_OPENAT] = "openat",
+    [OP_MKDIRAT] = "mkdirat",     [OP_UNLINKAT] = "unlinkat",
+    [OP_FSTATAT] = "fstatat",
 };
 
 static void describe(const vfs_op_t *op, char *buf, size_t n)
@@ -508,8 +517,8 @@ static void describe(const vfs_op_t *op, char *buf, size_t n)
              "%s(p=\"%s\" q=\"%s\" flags=%#o mode=%#o fd=%d fd2=%d off=%" PRId64
              " len=%zu whence/cmd=%d arg=%ld uid=%d gid=%d)",
              op->kind > 0 && op->kind < OP_N_KINDS ? op_names[op->kind] : "?", p, q,
-             (unsigned)op->flags, op->mode, op->fd, op->fd2, op->off, op->len, op->whence,
-             op->arg, (int)op->uid, (int)op->gid);
+             (unsigned)op->flags, op->mode, op->fd, op->fd2, op->off, op->len, op->whence, op->arg,
+             (int)op->uid, (int)op->gid);
 }
 
 static bool g_mismatch;
@@ -579,8 +588,8 @@ static void entry_line(char *out, link_ids_t *ids, const char *rel, uint64_t ino
                        unsigned nlink, unsigned uid, unsigned gid, int64_t size, int64_t blocks)
 {
     bool dir = S_ISDIR(mode);
-    tree_put(out, "%s id=%d mode=%o nlink=%u uid=%u gid=%u", rel, link_id(ids, ino), mode,
-             nlink, uid, gid);
+    tree_put(out, "%s id=%d mode=%o nlink=%u uid=%u gid=%u", rel, link_id(ids, ino), mode, nlink,
+             uid, gid);
     if (!dir || env.tmpfs)
         tree_put(out, " size=%" PRId64, size);
     if (!dir && env.tmpfs)
@@ -810,7 +819,7 @@ static void test_read_write_and_offsets_match_linux(void **state)
     S(LSEEK, .fd = fd, .off = INT64_MAX, .whence = SEEK_END);
     S(LSEEK, .fd = fd, .off = -5001, .whence = SEEK_END);
     S(LSEEK, .fd = fd, .off = 20000, .whence = SEEK_END); /* beyond EOF */
-    S(WRITE, .fd = fd, .len = 10, .seed = 3);                /* makes a hole */
+    S(WRITE, .fd = fd, .len = 10, .seed = 3);             /* makes a hole */
     S(FSTAT, .fd = fd);
     S(PREAD, .fd = fd, .off = 4990, .len = 20000);
     S(PREAD, .fd = fd, .off = 30000, .len = 100);
@@ -1439,8 +1448,8 @@ static void random_op(void)
     if (k < 14) {
         op.kind = OP_OPEN;
         op.p = rand_path(0);
-        static const int extra[] = {O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY,
-                                    O_NOFOLLOW, O_CLOEXEC, O_NONBLOCK};
+        static const int extra[] = {O_CREAT,     O_EXCL,     O_TRUNC,   O_APPEND,
+                                    O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_NONBLOCK};
         op.flags = (int)below(4);
         for (int i = 0; i < 8; i++)
             if (below(4) == 0)
@@ -1472,8 +1481,8 @@ static void random_op(void)
         op.flags = below(4) == 0 ? O_CLOEXEC : (below(8) == 0 ? O_APPEND : 0);
     } else if (k < 41) {
         op.kind = OP_FCNTL;
-        static const int cmds[] = {F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD,
-                                   F_DUPFD_CLOEXEC, 9999};
+        static const int cmds[] = {F_GETFD, F_SETFD,         F_GETFL, F_SETFL,
+                                   F_DUPFD, F_DUPFD_CLOEXEC, 9999};
         op.whence = cmds[below(7)];
         if (op.whence == F_SETFL)
             op.arg = (below(2) ? O_APPEND : 0) | (below(2) ? O_NONBLOCK : 0) | O_RDWR;
@@ -1551,9 +1560,7 @@ static void random_op(void)
         return;
     switch (op.kind) {
     case OP_OPEN:
-    case OP_DUP:
-        track(r);
-        break;
+    case OP_DUP: track(r); break;
     case OP_DUP2:
     case OP_DUP3:
         if (r >= 0) {
@@ -1569,8 +1576,7 @@ static void random_op(void)
         if (r == 0)
             untrack(op.fd);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -1591,8 +1597,7 @@ static void test_random_sequences_match_linux(void **state)
     (void)state;
     if (geteuid() != 0)
         skip();
-    uint32_t first = getenv("VFS_DIFF_SEED") ? (uint32_t)strtoul(getenv("VFS_DIFF_SEED"), 0, 0)
-                                             : 1;
+    uint32_t first = getenv("VFS_DIFF_SEED") ? (uint32_t)strtoul(getenv("VFS_DIFF_SEED"), 0, 0) : 1;
     long n_ops = getenv("VFS_DIFF_OPS") ? strtol(getenv("VFS_DIFF_OPS"), 0, 0) : 3000;
     print_message("# random differential run: seed %u, %ld ops\n", first, n_ops);
     run_random(first, n_ops);
@@ -1607,8 +1612,8 @@ static void test_random_sequences_match_linux_second_seed(void **state)
     (void)state;
     if (geteuid() != 0)
         skip();
-    uint32_t seed = getenv("VFS_DIFF_SEED") ? (uint32_t)strtoul(getenv("VFS_DIFF_SEED"), 0, 0) + 1
-                                            : 2;
+    uint32_t seed =
+        getenv("VFS_DIFF_SEED") ? (uint32_t)strtoul(getenv("VFS_DIFF_SEED"), 0, 0) + 1 : 2;
     long n_ops = getenv("VFS_DIFF_OPS") ? strtol(getenv("VFS_DIFF_OPS"), 0, 0) : 3000;
     run_random(seed, n_ops);
     if (g_mismatch)
@@ -1622,25 +1627,22 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_flags_match_linux, case_setup, case_teardown),
         cmocka_unit_test_setup_teardown(test_read_write_and_offsets_match_linux, case_setup,
                                         case_teardown),
-        cmocka_unit_test_setup_teardown(test_dup_and_fcntl_match_linux, case_setup,
-                                        case_teardown),
+        cmocka_unit_test_setup_teardown(test_dup_and_fcntl_match_linux, case_setup, case_teardown),
         cmocka_unit_test_setup_teardown(test_path_resolution_matches_linux, case_setup,
                                         case_teardown),
         cmocka_unit_test_setup_teardown(test_mkdir_rmdir_unlink_match_linux, case_setup,
                                         case_teardown),
-        cmocka_unit_test_setup_teardown(test_rename_rules_match_linux, case_setup,
-                                        case_teardown),
+        cmocka_unit_test_setup_teardown(test_rename_rules_match_linux, case_setup, case_teardown),
         cmocka_unit_test_setup_teardown(test_link_symlink_readlink_match_linux, case_setup,
                                         case_teardown),
         cmocka_unit_test_setup_teardown(test_attributes_match_linux, case_setup, case_teardown),
-        cmocka_unit_test_setup_teardown(test_getdents64_matches_linux, case_setup,
-                                        case_teardown),
+        cmocka_unit_test_setup_teardown(test_getdents64_matches_linux, case_setup, case_teardown),
         cmocka_unit_test_setup_teardown(test_unlinked_open_file_stays_readable_like_linux,
                                         case_setup, case_teardown),
         cmocka_unit_test_setup_teardown(test_random_sequences_match_linux, case_setup,
                                         case_teardown),
-        cmocka_unit_test_setup_teardown(test_random_sequences_match_linux_second_seed,
-                                        case_setup, case_teardown),
+        cmocka_unit_test_setup_teardown(test_random_sequences_match_linux_second_seed, case_setup,
+                                        case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

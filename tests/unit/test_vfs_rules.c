@@ -170,7 +170,7 @@ static void test_chmod_chown_utimens_need_ownership(void **state)
     assert_int_equal(vfs_chown(u, "/f", 1000, VFS_ID_UNCHANGED), -LINUX_EPERM);
     assert_int_equal(vfs_chown(root, "/f", 1000, 0), 0);
     assert_int_equal(vfs_chown(u, "/f", 0, VFS_ID_UNCHANGED), -LINUX_EPERM); /* give away */
-    assert_int_equal(vfs_chown(u, "/f", 1000, 1000), 0);                   /* own group */
+    assert_int_equal(vfs_chown(u, "/f", 1000, 1000), 0);                     /* own group */
     assert_int_equal(vfs_chown(u, "/f", VFS_ID_UNCHANGED, 5), -LINUX_EPERM);
     /* Setting setgid for a group one is not in silently drops the bit. */
     assert_int_equal(vfs_chown(root, "/f", 1000, 5), 0);
@@ -519,14 +519,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_non_owner_needs_permission_bits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sticky_directory_protects_other_users_files, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_chmod_chown_utimens_need_ownership, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_mounts_cross_and_refuse_while_busy, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_chmod_chown_utimens_need_ownership, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mounts_cross_and_refuse_while_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ramfs_limit_gives_enospc_and_keeps_data, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_unlinked_file_is_freed_at_last_close, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unlinked_file_is_freed_at_last_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_devfs_nodes_behave_like_linux, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fork_shares_offsets_and_exec_closes_cloexec, setup,
                                         teardown),

@@ -16,7 +16,7 @@
 
 #define TOTAL_BYTES (256ull << 20)
 #define BLOCK_BYTES (64u << 10)
-#define RUNS        3
+#define RUNS 3
 
 static uint8_t g_block[BLOCK_BYTES];
 

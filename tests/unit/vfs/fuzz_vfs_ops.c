@@ -17,12 +17,12 @@
 
 #include <kaal/vfs.h>
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            __builtin_trap();                                                          \
-        }                                                                              \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
+            __builtin_trap();                                                                      \
+        }                                                                                          \
     } while (0)
 
 static size_t g_live;
@@ -47,9 +47,9 @@ static void f_free(void *ctx, void *p, size_t n)
 }
 
 static const char *const paths[] = {
-    "a", "b", "a/b", "a/c", "b/a", "m/a", "m/b", "m/a/b", "l", "a/l", "m/l",
-    "a/../b", "/a/b/", "./a", "a/b/c", "..", ".", "dev/null", "dev/zero", "m", "b/",
-    "c", "m/c", "l/x",
+    "a", "b",        "a/b",      "a/c",    "b/a",   "m/a", "m/b",   "m/a/b",
+    "l", "a/l",      "m/l",      "a/../b", "/a/b/", "./a", "a/b/c", "..",
+    ".", "dev/null", "dev/zero", "m",      "b/",    "c",   "m/c",   "l/x",
 };
 #define N_PATHS (sizeof(paths) / sizeof(paths[0]))
 
@@ -164,9 +164,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int fd = c % 12;
         int64_t off = (int64_t)(b % 16) * 3000;
         switch (kind) {
-        case 0: vfs_open(p, pa, (c & 3) | ((c & 4) ? VFS_O_CREAT : 0) | ((c & 8) ? VFS_O_TRUNC : 0) |
-                                    ((c & 16) ? VFS_O_APPEND : 0) | ((c & 32) ? VFS_O_EXCL : 0) |
-                                    ((c & 64) ? VFS_O_CLOEXEC : 0), 0644);
+        case 0:
+            vfs_open(p, pa,
+                     (c & 3) | ((c & 4) ? VFS_O_CREAT : 0) | ((c & 8) ? VFS_O_TRUNC : 0) |
+                         ((c & 16) ? VFS_O_APPEND : 0) | ((c & 32) ? VFS_O_EXCL : 0) |
+                         ((c & 64) ? VFS_O_CLOEXEC : 0),
+                     0644);
             break;
         case 1: vfs_close(p, fd); break;
         case 2: vfs_write(p, fd, g_io, (size_t)a * 97); break;
