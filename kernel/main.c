@@ -69,6 +69,7 @@ void kernel_main(struct boot_params *bp)
         kprintf("[KaaL] warning: %lu MiB of RAM above the kernel window is not used\n",
                 (unsigned long)(bm.ignored_bytes >> 20));
     uint64_t kbase, kend;
+    arch_reserve_kernel_devices(&bm);
     arch_kernel_image_range(&kbase, &kend);
     boot_mem_reserve(&bm, kbase, kend);
     for (unsigned i = 0; i < bp->n_modules; i++)

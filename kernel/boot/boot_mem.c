@@ -72,6 +72,7 @@ void boot_mem_init(struct boot_mem *bm, const struct boot_params *bp, uint64_t l
                    uint64_t limit)
 {
     bm->n_ram = 0;
+    bm->n_kernel_devices = 0;
     bm->ignored_bytes = 0;
     for (unsigned i = 0; i < bp->n_regions; i++) {
         const struct boot_mem_region *r = &bp->regions[i];
@@ -165,15 +166,30 @@ unsigned boot_mem_untypeds(const struct boot_mem *bm, uint64_t phys_top, seL4_Un
     *n_dropped = 0;
     for (unsigned i = 0; i < bm->n_free; i++)
         split_range(bm->free[i].base, bm->free[i].end, 0, out, max, &n, n_dropped);
+    /* Device untyped: everything below phys_top that is neither RAM nor
+     * kept by the kernel. */
+    struct boot_range taken[BOOT_MAX_RANGES];
+    unsigned n_taken = 0;
+    for (unsigned i = 0; i < bm->n_ram; i++)
+        range_add(taken, &n_taken, bm->ram[i].base, bm->ram[i].end);
+    for (unsigned i = 0; i < bm->n_kernel_devices; i++)
+        range_add(taken, &n_taken, bm->kernel_devices[i].base, bm->kernel_devices[i].end);
     uint64_t cursor = 0;
-    for (unsigned i = 0; i < bm->n_ram && cursor < phys_top; i++) {
-        uint64_t gap_end = bm->ram[i].base < phys_top ? bm->ram[i].base : phys_top;
+    for (unsigned i = 0; i < n_taken && cursor < phys_top; i++) {
+        uint64_t gap_end = taken[i].base < phys_top ? taken[i].base : phys_top;
         split_range(cursor, gap_end, 1, out, max, &n, n_dropped);
-        cursor = bm->ram[i].end;
+        cursor = taken[i].end;
     }
     if (cursor < phys_top)
         split_range(cursor, phys_top, 1, out, max, &n, n_dropped);
     return n;
+}
+
+void boot_mem_reserve_device(struct boot_mem *bm, uint64_t base, uint64_t end)
+{
+    if (bm->n_kernel_devices < sizeof(bm->kernel_devices) / sizeof(bm->kernel_devices[0]))
+        bm->kernel_devices[bm->n_kernel_devices++] =
+            (struct boot_range){ base & ~4095ull, (end + 4095) & ~4095ull };
 }
 
 void boot_mem_release(struct boot_mem *bm, uint64_t base, uint64_t end)

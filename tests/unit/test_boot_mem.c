@@ -174,6 +174,29 @@ static void test_untypeds_cover_free_ram_and_all_device_space_exactly(void **sta
     assert_int_equal(covered, top - used_ram);
 }
 
+static void test_kernel_device_pages_are_not_device_untyped(void **state)
+{
+    (void)state;
+    qemu_pc_512m();
+    boot_mem_reserve_device(&bm, 0xfee00000, 0xfee01000);
+    boot_mem_reserve_device(&bm, 0xfec00000, 0xfec00010); /* rounds to the page */
+    static seL4_UntypedDesc ut[CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS];
+    unsigned dropped;
+    unsigned n = boot_mem_untypeds(&bm, 1ull << 40, ut, CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS,
+                                   &dropped);
+    uint64_t device_bytes = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t size = 1ull << ut[i].sizeBits;
+        if (!ut[i].isDevice)
+            continue;
+        device_bytes += size;
+        assert_false(ut[i].paddr <= 0xfee00000 && 0xfee00000 < ut[i].paddr + size);
+        assert_false(ut[i].paddr <= 0xfec00000 && 0xfec00000 < ut[i].paddr + size);
+    }
+    /* Everything else that is not RAM still is device untyped. */
+    assert_int_equal(device_bytes, (1ull << 40) - 511 * MiB - 2 * 4096);
+}
+
 static void test_untyped_overflow_is_reported(void **state)
 {
     (void)state;
@@ -196,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_alloc_fails_cleanly_when_nothing_fits),
         cmocka_unit_test(test_reserve_and_release_round_trip),
         cmocka_unit_test(test_untypeds_cover_free_ram_and_all_device_space_exactly),
+        cmocka_unit_test(test_kernel_device_pages_are_not_device_untyped),
         cmocka_unit_test(test_untyped_overflow_is_reported),
     };
     return cmocka_run_group_tests_name("boot_mem", tests, NULL, NULL);

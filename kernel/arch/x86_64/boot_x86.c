@@ -39,6 +39,13 @@ void arch_kernel_image_range(uint64_t *base, uint64_t *end)
     *end = kernel_vaddr_to_paddr(__kernel_end);
 }
 
+void arch_reserve_kernel_devices(struct boot_mem *bm)
+{
+    uint64_t lapic = rdmsr(0x1B /* IA32_APIC_BASE */) & 0xfffff000ull;
+    boot_mem_reserve_device(bm, lapic, lapic + PAGE_SIZE);
+    boot_mem_reserve_device(bm, IOAPIC_DEFAULT_PADDR, IOAPIC_DEFAULT_PADDR + PAGE_SIZE);
+}
+
 uint64_t arch_phys_addr_top(void)
 {
     return PHYS_ADDR_TOP;

@@ -61,6 +61,10 @@ struct boot_mem {
     struct boot_range free[BOOT_MAX_RANGES];  /* RAM not yet allocated or reserved */
     unsigned n_free;
     uint64_t ignored_bytes;  /* RAM the kernel cannot reach (above `limit`) */
+    /* Device memory the kernel drives itself (local APIC, IOAPIC): never
+     * handed out as device untyped. */
+    struct boot_range kernel_devices[8];
+    unsigned n_kernel_devices;
 };
 
 /* RAM regions clipped to [low, limit), minus every non-RAM region. */
@@ -79,6 +83,9 @@ uint64_t boot_mem_free_bytes(const struct boot_mem *bm);
 unsigned boot_mem_untypeds(const struct boot_mem *bm, uint64_t phys_top, seL4_UntypedDesc *out,
                            unsigned max, unsigned *n_dropped);
 
+/* Keeps the device memory [base, end) for the kernel (page-rounded). */
+void boot_mem_reserve_device(struct boot_mem *bm, uint64_t base, uint64_t end);
+
 /* Returns [base, end) to the free ranges (must be RAM). */
 void boot_mem_release(struct boot_mem *bm, uint64_t base, uint64_t end);
 
@@ -94,6 +101,8 @@ struct tcb *create_root_task(const struct boot_params *bp, struct boot_mem *bm);
 
 /* Physical memory occupied by the kernel image (arch). */
 void arch_kernel_image_range(uint64_t *base, uint64_t *end);
+/* Keeps the device pages the kernel drives out of the untypeds (arch). */
+void arch_reserve_kernel_devices(struct boot_mem *bm);
 /* Top of the physical address space handed out as device untyped (arch). */
 uint64_t arch_phys_addr_top(void);
 /* Fills the arch extra-bootinfo chunks at dst (at most max bytes); returns
