@@ -703,7 +703,6 @@ vfs_fs_t *ramfs_create(vfs_t *vfs, const ramfs_options_t *options)
     if (options)
         fs->options = *options;
     vfs_mode_t mode = options && options->root_mode ? options->root_mode : 0755;
-    fs->options.max_inodes = fs->options.max_inodes; /* the root counts too */
     ramfs_inode_t *root = inode_new(fs, VFS_S_IFDIR | (mode & 07777), 0, 0);
     if (!root) {
         vfs_free(vfs, fs, sizeof(*fs));
