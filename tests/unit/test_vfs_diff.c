@@ -1342,7 +1342,7 @@ static uint32_t below(uint32_t n)
 }
 
 static char g_paths[2][64];
-static const char *const g_names[] = {"a", "b", "c", "d", "a", "b", "c"};
+static const char *const g_names[] = {"a", "b", "c", "d", "e", "a", "b"};
 
 static const char *rand_path(int which)
 {
@@ -1350,19 +1350,20 @@ static const char *rand_path(int which)
     p[0] = 0;
     if (below(20) == 0)
         strcat(p, "/s1/s2/w/");
-    int n = 1 + (int)below(3);
+    uint32_t len = below(20);
+    int n = len < 10 ? 1 : len < 17 ? 2 : 3;
     for (int i = 0; i < n; i++) {
-        uint32_t r = below(20);
+        uint32_t r = below(40);
         if (i)
-            strcat(p, below(15) == 0 ? "//" : "/");
-        if (r < 15)
+            strcat(p, below(20) == 0 ? "//" : "/");
+        if (r < 34)
             strcat(p, g_names[below(7)]);
-        else if (r < 17)
+        else if (r < 37)
             strcat(p, ".");
         else
             strcat(p, "..");
     }
-    if (below(10) == 0)
+    if (below(15) == 0)
         strcat(p, "/");
     return p;
 }
@@ -1438,6 +1439,9 @@ static int64_t rand_off(void)
     return offs[below(10)] + (below(3) == 0 ? below(5000) : 0);
 }
 
+static long g_stats[OP_N_KINDS][2]; /* per kind: failed, succeeded */
+static long g_errs[OP_N_KINDS][128];
+
 static void random_op(void)
 {
     vfs_op_t op = {0};
@@ -1445,6 +1449,8 @@ static void random_op(void)
     op.fd = fd;
     op.seed = rnd();
     uint32_t k = below(100);
+    if (g_open.n > 24 && below(3) == 0)
+        k = 14; /* keep the table from filling up: EMFILE is a hand-written case */
     if (k < 14) {
         op.kind = OP_OPEN;
         op.p = rand_path(0);
@@ -1452,7 +1458,7 @@ static void random_op(void)
                                     O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_NONBLOCK};
         op.flags = (int)below(4);
         for (int i = 0; i < 8; i++)
-            if (below(4) == 0)
+            if (below(7) == 0)
                 op.flags |= extra[i];
         if (below(2))
             op.flags |= O_CREAT;
@@ -1499,7 +1505,7 @@ static void random_op(void)
         op.kind = OP_GETDENTS;
         static const size_t sizes[] = {280, 512, 4096};
         op.len = sizes[below(3)];
-    } else if (k < 58) {
+    } else if (k < 55) {
         op.kind = OP_MKDIR;
         op.p = rand_path(0);
         op.mode = below(4) == 0 ? below(010000) : 0755;
@@ -1556,6 +1562,9 @@ static void random_op(void)
         op.mode = below(2) ? 022 : below(01000);
     }
     int64_t r = step_at(&op, __LINE__);
+    g_stats[op.kind][r >= 0]++;
+    if (r < 0 && r > -128)
+        g_errs[op.kind][-r]++;
     if (g_mismatch)
         return;
     switch (op.kind) {
@@ -1589,6 +1598,18 @@ static void run_random(uint32_t seed, long n_ops)
         random_op();
         if (env.op_index % 250 == 249 && !g_mismatch)
             compare_trees();
+    }
+    if (getenv("VFS_DIFF_STATS")) {
+        for (int k = 1; k < OP_N_KINDS; k++)
+            if (g_stats[k][0] + g_stats[k][1]) {
+                char top[256] = "";
+                for (int e = 1; e < 128; e++)
+                    if (g_errs[k][e] * 10 > g_stats[k][0])
+                        snprintf(top + strlen(top), sizeof(top) - strlen(top), " %s:%ld",
+                                 strerrorname_np(e), g_errs[k][e]);
+                print_message("# %-18s ok %5ld  error %5ld (%s)\n", op_names[k], g_stats[k][1],
+                              g_stats[k][0], top);
+            }
     }
 }
 
