@@ -63,9 +63,32 @@ kaal_error_t init_vm_setup(const seL4_BootInfo *bi)
     return kaal_untyped_add_bootinfo(&init_untyped, bi);
 }
 
-/* Makes sure the paging structures for vaddr exist down to `levels` below
- * the PML4 (3: PDPT, PD and PT; 2: PDPT and PD for a large page). */
-static bool ensure_tables(uint64_t vaddr, int levels)
+kaal_ut_alloc_ret_t init_alloc(struct init_objects *owner, seL4_Word type, seL4_Word size_bits,
+                               uint8_t footprint_bits)
+{
+    kaal_ut_alloc_ret_t r = kaal_untyped_alloc(&init_untyped, type, size_bits, footprint_bits);
+    if (!r.err && owner) {
+        if (owner->n == INIT_MAX_OBJECTS) {
+            kaal_untyped_free(&init_untyped, r.cap);
+            return (kaal_ut_alloc_ret_t){ .err = KAAL_ENOSPC };
+        }
+        owner->caps[owner->n++] = r.cap;
+    }
+    return r;
+}
+
+void init_free_all(struct init_objects *owner)
+{
+    /* Newest first: a frame goes before the tables it was mapped with. */
+    while (owner->n)
+        kaal_untyped_free(&init_untyped, owner->caps[--owner->n]);
+}
+
+/* Makes sure the paging structures for vaddr exist in vspace down to
+ * `levels` below the PML4 (3: PDPT, PD and PT; 2: PDPT and PD for a large
+ * page). New tables are charged to owner (NULL: init's own). */
+static bool ensure_tables(struct init_objects *owner, seL4_CPtr vspace, uint64_t vaddr,
+                          int levels)
 {
     static const struct {
         seL4_Word type;
@@ -79,16 +102,32 @@ static bool ensure_tables(uint64_t vaddr, int levels)
         kaal_ut_alloc_ret_t t = kaal_untyped_alloc(&init_untyped, level[i].type, 0, 12);
         if (t.err)
             return false;
-        seL4_Error e = level[i].map(t.cap, seL4_CapInitThreadVSpace, vaddr,
-                                    seL4_X86_Default_VMAttributes);
-        if (e == seL4_DeleteFirst) {
-            kaal_untyped_free(&init_untyped, t.cap); /* already there */
-        } else if (e != seL4_NoError) {
+        seL4_Error e = level[i].map(t.cap, vspace, vaddr, seL4_X86_Default_VMAttributes);
+        if (e != seL4_NoError) {
             kaal_untyped_free(&init_untyped, t.cap);
+            if (e == seL4_DeleteFirst)
+                continue; /* already there */
             return false;
+        }
+        if (owner) {
+            if (owner->n == INIT_MAX_OBJECTS)
+                return false; /* mapped but untracked: freed with init's own */
+            owner->caps[owner->n++] = t.cap;
         }
     }
     return true;
+}
+
+seL4_Error init_map_frame(struct init_objects *owner, seL4_CPtr vspace, seL4_CPtr frame,
+                          uint64_t vaddr, bool large, seL4_CapRights_t rights,
+                          seL4_X86_VMAttributes attr)
+{
+    seL4_Error e = seL4_X86_Page_Map(frame, vspace, vaddr, rights, attr);
+    if (e != seL4_FailedLookup)
+        return e;
+    if (!ensure_tables(owner, vspace, vaddr, large ? 2 : 3))
+        return seL4_NotEnoughMemory;
+    return seL4_X86_Page_Map(frame, vspace, vaddr, rights, attr);
 }
 
 static uint64_t lookup(uint64_t paddr)
@@ -112,9 +151,8 @@ static uint64_t map_one(uint64_t paddr, unsigned size_bits)
         kaal_untyped_alloc_at(&init_untyped, type, 0, (uint8_t)size_bits, paddr);
     if (f.err)
         return 0;
-    if (!ensure_tables(vaddr, size_bits == LARGE_BITS ? 2 : 3) ||
-        seL4_X86_Page_Map(f.cap, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
-                          seL4_X86_Uncacheable) != seL4_NoError) {
+    if (init_map_frame(NULL, seL4_CapInitThreadVSpace, f.cap, vaddr, size_bits == LARGE_BITS,
+                       seL4_ReadWrite, seL4_X86_Uncacheable) != seL4_NoError) {
         kaal_untyped_free(&init_untyped, f.cap);
         return 0;
     }

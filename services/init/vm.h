@@ -10,6 +10,25 @@
 #include <sel4/sel4.h>
 
 extern kaal_untyped_mgr_t init_untyped;
+
+/* Objects made for one component, so that they can all be destroyed. */
+#define INIT_MAX_OBJECTS 1024
+struct init_objects {
+    seL4_CPtr caps[INIT_MAX_OBJECTS];
+    unsigned n;
+};
+
+/* An object from the untyped manager, recorded in owner (NULL: init's own). */
+kaal_ut_alloc_ret_t init_alloc(struct init_objects *owner, seL4_Word type, seL4_Word size_bits,
+                               uint8_t footprint_bits);
+/* Destroys every object of owner, newest first; its memory is free again. */
+void init_free_all(struct init_objects *owner);
+
+/* Maps frame at vaddr in vspace, making the missing paging structures
+ * (charged to owner). large: a 2 MiB frame. */
+seL4_Error init_map_frame(struct init_objects *owner, seL4_CPtr vspace, seL4_CPtr frame,
+                          uint64_t vaddr, bool large, seL4_CapRights_t rights,
+                          seL4_X86_VMAttributes attr);
 extern kaal_cspace_t init_cspace;
 
 /* Takes over every untyped and the empty slot range of the bootinfo. */
