@@ -23,9 +23,4 @@ void handle_interrupt(int irq)
     }
 }
 
-/* Until IRQ handler objects exist, a user IRQ has nobody to go to: it stays
- * masked and is reported once. */
-void handle_user_irq(int irq)
-{
-    kprintf("[KaaL] IRQ %d has no handler: masked\n", irq);
-}
+/* handle_user_irq: kernel/object/irq.c (IRQHandler caps, notifications). */

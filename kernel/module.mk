@@ -11,6 +11,8 @@ KERNEL_SRCS += \
   kernel/object/cspace.c kernel/object/cdt.c kernel/object/objecttype.c \
   kernel/object/untyped.c kernel/object/cnode.c kernel/object/endpoint.c \
   kernel/object/invoke.c
+# Threads, IPC, notifications, IRQs (issue 5).
+KERNEL_SRCS += kernel/object/tcb.c kernel/object/notification.c kernel/object/irq.c
 
 include kernel/arch/$(ARCH)/arch.mk
 

@@ -6,14 +6,18 @@
  * seL4 does, so a foreign ABI can be emulated by a fault handler.
  *
  * Call, Send and NBSend invoke a capability (kernel/object/invoke.c): an
- * object invocation, or IPC for endpoint and notification caps. Recv,
- * Reply and ReplyRecv belong to the threads/IPC issue.
+ * object invocation, or IPC for endpoint and notification caps. Recv and
+ * NBRecv receive on an endpoint or wait on a notification (a cap without
+ * the Read right, or another type, is a CapFault in the receive phase);
+ * Reply answers through the Caller slot; ReplyRecv is both.
  */
 #include <kernel/thread.h>
 #include <kernel/fault.h>
 #include <kernel/invocation.h>
+#include <kernel/ipc.h>
 #include <kernel/kprintf.h>
 #include <sel4/syscall.h>
+#include <kaal/string.h>
 
 static _Noreturn void debug_halt(void)
 {
@@ -21,9 +25,60 @@ static _Noreturn void debug_halt(void)
     machine_halt(MACHINE_EXIT_SUCCESS);
 }
 
+static void handle_recv(struct tcb *t, bool blocking)
+{
+    uint64_t cptr = arch_syscall_arg(t, 0);
+    cte_t *slot;
+    if (!cspace_lookup_slot(t->slots[TCB_CTABLE].cap, cptr, &slot)) {
+        fault_cap(t, cptr, true);
+        return;
+    }
+    cap_t c = slot->cap;
+    switch (cap_type(c)) {
+    case cap_endpoint_cap:
+        if (!(c.rights & CAP_RIGHT_READ))
+            break;
+        ipc_delete_caller_cap(t);
+        ipc_receive(t, c, blocking);
+        return;
+    case cap_notification_cap: {
+        struct notification *n = cap_ptr(c);
+        if (!(c.rights & CAP_RIGHT_READ) || (t->bound_ntfn != n && ntfn_is_bound(n)))
+            break;
+        ntfn_receive(t, c, blocking);
+        return;
+    }
+    default:
+        break;
+    }
+    lookup_fault_missing(0);
+    fault_cap(t, cptr, true);
+}
+
+/* seL4_DebugNameThread: the name is a string in the caller's IPC buffer. */
+static void debug_name_thread(struct tcb *t)
+{
+    cte_t *slot;
+    seL4_IPCBuffer *buf = arch_ipc_buffer(t);
+    if (!buf || !cspace_lookup_slot(t->slots[TCB_CTABLE].cap, arch_syscall_arg(t, 0), &slot) ||
+        cap_type(slot->cap) != cap_thread_cap)
+        return;
+    struct tcb *target = cap_ptr(slot->cap);
+    const char *name = (const char *)buf->msg;
+    size_t i;
+    for (i = 0; i < TCB_NAME_MAX - 1 && i < sizeof(buf->msg) && name[i]; i++)
+        target->name[i] = name[i];
+    target->name[i] = 0;
+}
+
 void handle_syscall(int64_t sysno)
 {
     struct tcb *t = ksched.current;
+    if (t->foreign_abi) {
+        struct fault f = { .type = seL4_Fault_UnknownSyscall, .addr = (uint64_t)sysno };
+        handle_fault(t, &f);
+        return;
+    }
     switch (sysno) {
     case seL4_SysCall:
         handle_invocation(t, true, true);
@@ -33,6 +88,22 @@ void handle_syscall(int64_t sysno)
         return;
     case seL4_SysNBSend:
         handle_invocation(t, false, false);
+        return;
+    case seL4_SysRecv:
+        handle_recv(t, true);
+        return;
+    case seL4_SysNBRecv:
+        handle_recv(t, false);
+        return;
+    case seL4_SysReply:
+        ipc_reply(t);
+        return;
+    case seL4_SysReplyRecv:
+        ipc_reply(t);
+        handle_recv(t, true);
+        return;
+    case seL4_SysDebugNameThread:
+        debug_name_thread(t);
         return;
     case seL4_SysDebugPutChar:
         arch_console_putc((char)arch_syscall_arg(t, 0));

@@ -80,6 +80,36 @@ void sched_make_runnable(struct tcb *t)
         ksched.preempted = true;
 }
 
+void sched_wake(struct tcb *t)
+{
+    struct tcb *cur = ksched.current;
+    if (t == cur || t->in_ready_queue)
+        return;
+    if (cur && !thread_is_runnable(cur) && t->priority >= cur->priority) {
+        /* The current thread just blocked in IPC with t: t goes first
+         * among its priority, as seL4 switches to it directly. */
+        if (!t->time_slice_ticks)
+            t->time_slice_ticks = TIME_SLICE_TICKS;
+        enqueue(t, true);
+        return;
+    }
+    sched_make_runnable(t);
+}
+
+void sched_set_priority(struct tcb *t, uint8_t prio)
+{
+    if (t->in_ready_queue) {
+        dequeue(t);
+        t->priority = prio;
+        sched_make_runnable(t);
+        return;
+    }
+    t->priority = prio;
+    /* The current thread lowered below a ready one gives way. */
+    if (t == ksched.current && highest_ready() && highest_ready()->priority > prio)
+        ksched.preempted = true;
+}
+
 void sched_remove(struct tcb *t)
 {
     if (t->in_ready_queue)

@@ -6,6 +6,7 @@
  * the destination root; (index, depth) address the destination slot.
  */
 #include <kernel/invocation.h>
+#include <kernel/ipc.h>
 
 static void invoke_cnode_insert(cap_t cap, cte_t *src, cte_t *dest)
 {
@@ -151,15 +152,17 @@ seL4_Error decode_cnode_invocation(struct invocation *inv)
     case CNodeSaveCaller:
         if (cdt_ensure_empty(dest) != seL4_NoError)
             return seL4_DeleteFirst;
-        /* No reply caps before the IPC issue: there is no caller to save,
-         * which seL4 also treats as success with nothing stored. */
+        /* No caller to save is success with nothing stored, as in seL4. */
+        if (cap_type(inv->thread->slots[TCB_CALLER].cap) == cap_reply_cap)
+            cdt_move(inv->thread->slots[TCB_CALLER].cap, &inv->thread->slots[TCB_CALLER], dest);
         return seL4_NoError;
     case CNodeCancelBadgedSends: {
         cap_t c = dest->cap;
         /* seL4's hasCancelSendRights: an endpoint cap with all rights. */
         if (cap_type(c) != cap_endpoint_cap || c.rights != CAP_RIGHTS_ALL)
             return syscall_error(seL4_IllegalOperation);
-        /* No send queues before the IPC issue: nothing to cancel. */
+        if (c.data)
+            ipc_cancel_badged_sends(cap_ptr(c), c.data);
         return seL4_NoError;
     }
     default: /* CNodeRotate */

@@ -12,6 +12,7 @@
 #include <kernel/invocation.h>
 #include <kernel/fault.h>
 #include <kernel/thread.h>
+#include <kernel/ipc.h>
 #include <kernel/vspace.h>
 
 /* Puts message register i of the reply (registers 0-3, then the buffer). */
@@ -133,6 +134,10 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
     }
     inv.reply_length = 0;
 
+    if (cap_type(inv.cap) == cap_reply_cap) {
+        ipc_reply_cap(t, slot); /* seL4's performInvocation_Reply */
+        return;
+    }
     if (cap_type(inv.cap) == cap_endpoint_cap || cap_type(inv.cap) == cap_notification_cap) {
         ipc_invoke(t, inv.cap, info.words[0], is_call, is_blocking);
         return;

@@ -8,6 +8,7 @@
  */
 #include <kernel/invocation.h>
 #include <kernel/thread.h>
+#include <kernel/ipc.h>
 #include <kaal/string.h>
 #include <kaal/format.h>
 
@@ -160,12 +161,26 @@ void cap_finalise(cap_t cap, bool final)
         arch_finalise_cap(cap, final);
         return;
     }
-    if (cap_type(cap) == cap_thread_cap && final) {
-        /* The thread stops; its slots are emptied by the caller (zombie).
-         * Queues and IPC state are the threads/IPC issue's. */
-        struct tcb *t = cap_ptr(cap);
-        t->state = ThreadState_Inactive;
-        sched_remove(t);
+    if (!final)
+        return;
+    switch (cap_type(cap)) {
+    case cap_thread_cap:
+        /* The thread stops; its slots are emptied by the caller (zombie). */
+        tcb_finalise(cap_ptr(cap));
+        break;
+    case cap_endpoint_cap:
+        ipc_cancel_all(cap_ptr(cap));
+        break;
+    case cap_notification_cap:
+        ntfn_unbind_all(cap_ptr(cap));
+        ntfn_cancel_all(cap_ptr(cap));
+        irq_forget_notification(cap_ptr(cap));
+        break;
+    case cap_irq_handler_cap:
+        irq_handler_finalise(cap);
+        break;
+    default:
+        break;
     }
 }
 
@@ -180,11 +195,14 @@ seL4_Error decode_invocation(struct invocation *inv)
     case cap_cnode_cap:
         return decode_cnode_invocation(inv);
     case cap_thread_cap:
+        return decode_tcb_invocation(inv);
     case cap_irq_control_cap:
+        return decode_irq_control_invocation(inv);
     case cap_irq_handler_cap:
+        return decode_irq_handler_invocation(inv);
     case cap_domain_cap:
     case cap_reply_cap:
-        /* TCB, IRQ and domain invocations come with their issues. */
+        /* Domains are not implemented; reply caps are IPC (invoke.c). */
         return syscall_error(seL4_IllegalOperation);
     case cap_endpoint_cap:
     case cap_notification_cap:

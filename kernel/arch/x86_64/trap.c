@@ -14,6 +14,7 @@
 #include <kernel/interrupt.h>
 #include <kernel/kprintf.h>
 #include <kernel/thread.h>
+#include <kernel/vspace.h>
 
 #define VECTOR_DEVICE_NOT_AVAILABLE 7
 #define VECTOR_PAGE_FAULT 14
@@ -105,11 +106,22 @@ void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0)
 
 void arch_activate_thread(struct tcb *t)
 {
+    static uint64_t loaded_fs_base;
     struct x86_frame *f = &t->ctx.frame;
     x86_tss.rsp0 = (uint64_t)(f + 1);
     fpu_prepare_return(t);
-    if (read_cr3() != t->vspace_root)
-        write_cr3(t->vspace_root);
+    /* The VSpace comes from the TCB's VTable slot, which empties when the
+     * VSpace is deleted: a thread without one runs on the kernel's tables
+     * and faults on its first user access. */
+    t->vspace_root = arch_tcb_vspace_root(t);
+    paddr_t root = t->vspace_root ? t->vspace_root : arch_kernel_vspace_root();
+    if (read_cr3() != root)
+        write_cr3(root);
+    /* qemu64 has no FSGSBASE: the TLS base goes through the MSR. */
+    if (t->ctx.fs_base != loaded_fs_base) {
+        wrmsr(MSR_FS_BASE, t->ctx.fs_base);
+        loaded_fs_base = t->ctx.fs_base;
+    }
     /* sysret only when the state is exactly what syscall left behind and
      * rip is canonical (sysret to a non-canonical rip faults in ring 0). */
     if (f->vector == VECTOR_SYSCALL && f->rcx == f->rip && f->r11 == f->rflags &&

@@ -17,7 +17,7 @@
 
 struct tcb;
 
-#define INVOCATION_MAX_REPLY 4
+#define INVOCATION_MAX_REPLY 20 /* TCB_ReadRegisters: a whole seL4_UserContext */
 
 struct invocation {
     struct tcb *thread;
@@ -41,6 +41,9 @@ static inline uint64_t inv_arg(const struct invocation *inv, unsigned i)
 seL4_Error decode_invocation(struct invocation *inv);
 seL4_Error decode_untyped_invocation(struct invocation *inv);
 seL4_Error decode_cnode_invocation(struct invocation *inv);
+seL4_Error decode_tcb_invocation(struct invocation *inv);
+seL4_Error decode_irq_control_invocation(struct invocation *inv);
+seL4_Error decode_irq_handler_invocation(struct invocation *inv);
 
 /* Object creation and capability transformations (kernel/object/objecttype.c). */
 unsigned object_size_bits(uint64_t type, uint64_t user_size_bits);

@@ -24,6 +24,8 @@ typedef enum {
     ThreadState_IdleThreadState,
 } thread_state_t;
 
+struct notification;
+
 #define TCB_NAME_MAX 32
 
 /* The capability slots a TCB holds, as seL4's tcb_cnode_index. */
@@ -51,7 +53,26 @@ struct tcb {
     /* Capability slots (CSpace/VSpace roots, IPC buffer, ...), in the CDT
      * like any CNode slot; emptied when the TCB is destroyed. */
     cte_t slots[TCB_SLOT_COUNT];
+    /* Owned by IPC (kernel/object/endpoint.c, notification.c): the object
+     * the thread is blocked on, its links in that object's FIFO queue and
+     * what the blocked send carries. */
+    void *blocked_on;
+    struct tcb *ep_next, *ep_prev;
+    uint64_t blocked_badge;
+    bool blocked_can_grant, blocked_can_grant_reply, blocked_is_call;
+    struct notification *bound_ntfn;
+    /* seL4's tcbFaultHandler: a CPtr in the thread's own CSpace, looked up
+     * when a fault happens (classic API). */
+    uint64_t fault_handler;
+    struct fault_record {
+        int type;          /* fault_type_t; 0 = none */
+        uint64_t w[6];     /* type-specific words, see kernel/fault.c */
+    } fault;
+    /* KaaL extension: every `syscall` of this thread is an UnknownSyscall
+     * fault (foreign ABI, e.g. Linux), see docs/sel4-deviations.md. */
+    bool foreign_abi;
 };
+_Static_assert(sizeof(struct tcb) <= 2048, "a TCB fits its 2^seL4_TCBBits object");
 
 /* Per-CPU scheduling state: one struct so SMP can replicate it later. */
 struct sched_state {
@@ -72,6 +93,11 @@ static inline bool thread_is_runnable(const struct tcb *t)
 void sched_make_runnable(struct tcb *t);  /* t became runnable (not current) */
 void sched_remove(struct tcb *t);         /* t stopped being runnable */
 void sched_yield(void);                   /* current to the tail of its queue */
+/* t became runnable through IPC: if the current thread just blocked, t
+ * runs next among its priority (seL4's direct switch), else as above. */
+void sched_wake(struct tcb *t);
+/* Priority change, requeueing t if it is ready. */
+void sched_set_priority(struct tcb *t, uint8_t prio);
 
 /* Picks the thread to run next (the current one if it can still run). */
 void schedule(void);
@@ -87,3 +113,8 @@ _Noreturn void arch_idle(void);
 void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0);
 uint64_t arch_syscall_arg(const struct tcb *t, unsigned i); /* 0 = cap/dest register */
 uint64_t arch_fault_ip(const struct tcb *t);
+/* A thread blocked in (or faulting from) a system call will re-execute it
+ * when it next runs (seL4's Restart: resume at FaultIP). */
+void arch_rewind_syscall(struct tcb *t);
+/* Physical address of t's VSpace root, from its VTable slot (0: none). */
+paddr_t arch_tcb_vspace_root(const struct tcb *t);

@@ -20,6 +20,7 @@
 #include <kernel/invocation.h>
 #include <kernel/thread.h>
 #include <kernel/vspace.h>
+#include <kernel/ipc.h>
 #include <arch/io.h>
 #include <kaal/string.h>
 
@@ -451,8 +452,12 @@ seL4_Error arch_decode_invocation(struct invocation *inv)
         return decode_asid_control(inv);
     case cap_asid_pool_cap:
         return decode_asid_pool(inv);
+    case cap_io_port_control_cap:
+        return arch_decode_io_port_control(inv);
+    case cap_io_port_cap:
+        return arch_decode_io_port(inv);
     default:
-        /* PML4 caps have no invocations; I/O ports come with drivers. */
+        /* PML4 caps have no invocations. */
         return syscall_error(seL4_IllegalOperation);
     }
 }
@@ -513,6 +518,10 @@ void arch_finalise_cap(cap_t cap, bool final)
         }
         if (final && vspace_is_current(cap_ptr(cap)))
             write_cr3(arch_kernel_vspace_root());
+        return;
+    case cap_io_port_cap:
+        if (final)
+            arch_io_port_finalise(cap);
         return;
     case cap_asid_pool_cap:
         if (final) {
