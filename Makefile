@@ -14,6 +14,7 @@ KERNEL_SRCS  :=
 LIBKAAL_SRCS :=
 UNIT_TESTS   :=
 GUEST_PROGRAMS :=
+GUEST_LIBS :=
 HOST_BENCHES :=
 BENCH_IMAGES :=
 FUZZ_TARGETS :=
@@ -27,7 +28,7 @@ include $(MODULES)
 .PHONY: all deps run debug test test-unit test-kernel test-system bench fuzz \
         format lint clean FORCE
 
-all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(UNIT_TESTS) $(FUZZ_TARGETS)
+all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(GUEST_LIBS) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 # Dependencies: installs missing Debian packages (or says what to run).
 deps:
