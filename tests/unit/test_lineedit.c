@@ -193,7 +193,8 @@ static void test_full_line_rings_the_bell_and_keeps_what_fits(void **state)
 static void test_tabs_controls_and_non_ascii_are_ignored(void **state)
 {
     struct fixture *f = *state;
-    feed(f, "a\tb\x01\x02\x04\x7f\xc3\xa9" "c");
+    feed(f, "a\tb\x01\x02\x04\x7f\xc3\xa9"
+            "c");
     assert_string_equal(f->le.line, "ac");
     assert_int_equal(f->term.bad_controls, 0);
 }
