@@ -10,3 +10,4 @@
 #include <sel4/object_types.h>
 #include <sel4/invocation.h>
 #include <sel4/client.h>
+#include <sel4/tcb_client.h>

@@ -11,6 +11,7 @@
  * tests cannot see each other's objects and memory is reused.
  */
 #include "ktest.h"
+#include "thread_env.h"
 #include <kaal/runtime.h>
 
 char ktest_failure[160];
@@ -119,6 +120,7 @@ int main(void)
         { cnode_tests, n_cnode_tests },
         { retype_tests, n_retype_tests },
         { vspace_tests, n_vspace_tests },
+        { ipc_tests, n_ipc_tests },
         { hostile_tests, n_hostile_tests },
     };
     unsigned n = 0, passed = 0, failed = 0;

@@ -47,7 +47,8 @@ static seL4_CPtr work_slot(void)
 static seL4_CPtr any_cap(void)
 {
     static const seL4_CPtr fixed[] = {
-        seL4_CapNull, seL4_CapInitThreadTCB, seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace,
+        /* not our own TCB: a random Suspend or WriteRegisters would stop the test */
+        seL4_CapNull, seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace,
         seL4_CapIRQControl, seL4_CapASIDControl, seL4_CapInitThreadASIDPool,
         seL4_CapIOPortControl, seL4_CapBootInfoFrame, 4095,
     };
