@@ -51,7 +51,6 @@ cap_t object_create(uint64_t type, void *ptr, uint64_t user_size_bits, bool devi
          * resumed before WriteRegisters must not take the kernel down. */
         arch_thread_init_context(t, 0, 0);
         t->state = ThreadState_Inactive;
-        arch_thread_init_context(t, 0, 0); /* user segments, clean FPU state */
         kaal_snprintf(t->name, sizeof(t->name), "tcb@%p", ptr);
         return cap_make(cap_thread_cap, ptr, 0, 0);
     }
