@@ -15,6 +15,7 @@ LIBKAAL_SRCS :=
 UNIT_TESTS   :=
 GUEST_PROGRAMS :=
 GUEST_LIBS :=
+SYSTEMS :=
 HOST_BENCHES :=
 BENCH_IMAGES :=
 FUZZ_TARGETS :=
@@ -28,7 +29,7 @@ include $(MODULES)
 .PHONY: all deps run debug test test-unit test-kernel test-system bench fuzz \
         format lint clean FORCE
 
-all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(GUEST_LIBS) $(UNIT_TESTS) $(FUZZ_TARGETS)
+all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(GUEST_LIBS) $(SYSTEMS) $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 # Dependencies: installs missing Debian packages (or says what to run).
 deps:
@@ -38,9 +39,13 @@ $(DEPS_STAMP): mk/debian-packages tools/deps.sh
 	@tools/deps.sh
 	@mkdir -p $(@D) && touch $@
 
-run: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK)
+# make run SYSTEM=pingpong boots build/systems/pingpong.initrd (a system
+# description and its components); plain make run boots init alone.
+BOOT_MODULES = $(if $(SYSTEM),$$(cat $(BUILD)/systems/$(SYSTEM).initrd),$(ROOT_TASK))
+
+run: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK) $(if $(SYSTEM),$(BUILD)/systems/$(SYSTEM).initrd)
 	@echo "KaaL: booting in QEMU (quit with Ctrl-A x)"
-	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK); \
+	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd "$(BOOT_MODULES)"; \
 	  status=$$?; $(QEMU_STATUS_CHECK)
 
 # QEMU exits 0 when quit with Ctrl-A x and 2*code+1 when the guest writes code

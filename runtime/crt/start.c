@@ -1,19 +1,37 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* C start-up: record what the kernel passed, run main, exit with its value. */
+/* C start-up: record what the kernel (root task) or init (component, see
+ * <kaal/component.h>) passed, run main, exit with its value. */
+#include <kaal/component.h>
+#include <kaal/heap.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/sysdesc.h>
 
 seL4_IPCBuffer *__sel4_ipc_buffer;
 static const seL4_BootInfo *bootinfo;
+static const kaal_component_start_t *component;
 
-_Noreturn void __kaal_start_c(const seL4_BootInfo *bi);
+_Noreturn void __kaal_start_c(const void *arg);
 
-void __kaal_start_c(const seL4_BootInfo *bi)
+void __kaal_start_c(const void *arg)
 {
-    bootinfo = bi;
-    if (bi)
-        __sel4_ipc_buffer = bi->ipcBuffer;
+    const kaal_component_start_t *start = arg;
+    if (start && start->magic == KAAL_COMPONENT_START_MAGIC) {
+        component = start;
+        __sel4_ipc_buffer = start->ipc_buffer;
+        if (start->heap_size_bytes)
+            kaal_heap_add_region(kaal_malloc_heap(), (void *)start->heap_vaddr,
+                                 start->heap_size_bytes);
+    } else if (arg) {
+        bootinfo = arg;
+        __sel4_ipc_buffer = bootinfo->ipcBuffer;
+    }
     kaal_exit(main());
+}
+
+const kaal_component_start_t *kaal_component(void)
+{
+    return component;
 }
 
 const seL4_BootInfo *kaal_bootinfo(void)
@@ -23,6 +41,14 @@ const seL4_BootInfo *kaal_bootinfo(void)
 
 void kaal_exit(int status)
 {
+    if (component) {
+        /* init hears of it and reclaims the component; nothing returns. */
+        seL4_SetMR(0, (seL4_Word)status);
+        seL4_Send(KAAL_SYSDESC_SLOT_INIT_EP,
+                  seL4_MessageInfo_new(KAAL_INIT_LABEL_EXIT, 0, 0, 1));
+        for (;;)
+            seL4_Yield();
+    }
     printf("exit status %d\n", status);
     for (;;)
         seL4_DebugHalt();

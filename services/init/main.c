@@ -2,13 +2,15 @@
 /*
  * init, the root task. It greets the world, reports what the kernel handed
  * over in the bootinfo, takes that memory over with the broker's untyped
- * manager and discovers the platform's devices. Loading components from the
- * system description comes with the components issue.
+ * manager, discovers the platform's devices, then starts the components the
+ * system description (boot module 1) lists and supervises them. Without a
+ * description it stops the machine once done.
  */
 #include <kaal/bootinfo.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
+#include "component.h"
 #include "devices.h"
 #include "vm.h"
 
@@ -42,5 +44,7 @@ int main(void)
     }
     init_discover_devices();
     printf("init: %lu KiB of RAM untyped left\n", (unsigned long)(init_untyped.free_bytes >> 10));
+    if (init_start_components(bi) == KAAL_OK)
+        init_serve();
     return 0;
 }

@@ -1,2 +1,3 @@
-$(eval $(call guest_program,init,services/init/main.c services/init/vm.c services/init/devices.c))
+$(eval $(call guest_program,init,services/init/main.c services/init/vm.c services/init/devices.c \
+  services/init/component.c))
 ROOT_TASK := $(BUILD)/guest/bin/init.elf

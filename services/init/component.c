@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The component loader and supervisor in init. The system description
+ * (KSYS, boot module 1, see docs/system-toml.md) says what runs; for each
+ * component init builds, from the untyped manager:
+ *
+ *   - a VSpace (PML4 + ASID), its ELF segments copied into fresh frames,
+ *     a stack with the start record on top (<kaal/component.h>), the IPC
+ *     buffer, the heap and the shared regions the description grants;
+ *   - a CNode of 2^cnode_size_bits slots (guarded to resolve 64-bit CPtrs)
+ *     with the fixed caps (TCB, CNode, VSpace, IPC buffer, a badged endpoint
+ *     to init, which is also its fault endpoint) and the granted caps;
+ *   - a TCB at the component's priority, started at the ELF entry.
+ *
+ * Every object made for a component is recorded in its object list, so
+ * stopping it is one pass of destruction: revoking its objects' untypeds
+ * returns all its memory. Objects shared by several components (channel
+ * endpoints, notifications, ring memory) belong to the system and live as
+ * long as init does.
+ *
+ * init then serves its endpoint: a component's exit message or fault
+ * (seL4 fault IPC, badge = component index + 1) is reported, its resources
+ * reclaimed, and it is restarted as its policy says, up to max_restarts.
+ */
+#include "component.h"
+#include "vm.h"
+
+#include <kaal/bootinfo.h>
+#include <kaal/component.h>
+#include <kaal/elf.h>
+#include <kaal/stdio.h>
+#include <kaal/string.h>
+#include <kaal/sysdesc.h>
+
+#define MAX_COMPONENTS 32
+#define MAX_SYSTEM_OBJECTS 256
+#define MAX_SHARED_PAGES 2048
+#define PAGE 4096ul
+/* init's scratch page for filling frames before they move to a component. */
+#define SCRATCH_VADDR 0x0000200000000000ul
+
+struct component {
+    const kaal_sysdesc_component_t *desc;
+    const char *name;
+    struct init_objects objects; /* everything made for this component */
+    seL4_CPtr copies[64]; /* caps copied for it (not objects): deleted on stop */
+    unsigned n_copies;
+    seL4_CPtr tcb;
+    unsigned restarts;
+    bool running;
+};
+
+static void stop(struct component *c);
+
+static kaal_sysdesc_t sysdesc;
+static struct component components[MAX_COMPONENTS];
+/* By sysdesc object index: the cap, or for memory the first of its pages
+ * in shared_pages[]. */
+static seL4_CPtr system_objects[MAX_SYSTEM_OBJECTS];
+static seL4_CPtr shared_pages[MAX_SHARED_PAGES];
+static unsigned n_shared_pages;
+static seL4_CPtr init_endpoint;
+static const kaal_bootinfo_modules_t *modules;
+
+/* A copy of init's cap src (minted with rights and guard/badge data) that
+ * belongs to component c. */
+static seL4_CPtr copy_for(struct component *c, seL4_CPtr src, seL4_CapRights_t rights,
+                          seL4_Word data)
+{
+    if (c->n_copies == sizeof(c->copies) / sizeof(c->copies[0]))
+        return 0;
+    kaal_slot_ret_t r = kaal_cspace_alloc(&init_cspace, 1);
+    if (r.err)
+        return 0;
+    if (seL4_CNode_Mint(seL4_CapInitThreadCNode, r.slot, seL4_WordBits, seL4_CapInitThreadCNode,
+                        src, seL4_WordBits, rights, data) != seL4_NoError) {
+        kaal_cspace_free(&init_cspace, r.slot, 1);
+        return 0;
+    }
+    c->copies[c->n_copies++] = r.slot;
+    return r.slot;
+}
+
+/* A page of memory for a component, filled by fill(ctx, page) first. */
+static seL4_CPtr new_frame(struct init_objects *owner, void (*fill)(void *ctx, uint8_t *page),
+                           void *ctx)
+{
+    kaal_ut_alloc_ret_t f = init_alloc(owner, seL4_X86_4K, 0, 12);
+    if (f.err)
+        return 0;
+    if (fill) {
+        if (init_map_frame(NULL, seL4_CapInitThreadVSpace, f.cap, SCRATCH_VADDR, false,
+                           seL4_ReadWrite, seL4_X86_Default_VMAttributes) != seL4_NoError)
+            return 0;
+        fill(ctx, (uint8_t *)SCRATCH_VADDR);
+        seL4_X86_Page_Unmap(f.cap);
+    }
+    return f.cap;
+}
+
+struct segment_fill {
+    const kaal_elf_info_t *elf;
+    const uint8_t *image;
+    uint64_t vaddr;
+    unsigned flags; /* out: union of the segments' KAAL_PF_* */
+};
+
+static void fill_image_page(void *ctx, uint8_t *page)
+{
+    struct segment_fill *sf = ctx;
+    memset(page, 0, PAGE);
+    for (unsigned i = 0; i < sf->elf->n_segments; i++) {
+        const kaal_elf_segment_t *s = &sf->elf->segments[i];
+        if (s->vaddr >= sf->vaddr + PAGE || s->vaddr + s->memsz <= sf->vaddr)
+            continue;
+        sf->flags |= s->flags;
+        uint64_t from = s->vaddr > sf->vaddr ? s->vaddr : sf->vaddr;
+        uint64_t file_end = s->vaddr + s->filesz;
+        uint64_t to = file_end < sf->vaddr + PAGE ? file_end : sf->vaddr + PAGE;
+        if (to > from)
+            memcpy(page + (from - sf->vaddr), sf->image + s->offset + (from - s->vaddr),
+                   to - from);
+    }
+}
+
+static void fill_zero(void *ctx, uint8_t *page)
+{
+    (void)ctx;
+    memset(page, 0, PAGE);
+}
+
+static void fill_start_record(void *ctx, uint8_t *page)
+{
+    memset(page, 0, PAGE);
+    memcpy(page + PAGE - sizeof(kaal_component_start_t), ctx, sizeof(kaal_component_start_t));
+}
+
+static seL4_Error map_into(struct component *c, seL4_CPtr vspace, seL4_CPtr frame, uint64_t vaddr,
+                           bool writable, bool executable)
+{
+    seL4_X86_VMAttributes attr = seL4_X86_Default_VMAttributes;
+    if (!executable)
+        attr |= KAAL_X86_ExecuteNever;
+    return init_map_frame(&c->objects, vspace, frame, vaddr, false,
+                          writable ? seL4_ReadWrite : seL4_CanRead, attr);
+}
+
+static const char *load_image(struct component *c, seL4_CPtr vspace, uint64_t *entry)
+{
+    const kaal_sysdesc_module_t *m = &sysdesc.modules[c->desc->module];
+    /* Boot modules after the root task: [0] the description, [1 + i] binary i. */
+    if (c->desc->module + 1 >= modules->n_modules)
+        return "its binary is not among the boot modules";
+    const kaal_boot_module_t *bm = &modules->modules[c->desc->module + 1];
+    if (bm->size_bytes != m->size_bytes ||
+        kaal_sysdesc_crc32(0, (const void *)bm->vaddr, bm->size_bytes) != m->crc32)
+        return "its boot module does not match the description (stale image?)";
+    static kaal_elf_info_t elf;
+    kaal_elf_status_t st = kaal_elf_check((const void *)bm->vaddr, bm->size_bytes, &elf);
+    if (st != KAAL_ELF_OK)
+        return kaal_elf_strerror(st);
+    for (uint64_t va = elf.lowest_vaddr & ~(PAGE - 1); va < elf.highest_vaddr; va += PAGE) {
+        struct segment_fill sf = { &elf, (const uint8_t *)bm->vaddr, va, 0 };
+        seL4_CPtr frame = new_frame(&c->objects, fill_image_page, &sf);
+        if (!frame || map_into(c, vspace, frame, va, sf.flags & KAAL_PF_W, sf.flags & KAAL_PF_X))
+            return "out of memory for its image";
+    }
+    *entry = elf.entry;
+    return NULL;
+}
+
+/* Zeroed pages [vaddr, vaddr + size) in the component's VSpace. */
+static bool map_zeroed(struct component *c, seL4_CPtr vspace, uint64_t vaddr, uint64_t size)
+{
+    for (uint64_t off = 0; off < size; off += PAGE) {
+        seL4_CPtr frame = new_frame(&c->objects, fill_zero, NULL);
+        if (!frame || map_into(c, vspace, frame, vaddr + off, true, false))
+            return false;
+    }
+    return true;
+}
+
+static seL4_Word sysdesc_rights(unsigned r)
+{
+    return seL4_CapRights_new(!!(r & KAAL_SYSDESC_RIGHT_GRANT_REPLY), !!(r & KAAL_SYSDESC_RIGHT_GRANT),
+                              !!(r & KAAL_SYSDESC_RIGHT_READ), !!(r & KAAL_SYSDESC_RIGHT_WRITE))
+        .words[0];
+}
+
+/* Places one granted cap in the component's CNode (cnode: init's unguarded
+ * cap to it, resolving `bits` bits). */
+static const char *grant_cap(seL4_CPtr cnode, unsigned bits, const kaal_sysdesc_cap_t *cap)
+{
+    if (cap->object == KAAL_SYSDESC_NONE)
+        return "device capabilities (I/O ports, IRQs, PCI) are not handed out yet";
+    seL4_CPtr src = system_objects[cap->object];
+    seL4_CapRights_t rights = { { sysdesc_rights(cap->rights) } };
+    seL4_Word badge = (cap->kind == KAAL_SYSDESC_CAP_ENDPOINT ||
+                       cap->kind == KAAL_SYSDESC_CAP_NOTIFICATION) ? cap->arg0 : 0;
+    seL4_Error e = seL4_CNode_Mint(cnode, cap->slot, (seL4_Uint8)bits, seL4_CapInitThreadCNode,
+                                   src, seL4_WordBits, rights, badge);
+    return e == seL4_NoError ? NULL : "a granted capability could not be placed";
+}
+
+static const char *build_and_start(unsigned index)
+{
+    struct component *c = &components[index];
+    const kaal_sysdesc_component_t *d = c->desc;
+    struct init_objects *o = &c->objects;
+    unsigned bits = d->cnode_size_bits;
+
+    kaal_ut_alloc_ret_t pml4 = init_alloc(o, seL4_X64_PML4Object, 0, 12);
+    kaal_ut_alloc_ret_t cnode = init_alloc(o, seL4_CapTableObject, bits, (uint8_t)(bits + 5));
+    kaal_ut_alloc_ret_t tcb = init_alloc(o, seL4_TCBObject, 0, seL4_TCBBits);
+    if (pml4.err || cnode.err || tcb.err)
+        return "out of memory for its kernel objects";
+    if (seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4.cap) != seL4_NoError)
+        return "no ASID left for its address space";
+    c->tcb = tcb.cap;
+
+    uint64_t entry = 0;
+    const char *why = load_image(c, pml4.cap, &entry);
+    if (why)
+        return why;
+    if (!map_zeroed(c, pml4.cap, d->heap_vaddr, d->heap_size_bytes) ||
+        !map_zeroed(c, pml4.cap, d->stack_top_vaddr - d->stack_size_bytes, d->stack_size_bytes - PAGE))
+        return "out of memory for its heap or stack";
+    kaal_component_start_t start = {
+        .magic = KAAL_COMPONENT_START_MAGIC,
+        .ipc_buffer = (seL4_IPCBuffer *)d->ipc_buffer_vaddr,
+        .heap_vaddr = d->heap_vaddr,
+        .heap_size_bytes = d->heap_size_bytes,
+    };
+    kaal_snprintf(start.name, sizeof(start.name), "%s", c->name);
+    seL4_CPtr top = new_frame(o, fill_start_record, &start);
+    seL4_CPtr ipc = new_frame(o, fill_zero, NULL);
+    if (!top || !ipc || map_into(c, pml4.cap, top, d->stack_top_vaddr - PAGE, true, false) ||
+        map_into(c, pml4.cap, ipc, d->ipc_buffer_vaddr, true, false))
+        return "out of memory for its stack or IPC buffer";
+    for (uint32_t i = 0; i < d->n_regions; i++) {
+        const kaal_sysdesc_region_t *r = &sysdesc.regions[d->first_region + i];
+        /* Shared memory: a copy of each system frame cap per mapping. */
+        for (uint64_t off = 0; off < r->size_bytes; off += PAGE) {
+            seL4_CPtr page = shared_pages[system_objects[r->object] + off / PAGE];
+            seL4_CPtr copy = copy_for(c, page, seL4_AllRights, 0);
+            if (!copy || map_into(c, pml4.cap, copy, r->vaddr + off,
+                                  r->rights & KAAL_SYSDESC_RIGHT_WRITE, false))
+                return "a shared region could not be mapped";
+        }
+    }
+
+    /* Fixed slots, then the granted caps. */
+    seL4_CPtr fixed[][2] = {
+        { KAAL_SYSDESC_SLOT_TCB, tcb.cap },
+        { KAAL_SYSDESC_SLOT_VSPACE, pml4.cap },
+        { KAAL_SYSDESC_SLOT_IPC_BUFFER, ipc },
+    };
+    for (unsigned i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        if (seL4_CNode_Copy(cnode.cap, fixed[i][0], (seL4_Uint8)bits, seL4_CapInitThreadCNode,
+                            fixed[i][1], seL4_WordBits, seL4_AllRights) != seL4_NoError)
+            return "its CSpace could not be filled";
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - bits).words[0];
+    if (seL4_CNode_Mint(cnode.cap, KAAL_SYSDESC_SLOT_CNODE, (seL4_Uint8)bits,
+                        seL4_CapInitThreadCNode, cnode.cap, seL4_WordBits, seL4_AllRights,
+                        guard) != seL4_NoError ||
+        seL4_CNode_Mint(cnode.cap, KAAL_SYSDESC_SLOT_INIT_EP, (seL4_Uint8)bits,
+                        seL4_CapInitThreadCNode, init_endpoint, seL4_WordBits,
+                        seL4_CapRights_new(1, 0, 0, 1), index + 1) != seL4_NoError)
+        return "its CSpace could not be filled";
+    for (uint32_t i = 0; i < d->n_caps; i++) {
+        why = grant_cap(cnode.cap, bits, &sysdesc.caps[d->first_cap + i]);
+        if (why)
+            return why;
+    }
+
+    /* The thread: its CSpace root is the guarded CNode cap (slot 2). */
+    seL4_CPtr root = copy_for(c, cnode.cap, seL4_AllRights, guard);
+    if (!root)
+        return "out of slots";
+    if (seL4_TCB_Configure(tcb.cap, KAAL_SYSDESC_SLOT_INIT_EP, root, 0, pml4.cap, 0,
+                           d->ipc_buffer_vaddr, ipc) != seL4_NoError ||
+        seL4_TCB_SetPriority(tcb.cap, seL4_CapInitThreadTCB, d->priority) != seL4_NoError)
+        return "its thread could not be configured";
+    seL4_UserContext regs = { 0 };
+    regs.rip = entry;
+    regs.rsp = d->stack_top_vaddr - sizeof(kaal_component_start_t);
+    regs.rdi = regs.rsp;
+    regs.rflags = 0x202;
+    if (seL4_TCB_WriteRegisters(tcb.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs) !=
+        seL4_NoError)
+        return "its thread could not be started";
+    c->running = true;
+    return NULL;
+}
+
+static void start_component(unsigned index)
+{
+    struct component *c = &components[index];
+    const char *why = build_and_start(index);
+    if (why) {
+        printf("init: component %s not started: %s\n", c->name, why);
+        c->running = false;
+        stop(c);
+    }
+}
+
+/* Creates the objects the components share (endpoints, notifications,
+ * ring memory, untyped grants). */
+static const char *make_system_objects(void)
+{
+    if (sysdesc.n_objects > MAX_SYSTEM_OBJECTS)
+        return "too many shared objects";
+    for (uint32_t i = 0; i < sysdesc.n_objects; i++) {
+        const kaal_sysdesc_object_t *ob = &sysdesc.objects[i];
+        kaal_ut_alloc_ret_t r = { .err = KAAL_EINVAL };
+        switch (ob->kind) {
+        case KAAL_SYSDESC_OBJECT_ENDPOINT:
+            r = init_alloc(NULL, seL4_EndpointObject, 0, seL4_EndpointBits);
+            break;
+        case KAAL_SYSDESC_OBJECT_NOTIFICATION:
+            r = init_alloc(NULL, seL4_NotificationObject, 0, seL4_NotificationBits);
+            break;
+        case KAAL_SYSDESC_OBJECT_UNTYPED: {
+            uint8_t b = 4;
+            while ((1ull << b) < ob->size_bytes)
+                b++;
+            r = init_alloc(NULL, seL4_UntypedObject, b, b);
+            break;
+        }
+        case KAAL_SYSDESC_OBJECT_MEMORY: {
+            uint64_t n = ob->size_bytes / PAGE;
+            if (n > MAX_SHARED_PAGES - n_shared_pages)
+                return "too much shared memory";
+            r = (kaal_ut_alloc_ret_t){ .cap = n_shared_pages };
+            for (uint64_t p = 0; p < n; p++) {
+                seL4_CPtr f = new_frame(NULL, fill_zero, NULL);
+                if (!f)
+                    return "out of memory for shared regions";
+                shared_pages[n_shared_pages++] = f;
+            }
+            break;
+        }
+        }
+        if (r.err)
+            return "out of memory for shared objects";
+        system_objects[i] = r.cap;
+    }
+    return NULL;
+}
+
+kaal_error_t init_start_components(const seL4_BootInfo *bi)
+{
+    modules = (const void *)kaal_bootinfo_find(bi, KAAL_BOOTINFO_HEADER_MODULES);
+    if (!modules || modules->n_modules == 0) {
+        printf("init: no system description among the boot modules: nothing to start\n");
+        return KAAL_ENOENT;
+    }
+    const kaal_boot_module_t *m = &modules->modules[0];
+    kaal_sysdesc_status_t st = kaal_sysdesc_open(&sysdesc, (const void *)m->vaddr, m->size_bytes);
+    if (st != KAAL_SYSDESC_OK) {
+        printf("init: system description %s: %s\n", m->name, kaal_sysdesc_strerror(st));
+        return KAAL_EFORMAT;
+    }
+    if (sysdesc.n_components > MAX_COMPONENTS) {
+        printf("init: %u components, at most %u supported\n", sysdesc.n_components,
+               MAX_COMPONENTS);
+        return KAAL_ENOSPC;
+    }
+    kaal_ut_alloc_ret_t ep = init_alloc(NULL, seL4_EndpointObject, 0, seL4_EndpointBits);
+    const char *why = ep.err ? "out of memory" : make_system_objects();
+    if (why) {
+        printf("init: system '%s' not started: %s\n",
+               kaal_sysdesc_string(&sysdesc, sysdesc.header->name), why);
+        return KAAL_ENOMEM;
+    }
+    init_endpoint = ep.cap;
+    printf("init: starting system '%s' (%u components)\n",
+           kaal_sysdesc_string(&sysdesc, sysdesc.header->name), sysdesc.n_components);
+    for (uint32_t i = 0; i < sysdesc.n_components; i++) {
+        components[i].desc = &sysdesc.components[i];
+        components[i].name = kaal_sysdesc_string(&sysdesc, sysdesc.components[i].name);
+        start_component(i);
+    }
+    return KAAL_OK;
+}
+
+static const char *fault_name(seL4_Word label)
+{
+    switch (label) {
+    case seL4_Fault_CapFault: return "CapFault";
+    case seL4_Fault_UnknownSyscall: return "UnknownSyscall";
+    case seL4_Fault_UserException: return "UserException";
+    case seL4_Fault_VMFault: return "VMFault";
+    default: return "fault";
+    }
+}
+
+/* What the fault message says about where: (address, rip). */
+static void fault_where(seL4_Word label, seL4_Word *addr, seL4_Word *ip)
+{
+    *addr = 0;
+    *ip = 0;
+    switch (label) {
+    case seL4_Fault_VMFault:
+        *ip = seL4_GetMR(seL4_VMFault_IP);
+        *addr = seL4_GetMR(seL4_VMFault_Addr);
+        break;
+    case seL4_Fault_UserException:
+        *ip = seL4_GetMR(seL4_UserException_FaultIP);
+        *addr = *ip;
+        break;
+    case seL4_Fault_UnknownSyscall:
+        *ip = seL4_GetMR(seL4_UnknownSyscall_FaultIP);
+        *addr = seL4_GetMR(seL4_UnknownSyscall_RAX);
+        break;
+    case seL4_Fault_CapFault:
+        *ip = seL4_GetMR(seL4_CapFault_IP);
+        *addr = seL4_GetMR(seL4_CapFault_Addr);
+        break;
+    }
+}
+
+static void stop(struct component *c)
+{
+    if (c->running)
+        seL4_TCB_Suspend(c->tcb);
+    while (c->n_copies) {
+        seL4_CPtr slot = c->copies[--c->n_copies];
+        seL4_CNode_Delete(seL4_CapInitThreadCNode, slot, seL4_WordBits);
+        kaal_cspace_free(&init_cspace, slot, 1);
+    }
+    init_free_all(&c->objects);
+    c->running = false;
+}
+
+_Noreturn void init_serve(void)
+{
+    for (;;) {
+        seL4_Word badge;
+        seL4_MessageInfo_t info = seL4_Recv(init_endpoint, &badge);
+        if (badge == 0 || badge > sysdesc.n_components)
+            continue;
+        unsigned index = (unsigned)badge - 1;
+        struct component *c = &components[index];
+        seL4_Word label = seL4_MessageInfo_get_label(info);
+        bool failed = true;
+        if (label == KAAL_INIT_LABEL_EXIT) {
+            seL4_Word status = seL4_GetMR(0);
+            printf("component %s exited with status %ld\n", c->name, (long)status);
+            failed = status != 0;
+        } else {
+            seL4_Word addr, ip;
+            fault_where(label, &addr, &ip);
+            printf("component %s faulted: %s at %p (rip %p)\n", c->name, fault_name(label),
+                   (void *)addr, (void *)ip);
+        }
+        stop(c);
+        printf("init: %s reclaimed, %lu KiB of RAM untyped free\n", c->name,
+               (unsigned long)(init_untyped.free_bytes >> 10));
+        uint8_t policy = c->desc->restart;
+        bool again = policy == KAAL_SYSDESC_RESTART_ALWAYS ||
+                     (policy == KAAL_SYSDESC_RESTART_ON_FAILURE && failed);
+        if (again && c->restarts < c->desc->max_restarts) {
+            c->restarts++;
+            printf("init: restarting %s (%u of %u)\n", c->name, c->restarts,
+                   c->desc->max_restarts);
+            start_component(index);
+        } else if (again) {
+            printf("init: %s reached its restart limit (%u): stays stopped\n", c->name,
+                   c->desc->max_restarts);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Components from a system description (tests/system/systems/lifecycle.toml):
+init loads each from its boot module into its own VSpace and CSpace and
+starts it; a component that exits is reclaimed; one that faults is
+reported, reclaimed and restarted up to its limit, and every reclaim gives
+all of its memory back."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+from qemu_harness import Guest  # noqa: E402
+
+
+def boot_system(build, name):
+    with open(os.path.join(build, "systems", name + ".initrd")) as f:
+        modules = f.read().strip().split(",")
+    return Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
+
+
+def test_component_runs_in_its_own_space_and_exit_is_reported(build):
+    with boot_system(build, "lifecycle") as g:
+        g.expect(r"init: starting system 'lifecycle' \(2 components\)")
+        g.expect(r"hello from component hello \(heap 64 KiB\)")
+        g.expect(r"component hello exited with status 0")
+        assert "not started" not in g.output, g.tail()
+
+
+def test_crashing_component_is_restarted_until_its_limit_with_memory_reclaimed(build):
+    with boot_system(build, "lifecycle") as g:
+        for n in range(1, 101):
+            g.expect(r"component crasher faulted: VMFault at 0x0 \(rip 0x4[0-9a-f]+\)", timeout=60)
+            g.expect(r"init: restarting crasher \(%d of 100\)" % n, timeout=60)
+        g.expect(r"init: crasher reached its restart limit \(100\): stays stopped", timeout=60)
+        g.expect(r"no runnable threads: idle")
+        free = set(re.findall(r"init: crasher reclaimed, (\d+) KiB", g.output))
+        assert len(free) == 1, "free memory after each reclaim differs: %s" % sorted(free)
+        assert "KERNEL FAULT" not in g.output, g.tail()
+
+
+def test_pingpong_components_talk_over_endpoint_rpc(build):
+    with boot_system(build, "pingpong") as g:
+        g.expect(r"pong: serving \(first client badge 1\)")
+        g.expect(r"ping: 1000 calls answered correctly, round trip median \d+ cycles\n")
+        g.expect(r"component ping exited with status 0")
+        assert "faulted" not in g.output, g.tail()
