@@ -10,8 +10,7 @@ SYSTEMS += $(BUILD)/systems/$(1).initrd
 $(BUILD)/systems/$(1).initrd: $(2) $(GUEST_PROGRAMS) $(wildcard tools/systoml/*.py)
 	@mkdir -p $(BUILD)/systems
 	cp $(2) $(BUILD)/$(1).system.toml
-	$(PYTHON) tools/systoml-compile $(BUILD)/$(1).system.toml -o $(BUILD)/systems/$(1).ksys \
-	  --header-dir $(BUILD)/systems/$(1)-include
+	$(PYTHON) tools/systoml-compile $(BUILD)/$(1).system.toml -o $(BUILD)/systems/$(1).ksys
 	$(PYTHON) tools/mkimage $(BUILD)/$(1).system.toml --sysdesc $(BUILD)/systems/$(1).ksys \
 	  --root-task $(ROOT_TASK) -o $$@
 endef

@@ -23,6 +23,7 @@
  * reclaimed, and it is restarted as its policy says, up to max_restarts.
  */
 #include "component.h"
+#include "devices.h"
 #include "vm.h"
 
 #include <kaal/bootinfo.h>
@@ -189,10 +190,39 @@ static seL4_Word sysdesc_rights(unsigned r)
 
 /* Places one granted cap in the component's CNode (cnode: init's unguarded
  * cap to it, resolving `bits` bits). */
+static const char *grant_device_cap(seL4_CPtr cnode, unsigned bits,
+                                    const kaal_sysdesc_cap_t *cap)
+{
+    seL4_Error e;
+    switch (cap->kind) {
+    case KAAL_SYSDESC_CAP_IOPORT:
+        e = seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, cap->arg0,
+                                         cap->arg0 + cap->arg1 - 1, cnode, cap->slot,
+                                         (seL4_Uint8)bits);
+        if (e == seL4_RevokeFirst)
+            return "its I/O ports belong to another component";
+        break;
+    case KAAL_SYSDESC_CAP_IRQ: {
+        /* The IOAPIC input after the MADT's overrides; the IRQ number
+         * (seL4's vector argument) is the input itself: one per line. */
+        kaal_resource_t r = kaal_irq_route(&init_irq_routing, (uint8_t)cap->arg0, 0);
+        e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, cnode, cap->slot, (seL4_Uint8)bits, 0,
+                                      r.base, !!(r.flags & KAAL_RES_LEVEL),
+                                      !!(r.flags & KAAL_RES_ACTIVE_LOW), r.base);
+        if (e == seL4_RevokeFirst)
+            return "its IRQ belongs to another component";
+        break;
+    }
+    default:
+        return "PCI device capabilities are not handed out yet";
+    }
+    return e == seL4_NoError ? NULL : "a device capability could not be issued";
+}
+
 static const char *grant_cap(seL4_CPtr cnode, unsigned bits, const kaal_sysdesc_cap_t *cap)
 {
     if (cap->object == KAAL_SYSDESC_NONE)
-        return "device capabilities (I/O ports, IRQs, PCI) are not handed out yet";
+        return grant_device_cap(cnode, bits, cap);
     seL4_CPtr src = system_objects[cap->object];
     seL4_CapRights_t rights = { { sysdesc_rights(cap->rights) } };
     seL4_Word badge = (cap->kind == KAAL_SYSDESC_CAP_ENDPOINT ||

@@ -22,6 +22,7 @@
 
 kaal_acpi_info_t init_acpi;
 kaal_device_list_t init_devices;
+kaal_irq_routing_t init_irq_routing;
 static kaal_device_t device_storage[MAX_DEVICES];
 
 static bool read_phys(void *ctx, uint64_t paddr, void *dst, size_t size_bytes)
@@ -59,7 +60,7 @@ static void console_putc(void *ctx, char c)
 void init_discover_devices(void)
 {
     kaal_phys_reader_t mem = { read_phys, 0 };
-    kaal_irq_routing_t routing = { 0 };
+    kaal_irq_routing_t *routing = &init_irq_routing;
     kaal_devices_init(&init_devices, device_storage, MAX_DEVICES);
 
     kaal_acpi_rsdp_ret_t rsdp = kaal_acpi_find_rsdp(&mem);
@@ -71,7 +72,7 @@ void init_discover_devices(void)
         if (err)
             printf("acpi: tables unusable: %s\n", kaal_strerror(err));
         kaal_acpi_print(&init_acpi, console_putc, 0);
-        kaal_acpi_irq_routing(&init_acpi, &routing);
+        kaal_acpi_irq_routing(&init_acpi, routing);
     }
 
     kaal_pci_platform_t plat = {
@@ -84,12 +85,12 @@ void init_discover_devices(void)
         .mmio_window = { PCI_MMIO_WINDOW_BASE, PCI_MMIO_WINDOW_END },
         .io_window = { 0xc000, 0x10000 },
     };
-    kaal_error_t err = kaal_pci_enumerate_platform(&plat, &routing, &init_devices);
+    kaal_error_t err = kaal_pci_enumerate_platform(&plat, routing, &init_devices);
     if (err == KAAL_ENOENT)
         printf("pci: no ECAM and no I/O port access to 0xcf8 yet: PCI devices not listed\n");
     else if (err)
         printf("pci: enumeration stopped: %s\n", kaal_strerror(err));
-    err = kaal_isa_add_devices(&init_devices, &routing);
+    err = kaal_isa_add_devices(&init_devices, routing);
     if (err)
         printf("isa: %s\n", kaal_strerror(err));
     kaal_devices_print(&init_devices, console_putc, 0);

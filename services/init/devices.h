@@ -7,6 +7,8 @@
 
 extern kaal_acpi_info_t init_acpi;
 extern kaal_device_list_t init_devices;
+/* Legacy IRQ -> IOAPIC input, from the MADT's overrides. */
+extern kaal_irq_routing_t init_irq_routing;
 
 /* Reads the ACPI tables, enumerates PCI and adds the ISA devices; prints the
  * ACPI summary and an lspci-style device table. */

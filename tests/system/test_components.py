@@ -12,10 +12,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
 from qemu_harness import Guest  # noqa: E402
 
 
-def boot_system(build, name):
+def boot_system(build, name, extra=()):
     with open(os.path.join(build, "systems", name + ".initrd")) as f:
         modules = f.read().strip().split(",")
-    return Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
+    return Guest(os.path.join(build, "kernel", "kaal.elf32"), modules, extra=extra)
 
 
 def test_component_runs_in_its_own_space_and_exit_is_reported(build):
@@ -44,3 +44,13 @@ def test_pingpong_components_talk_over_endpoint_rpc(build):
         g.expect(r"ping: 1000 calls answered correctly, round trip median \d+ cycles\n")
         g.expect(r"component ping exited with status 0")
         assert "faulted" not in g.output, g.tail()
+
+
+def test_component_uses_its_device_caps_for_ports_and_interrupt(build):
+    # A second serial port for QEMU: COM2, which system.toml grants the probe.
+    with boot_system(build, "serialprobe", extra=["-serial", "null"]) as g:
+        g.expect(r"probe: LSR 0x60 \(error 0\)")
+        # COM1 is outside the cap's range: seL4_IllegalOperation.
+        g.expect(r"probe: COM1 through COM2's cap: error 3\n")
+        g.expect(r"probe: IRQ 3 arrived \(IIR 0x2\)")
+        g.expect(r"component probe exited with status 0")
