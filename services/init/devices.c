@@ -3,10 +3,9 @@
  * Device discovery in init, on the broker library (runtime/broker): the
  * ACPI parser reads physical memory through 4 KiB device frames that init
  * maps on demand (vm.c); PCI configuration space is reached through the
- * MCFG's ECAM window, mapped once with large pages. Without ECAM (QEMU's
- * `pc` machine) PCI needs the legacy ports 0xCF8/0xCFC, i.e. an I/O port
- * capability: until IOPortControl exists the table lists no PCI devices and
- * says why.
+ * MCFG's ECAM window, mapped once with large pages, or without ECAM (QEMU's
+ * `pc` machine) through the legacy ports 0xCF8/0xCFC with an I/O port cap
+ * init issues to itself.
  */
 #include "devices.h"
 #include "vm.h"
@@ -51,6 +50,35 @@ static volatile uint8_t *map_ecam(void *ctx, uint64_t paddr, uint64_t size_bytes
     return init_map_device(paddr, size_bytes);
 }
 
+/* PCI configuration mechanism #1 through an I/O port cap for 0xcf8-0xcff,
+ * which init issues to itself from the I/O port control cap. */
+static seL4_CPtr pci_ports;
+
+static void port_out32(void *ctx, uint16_t port, uint32_t value)
+{
+    (void)ctx;
+    seL4_X86_IOPort_Out32(pci_ports, port, value);
+}
+
+static uint32_t port_in32(void *ctx, uint16_t port)
+{
+    (void)ctx;
+    seL4_X86_IOPort_In32_t r = seL4_X86_IOPort_In32(pci_ports, port);
+    return r.error ? 0xffffffffu : r.result;
+}
+
+static kaal_pci_legacy_t *legacy_ports(void)
+{
+    static kaal_pci_legacy_t legacy = { port_out32, port_in32, 0 };
+    kaal_slot_ret_t slot = kaal_cspace_alloc(&init_cspace, 1);
+    if (slot.err || seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, KAAL_PCI_CONFIG_ADDRESS,
+                                                 KAAL_PCI_CONFIG_DATA + 3, seL4_CapInitThreadCNode,
+                                                 slot.slot, seL4_WordBits) != seL4_NoError)
+        return NULL;
+    pci_ports = slot.slot;
+    return &legacy;
+}
+
 static void console_putc(void *ctx, char c)
 {
     (void)ctx;
@@ -79,7 +107,7 @@ void init_discover_devices(void)
         .ecam = init_acpi.mcfg,
         .n_ecam = init_acpi.n_mcfg,
         .map_ecam = map_ecam,
-        .legacy = NULL,
+        .legacy = init_acpi.n_mcfg ? NULL : legacy_ports(),
         /* For BARs firmware left unassigned (qboot assigns none): the PC's
          * PCI hole below the IOAPIC, and the upper half of the port space. */
         .mmio_window = { PCI_MMIO_WINDOW_BASE, PCI_MMIO_WINDOW_END },
@@ -87,7 +115,7 @@ void init_discover_devices(void)
     };
     kaal_error_t err = kaal_pci_enumerate_platform(&plat, routing, &init_devices);
     if (err == KAAL_ENOENT)
-        printf("pci: no ECAM and no I/O port access to 0xcf8 yet: PCI devices not listed\n");
+        printf("pci: configuration space not reachable (no ECAM, no ports): no PCI devices\n");
     else if (err)
         printf("pci: enumeration stopped: %s\n", kaal_strerror(err));
     err = kaal_isa_add_devices(&init_devices, routing);

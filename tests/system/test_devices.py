@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""Device discovery in init: ACPI tables, PCI through ECAM, QEMU's ISA
+"""Device discovery in init: ACPI tables, PCI (ECAM or ports), QEMU's ISA
 devices, on both QEMU machine types, with a NIC added on the command line."""
 import os
 import sys
@@ -43,12 +43,20 @@ def test_q35_acpi_and_pci_through_ecam_list_the_added_nic(build):
         assert g.wait_exit() == 0, g.tail()
 
 
-def test_pc_acpi_and_isa_devices_are_listed(build):
+def test_pc_acpi_pci_through_ports_and_isa_devices_are_listed(build):
     with boot(build, "pc", ["-device", "e1000"]) as g:
         g.expect(r"acpi: RSDP 0x[0-9a-f]+ rev \d+")
         g.expect(r"acpi: MADT lapic 0xfee00000, 1 cpus")
         g.expect(r"acpi:\s+irq 0 -> gsi 2")
         g.expect(r"acpi: 0 warnings")
+        # No ECAM on i440fx: init reaches config space through ports 0xcf8/0xcfc.
+        g.expect(r"00:00\.0 8086:1237 \[0600\] Host bridge")
+        g.expect(r"00:01\.0 8086:7000 \[0601\] ISA bridge")
+        m = g.expect(r"00:04\.0 8086:100e \[0200\] Ethernet controller \(rev 03\)\n"
+                     r"\s+pin INTA line \d+\n"
+                     r"\s+BAR0 mem32 (0x[0-9a-f]+) size 0x20000\n"
+                     r"\s+BAR1 io (0x[0-9a-f]+) size 0x40\n")
+        assert int(m.group(1), 16) % 0x20000 == 0, m.group(0)
         expect_isa_devices(g)
         g.expect(r"exit status 0")
         assert "acpi: MCFG" not in g.output  # i440fx has no ECAM
