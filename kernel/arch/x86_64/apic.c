@@ -4,7 +4,7 @@
  * reached through the direct map (boot_x86.c maps non-RAM uncached). The
  * timer runs periodically at TIMER_TICK_MS, calibrated once against PIT
  * channel 2 (Intel SDM Vol. 3A §11.5.4; 8254 datasheet, mode 0): the PIT
- * counts a known 10 ms while the APIC timer counts down from its maximum.
+ * counts a known 5 ms while the APIC timer counts down from its maximum.
  * LINT0/LINT1 are masked: legacy PIC interrupts and NMIs are not used.
  */
 #include <arch/apic.h>
@@ -34,7 +34,7 @@
 #define SVR_ENABLE (1u << 8)
 
 #define PIT_HZ 1193182u
-#define CALIBRATE_MS 10u
+#define CALIBRATE_MS 5u
 
 static volatile uint32_t *apic_regs;
 static uint32_t timer_khz;
