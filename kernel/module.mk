@@ -2,7 +2,7 @@
 # Freestanding leaves shared with user space (formatter, ELF checker, string
 # functions) are compiled in from runtime/: they have no dependencies.
 KERNEL_SRCS += \
-  kernel/main.c kernel/thread.c kernel/syscall.c kernel/fault.c kernel/interrupt.c \
+  kernel/main.c kernel/thread.c kernel/syscall.c kernel/fastpath.c kernel/fault.c kernel/interrupt.c \
   kernel/boot/boot_mem.c kernel/boot/root_task.c kernel/lib/kprintf.c \
   runtime/printf/format.c runtime/elf/elf.c runtime/string/string.c
 

@@ -14,15 +14,16 @@
 #include <kernel/thread.h>
 #include <kernel/interrupt.h>
 #include <kernel/kprintf.h>
+#include <kernel/fastpath.h>
 
-struct sched_state ksched;
+struct sched_state ksched KERNEL_HOT_DATA;
 
 #define N_PRIORITIES 256
 
 static struct {
     struct tcb *head, *tail;
 } ready[N_PRIORITIES];
-static uint64_t ready_bitmap[N_PRIORITIES / 64];
+static uint64_t ready_bitmap[N_PRIORITIES / 64] KERNEL_HOT_DATA;
 
 static void enqueue(struct tcb *t, bool at_head)
 {
@@ -67,6 +68,14 @@ static struct tcb *highest_ready(void)
         if (ready_bitmap[w])
             return ready[w * 64 + 63 - __builtin_clzll(ready_bitmap[w])].head;
     return NULL;
+}
+
+KERNEL_FASTPATH_TEXT int sched_highest_ready_priority(void)
+{
+    for (int w = N_PRIORITIES / 64 - 1; w >= 0; w--)
+        if (ready_bitmap[w])
+            return w * 64 + 63 - __builtin_clzll(ready_bitmap[w]);
+    return -1;
 }
 
 void sched_make_runnable(struct tcb *t)

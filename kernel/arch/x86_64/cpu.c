@@ -13,7 +13,8 @@
 #include <arch/io.h>
 #include <kernel/machine.h>
 
-struct x86_tss x86_tss __attribute__((aligned(16)));
+/* In .data.hot (kernel/include/kernel/fastpath.h): every switch writes rsp0. */
+struct x86_tss x86_tss __attribute__((aligned(16), section(".data.hot")));
 
 static uint64_t gdt[7] __attribute__((aligned(16))) = {
     0,

@@ -13,14 +13,15 @@
 #include <arch/fpu.h>
 #include <kernel/thread.h>
 #include <kaal/string.h>
+#include <kernel/fastpath.h>
 
 #define CR0_TS (1ull << 3)
 
-static struct tcb *owner;
-static int ts_set;
+static struct tcb *owner KERNEL_HOT_DATA;
+static int ts_set KERNEL_HOT_DATA;
 static struct x86_fpu_state initial_state;
 
-static void set_ts(int on)
+static KERNEL_FASTPATH_TEXT void set_ts(int on)
 {
     if (on == ts_set)
         return;
@@ -51,7 +52,7 @@ void fpu_init_state(struct tcb *t)
     t->ctx.fpu = initial_state;
 }
 
-void fpu_prepare_return(struct tcb *t)
+KERNEL_FASTPATH_TEXT void fpu_prepare_return(struct tcb *t)
 {
     set_ts(t != owner);
 }

@@ -15,6 +15,8 @@
 #include <kernel/kprintf.h>
 #include <kernel/thread.h>
 #include <kernel/vspace.h>
+#include <kernel/fastpath.h>
+#include <arch/fastpath.h>
 
 #define VECTOR_DEVICE_NOT_AVAILABLE 7
 #define VECTOR_PAGE_FAULT 14
@@ -104,18 +106,25 @@ void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0)
     fpu_init_state(t);
 }
 
-void arch_activate_thread(struct tcb *t)
+/* What CR3 and the FS base MSR hold, so a switch between threads of one
+ * VSpace writes neither (a CR3 write flushes the TLB; under TCG the whole
+ * software TLB). write_cr3() (io.h) keeps x86_loaded_cr3 up to date. */
+uint64_t x86_loaded_cr3 KERNEL_HOT_DATA;
+static uint64_t loaded_fs_base KERNEL_HOT_DATA;
+
+/* On the fast path (kernel/fastpath.c), hence in .text.fastpath with only
+ * hot data and the TCB touched. */
+KERNEL_FASTPATH_TEXT void arch_activate_thread(struct tcb *t)
 {
-    static uint64_t loaded_fs_base;
     struct x86_frame *f = &t->ctx.frame;
     x86_tss.rsp0 = (uint64_t)(f + 1);
     fpu_prepare_return(t);
     /* The VSpace comes from the TCB's VTable slot, which empties when the
      * VSpace is deleted: a thread without one runs on the kernel's tables
      * and faults on its first user access. */
-    t->vspace_root = arch_tcb_vspace_root(t);
+    t->vspace_root = arch_fp_vspace_root(t);
     paddr_t root = t->vspace_root ? t->vspace_root : arch_kernel_vspace_root();
-    if (read_cr3() != root)
+    if (x86_loaded_cr3 != root)
         write_cr3(root);
     /* qemu64 has no FSGSBASE: the TLS base goes through the MSR. */
     if (t->ctx.fs_base != loaded_fs_base) {

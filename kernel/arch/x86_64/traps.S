@@ -88,7 +88,13 @@ trap_common:
 /*
  * syscall: rcx = user rip, r11 = user rflags, rsp still the user's.
  * SFMASK cleared IF, DF and TF on the way in.
+ *
+ * The IPC fastpath (kernel/fastpath.c) runs first, on a small stack in
+ * .data.hot (the page of the per-CPU state it uses anyway); it returns only
+ * when the slow path must run, which then starts afresh on the kernel
+ * stack. Entry and exit live in .text.fastpath with the fast path itself.
  */
+    .section .text.fastpath, "ax", @progbits
     .global x86_syscall_entry
 x86_syscall_entry:
     movq %rsp, x86_syscall_user_rsp(%rip)
@@ -101,7 +107,12 @@ x86_syscall_entry:
     pushq $0
     pushq $VECTOR_SYSCALL
     PUSH_GPRS
-    leaq kernel_stack_top(%rip), %rsp
+    cmpq $-2, %rdx              /* seL4_SysReplyRecv = -2, seL4_SysCall = -1 */
+    jb 1f
+    leaq x86_fast_stack_top(%rip), %rsp
+    movq %rdx, %rdi             /* syscall number */
+    call fastpath_syscall       /* returns only if not taken */
+1:  leaq kernel_stack_top(%rip), %rsp
     call x86_user_syscall       /* noreturn */
     ud2
 
@@ -125,6 +136,7 @@ x86_sysret_to_user:
     movq 40(%rsp), %rsp         /* user rsp: after vector, error, rip, cs, rflags */
     sysretq
 
+    .text
 /*
  * void arch_idle(void) - noreturn. Waits for interrupts on a fresh kernel
  * stack; an interrupt enters through trap_common as a kernel-mode trap and
@@ -140,11 +152,17 @@ arch_idle:
     cli
     jmp 1b
 
-    .bss
+    .section .data.hot, "aw", @progbits
     .balign 8
     .global x86_syscall_user_rsp
 x86_syscall_user_rsp:
     .quad 0
+    .balign 16
+x86_fast_stack:
+    .skip 1024
+x86_fast_stack_top:
+
+    .bss
     .balign 16
     .global kernel_stack_bottom
 kernel_stack_bottom:

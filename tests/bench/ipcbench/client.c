@@ -6,10 +6,17 @@
  *                  seL4_ReplyRecv answer (two switches, two CR3 writes)
  *   yield          seL4_Yield with no other runnable thread (null syscall)
  *   signal_wait    seL4_Signal then seL4_Wait on our own notification
+ *   call_rt_same_as seL4_Call to a second thread of this component (made
+ *                  from the `spare` untyped) and its seL4_ReplyRecv answer:
+ *                  two switches, no CR3 write. The client drops to priority
+ *                  0 first: its own MCP is 0, so its thread can run at 0
+ *                  only, and the fastpath wants the callee at the caller's
+ *                  priority or above.
  * Prints `ipcbench: <name> <cycles>` lines, then exits.
  */
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/sysdesc.h>
 
 #include "client_caps.h"
 
@@ -37,6 +44,40 @@ static uint64_t median(void)
     return samples[SAMPLES / 2];
 }
 
+static uint64_t local_stack[512] __attribute__((aligned(16)));
+
+/* The same-address-space server: raw stubs, so it never touches the main
+ * thread's IPC buffer (messages fit in registers). */
+static void local_server(void)
+{
+    seL4_Word badge, info, mr0, mr1, mr2, mr3;
+    x64_sys_recv(seL4_SysRecv, KAAL_CAP_LOCAL, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    for (;;)
+        x64_sys_send_recv(seL4_SysReplyRecv, KAAL_CAP_LOCAL, &badge,
+                          seL4_MessageInfo_new(0, 0, 0, 1).words[0], &info, &mr0, &mr1, &mr2,
+                          &mr3);
+}
+
+static int start_local_server(void)
+{
+    seL4_CPtr tcb = KAAL_COMPONENT_FIRST_FREE_SLOT;
+    if (seL4_Untyped_Retype(KAAL_CAP_SPARE, seL4_TCBObject, 0, KAAL_SYSDESC_SLOT_CNODE, 0, 0, tcb,
+                            1) != seL4_NoError ||
+        seL4_TCB_Configure(tcb, 0, KAAL_SYSDESC_SLOT_CNODE, 0, KAAL_SYSDESC_SLOT_VSPACE, 0,
+                           KAAL_IPC_BUFFER_VADDR + 1024, KAAL_SYSDESC_SLOT_IPC_BUFFER) !=
+            seL4_NoError ||
+        seL4_TCB_SetPriority(KAAL_SYSDESC_SLOT_TCB, KAAL_SYSDESC_SLOT_TCB, 0) != seL4_NoError)
+        return -1;
+    seL4_UserContext regs = { 0 };
+    regs.rip = (seL4_Word)local_server;
+    regs.rsp = (seL4_Word)&local_stack[512] - 8; /* as after a call */
+    regs.rflags = 0x202;
+    if (seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs) !=
+        seL4_NoError)
+        return -1;
+    return 0;
+}
+
 int main(void)
 {
     for (int i = 0; i < SAMPLES; i++) {
@@ -62,5 +103,17 @@ int main(void)
         samples[i] = rdtsc() - t0;
     }
     printf("ipcbench: signal_wait %lu\n", (unsigned long)median());
+
+    if (start_local_server() != 0) {
+        printf("ipcbench: cannot start the same-address-space server\n");
+        return 1;
+    }
+    for (int i = 0; i < SAMPLES; i++) {
+        seL4_SetMR(0, (seL4_Word)i);
+        uint64_t t0 = rdtsc();
+        seL4_Call(KAAL_CAP_LOCAL, seL4_MessageInfo_new(0, 0, 0, 1));
+        samples[i] = rdtsc() - t0;
+    }
+    printf("ipcbench: call_rt_same_as %lu\n", (unsigned long)median());
     return 0;
 }
