@@ -29,6 +29,7 @@
 #include <kaal/bootinfo.h>
 #include <kaal/component.h>
 #include <kaal/elf.h>
+#include <kaal/ring.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
@@ -334,6 +335,42 @@ static void start_component(unsigned index)
     }
 }
 
+/* Formats the queue region of each ring channel (kaal_ring_channel_init:
+ * both queues empty, every buffer of data_size / queue_depth bytes on the
+ * free queue) before any component runs, so both ends just attach. */
+static const char *format_rings(void)
+{
+    for (uint32_t c = 0; c < sysdesc.n_channels; c++) {
+        const kaal_sysdesc_channel_t *ch = &sysdesc.channels[c];
+        if (ch->kind != KAAL_SYSDESC_CHANNEL_RING)
+            continue;
+        const char *name = kaal_sysdesc_string(&sysdesc, ch->name);
+        size_t len = strlen(name);
+        for (uint32_t i = 0; i < sysdesc.n_objects; i++) {
+            const kaal_sysdesc_object_t *ob = &sysdesc.objects[i];
+            const char *on = kaal_sysdesc_string(&sysdesc, ob->name);
+            if (ob->kind != KAAL_SYSDESC_OBJECT_MEMORY || strncmp(on, name, len) != 0 ||
+                strcmp(on + len, ".queues") != 0)
+                continue;
+            uint64_t n = ob->size_bytes / PAGE;
+            for (uint64_t p = 0; p < n; p++)
+                if (init_map_frame(NULL, seL4_CapInitThreadVSpace,
+                                   shared_pages[system_objects[i] + p], SCRATCH_VADDR + p * PAGE,
+                                   false, seL4_ReadWrite,
+                                   seL4_X86_Default_VMAttributes) != seL4_NoError)
+                    return "a ring's queue region could not be mapped";
+            kaal_error_t err = kaal_ring_channel_init(
+                (void *)SCRATCH_VADDR, ob->size_bytes, ch->queue_depth, ch->queue_depth,
+                (uint32_t)(ch->data_size_bytes / ch->queue_depth));
+            for (uint64_t p = 0; p < n; p++)
+                seL4_X86_Page_Unmap(shared_pages[system_objects[i] + p]);
+            if (err != KAAL_OK)
+                return "a ring's queues could not be formatted";
+        }
+    }
+    return NULL;
+}
+
 /* Creates the objects the components share (endpoints, notifications,
  * ring memory, untyped grants). */
 static const char *make_system_objects(void)
@@ -375,7 +412,7 @@ static const char *make_system_objects(void)
             return "out of memory for shared objects";
         system_objects[i] = r.cap;
     }
-    return NULL;
+    return format_rings();
 }
 
 kaal_error_t init_start_components(const seL4_BootInfo *bi)

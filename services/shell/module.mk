@@ -19,3 +19,9 @@ $(eval $(call host_test,test_shell,tests/unit/test_shell.c $(SHELL_SRCS) tests/u
   runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c))
 $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shell/lineedit.c \
   tests/unit/dddk/term.c))
+
+# The shell component of the default system (system/default.toml): the core
+# above on the uart16550 component's byte stream, date from drivers/rtc.
+$(BUILD)/guest/services/shell/main.o: GUEST_CFLAGS += -I$(BUILD)/systems/default-include -Idrivers
+$(BUILD)/guest/services/shell/main.o: $(BUILD)/systems/default-include/.stamp
+$(eval $(call guest_program,shell,services/shell/main.c $(SHELL_SRCS) drivers/rtc/rtc.c))

@@ -647,7 +647,7 @@ def _pass_layout(c, system):
                 events[comp.name] = new_object("notification", "%s.events" % comp.name)
                 granted[comp.name].append(Cap("events", "notification",
                                               object=events[comp.name],
-                                              rights=S.RIGHT_READ,
+                                              rights=S.RIGHT_READ | S.RIGHT_WRITE,
                                               comment="wait here for ring signals"))
     endpoints = {}
     for ch in system.channels:

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The uart16550 driver component: the DDDK's seL4 platform over the caps
+ * system.toml grants it (`devices = ["serial0"]`, ring ends "tx" and "rx",
+ * names from the generated <uart_caps.h>), then the DDDK's main. It
+ * returns only if the driver could not start; init then reports the exit.
+ */
+#include <kaal/dddk_sel4.h>
+#include <kaal/stdio.h>
+#include <kaal/sysdesc.h>
+
+#include "uart16550.h"
+#include "uart_caps.h"
+
+static kaal_dddk_sel4_t cfg = {
+    .isa_name = "com1",
+    .n_io = 1,
+    .io = {{KAAL_CAP_SERIAL0_IOPORT, KAAL_DEV_SERIAL0_PORT_BASE, KAAL_DEV_SERIAL0_PORT_COUNT}},
+    .irq_handler = KAAL_CAP_SERIAL0_IRQ,
+    .isa_irq = KAAL_DEV_SERIAL0_IRQ,
+    .events = KAAL_CAP_EVENTS,
+    .cnode = KAAL_SYSDESC_SLOT_CNODE,
+    .free_slot = KAAL_COMPONENT_FIRST_FREE_SLOT,
+    .n_channels = 2,
+    .channels = {{"tx", KAAL_RING_TX_QUEUE_VADDR, KAAL_RING_TX_DATA_VADDR,
+                  KAAL_RING_TX_DATA_SIZE_BYTES, KAAL_RING_TX_QUEUE_DEPTH, KAAL_RING_TX_EVENT_BIT,
+                  KAAL_CAP_TX},
+                 {"rx", KAAL_RING_RX_QUEUE_VADDR, KAAL_RING_RX_DATA_VADDR,
+                  KAAL_RING_RX_DATA_SIZE_BYTES, KAAL_RING_RX_QUEUE_DEPTH, KAAL_RING_RX_EVENT_BIT,
+                  KAAL_CAP_RX}},
+};
+
+static kaal_dddk_platform_t platform;
+static kaal_dddk_device_t dev;
+
+int main(void)
+{
+    kaal_dddk_sel4_platform(&cfg, &platform);
+    kaal_error_t err = kaal_dddk_main(&dev, &platform, "uart16550");
+    printf("uart: driver stopped: %s (%s)\n", kaal_strerror(err),
+           dev.failed_step ? dev.failed_step : "-");
+    return 1;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The DDDK's platform in the guest (runtime/dddk/platform_sel4.c): a
+ * kaal_dddk_platform_t over the caps init granted a component from its
+ * system.toml entry. The component's main fills a kaal_dddk_sel4_t from its
+ * generated <NAME_caps.h> (device grant, events notification, ring ends)
+ * and calls kaal_dddk_sel4_platform(); there is no broker round trip: the
+ * "bundle" is the device grant itself.
+ *
+ *   io_in/io_out   seL4_X86_IOPort_In/Out through the range's I/O port cap
+ *   bind_irq       mints a copy of the events notification badged with
+ *                  irq_bit into free_slot, seL4_IRQHandler_SetNotification
+ *                  and a first Ack
+ *   ack_irq        seL4_IRQHandler_Ack
+ *   open_channel   the ring end's queue/data vaddrs from the header (init
+ *                  formatted the queues before the component started)
+ *   wait           seL4_Wait on the events notification
+ *   signal         seL4_Signal on the ring end's badged notification cap
+ */
+#pragma once
+
+#include <kaal/dddk.h>
+#include <sel4/sel4.h>
+
+#define KAAL_DDDK_SEL4_MAX_CHANNELS 8
+/* The events bit the IRQ sets (ring ends use the low bits). */
+#define KAAL_DDDK_SEL4_IRQ_BIT (1ull << 63)
+
+typedef struct kaal_dddk_sel4_channel {
+    const char *name; /* the ring end's name in system.toml */
+    uint64_t queue_vaddr, data_vaddr, data_size_bytes;
+    uint32_t queue_depth;
+    uint64_t event_bit;   /* KAAL_RING_<END>_EVENT_BIT */
+    seL4_CPtr signal_cap; /* KAAL_CAP_<END> */
+} kaal_dddk_sel4_channel_t;
+
+typedef struct kaal_dddk_sel4 {
+    const char *isa_name; /* what the grant is, for the driver's match ("com1") */
+    unsigned n_io;
+    struct {
+        seL4_CPtr cap; /* KAAL_CAP_<DEV>_IOPORT */
+        uint16_t base, n_ports;
+    } io[KAAL_DDDK_MAX_IO];
+    seL4_CPtr irq_handler; /* KAAL_CAP_<DEV>_IRQ; 0: no IRQ */
+    uint8_t isa_irq;
+    seL4_CPtr events;    /* KAAL_CAP_EVENTS: read + write */
+    seL4_CPtr cnode;     /* the component's own CNode (KAAL_SYSDESC_SLOT_CNODE) */
+    seL4_CPtr free_slot; /* for the badged IRQ notification (KAAL_COMPONENT_FIRST_FREE_SLOT) */
+    unsigned n_channels;
+    kaal_dddk_sel4_channel_t channels[KAAL_DDDK_SEL4_MAX_CHANNELS];
+} kaal_dddk_sel4_t;
+
+/* Fills *platform with the seL4 ops over cfg (which must outlive it). */
+void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platform);

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The shell component: the shell core (kaal_shell_*) on the console byte
+ * stream of the uart16550 driver component.
+ *
+ * Model: two ring channels from system.toml, "rx" (UART -> shell, this side
+ * the reader) and "tx" (shell -> UART, this side the writer), and one
+ * events notification. The loop reads every byte waiting on rx and feeds
+ * it to the shell, gives the buffers back (signalling the driver only if
+ * it asked), then arms rx and waits. Output goes through console_write,
+ * which hands full buffers to the driver and, when all tx buffers are in
+ * flight, arms the free queue and waits until the driver returns some. A
+ * notification bit consumed while waiting for output is harmless: the loop
+ * reads rx until it is empty before it ever waits.
+ *
+ * System ops: uptime from the TSC (QEMU's TSC counts from machine start;
+ * its rate is measured once, on first use, across two CMOS RTC second
+ * edges), date from the RTC (drivers/rtc's rtc_read through the "rtc"
+ * device grant), poweroff through QEMU's isa-debug-exit port ("debug-exit"
+ * grant: writing 0 makes QEMU exit with status 1, which `make run` and the
+ * test harness read as the guest's success). Commands that need init (ps,
+ * mem, caps, lspci, start/stop/restart/kill, crash) say "not available".
+ */
+#include <kaal/dddk_sel4.h>
+#include <kaal/shell.h>
+#include <kaal/stdio.h>
+#include <kaal/string.h>
+#include <kaal/sysdesc.h>
+
+#include "rtc/rtc.h"
+#include "shell_caps.h"
+
+static kaal_bytestream_reader_t rx;
+static kaal_bytestream_writer_t tx;
+static kaal_shell_t shell;
+
+/* The RTC's ports through the DDDK's seL4 platform (range 0). */
+static kaal_dddk_sel4_t rtc_cfg = {
+    .n_io = 1,
+    .io = {{KAAL_CAP_RTC_IOPORT, KAAL_DEV_RTC_PORT_BASE, KAAL_DEV_RTC_PORT_COUNT}},
+};
+static kaal_dddk_platform_t rtc_platform;
+static kaal_dddk_io_t rtc_io;
+
+/* ---- console output ---- */
+
+static void kick_tx(void)
+{
+    if (tx.published) {
+        tx.published = false;
+        if (kaal_ring_producer_should_signal(&tx.ring.active))
+            seL4_Signal(KAAL_CAP_TX);
+    }
+}
+
+/* Waits until the driver gave a tx buffer back. */
+static void wait_tx_space(void)
+{
+    kick_tx();
+    if (kaal_ring_consumer_arm(&tx.ring.free)) {
+        seL4_Word bits;
+        seL4_Wait(KAAL_CAP_EVENTS, &bits);
+    }
+}
+
+static void console_write(void *ctx, const char *bytes, size_t n)
+{
+    (void)ctx;
+    while (n > 0) {
+        size_t done = kaal_bytestream_write(&tx, bytes, n);
+        bytes += done;
+        n -= done;
+        if (n > 0)
+            wait_tx_space();
+    }
+    kaal_bytestream_flush(&tx);
+    kick_tx();
+}
+
+/* Waits until the driver has taken every tx buffer (all output is in the
+ * UART). */
+static void drain_tx(void)
+{
+    kick_tx();
+    while (kaal_ring_consumer_available(&tx.ring.free) < KAAL_RING_TX_QUEUE_DEPTH)
+        wait_tx_space();
+}
+
+/* ---- system ops ---- */
+
+static uint8_t rtc_seconds(void)
+{
+    kaal_dddk_out8(&rtc_io, 0, 0x00); /* register 0: seconds */
+    return kaal_dddk_in8(&rtc_io, 1);
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static uint64_t tsc_hz;
+
+/* TSC ticks between two RTC second edges (at most ~2 s, once). */
+static uint64_t measure_tsc_hz(void)
+{
+    uint8_t s = rtc_seconds();
+    while (rtc_seconds() == s)
+        seL4_Yield();
+    uint64_t t0 = rdtsc();
+    s = rtc_seconds();
+    while (rtc_seconds() == s)
+        seL4_Yield();
+    return rdtsc() - t0;
+}
+
+static uint64_t sys_uptime_ns(void *ctx)
+{
+    (void)ctx;
+    if (tsc_hz == 0)
+        tsc_hz = measure_tsc_hz();
+    uint64_t t = rdtsc();
+    return t / tsc_hz * 1000000000ull + t % tsc_hz * 1000000000ull / tsc_hz;
+}
+
+static kaal_error_t sys_date(void *ctx, kaal_shell_date_t *out)
+{
+    (void)ctx;
+    rtc_time_t t;
+    kaal_error_t err = rtc_read(&rtc_io, &t);
+    if (err != KAAL_OK)
+        return err;
+    *out = (kaal_shell_date_t){.year = t.year,
+                               .month = t.month,
+                               .day = t.day,
+                               .hour = t.hour,
+                               .minute = t.minute,
+                               .second = t.second};
+    return KAAL_OK;
+}
+
+static kaal_error_t sys_poweroff(void *ctx)
+{
+    (void)ctx;
+    console_write(NULL, "Powering off.\r\n", 15);
+    drain_tx();
+    seL4_X86_IOPort_Out8(KAAL_CAP_DEBUG_EXIT_IOPORT, KAAL_DEV_DEBUG_EXIT_PORT_BASE, 0);
+    return KAAL_ESEL4; /* still running: the port did not stop the machine */
+}
+
+static const kaal_shell_system_ops_t sys_ops = {
+    .uptime_ns = sys_uptime_ns,
+    .date = sys_date,
+    .poweroff = sys_poweroff,
+};
+
+int main(void)
+{
+    kaal_dddk_sel4_platform(&rtc_cfg, &rtc_platform);
+    rtc_io = (kaal_dddk_io_t){.platform = &rtc_platform,
+                              .range = 0,
+                              .base = KAAL_DEV_RTC_PORT_BASE,
+                              .n_ports = KAAL_DEV_RTC_PORT_COUNT};
+    kaal_error_t err = kaal_bytestream_reader_attach(
+        &rx, (void *)KAAL_RING_RX_QUEUE_VADDR, (void *)KAAL_RING_RX_DATA_VADDR,
+        KAAL_RING_RX_DATA_SIZE_BYTES);
+    if (err == KAAL_OK)
+        err = kaal_bytestream_writer_attach(
+            &tx, (void *)KAAL_RING_TX_QUEUE_VADDR, (void *)KAAL_RING_TX_DATA_VADDR,
+            KAAL_RING_TX_DATA_SIZE_BYTES,
+            KAAL_RING_TX_DATA_SIZE_BYTES / KAAL_RING_TX_QUEUE_DEPTH);
+    if (err != KAAL_OK) {
+        printf("shell: console rings: %s\n", kaal_strerror(err));
+        return 1;
+    }
+    kaal_shell_init(&shell, console_write, NULL, &sys_ops);
+    kaal_shell_start(&shell);
+    for (;;) {
+        uint8_t buf[64];
+        size_t n;
+        while ((n = kaal_bytestream_read(&rx, buf, sizeof(buf))) > 0)
+            kaal_shell_feed(&shell, buf, n);
+        if (rx.released) {
+            rx.released = false;
+            if (kaal_ring_producer_should_signal(&rx.ring.free))
+                seL4_Signal(KAAL_CAP_RX);
+        }
+        if (kaal_ring_consumer_arm(&rx.ring.active)) {
+            seL4_Word bits;
+            seL4_Wait(KAAL_CAP_EVENTS, &bits);
+        }
+    }
+}

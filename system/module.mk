@@ -1,0 +1,7 @@
+# system/: the default system `make run` boots (default.toml): the uart16550
+# driver component on COM1 and the shell on its byte stream. The components
+# are built by drivers/uart16550/module.mk and services/shell/module.mk
+# against the headers made here.
+$(eval $(call kaal_system_headers,default,system/default.toml))
+$(eval $(call kaal_system,default,system/default.toml))
+TEST_SYSTEM_DEPS += $(BUILD)/systems/default.initrd

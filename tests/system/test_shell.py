@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""The default system (system/default.toml, what `make run` boots): the
+uart16550 driver component owns COM1 and the shell reads its keystrokes
+from the driver's byte stream. Keystrokes go in through QEMU's stdin
+(COM1's receiver); everything the shell prints comes back through the
+driver's interrupt-driven transmit path."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+from qemu_harness import Guest  # noqa: E402
+
+PROMPT = r"kaal> "
+
+
+def boot_default(build):
+    with open(os.path.join(build, "systems", "default.initrd")) as f:
+        modules = f.read().strip().split(",")
+    g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
+    g.expect(r"init: starting system 'default' \(2 components\)")
+    g.expect(PROMPT)
+    return g
+
+
+def run(g, line):
+    """Types line and Enter; returns what the shell printed up to the next
+    prompt (the echo of line included)."""
+    g.send(line + "\r")
+    m = g.expect(r"(?s)(.*?)\n" + PROMPT)
+    return m.group(1)
+
+
+def test_shell_echoes_keystrokes_and_runs_echo(build):
+    with boot_default(build) as g:
+        out = run(g, "echo hello world")
+        lines = out.split("\n")
+        assert lines[0] == "echo hello world", out       # the typed line, echoed
+        assert lines[1] == "hello world", out            # the command's output
+        assert "faulted" not in g.output, g.tail()
+
+
+def test_help_lists_the_commands(build):
+    with boot_default(build) as g:
+        out = run(g, "help")
+        assert "commands:" in out, out
+        for cmd in ("help", "echo", "uptime", "date", "poweroff"):
+            assert "\n  %s " % cmd in out, "help does not list %s:\n%s" % (cmd, out)
+
+
+def test_unknown_command_says_so_and_the_shell_goes_on(build):
+    with boot_default(build) as g:
+        out = run(g, "frobnicate now")
+        assert "kaal: unknown command 'frobnicate' (try 'help')" in out, out
+        assert run(g, "echo still here").endswith("still here"), g.tail()
+
+
+def test_backspace_erases_before_the_line_runs(build):
+    with boot_default(build) as g:
+        # "echo helXX" with two DELs and one backspace (^H), then "p".
+        out = run(g, "echo helXX\x7f\x7f\x08p")
+        assert out.split("\n")[-1] == "hep", repr(out)
+        # The screen saw the erasing: backspace, space, backspace per character.
+        assert "\b \b" in out, repr(out)
+
+
+def test_input_typed_faster_than_the_shell_reads_is_kept_in_order(build):
+    with boot_default(build) as g:
+        # 15 words: the shell takes at most 16 (the command included).
+        words = " ".join("word%02d" % i for i in range(15))
+        out = run(g, "echo " + words)
+        assert out.split("\n")[-1] == words, repr(out)
+
+
+def test_date_reads_the_rtc(build):
+    with boot_default(build) as g:
+        out = run(g, "date")
+        assert "\n" in out, repr(out)
+        line = out.split("\n")[-1]
+        assert re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d.*", line), repr(line)
+
+
+def test_poweroff_stops_qemu_with_success(build):
+    with boot_default(build) as g:
+        g.send("poweroff\r")
+        g.expect(r"Powering off\.")
+        assert g.wait_exit() == 0, "QEMU status %s\n%s" % (g.status, g.tail())
