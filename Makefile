@@ -40,7 +40,9 @@ $(DEPS_STAMP): mk/debian-packages tools/deps.sh
 	@mkdir -p $(@D) && touch $@
 
 # make run SYSTEM=pingpong boots build/systems/pingpong.initrd (a system
-# description and its components); plain make run boots init alone.
+# description and its components); plain make run boots system/default.toml
+# (UART driver + shell); make run SYSTEM= boots init alone.
+SYSTEM ?= default
 BOOT_MODULES = $(if $(SYSTEM),$$(cat $(BUILD)/systems/$(SYSTEM).initrd),$(ROOT_TASK))
 
 run: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK) $(if $(SYSTEM),$(BUILD)/systems/$(SYSTEM).initrd)
