@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The VFS server component: one vfs_t (services/vfs) served over endpoint
+ * RPC with the protocol of <kaal/vfs_rpc.h>.
+ *
+ * Model: a ramfs is the root, a devfs is mounted at /dev; all memory comes
+ * from the component heap (malloc), and the ramfs is limited to three
+ * quarters of it so a full file system answers ENOSPC before the heap runs
+ * dry. Each client is known by the badge of its endpoint cap and owns one
+ * vfs_proc_t (fd table, cwd, umask, uid 0), created at its first request.
+ * The loop is single threaded: one request at a time, each fully decoded and
+ * checked against the message length before the VFS sees it.
+ *
+ * Invariants: a reply never carries more than seL4_MsgMaxLength words;
+ * every path handed to the VFS is NUL-terminated and free of inner NULs.
+ */
+#include <kaal/component.h>
+#include <kaal/heap.h>
+#include <kaal/runtime.h>
+#include <kaal/stdio.h>
+#include <kaal/string.h>
+#include <kaal/vfs.h>
+#include <kaal/vfs_rpc.h>
+
+#include "vfs_caps.h"
+
+#define VFS_SERVER_MAX_CLIENTS 64
+#define VFS_SERVER_MAX_FDS 256
+#define WORDS(n_bytes) (((n_bytes) + sizeof(seL4_Word) - 1) / sizeof(seL4_Word))
+
+typedef struct {
+    seL4_Word badge;
+    vfs_proc_t *proc; /* NULL: slot free */
+} vfs_client_t;
+
+static vfs_t *vfs;
+static vfs_client_t clients[VFS_SERVER_MAX_CLIENTS];
+/* Paths of the request being served, NUL-terminated. */
+static char path_a[VFS_RPC_MAX_PATH_BYTES + 1];
+static char path_b[VFS_RPC_MAX_PATH_BYTES + 1];
+
+static void *heap_alloc(void *ctx, size_t size_bytes)
+{
+    (void)ctx;
+    return malloc(size_bytes);
+}
+
+static void heap_free(void *ctx, void *ptr, size_t size_bytes)
+{
+    (void)ctx;
+    (void)size_bytes;
+    free(ptr);
+}
+
+static int64_t console_write(void *ctx, const void *buf, size_t n_bytes)
+{
+    (void)ctx;
+    const char *s = buf;
+    for (size_t i = 0; i < n_bytes; i++)
+        putchar(s[i]);
+    return (int64_t)n_bytes;
+}
+
+static vfs_proc_t *client_proc(seL4_Word badge)
+{
+    vfs_client_t *free_slot = NULL;
+    for (int i = 0; i < VFS_SERVER_MAX_CLIENTS; i++) {
+        if (clients[i].proc && clients[i].badge == badge)
+            return clients[i].proc;
+        if (!clients[i].proc && !free_slot)
+            free_slot = &clients[i];
+    }
+    if (!free_slot)
+        return NULL;
+    free_slot->proc = vfs_proc_create(vfs, 0, 0, 022, VFS_SERVER_MAX_FDS);
+    free_slot->badge = badge;
+    return free_slot->proc;
+}
+
+static int client_reset(seL4_Word badge)
+{
+    for (int i = 0; i < VFS_SERVER_MAX_CLIENTS; i++) {
+        if (clients[i].proc && clients[i].badge == badge) {
+            vfs_proc_destroy(clients[i].proc);
+            clients[i].proc = NULL;
+        }
+    }
+    return client_proc(badge) ? 0 : -LINUX_ENOMEM;
+}
+
+static seL4_MessageInfo_t reply(int64_t result, size_t n_bytes)
+{
+    if (result < 0)
+        return seL4_MessageInfo_new((seL4_Word)-result, 0, 0, 0);
+    seL4_SetMR(0, (seL4_Word)result);
+    return seL4_MessageInfo_new(0, 0, 0, 1 + WORDS(n_bytes));
+}
+
+/* Bytes of the request start at message register first_mr. */
+static const char *request_bytes(unsigned first_mr)
+{
+    return (const char *)&seL4_GetIPCBuffer()->msg[first_mr];
+}
+
+/* Does the request carry n_bytes after first_mr words of arguments? */
+static bool request_has(seL4_MessageInfo_t req, unsigned first_mr, seL4_Word n_bytes)
+{
+    seL4_Word length = seL4_MessageInfo_get_length(req);
+    return length >= first_mr && n_bytes <= (length - first_mr) * sizeof(seL4_Word);
+}
+
+/* Copies one or two paths (back to back from first_mr) into path_a and
+ * path_b; 0 or -EINVAL if they do not fit the message or contain a NUL. */
+static int take_paths(seL4_MessageInfo_t req, unsigned first_mr, seL4_Word len_a, seL4_Word len_b)
+{
+    if (len_a > VFS_RPC_MAX_PATH_BYTES || len_b > VFS_RPC_MAX_PATH_BYTES - len_a ||
+        !request_has(req, first_mr, len_a + len_b))
+        return -LINUX_EINVAL;
+    const char *src = request_bytes(first_mr);
+    memcpy(path_a, src, len_a);
+    path_a[len_a] = '\0';
+    memcpy(path_b, src + len_a, len_b);
+    path_b[len_b] = '\0';
+    if (strlen(path_a) != len_a || strlen(path_b) != len_b)
+        return -LINUX_EINVAL;
+    return 0;
+}
+
+/* Serves one request of client p; the reply goes in the IPC buffer. */
+static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo_t req)
+{
+    seL4_Word a0 = seL4_GetMR(0), a1 = seL4_GetMR(1), a2 = seL4_GetMR(2);
+    char *out = (char *)&seL4_GetIPCBuffer()->msg[1];
+    int fd = (int)a0;
+    int r;
+
+    switch (seL4_MessageInfo_get_label(req)) {
+    case VFS_RPC_OPEN:
+        if ((r = take_paths(req, 3, a2, 0)) < 0)
+            return reply(r, 0);
+        return reply(vfs_open(p, path_a, (int)a0, (vfs_mode_t)a1), 0);
+    case VFS_RPC_CLOSE:
+        return reply(vfs_close(p, fd), 0);
+    case VFS_RPC_READ: {
+        if (a1 > VFS_RPC_MAX_DATA)
+            return reply(-LINUX_EINVAL, 0);
+        int64_t n = vfs_read(p, fd, out, a1);
+        return reply(n, n > 0 ? (size_t)n : 0);
+    }
+    case VFS_RPC_WRITE:
+        if (a1 > VFS_RPC_MAX_DATA || !request_has(req, 2, a1))
+            return reply(-LINUX_EINVAL, 0);
+        return reply(vfs_write(p, fd, request_bytes(2), a1), 0);
+    case VFS_RPC_PREAD: {
+        if (a1 > VFS_RPC_MAX_DATA)
+            return reply(-LINUX_EINVAL, 0);
+        int64_t n = vfs_pread(p, fd, out, a1, (int64_t)a2);
+        return reply(n, n > 0 ? (size_t)n : 0);
+    }
+    case VFS_RPC_PWRITE:
+        if (a1 > VFS_RPC_MAX_DATA || !request_has(req, 3, a1))
+            return reply(-LINUX_EINVAL, 0);
+        return reply(vfs_pwrite(p, fd, request_bytes(3), a1, (int64_t)a2), 0);
+    case VFS_RPC_LSEEK:
+        return reply(vfs_lseek(p, fd, (int64_t)a1, (int)a2), 0);
+    case VFS_RPC_FSTAT: {
+        struct vfs_stat st;
+        r = vfs_fstat(p, fd, &st);
+        if (r == 0)
+            memcpy(out, &st, sizeof st);
+        return reply(r, sizeof st);
+    }
+    case VFS_RPC_STAT: {
+        struct vfs_stat st;
+        if ((r = take_paths(req, 2, a1, 0)) < 0)
+            return reply(r, 0);
+        r = vfs_fstatat(p, VFS_AT_FDCWD, path_a, &st, (int)a0);
+        if (r == 0)
+            memcpy(out, &st, sizeof st);
+        return reply(r, sizeof st);
+    }
+    case VFS_RPC_MKDIR:
+        if ((r = take_paths(req, 2, a1, 0)) < 0)
+            return reply(r, 0);
+        return reply(vfs_mkdir(p, path_a, (vfs_mode_t)a0), 0);
+    case VFS_RPC_UNLINK:
+        if ((r = take_paths(req, 2, a1, 0)) < 0)
+            return reply(r, 0);
+        return reply(vfs_unlinkat(p, VFS_AT_FDCWD, path_a, (int)a0), 0);
+    case VFS_RPC_RENAME:
+        if ((r = take_paths(req, 3, a1, a2)) < 0)
+            return reply(r, 0);
+        return reply(vfs_renameat2(p, VFS_AT_FDCWD, path_a, VFS_AT_FDCWD, path_b, (unsigned)a0),
+                     0);
+    case VFS_RPC_GETDENTS64: {
+        if (a1 > VFS_RPC_MAX_DATA)
+            return reply(-LINUX_EINVAL, 0);
+        int64_t n = vfs_getdents64(p, fd, out, a1);
+        return reply(n, n > 0 ? (size_t)n : 0);
+    }
+    case VFS_RPC_STATFS: {
+        struct vfs_statfs st;
+        if ((r = take_paths(req, 1, a0, 0)) < 0)
+            return reply(r, 0);
+        r = vfs_statfs(p, path_a, &st);
+        if (r == 0)
+            memcpy(out, &st, sizeof st);
+        return reply(r, sizeof st);
+    }
+    case VFS_RPC_FSTATFS: {
+        struct vfs_statfs st;
+        r = vfs_fstatfs(p, fd, &st);
+        if (r == 0)
+            memcpy(out, &st, sizeof st);
+        return reply(r, sizeof st);
+    }
+    case VFS_RPC_FTRUNCATE:
+        return reply(vfs_ftruncate(p, fd, (int64_t)a1), 0);
+    case VFS_RPC_TRUNCATE:
+        if ((r = take_paths(req, 2, a1, 0)) < 0)
+            return reply(r, 0);
+        return reply(vfs_truncate(p, path_a, (int64_t)a0), 0);
+    case VFS_RPC_DUP:
+        return reply(vfs_dup(p, fd), 0);
+    case VFS_RPC_DUP2:
+        return reply(vfs_dup2(p, fd, (int)a1), 0);
+    case VFS_RPC_CHDIR:
+        if ((r = take_paths(req, 1, a0, 0)) < 0)
+            return reply(r, 0);
+        return reply(vfs_chdir(p, path_a), 0);
+    case VFS_RPC_GETCWD: {
+        size_t room = (seL4_MsgMaxLength - 1) * sizeof(seL4_Word);
+        r = vfs_getcwd(p, out, room);
+        return reply(r, r > 0 ? (size_t)r : 0);
+    }
+    case VFS_RPC_SYMLINK:
+        if ((r = take_paths(req, 2, a0, a1)) < 0)
+            return reply(r, 0);
+        return reply(vfs_symlink(p, path_a, path_b), 0);
+    case VFS_RPC_READLINK: {
+        if ((r = take_paths(req, 1, a0, 0)) < 0)
+            return reply(r, 0);
+        int64_t n = vfs_readlink(p, path_a, out, (seL4_MsgMaxLength - 1) * sizeof(seL4_Word));
+        return reply(n, n > 0 ? (size_t)n : 0);
+    }
+    case VFS_RPC_LINK:
+        if ((r = take_paths(req, 2, a0, a1)) < 0)
+            return reply(r, 0);
+        return reply(vfs_link(p, path_a, path_b), 0);
+    case VFS_RPC_CHMOD:
+        if ((r = take_paths(req, 2, a1, 0)) < 0)
+            return reply(r, 0);
+        return reply(vfs_chmod(p, path_a, (vfs_mode_t)a0), 0);
+    case VFS_RPC_RESET:
+        return reply(client_reset(badge), 0);
+    default:
+        return reply(-LINUX_ENOSYS, 0);
+    }
+}
+
+/* Root ramfs and /dev; 0 or a negative errno. */
+static int mount_filesystems(size_t heap_bytes)
+{
+    static const vfs_config_t config = {{heap_alloc, heap_free, NULL}, NULL, NULL};
+    static const devfs_console_t console = {console_write, NULL, NULL};
+    vfs = vfs_create(&config);
+    if (!vfs)
+        return -LINUX_ENOMEM;
+    ramfs_options_t root_options = {heap_bytes / 4 * 3 / VFS_PAGE_SIZE * VFS_PAGE_SIZE, 0, 0755};
+    vfs_fs_t *root = ramfs_create(vfs, &root_options);
+    if (!root)
+        return -LINUX_ENOMEM;
+    int r = vfs_mount(vfs, NULL, "/", root);
+    if (r < 0)
+        return r;
+    vfs_proc_t *setup = vfs_proc_create(vfs, 0, 0, 022, 4);
+    if (!setup)
+        return -LINUX_ENOMEM;
+    r = vfs_mkdir(setup, "/dev", 0755);
+    vfs_fs_t *dev = r == 0 ? devfs_create(vfs, &console) : NULL;
+    if (r == 0 && !dev)
+        r = -LINUX_ENOMEM;
+    if (r == 0 && (r = vfs_mount(vfs, setup, "/dev", dev)) < 0)
+        vfs_fs_destroy(dev);
+    vfs_proc_destroy(setup);
+    return r;
+}
+
+int main(void)
+{
+    const kaal_component_start_t *me = kaal_component();
+    size_t heap_bytes = me ? me->heap_size_bytes : 0;
+    int r = mount_filesystems(heap_bytes);
+    if (r < 0) {
+        printf("vfs: cannot mount the root file systems (errno %d)\n", -r);
+        return 1;
+    }
+    printf("vfs: serving (ramfs at /, devfs at /dev, heap %lu KiB)\n",
+           (unsigned long)(heap_bytes >> 10));
+
+    seL4_Word badge;
+    seL4_MessageInfo_t req = seL4_Recv(KAAL_CAP_CLIENTS, &badge);
+    for (;;) {
+        vfs_proc_t *p = client_proc(badge);
+        seL4_MessageInfo_t answer = p ? serve(p, badge, req) : reply(-LINUX_ENOMEM, 0);
+        req = seL4_ReplyRecv(KAAL_CAP_CLIENTS, answer, &badge);
+    }
+}
