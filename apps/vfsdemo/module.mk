@@ -5,3 +5,9 @@
 $(BUILD)/guest/apps/vfsdemo/client_test.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfs-include
 $(BUILD)/guest/apps/vfsdemo/client_test.o: $(BUILD)/systems/vfs-include/.stamp
 $(eval $(call guest_program,vfs-client-test,apps/vfsdemo/client_test.c))
+
+# The benchmark client (tests/system/systems/vfsbench.toml).
+$(eval $(call kaal_system_headers,vfsbench,tests/system/systems/vfsbench.toml))
+$(BUILD)/guest/apps/vfsdemo/client_bench.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfsbench-include
+$(BUILD)/guest/apps/vfsdemo/client_bench.o: $(BUILD)/systems/vfsbench-include/.stamp
+$(eval $(call guest_program,vfs-client-bench,apps/vfsdemo/client_bench.c))

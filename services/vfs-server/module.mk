@@ -18,3 +18,6 @@ $(VFS_SERVER_ELF): $(VFS_SERVER_OBJS) $$(VFS_GUEST_LIB) $(LIBKAAL) $(CRT0)
 # Its systems (clients in apps/vfsdemo/): the protocol test system.
 $(eval $(call kaal_system,vfs,tests/system/systems/vfs.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/vfs.initrd
+# The guest benchmark system (tests/bench/bench_vfs_guest.py).
+$(eval $(call kaal_system,vfsbench,tests/system/systems/vfsbench.toml))
+BENCH_IMAGES += $(BUILD)/systems/vfsbench.initrd
