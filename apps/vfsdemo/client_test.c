@@ -21,7 +21,9 @@
 #define MANY_FILES 40   /* enough entries to need several getdents calls */
 
 static int n_passed, n_failed;
+#define HUGE_BYTES (100u * 1024u) /* more than the 64 KiB shared region */
 static char big[BIG_BYTES], back[BIG_BYTES];
+static char huge[HUGE_BYTES], huge_back[HUGE_BYTES];
 
 static void check_eq(const char *what, int64_t got, int64_t want)
 {
@@ -245,6 +247,51 @@ static void check_devices_and_cleanup(void)
     check_eq("unlink /left-open", kaal_vfs_unlink(EP, "/left-open"), 0);
 }
 
+/* The same data checks through the region shared with the server. */
+static void check_shared_region(void)
+{
+    int fd = kaal_vfs_open(EP, "/shm", VFS_O_CREAT | VFS_O_RDWR, 0644);
+    check_true("open /shm", fd >= 0);
+    check_eq("register the shared region", kaal_vfs_use_shm(EP, (void *)KAAL_RING_VFS_SHM_DATA_VADDR,
+                                                             KAAL_RING_VFS_SHM_DATA_SIZE_BYTES),
+             0);
+    for (uint32_t i = 0; i < HUGE_BYTES; i++)
+        huge[i] = (char)(i ^ (i >> 9));
+    check_eq("write 100 KiB through the shared region (2 calls)",
+             kaal_vfs_write(EP, fd, huge, HUGE_BYTES), HUGE_BYTES);
+    struct vfs_stat st;
+    check_eq("fstat after the shared write", kaal_vfs_fstat(EP, fd, &st), 0);
+    check_eq("size is 100 KiB", st.size, HUGE_BYTES);
+    check_eq("lseek to 0", kaal_vfs_lseek(EP, fd, 0, VFS_SEEK_SET), 0);
+    check_eq("read 100 KiB through the shared region", kaal_vfs_read(EP, fd, huge_back, HUGE_BYTES),
+             HUGE_BYTES);
+    check_eq("the 100 KiB read match", memcmp(huge, huge_back, HUGE_BYTES), 0);
+    check_eq("read at end of file gives 0", kaal_vfs_read(EP, fd, huge_back, HUGE_BYTES), 0);
+    memset(huge_back, 0, HUGE_BYTES);
+    check_eq("pread 70000 bytes at 30000 through the region",
+             kaal_vfs_pread(EP, fd, huge_back, 70000, 30000), 70000);
+    check_eq("pread bytes match", memcmp(huge + 30000, huge_back, 70000), 0);
+    check_eq("pwrite 2000 bytes at 1 MiB makes a hole",
+             kaal_vfs_pwrite(EP, fd, big, 2000, 1 << 20), 2000);
+    check_eq("pread across the hole is short", kaal_vfs_pread(EP, fd, huge_back, 5000, (1 << 20) - 1000),
+             3000);
+    check_true("the hole reads as zeros", huge_back[0] == 0 && huge_back[999] == 0 &&
+                                              memcmp(huge_back + 1000, big, 2000) == 0);
+    check_eq("shared read on a bad fd: EBADF", kaal_vfs_read(EP, 77, huge_back, 5000), -LINUX_EBADF);
+
+    /* Bad shared-region requests straight to the server. */
+    seL4_SetMR(0, (seL4_Word)fd);
+    seL4_SetMR(1, KAAL_RING_VFS_SHM_DATA_SIZE_BYTES);
+    seL4_SetMR(2, 1); /* one byte past the region's end */
+    seL4_SetMR(3, 0);
+    seL4_MessageInfo_t r = seL4_Call(EP, seL4_MessageInfo_new(VFS_RPC_READ_SHM, 0, 0, 4));
+    check_eq("shared read past the region: EINVAL", (int64_t)seL4_MessageInfo_get_label(r),
+             LINUX_EINVAL);
+    check_eq("close", kaal_vfs_close(EP, fd), 0);
+    check_eq("unlink /shm", kaal_vfs_unlink(EP, "/shm"), 0);
+    check_eq("back to message registers", kaal_vfs_use_shm(EP, NULL, 0), 0);
+}
+
 int main(void)
 {
     check_eq("reset at start", kaal_vfs_reset(EP), 0);
@@ -252,6 +299,7 @@ int main(void)
     check_directories();
     check_errors();
     check_devices_and_cleanup();
+    check_shared_region();
     printf("vfs-client: %d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }

@@ -14,6 +14,12 @@
  * VFS_RPC_MAX_PATH_BYTES (together, for two-path calls) give
  * -LINUX_ENAMETOOLONG without a call.
  *
+ * Data path: message registers, unless kaal_vfs_use_shm() told the
+ * library about a memory region this component shares with the server
+ * (its end of a ring channel's data region, see <kaal/vfs_rpc.h>); then
+ * reads and writes larger than one message go through that region, up to
+ * its size per call.
+ *
  * Each client has one fd table and cwd at the server, named by the badge
  * of its cap; kaal_vfs_reset() closes all of it (a restarted component
  * calls it first).
@@ -59,3 +65,8 @@ int64_t kaal_vfs_readlink(seL4_CPtr ep, const char *path, char *buf, size_t n_by
 int kaal_vfs_link(seL4_CPtr ep, const char *oldpath, const char *newpath);
 int kaal_vfs_chmod(seL4_CPtr ep, const char *path, vfs_mode_t mode);
 int kaal_vfs_reset(seL4_CPtr ep);
+
+/* Use [data, data + size_bytes) (shared with the server behind ep) for
+ * bulk data from now on; data NULL goes back to message registers. At most
+ * four endpoints at a time (-LINUX_ENOMEM beyond). */
+int kaal_vfs_use_shm(seL4_CPtr ep, void *data, size_t size_bytes);

@@ -30,9 +30,18 @@
  * Flags, modes, whence and records are the Linux x86_64 values
  * and layouts of <kaal/vfs.h>.
  *
- * Data path: every byte travels in message registers (copied into the
- * IPC buffer, through the kernel, out of it). A shared-memory data path
- * (ring channel data region, one copy) is not implemented yet.
+ * Data paths: by default every byte travels in message registers (copied
+ * into the IPC buffer, through the kernel, out of it), 936 bytes a call.
+ * A client that shares a memory region with the server moves data with
+ * READ_SHM / WRITE_SHM instead: the server copies straight between the
+ * file and the region, up to the region's size per call. The region is the
+ * data region of a system.toml ring channel (its queues are unused): the
+ * client is the producer, the server's consumer end is named
+ * "shm<badge>" for the client whose rpc channel has that badge (badges 1
+ * to VFS_RPC_MAX_SHM_CLIENTS), at the fixed address the server was built
+ * with (services/vfs-server/README.md). The client library is told about
+ * its side with kaal_vfs_use_shm(). A client without a region gets
+ * EOPNOTSUPP from the _SHM operations.
  */
 #pragma once
 
@@ -45,6 +54,7 @@
 #define VFS_RPC_MAX_ARGS 3
 #define VFS_RPC_MAX_DATA ((seL4_MsgMaxLength - VFS_RPC_MAX_ARGS) * sizeof(seL4_Word)) /* 936 */
 #define VFS_RPC_MAX_PATH_BYTES VFS_RPC_MAX_DATA
+#define VFS_RPC_MAX_SHM_CLIENTS 4
 
 /* Operation labels (request). "-> x" is the result in MR0 of the reply. */
 enum vfs_rpc_op {
@@ -74,5 +84,9 @@ enum vfs_rpc_op {
     VFS_RPC_LINK,       /* old_len, new_len, bytes @MR2: old path then new path -> 0 */
     VFS_RPC_CHMOD,      /* mode, path_len, bytes @MR2 -> 0 */
     VFS_RPC_RESET,      /* (none) -> 0: closes every fd of this client, cwd back to "/" */
+    /* fd, count, shm_offset, file_offset (-1: at and moving the fd's
+     * position) -> n; the data is in the shared region at shm_offset. */
+    VFS_RPC_READ_SHM,
+    VFS_RPC_WRITE_SHM,
     VFS_RPC_N_OPS
 };

@@ -4,13 +4,24 @@
  * packs its arguments and bytes into the message registers, seL4_Calls the
  * server and unpacks the reply. A reply label other than 0 is the errno,
  * returned negated. Large reads and writes are split into calls of at most
- * VFS_RPC_MAX_DATA bytes. Stateless: all state (fds, cwd) is at the server.
+ * VFS_RPC_MAX_DATA bytes, or of the shared region's size when the caller
+ * registered one (kaal_vfs_use_shm). The only state here is that table of
+ * regions; fds and cwd live at the server.
  */
 #include <stdbool.h>
 
 #include <kaal/string.h>
 #include <kaal/vfs_client.h>
 #include <kaal/vfs_rpc.h>
+
+#define VFS_CLIENT_MAX_SHM 4
+
+/* Shared regions registered with kaal_vfs_use_shm (single threaded). */
+static struct {
+    seL4_CPtr ep; /* 0: free */
+    char *data;
+    size_t size_bytes;
+} shm_table[VFS_CLIENT_MAX_SHM];
 
 #define WORDS(n_bytes) (((n_bytes) + sizeof(seL4_Word) - 1) / sizeof(seL4_Word))
 
@@ -98,9 +109,72 @@ int kaal_vfs_close(seL4_CPtr ep, int fd)
     return (int)call(ep, VFS_RPC_CLOSE, 1).result;
 }
 
+int kaal_vfs_use_shm(seL4_CPtr ep, void *data, size_t size_bytes)
+{
+    int free_slot = -1;
+    for (int i = 0; i < VFS_CLIENT_MAX_SHM; i++) {
+        if (shm_table[i].ep == ep) {
+            free_slot = i;
+            break;
+        }
+        if (!shm_table[i].ep && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot < 0)
+        return data ? -LINUX_ENOMEM : 0;
+    shm_table[free_slot].ep = data && size_bytes ? ep : 0;
+    shm_table[free_slot].data = data;
+    shm_table[free_slot].size_bytes = size_bytes;
+    return 0;
+}
+
+/* The region shared with the server behind ep, if any, for a transfer of
+ * n_bytes: only worth it above one message. */
+static int shm_for(seL4_CPtr ep, size_t n_bytes)
+{
+    if (n_bytes <= VFS_RPC_MAX_DATA)
+        return -1;
+    for (int i = 0; i < VFS_CLIENT_MAX_SHM; i++)
+        if (shm_table[i].ep == ep)
+            return i;
+    return -1;
+}
+
+/* Bulk transfer through the shared region: chunks of its size, the same
+ * short-transfer and error rules as the message-register path. */
+static int64_t shm_chunks(int slot, seL4_CPtr ep, int fd, char *buf, size_t n_bytes,
+                          int64_t offset, bool write)
+{
+    char *region = shm_table[slot].data;
+    size_t chunk = shm_table[slot].size_bytes;
+    size_t done = 0;
+    while (done < n_bytes) {
+        size_t want = n_bytes - done < chunk ? n_bytes - done : chunk;
+        if (write)
+            memcpy(region, buf + done, want);
+        seL4_SetMR(0, (seL4_Word)fd);
+        seL4_SetMR(1, want);
+        seL4_SetMR(2, 0);
+        seL4_SetMR(3, offset < 0 ? (seL4_Word)-1 : (seL4_Word)(offset + (int64_t)done));
+        vfs_call_ret_t r = call(ep, write ? VFS_RPC_WRITE_SHM : VFS_RPC_READ_SHM, 4);
+        if (r.result < 0)
+            return done ? (int64_t)done : r.result;
+        size_t got = (size_t)r.result < want ? (size_t)r.result : want;
+        if (!write)
+            memcpy(buf + done, region, got);
+        done += got;
+        if (got < want)
+            break;
+    }
+    return (int64_t)done;
+}
+
 /* Reads with READ (offset < 0) or PREAD, chunk by chunk. */
 static int64_t read_chunks(seL4_CPtr ep, int fd, void *buf, size_t n_bytes, int64_t offset)
 {
+    int slot = shm_for(ep, n_bytes);
+    if (slot >= 0)
+        return shm_chunks(slot, ep, fd, buf, n_bytes, offset, false);
     size_t done = 0;
     while (done < n_bytes) {
         size_t want = n_bytes - done < VFS_RPC_MAX_DATA ? n_bytes - done : VFS_RPC_MAX_DATA;
@@ -121,6 +195,9 @@ static int64_t read_chunks(seL4_CPtr ep, int fd, void *buf, size_t n_bytes, int6
 
 static int64_t write_chunks(seL4_CPtr ep, int fd, const void *buf, size_t n_bytes, int64_t offset)
 {
+    int slot = shm_for(ep, n_bytes);
+    if (slot >= 0)
+        return shm_chunks(slot, ep, fd, (char *)buf, n_bytes, offset, true);
     size_t done = 0;
     do {
         size_t want = n_bytes - done < VFS_RPC_MAX_DATA ? n_bytes - done : VFS_RPC_MAX_DATA;

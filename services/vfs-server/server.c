@@ -11,9 +11,15 @@
  * The loop is single threaded: one request at a time, each fully decoded and
  * checked against the message length before the VFS sees it.
  *
+ * Data of clients that share a region with the server (the data region of
+ * a ring channel whose server end is "shm<badge>") moves through that
+ * region: see <kaal/vfs_rpc.h>.
+ *
  * Invariants: a reply never carries more than seL4_MsgMaxLength words;
  * every path handed to the VFS is NUL-terminated and free of inner NULs.
  */
+#include <stdbool.h>
+
 #include <kaal/component.h>
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
@@ -32,6 +38,31 @@ typedef struct {
     seL4_Word badge;
     vfs_proc_t *proc; /* NULL: slot free */
 } vfs_client_t;
+
+/* Memory shared with one client (the data region of ring end shm<badge>). */
+typedef struct {
+    seL4_Word badge; /* 0: end of the table */
+    char *base;
+    size_t size_bytes;
+} vfs_shm_region_t;
+
+#define SHM_REGION(n)                                                                              \
+    {n, (char *)KAAL_RING_SHM##n##_DATA_VADDR, KAAL_RING_SHM##n##_DATA_SIZE_BYTES},
+static const vfs_shm_region_t shm_regions[] = {
+#ifdef KAAL_RING_SHM1_DATA_VADDR
+    SHM_REGION(1)
+#endif
+#ifdef KAAL_RING_SHM2_DATA_VADDR
+    SHM_REGION(2)
+#endif
+#ifdef KAAL_RING_SHM3_DATA_VADDR
+    SHM_REGION(3)
+#endif
+#ifdef KAAL_RING_SHM4_DATA_VADDR
+    SHM_REGION(4)
+#endif
+    {0, NULL, 0},
+};
 
 static vfs_t *vfs;
 static vfs_client_t clients[VFS_SERVER_MAX_CLIENTS];
@@ -124,6 +155,34 @@ static int take_paths(seL4_MessageInfo_t req, unsigned first_mr, seL4_Word len_a
     if (strlen(path_a) != len_a || strlen(path_b) != len_b)
         return -LINUX_EINVAL;
     return 0;
+}
+
+static const vfs_shm_region_t *shm_of(seL4_Word badge)
+{
+    for (const vfs_shm_region_t *r = shm_regions; r->badge; r++)
+        if (r->badge == badge)
+            return r;
+    return NULL;
+}
+
+/* READ_SHM / WRITE_SHM: fd, count, shm_offset, file_offset (-1: current). */
+static int64_t serve_shm(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo_t req, bool write)
+{
+    const vfs_shm_region_t *shm = shm_of(badge);
+    if (!shm)
+        return -LINUX_EOPNOTSUPP;
+    int fd = (int)seL4_GetMR(0);
+    seL4_Word count = seL4_GetMR(1), shm_offset = seL4_GetMR(2);
+    int64_t file_offset = (int64_t)seL4_GetMR(3);
+    if (seL4_MessageInfo_get_length(req) < 4 || shm_offset > shm->size_bytes ||
+        count > shm->size_bytes - shm_offset || file_offset < -1)
+        return -LINUX_EINVAL;
+    char *data = shm->base + shm_offset;
+    if (write)
+        return file_offset < 0 ? vfs_write(p, fd, data, count)
+                               : vfs_pwrite(p, fd, data, count, file_offset);
+    return file_offset < 0 ? vfs_read(p, fd, data, count)
+                           : vfs_pread(p, fd, data, count, file_offset);
 }
 
 /* Serves one request of client p; the reply goes in the IPC buffer. */
@@ -253,6 +312,10 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
         return reply(vfs_chmod(p, path_a, (vfs_mode_t)a0), 0);
     case VFS_RPC_RESET:
         return reply(client_reset(badge), 0);
+    case VFS_RPC_READ_SHM:
+        return reply(serve_shm(p, badge, req, false), 0);
+    case VFS_RPC_WRITE_SHM:
+        return reply(serve_shm(p, badge, req, true), 0);
     default:
         return reply(-LINUX_ENOSYS, 0);
     }
@@ -295,8 +358,8 @@ int main(void)
         printf("vfs: cannot mount the root file systems (errno %d)\n", -r);
         return 1;
     }
-    printf("vfs: serving (ramfs at /, devfs at /dev, heap %lu KiB)\n",
-           (unsigned long)(heap_bytes >> 10));
+    printf("vfs: serving (ramfs at /, devfs at /dev, heap %lu KiB, %d shared regions)\n",
+           (unsigned long)(heap_bytes >> 10), (int)(sizeof shm_regions / sizeof shm_regions[0]) - 1);
 
     seL4_Word badge;
     seL4_MessageInfo_t req = seL4_Recv(KAAL_CAP_CLIENTS, &badge);
