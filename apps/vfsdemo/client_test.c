@@ -123,7 +123,8 @@ static void check_directories(void)
     static const char *const names[] = {".", "..", "hello", "big", "sub"};
     bool seen[5] = {0};
     check_eq("getdents64 /a lists 5 entries", list_dir("/a", names, 5, seen), 5);
-    check_true("listing has . .. hello big sub", seen[0] && seen[1] && seen[2] && seen[3] && seen[4]);
+    check_true("listing has . .. hello big sub",
+               seen[0] && seen[1] && seen[2] && seen[3] && seen[4]);
 
     char path[64];
     int created = 0;
@@ -136,8 +137,8 @@ static void check_directories(void)
     check_eq("create 40 files in /a/sub", created, MANY_FILES);
     static const char *const last[] = {"a-rather-long-file-name-number-39"};
     bool seen_last = false;
-    check_eq("getdents64 over several calls lists 42 entries", list_dir("/a/sub", last, 1, &seen_last),
-             MANY_FILES + 2);
+    check_eq("getdents64 over several calls lists 42 entries",
+             list_dir("/a/sub", last, 1, &seen_last), MANY_FILES + 2);
     check_true("the last file is listed", seen_last);
     int removed = 0;
     for (int i = 0; i < MANY_FILES; i++) {
@@ -186,8 +187,7 @@ static void check_errors(void)
     check_eq("open a directory for writing: EISDIR", kaal_vfs_open(EP, "/a", VFS_O_WRONLY, 0),
              -LINUX_EISDIR);
     check_eq("unlink a directory: EISDIR", kaal_vfs_unlink(EP, "/a"), -LINUX_EISDIR);
-    check_eq("rmdir a non-empty directory: ENOTEMPTY", kaal_vfs_rmdir(EP, "/a"),
-             -LINUX_ENOTEMPTY);
+    check_eq("rmdir a non-empty directory: ENOTEMPTY", kaal_vfs_rmdir(EP, "/a"), -LINUX_ENOTEMPTY);
     check_eq("rename a directory into itself: EINVAL", kaal_vfs_rename(EP, "/a", "/a/sub/a"),
              -LINUX_EINVAL);
     check_eq("close a bad fd: EBADF", kaal_vfs_close(EP, 99), -LINUX_EBADF);
@@ -252,8 +252,9 @@ static void check_shared_region(void)
 {
     int fd = kaal_vfs_open(EP, "/shm", VFS_O_CREAT | VFS_O_RDWR, 0644);
     check_true("open /shm", fd >= 0);
-    check_eq("register the shared region", kaal_vfs_use_shm(EP, (void *)KAAL_RING_VFS_SHM_DATA_VADDR,
-                                                             KAAL_RING_VFS_SHM_DATA_SIZE_BYTES),
+    check_eq("register the shared region",
+             kaal_vfs_use_shm(EP, (void *)KAAL_RING_VFS_SHM_DATA_VADDR,
+                              KAAL_RING_VFS_SHM_DATA_SIZE_BYTES),
              0);
     for (uint32_t i = 0; i < HUGE_BYTES; i++)
         huge[i] = (char)(i ^ (i >> 9));
@@ -271,13 +272,14 @@ static void check_shared_region(void)
     check_eq("pread 70000 bytes at 30000 through the region",
              kaal_vfs_pread(EP, fd, huge_back, 70000, 30000), 70000);
     check_eq("pread bytes match", memcmp(huge + 30000, huge_back, 70000), 0);
-    check_eq("pwrite 2000 bytes at 1 MiB makes a hole",
-             kaal_vfs_pwrite(EP, fd, big, 2000, 1 << 20), 2000);
-    check_eq("pread across the hole is short", kaal_vfs_pread(EP, fd, huge_back, 5000, (1 << 20) - 1000),
-             3000);
+    check_eq("pwrite 2000 bytes at 1 MiB makes a hole", kaal_vfs_pwrite(EP, fd, big, 2000, 1 << 20),
+             2000);
+    check_eq("pread across the hole is short",
+             kaal_vfs_pread(EP, fd, huge_back, 5000, (1 << 20) - 1000), 3000);
     check_true("the hole reads as zeros", huge_back[0] == 0 && huge_back[999] == 0 &&
                                               memcmp(huge_back + 1000, big, 2000) == 0);
-    check_eq("shared read on a bad fd: EBADF", kaal_vfs_read(EP, 77, huge_back, 5000), -LINUX_EBADF);
+    check_eq("shared read on a bad fd: EBADF", kaal_vfs_read(EP, 77, huge_back, 5000),
+             -LINUX_EBADF);
 
     /* Bad shared-region requests straight to the server. */
     seL4_SetMR(0, (seL4_Word)fd);

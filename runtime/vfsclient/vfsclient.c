@@ -142,8 +142,8 @@ static int shm_for(seL4_CPtr ep, size_t n_bytes)
 
 /* Bulk transfer through the shared region: chunks of its size, the same
  * short-transfer and error rules as the message-register path. */
-static int64_t shm_chunks(int slot, seL4_CPtr ep, int fd, char *buf, size_t n_bytes,
-                          int64_t offset, bool write)
+static int64_t shm_chunks(int slot, seL4_CPtr ep, int fd, char *buf, size_t n_bytes, int64_t offset,
+                          bool write)
 {
     char *region = shm_table[slot].data;
     size_t chunk = shm_table[slot].size_bytes;
@@ -206,8 +206,8 @@ static int64_t write_chunks(seL4_CPtr ep, int fd, const void *buf, size_t n_byte
         seL4_SetMR(1, want);
         seL4_SetMR(2, (seL4_Word)(offset + (int64_t)done));
         memcpy(msg_bytes(n_args), (const char *)buf + done, want);
-        vfs_call_ret_t r = call(ep, offset < 0 ? VFS_RPC_WRITE : VFS_RPC_PWRITE,
-                                n_args + WORDS(want));
+        vfs_call_ret_t r =
+            call(ep, offset < 0 ? VFS_RPC_WRITE : VFS_RPC_PWRITE, n_args + WORDS(want));
         if (r.result < 0)
             return done ? (int64_t)done : r.result;
         done += (size_t)r.result;

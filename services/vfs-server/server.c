@@ -53,15 +53,15 @@ static const vfs_shm_region_t shm_regions[] = {
     SHM_REGION(1)
 #endif
 #ifdef KAAL_RING_SHM2_DATA_VADDR
-    SHM_REGION(2)
+        SHM_REGION(2)
 #endif
 #ifdef KAAL_RING_SHM3_DATA_VADDR
-    SHM_REGION(3)
+            SHM_REGION(3)
 #endif
 #ifdef KAAL_RING_SHM4_DATA_VADDR
-    SHM_REGION(4)
+                SHM_REGION(4)
 #endif
-    {0, NULL, 0},
+                    {0, NULL, 0},
 };
 
 static vfs_t *vfs;
@@ -198,8 +198,7 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
         if ((r = take_paths(req, 3, a2, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_open(p, path_a, (int)a0, (vfs_mode_t)a1), 0);
-    case VFS_RPC_CLOSE:
-        return reply(vfs_close(p, fd), 0);
+    case VFS_RPC_CLOSE: return reply(vfs_close(p, fd), 0);
     case VFS_RPC_READ: {
         if (a1 > VFS_RPC_MAX_DATA)
             return reply(-LINUX_EINVAL, 0);
@@ -220,8 +219,7 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
         if (a1 > VFS_RPC_MAX_DATA || !request_has(req, 3, a1))
             return reply(-LINUX_EINVAL, 0);
         return reply(vfs_pwrite(p, fd, request_bytes(3), a1, (int64_t)a2), 0);
-    case VFS_RPC_LSEEK:
-        return reply(vfs_lseek(p, fd, (int64_t)a1, (int)a2), 0);
+    case VFS_RPC_LSEEK: return reply(vfs_lseek(p, fd, (int64_t)a1, (int)a2), 0);
     case VFS_RPC_FSTAT: {
         struct vfs_stat st;
         r = vfs_fstat(p, fd, &st);
@@ -249,8 +247,7 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
     case VFS_RPC_RENAME:
         if ((r = take_paths(req, 3, a1, a2)) < 0)
             return reply(r, 0);
-        return reply(vfs_renameat2(p, VFS_AT_FDCWD, path_a, VFS_AT_FDCWD, path_b, (unsigned)a0),
-                     0);
+        return reply(vfs_renameat2(p, VFS_AT_FDCWD, path_a, VFS_AT_FDCWD, path_b, (unsigned)a0), 0);
     case VFS_RPC_GETDENTS64: {
         if (a1 > VFS_RPC_MAX_DATA)
             return reply(-LINUX_EINVAL, 0);
@@ -273,16 +270,13 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
             memcpy(out, &st, sizeof st);
         return reply(r, sizeof st);
     }
-    case VFS_RPC_FTRUNCATE:
-        return reply(vfs_ftruncate(p, fd, (int64_t)a1), 0);
+    case VFS_RPC_FTRUNCATE: return reply(vfs_ftruncate(p, fd, (int64_t)a1), 0);
     case VFS_RPC_TRUNCATE:
         if ((r = take_paths(req, 2, a1, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_truncate(p, path_a, (int64_t)a0), 0);
-    case VFS_RPC_DUP:
-        return reply(vfs_dup(p, fd), 0);
-    case VFS_RPC_DUP2:
-        return reply(vfs_dup2(p, fd, (int)a1), 0);
+    case VFS_RPC_DUP: return reply(vfs_dup(p, fd), 0);
+    case VFS_RPC_DUP2: return reply(vfs_dup2(p, fd, (int)a1), 0);
     case VFS_RPC_CHDIR:
         if ((r = take_paths(req, 1, a0, 0)) < 0)
             return reply(r, 0);
@@ -310,14 +304,10 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
         if ((r = take_paths(req, 2, a1, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_chmod(p, path_a, (vfs_mode_t)a0), 0);
-    case VFS_RPC_RESET:
-        return reply(client_reset(badge), 0);
-    case VFS_RPC_READ_SHM:
-        return reply(serve_shm(p, badge, req, false), 0);
-    case VFS_RPC_WRITE_SHM:
-        return reply(serve_shm(p, badge, req, true), 0);
-    default:
-        return reply(-LINUX_ENOSYS, 0);
+    case VFS_RPC_RESET: return reply(client_reset(badge), 0);
+    case VFS_RPC_READ_SHM: return reply(serve_shm(p, badge, req, false), 0);
+    case VFS_RPC_WRITE_SHM: return reply(serve_shm(p, badge, req, true), 0);
+    default: return reply(-LINUX_ENOSYS, 0);
     }
 }
 
@@ -359,7 +349,8 @@ int main(void)
         return 1;
     }
     printf("vfs: serving (ramfs at /, devfs at /dev, heap %lu KiB, %d shared regions)\n",
-           (unsigned long)(heap_bytes >> 10), (int)(sizeof shm_regions / sizeof shm_regions[0]) - 1);
+           (unsigned long)(heap_bytes >> 10),
+           (int)(sizeof shm_regions / sizeof shm_regions[0]) - 1);
 
     seL4_Word badge;
     seL4_MessageInfo_t req = seL4_Recv(KAAL_CAP_CLIENTS, &badge);
