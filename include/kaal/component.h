@@ -29,5 +29,23 @@ typedef struct kaal_component_start {
  * KAAL_SYSDESC_SLOT_INIT_EP); labels above any seL4 fault label. */
 #define KAAL_INIT_LABEL_EXIT 0x4b4100 /* MR0 = exit status; no reply */
 
+/* Supervisor requests (seL4_Call on the same endpoint), answered only for
+ * components whose system.toml config says `supervisor = true` (the shell);
+ * the reply's label is a kaal_error_t (KAAL_EBUSY: not a supervisor). */
+/* MR0 = component index. Reply: MR0 = number of components, MR1 = 1 if
+ * running, MR2 = priority, MR3 = restarts, MR4 = granted caps, MR5..MR8 =
+ * name (KAAL_COMPONENT_NAME_MAX bytes, NUL padded). KAAL_ENOENT past the end. */
+#define KAAL_INIT_LABEL_PS 0x4b4101
+/* Reply: MR0 = RAM untyped bytes when the system started, MR1 = free now. */
+#define KAAL_INIT_LABEL_MEM 0x4b4102
+/* MR0 = operation (KAAL_INIT_OP_*), MR1..MR4 = name as for PS.
+ * KAAL_ENOENT: no such component; KAAL_EEXIST: start of a running one. */
+#define KAAL_INIT_LABEL_LIFECYCLE 0x4b4103
+#define KAAL_INIT_OP_START 1
+#define KAAL_INIT_OP_STOP 2
+#define KAAL_INIT_OP_RESTART 3
+#define KAAL_INIT_OP_KILL 4
+#define KAAL_INIT_NAME_WORDS (KAAL_COMPONENT_NAME_MAX / 8)
+
 /* The record init passed (NULL in the root task). */
 const kaal_component_start_t *kaal_component(void);

@@ -62,6 +62,7 @@ static seL4_CPtr system_objects[MAX_SYSTEM_OBJECTS];
 static seL4_CPtr shared_pages[MAX_SHARED_PAGES];
 static unsigned n_shared_pages;
 static seL4_CPtr init_endpoint;
+static uint64_t untyped_at_start_bytes; /* RAM untyped when the system started */
 static const kaal_bootinfo_modules_t *modules;
 
 /* A copy of init's cap src (minted with rights and guard/badge data) that
@@ -441,6 +442,7 @@ kaal_error_t init_start_components(const seL4_BootInfo *bi)
         return KAAL_ENOMEM;
     }
     init_endpoint = ep.cap;
+    untyped_at_start_bytes = init_untyped.free_bytes;
     printf("init: starting system '%s' (%u components)\n",
            kaal_sysdesc_string(&sysdesc, sysdesc.header->name), sysdesc.n_components);
     for (uint32_t i = 0; i < sysdesc.n_components; i++) {
@@ -500,6 +502,100 @@ static void stop(struct component *c)
     c->running = false;
 }
 
+/* ---- supervisor requests (KAAL_INIT_LABEL_PS/MEM/LIFECYCLE) ---- */
+
+static bool is_supervisor(const struct component *c)
+{
+    for (uint32_t i = 0; i < c->desc->n_config; i++) {
+        const kaal_sysdesc_config_t *cf = &sysdesc.config[c->desc->first_config + i];
+        if (cf->type == KAAL_SYSDESC_CONFIG_BOOL && cf->value == 1 &&
+            strcmp(kaal_sysdesc_string(&sysdesc, cf->key), "supervisor") == 0)
+            return true;
+    }
+    return false;
+}
+
+static void name_to_mrs(const char *name, unsigned first_mr)
+{
+    char buf[KAAL_COMPONENT_NAME_MAX];
+    memset(buf, 0, sizeof(buf));
+    for (size_t i = 0; i < sizeof(buf) - 1 && name[i]; i++)
+        buf[i] = name[i];
+    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
+        seL4_Word v;
+        memcpy(&v, buf + w * 8, 8);
+        seL4_SetMR(first_mr + w, v);
+    }
+}
+
+static int find_component(unsigned first_mr)
+{
+    char buf[KAAL_COMPONENT_NAME_MAX + 1];
+    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
+        seL4_Word v = seL4_GetMR(first_mr + w);
+        memcpy(buf + w * 8, &v, 8);
+    }
+    buf[KAAL_COMPONENT_NAME_MAX] = 0;
+    for (uint32_t i = 0; i < sysdesc.n_components; i++)
+        if (strcmp(components[i].name, buf) == 0)
+            return (int)i;
+    return -1;
+}
+
+static kaal_error_t lifecycle(struct component *caller, seL4_Word op, unsigned index)
+{
+    struct component *c = &components[index];
+    if (op == KAAL_INIT_OP_START && c->running)
+        return KAAL_EEXIST;
+    if (c == caller && op != KAAL_INIT_OP_START)
+        return KAAL_EBUSY; /* it could not hear the reply */
+    if (op == KAAL_INIT_OP_STOP || op == KAAL_INIT_OP_KILL || op == KAAL_INIT_OP_RESTART) {
+        stop(c);
+        printf("init: %s %s, %lu KiB of RAM untyped free\n", c->name,
+               op == KAAL_INIT_OP_KILL ? "killed" : "stopped",
+               (unsigned long)(init_untyped.free_bytes >> 10));
+    }
+    if (op == KAAL_INIT_OP_START || op == KAAL_INIT_OP_RESTART) {
+        start_component(index);
+        if (!c->running)
+            return KAAL_ENOMEM;
+    }
+    return op >= KAAL_INIT_OP_START && op <= KAAL_INIT_OP_KILL ? KAAL_OK : KAAL_EINVAL;
+}
+
+/* Answers one supervisor request from c (its reply cap is waiting). */
+static void serve_request(struct component *c, seL4_Word label)
+{
+    kaal_error_t err = KAAL_OK;
+    unsigned n_words = 0;
+    if (!is_supervisor(c)) {
+        err = KAAL_EBUSY;
+    } else if (label == KAAL_INIT_LABEL_PS) {
+        seL4_Word i = seL4_GetMR(0);
+        if (i >= sysdesc.n_components) {
+            err = KAAL_ENOENT;
+        } else {
+            const struct component *p = &components[i];
+            seL4_SetMR(0, sysdesc.n_components);
+            seL4_SetMR(1, p->running);
+            seL4_SetMR(2, p->desc->priority);
+            seL4_SetMR(3, p->restarts);
+            seL4_SetMR(4, p->desc->n_caps);
+            name_to_mrs(p->name, 5);
+            n_words = 5 + KAAL_INIT_NAME_WORDS;
+        }
+    } else if (label == KAAL_INIT_LABEL_MEM) {
+        seL4_SetMR(0, untyped_at_start_bytes);
+        seL4_SetMR(1, init_untyped.free_bytes);
+        n_words = 2;
+    } else {
+        seL4_Word op = seL4_GetMR(0);
+        int i = find_component(1);
+        err = i < 0 ? KAAL_ENOENT : lifecycle(c, op, (unsigned)i);
+    }
+    seL4_Reply(seL4_MessageInfo_new((seL4_Word)err, 0, 0, n_words));
+}
+
 _Noreturn void init_serve(void)
 {
     for (;;) {
@@ -510,6 +606,10 @@ _Noreturn void init_serve(void)
         unsigned index = (unsigned)badge - 1;
         struct component *c = &components[index];
         seL4_Word label = seL4_MessageInfo_get_label(info);
+        if (label >= KAAL_INIT_LABEL_PS && label <= KAAL_INIT_LABEL_LIFECYCLE) {
+            serve_request(c, label);
+            continue;
+        }
         bool failed = true;
         if (label == KAAL_INIT_LABEL_EXIT) {
             seL4_Word status = seL4_GetMR(0);

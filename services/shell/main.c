@@ -17,10 +17,14 @@
  * edges), date from the RTC (drivers/rtc's rtc_read through the "rtc"
  * device grant), poweroff through QEMU's isa-debug-exit port ("debug-exit"
  * grant: writing 0 makes QEMU exit with status 1, which `make run` and the
- * test harness read as the guest's success). Commands that need init (ps,
- * mem, caps, lspci, start/stop/restart/kill, crash) say "not available".
+ * test harness read as the guest's success). ps, caps, mem and
+ * start/stop/restart/kill are supervisor requests to init over the
+ * component's init endpoint (<kaal/component.h>; system.toml gives the
+ * shell `supervisor = true`); lspci and crash say "not available".
  */
+#include <kaal/component.h>
 #include <kaal/dddk_sel4.h>
+#include <kaal/heap.h>
 #include <kaal/shell.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
@@ -143,13 +147,84 @@ static kaal_error_t sys_date(void *ctx, kaal_shell_date_t *out)
 static kaal_error_t sys_poweroff(void *ctx)
 {
     (void)ctx;
-    console_write(NULL, "Powering off.\r\n", 15);
-    drain_tx();
+    drain_tx(); /* "powering off" reaches the UART before the machine stops */
     seL4_X86_IOPort_Out8(KAAL_CAP_DEBUG_EXIT_IOPORT, KAAL_DEV_DEBUG_EXIT_PORT_BASE, 0);
     return KAAL_ESEL4; /* still running: the port did not stop the machine */
 }
 
+/* One supervisor request to init (<kaal/component.h>); the reply's label
+ * is its error. */
+static kaal_error_t init_call(seL4_Word label, unsigned n_words)
+{
+    seL4_MessageInfo_t reply =
+        seL4_Call(KAAL_SYSDESC_SLOT_INIT_EP, seL4_MessageInfo_new(label, 0, 0, n_words));
+    return (kaal_error_t)seL4_MessageInfo_get_label(reply);
+}
+
+static size_t sys_components(void *ctx, kaal_shell_component_t *out, size_t max)
+{
+    (void)ctx;
+    size_t n = 0;
+    for (size_t i = 0; i < max; i++) {
+        seL4_SetMR(0, i);
+        if (init_call(KAAL_INIT_LABEL_PS, 1) != KAAL_OK)
+            break;
+        n = seL4_GetMR(0);
+        kaal_shell_component_t *c = &out[i];
+        memset(c, 0, sizeof(*c));
+        c->state = seL4_GetMR(1) ? "running" : "stopped";
+        c->priority = (uint8_t)seL4_GetMR(2);
+        c->restarts = (uint32_t)seL4_GetMR(3);
+        c->n_caps = (uint32_t)seL4_GetMR(4);
+        for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS && w * 8 < sizeof(c->name); w++) {
+            seL4_Word v = seL4_GetMR(5 + w);
+            memcpy(c->name + w * 8, &v, 8);
+        }
+        c->name[sizeof(c->name) - 1] = 0;
+    }
+    return n;
+}
+
+static kaal_error_t sys_mem(void *ctx, kaal_shell_mem_t *out)
+{
+    (void)ctx;
+    kaal_error_t err = init_call(KAAL_INIT_LABEL_MEM, 0);
+    if (err != KAAL_OK)
+        return err;
+    out->untyped_total_bytes = seL4_GetMR(0);
+    out->untyped_free_bytes = seL4_GetMR(1);
+    kaal_heap_stats_t h = kaal_heap_stats(kaal_malloc_heap());
+    out->heap_total_bytes = h.total_bytes;
+    out->heap_used_bytes = h.in_use_bytes;
+    return KAAL_OK;
+}
+
+static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const char *name)
+{
+    (void)ctx;
+    char buf[KAAL_COMPONENT_NAME_MAX];
+    memset(buf, 0, sizeof(buf));
+    for (size_t i = 0; i < sizeof(buf) - 1 && name[i]; i++)
+        buf[i] = name[i];
+    if (strlen(name) >= sizeof(buf))
+        return KAAL_ENOENT;
+    seL4_Word init_op = op == KAAL_SHELL_START     ? KAAL_INIT_OP_START
+                        : op == KAAL_SHELL_STOP    ? KAAL_INIT_OP_STOP
+                        : op == KAAL_SHELL_RESTART ? KAAL_INIT_OP_RESTART
+                                                   : KAAL_INIT_OP_KILL;
+    seL4_SetMR(0, init_op);
+    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
+        seL4_Word v;
+        memcpy(&v, buf + w * 8, 8);
+        seL4_SetMR(1 + w, v);
+    }
+    return init_call(KAAL_INIT_LABEL_LIFECYCLE, 1 + KAAL_INIT_NAME_WORDS);
+}
+
 static const kaal_shell_system_ops_t sys_ops = {
+    .components = sys_components,
+    .mem = sys_mem,
+    .lifecycle = sys_lifecycle,
     .uptime_ns = sys_uptime_ns,
     .date = sys_date,
     .poweroff = sys_poweroff,

@@ -19,7 +19,7 @@ def boot_default(build):
     with open(os.path.join(build, "systems", "default.initrd")) as f:
         modules = f.read().strip().split(",")
     g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
-    g.expect(r"init: starting system 'default' \(2 components\)")
+    g.expect(r"init: starting system 'default' \(3 components\)")
     g.expect(PROMPT)
     return g
 
@@ -82,8 +82,39 @@ def test_date_reads_the_rtc(build):
         assert re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d.*", line), repr(line)
 
 
+def test_ps_lists_the_components_from_init(build):
+    with boot_default(build) as g:
+        out = run(g, "ps")
+        rows = {line.split()[0]: line.split()[1:] for line in out.split("\n")[2:]}
+        assert rows.get("uart") == ["running", "200", "0"], out
+        assert rows.get("shell") == ["running", "100", "0"], out
+        assert rows.get("hello") == ["stopped", "150", "0"], out   # it said hello and exited
+
+
+def test_start_runs_a_stopped_component_again_and_mem_shows_it_reclaimed(build):
+    with boot_default(build) as g:
+        before = re.search(r"untyped: (\d+) KiB free of (\d+) KiB", run(g, "mem"))
+        assert before, g.tail()
+        for _ in range(3):
+            # hello (priority 150) runs to its end before the shell (100)
+            # prints the reply, so its lines land inside the command's output.
+            out = run(g, "start hello")
+            assert "hello started" in out, out
+            assert "component hello exited with status 0" in out, out
+        after = re.search(r"untyped: (\d+) KiB free of (\d+) KiB", run(g, "mem"))
+        assert after and after.groups() == before.groups(), (before.group(0), after.group(0))
+        assert g.output.count("hello from component hello") == 4, g.tail()
+
+
+def test_lifecycle_commands_refuse_unknown_names_and_the_shell_itself(build):
+    with boot_default(build) as g:
+        assert "kill: no component 'nosuch'" in run(g, "kill nosuch")
+        assert "stop: " in run(g, "stop shell")
+        assert run(g, "echo alive").endswith("alive"), g.tail()
+
+
 def test_poweroff_stops_qemu_with_success(build):
     with boot_default(build) as g:
         g.send("poweroff\r")
-        g.expect(r"Powering off\.")
+        g.expect(r"powering off")
         assert g.wait_exit() == 0, "QEMU status %s\n%s" % (g.status, g.tail())
