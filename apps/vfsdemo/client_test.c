@@ -294,9 +294,29 @@ static void check_shared_region(void)
     check_eq("back to message registers", kaal_vfs_use_shm(EP, NULL, 0), 0);
 }
 
+/* The peer client (client_peer.c) holds fds 0 and 1 of its own table. */
+static void check_per_client_fd_tables(void)
+{
+    struct vfs_stat st;
+    int polls = 0;
+    while (kaal_vfs_stat(EP, "/peer-ready", &st) != 0 && polls++ < 100000)
+        seL4_Yield();
+    check_eq("the peer client is ready", kaal_vfs_stat(EP, "/peer-ready", &st), 0);
+    int fd = kaal_vfs_open(EP, "/peer", VFS_O_RDONLY, 0);
+    check_eq("first open gets fd 0 while the peer holds its fds 0 and 1", fd, 0);
+    char buf[16] = {0};
+    check_eq("read what the peer wrote", kaal_vfs_read(EP, fd, buf, sizeof buf), 13);
+    check_eq("the peer's bytes", memcmp(buf, "from the peer", 13), 0);
+    check_eq("the peer's fd 1 is not ours: EBADF", kaal_vfs_close(EP, 1), -LINUX_EBADF);
+    check_eq("close", kaal_vfs_close(EP, fd), 0);
+    check_eq("unlink /peer", kaal_vfs_unlink(EP, "/peer"), 0);
+    check_eq("rmdir /peer-ready", kaal_vfs_rmdir(EP, "/peer-ready"), 0);
+}
+
 int main(void)
 {
     check_eq("reset at start", kaal_vfs_reset(EP), 0);
+    check_per_client_fd_tables();
     check_files_and_data();
     check_directories();
     check_errors();

@@ -5,6 +5,9 @@
 $(BUILD)/guest/apps/vfsdemo/client_test.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfs-include
 $(BUILD)/guest/apps/vfsdemo/client_test.o: $(BUILD)/systems/vfs-include/.stamp
 $(eval $(call guest_program,vfs-client-test,apps/vfsdemo/client_test.c))
+$(BUILD)/guest/apps/vfsdemo/client_peer.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfs-include
+$(BUILD)/guest/apps/vfsdemo/client_peer.o: $(BUILD)/systems/vfs-include/.stamp
+$(eval $(call guest_program,vfs-client-peer,apps/vfsdemo/client_peer.c))
 
 # The benchmark client (tests/system/systems/vfsbench.toml).
 $(eval $(call kaal_system_headers,vfsbench,tests/system/systems/vfsbench.toml))
