@@ -46,6 +46,9 @@ typedef struct kaal_component_start {
 #define KAAL_INIT_OP_RESTART 3
 #define KAAL_INIT_OP_KILL 4
 #define KAAL_INIT_NAME_WORDS (KAAL_COMPONENT_NAME_MAX / 8)
+/* ACPI S5: init writes SLP_TYP | SLP_EN into PM1a/b_CNT (from the FADT and
+ * the DSDT's \_S5). Returns (KAAL_ENOSYS) only if the machine stays on. */
+#define KAAL_INIT_LABEL_POWEROFF 0x4b4104
 
 /* The record init passed (NULL in the root task). */
 const kaal_component_start_t *kaal_component(void);

@@ -563,6 +563,34 @@ static kaal_error_t lifecycle(struct component *caller, seL4_Word op, unsigned i
     return op >= KAAL_INIT_OP_START && op <= KAAL_INIT_OP_KILL ? KAAL_OK : KAAL_EINVAL;
 }
 
+/* ACPI S5 through one PM1x_CNT register (I/O space only). */
+static void write_slp(const kaal_acpi_gas_t *cnt, uint8_t slp_typ)
+{
+    if (cnt->address == 0 || cnt->space != KAAL_ACPI_SPACE_IO || cnt->address > 0xfffe)
+        return;
+    uint16_t port = (uint16_t)cnt->address;
+    kaal_slot_ret_t slot = kaal_cspace_alloc(&init_cspace, 1);
+    if (slot.err || seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, port, port + 1,
+                                                 seL4_CapInitThreadCNode, slot.slot,
+                                                 seL4_WordBits) != seL4_NoError)
+        return;
+    seL4_X86_IOPort_Out16(slot.slot, port, (uint16_t)((slp_typ & 7) << 10 | 1u << 13));
+}
+
+static kaal_error_t poweroff(void)
+{
+    if (!init_acpi.fadt.present || !init_acpi.fadt.s5_valid)
+        return KAAL_ENOSYS;
+    printf("init: powering off (ACPI S5)\n");
+    write_slp(&init_acpi.fadt.pm1a_cnt, init_acpi.fadt.s5_slp_typ_a);
+    write_slp(&init_acpi.fadt.pm1b_cnt, init_acpi.fadt.s5_slp_typ_b);
+    /* QEMU acts on the request from its main loop, a moment later: give it
+     * that moment before telling the caller S5 did not work. */
+    for (unsigned long i = 0; i < 20000000ul; i++)
+        __asm__ volatile("pause");
+    return KAAL_ENOSYS; /* still here */
+}
+
 /* Answers one supervisor request from c (its reply cap is waiting). */
 static void serve_request(struct component *c, seL4_Word label)
 {
@@ -584,6 +612,8 @@ static void serve_request(struct component *c, seL4_Word label)
             name_to_mrs(p->name, 5);
             n_words = 5 + KAAL_INIT_NAME_WORDS;
         }
+    } else if (label == KAAL_INIT_LABEL_POWEROFF) {
+        err = poweroff();
     } else if (label == KAAL_INIT_LABEL_MEM) {
         seL4_SetMR(0, untyped_at_start_bytes);
         seL4_SetMR(1, init_untyped.free_bytes);
@@ -606,7 +636,7 @@ _Noreturn void init_serve(void)
         unsigned index = (unsigned)badge - 1;
         struct component *c = &components[index];
         seL4_Word label = seL4_MessageInfo_get_label(info);
-        if (label >= KAAL_INIT_LABEL_PS && label <= KAAL_INIT_LABEL_LIFECYCLE) {
+        if (label >= KAAL_INIT_LABEL_PS && label <= KAAL_INIT_LABEL_POWEROFF) {
             serve_request(c, label);
             continue;
         }

@@ -17,7 +17,8 @@
  * edges), date from the RTC (drivers/rtc's rtc_read through the "rtc"
  * device grant), poweroff through QEMU's isa-debug-exit port ("debug-exit"
  * grant: writing 0 makes QEMU exit with status 1, which `make run` and the
- * test harness read as the guest's success). ps, caps, mem and
+ * test harness read as the guest's success) only if init's ACPI S5 poweroff
+ * (QEMU exits with status 0) left the machine running). ps, caps, mem and
  * start/stop/restart/kill are supervisor requests to init over the
  * component's init endpoint (<kaal/component.h>; system.toml gives the
  * shell `supervisor = true`); lspci and crash say "not available".
@@ -91,6 +92,8 @@ static void drain_tx(void)
 
 /* ---- system ops ---- */
 
+static kaal_error_t init_call(seL4_Word label, unsigned n_words);
+
 static uint8_t rtc_seconds(void)
 {
     kaal_dddk_out8(&rtc_io, 0, 0x00); /* register 0: seconds */
@@ -148,6 +151,8 @@ static kaal_error_t sys_poweroff(void *ctx)
 {
     (void)ctx;
     drain_tx(); /* "powering off" reaches the UART before the machine stops */
+    init_call(KAAL_INIT_LABEL_POWEROFF, 0); /* ACPI S5: QEMU exits with status 0 */
+    /* Still running (no ACPI S5 here): QEMU's debug-exit port, status 1. */
     seL4_X86_IOPort_Out8(KAAL_CAP_DEBUG_EXIT_IOPORT, KAAL_DEV_DEBUG_EXIT_PORT_BASE, 0);
     return KAAL_ESEL4; /* still running: the port did not stop the machine */
 }
