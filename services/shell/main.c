@@ -15,10 +15,10 @@
  * System ops: uptime from the TSC (QEMU's TSC counts from machine start;
  * its rate is measured once, on first use, across two CMOS RTC second
  * edges), date from the RTC (drivers/rtc's rtc_read through the "rtc"
- * device grant), poweroff through QEMU's isa-debug-exit port ("debug-exit"
- * grant: writing 0 makes QEMU exit with status 1, which `make run` and the
- * test harness read as the guest's success) only if init's ACPI S5 poweroff
- * (QEMU exits with status 0) left the machine running). ps, caps, mem and
+ * device grant), poweroff by asking init for ACPI S5 (QEMU exits with
+ * status 0) and, should the machine stay on, through QEMU's isa-debug-exit
+ * port ("debug-exit" grant: writing 0 makes QEMU exit with status 1, which
+ * `make run` and the test harness read as success). ps, caps, mem and
  * start/stop/restart/kill are supervisor requests to init over the
  * component's init endpoint (<kaal/component.h>; system.toml gives the
  * shell `supervisor = true`); lspci and crash say "not available".
@@ -242,14 +242,13 @@ int main(void)
                               .range = 0,
                               .base = KAAL_DEV_RTC_PORT_BASE,
                               .n_ports = KAAL_DEV_RTC_PORT_COUNT};
-    kaal_error_t err = kaal_bytestream_reader_attach(
-        &rx, (void *)KAAL_RING_RX_QUEUE_VADDR, (void *)KAAL_RING_RX_DATA_VADDR,
-        KAAL_RING_RX_DATA_SIZE_BYTES);
+    kaal_error_t err = kaal_bytestream_reader_attach(&rx, (void *)KAAL_RING_RX_QUEUE_VADDR,
+                                                     (void *)KAAL_RING_RX_DATA_VADDR,
+                                                     KAAL_RING_RX_DATA_SIZE_BYTES);
     if (err == KAAL_OK)
         err = kaal_bytestream_writer_attach(
             &tx, (void *)KAAL_RING_TX_QUEUE_VADDR, (void *)KAAL_RING_TX_DATA_VADDR,
-            KAAL_RING_TX_DATA_SIZE_BYTES,
-            KAAL_RING_TX_DATA_SIZE_BYTES / KAAL_RING_TX_QUEUE_DEPTH);
+            KAAL_RING_TX_DATA_SIZE_BYTES, KAAL_RING_TX_DATA_SIZE_BYTES / KAAL_RING_TX_QUEUE_DEPTH);
     if (err != KAAL_OK) {
         printf("shell: console rings: %s\n", kaal_strerror(err));
         return 1;
