@@ -8,6 +8,14 @@
  * IPC between threads that do not use it never saves or restores anything.
  * The kernel itself never uses these registers (-mgeneral-regs-only).
  *
+ * A thread that has taken the FPU through #NM is likely to use it again
+ * after its next switch (IPC clients and servers built with SSE touch it in
+ * every system-call stub), and the trap costs more than the switch itself
+ * (under QEMU TCG a #NM entry plus iretq costs about three times an
+ * FXSAVE + FXRSTOR pair). So for its next FPU_EAGER_SWITCHES returns its
+ * state is loaded before it runs, with no trap; then it goes back to lazy
+ * once, and a thread that stopped using the FPU stops paying for it.
+ *
  * Invariant: CR0.TS is clear exactly when the current thread is the owner.
  */
 #include <arch/fpu.h>
@@ -16,6 +24,7 @@
 #include <kernel/fastpath.h>
 
 #define CR0_TS (1ull << 3)
+#define FPU_EAGER_SWITCHES 255
 
 static struct tcb *owner KERNEL_HOT_DATA;
 static int ts_set KERNEL_HOT_DATA;
@@ -50,14 +59,11 @@ void fpu_init(void)
 void fpu_init_state(struct tcb *t)
 {
     t->ctx.fpu = initial_state;
+    t->ctx.fpu_eager_left = 0;
 }
 
-KERNEL_FASTPATH_TEXT void fpu_prepare_return(struct tcb *t)
-{
-    set_ts(t != owner);
-}
-
-void fpu_take(struct tcb *t)
+/* Makes t the owner: saves the old owner's registers, loads t's. */
+static KERNEL_FASTPATH_TEXT void switch_owner(struct tcb *t)
 {
     set_ts(0);
     if (owner == t)
@@ -66,6 +72,22 @@ void fpu_take(struct tcb *t)
         __asm__ volatile("fxsave64 %0" : "=m"(owner->ctx.fpu));
     __asm__ volatile("fxrstor64 %0" : : "m"(t->ctx.fpu));
     owner = t;
+}
+
+KERNEL_FASTPATH_TEXT void fpu_prepare_return(struct tcb *t)
+{
+    if (t != owner && t->ctx.fpu_eager_left) {
+        t->ctx.fpu_eager_left--;
+        switch_owner(t);
+        return;
+    }
+    set_ts(t != owner);
+}
+
+void fpu_take(struct tcb *t)
+{
+    t->ctx.fpu_eager_left = FPU_EAGER_SWITCHES;
+    switch_owner(t);
 }
 
 void fpu_release(struct tcb *t)

@@ -27,6 +27,9 @@ struct x86_fpu_state {
 struct arch_context {
     struct x86_frame frame;
     uint64_t fs_base;
+    /* FPU switches left to make eagerly on the way back to this thread
+     * (fpu.c): set when it takes the FPU through #NM. */
+    uint32_t fpu_eager_left;
     /* Saved only when another thread takes the FPU (lazy switching, fpu.c). */
     struct x86_fpu_state fpu __attribute__((aligned(16)));
 };

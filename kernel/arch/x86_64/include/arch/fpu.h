@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Lazy x87/SSE state switching. */
+/* Lazy x87/SSE state switching, eager for threads that use it (fpu.c). */
 #pragma once
 
 struct tcb;
 
 void fpu_init(void);
-/* Before returning to t: let it use the FPU directly only if it owns it. */
+/* Before returning to t: load its FPU state if it uses the FPU, else let
+ * it use the FPU directly only if it owns it. */
 void fpu_prepare_return(struct tcb *t);
 /* #NM from user mode: hand the FPU to the current thread. */
 void fpu_take(struct tcb *t);
