@@ -281,7 +281,30 @@ static void check_shared_region(void)
     check_eq("shared read on a bad fd: EBADF", kaal_vfs_read(EP, 77, huge_back, 5000),
              -LINUX_EBADF);
 
+    static char deep[VFS_PATH_MAX + 8];
+    size_t len = 0;
+    deep[len++] = '/';
+    while (len < 2000) {
+        deep[len++] = '.';
+        deep[len++] = '/';
+    }
+    memcpy(deep + len, "deepdir", 8);
+    check_eq("mkdir with a 2007-byte path (through the region)", kaal_vfs_mkdir(EP, deep, 0755), 0);
+    check_eq("stat the new directory by its short name", kaal_vfs_stat(EP, "/deepdir", &st), 0);
+    check_true("it is a directory", VFS_S_ISDIR(st.mode));
+    check_eq("rename from a long path to a short one", kaal_vfs_rename(EP, deep, "/deep2"), 0);
+    check_eq("rmdir /deep2", kaal_vfs_rmdir(EP, "/deep2"), 0);
+    memset(deep, 'x', VFS_PATH_MAX);
+    deep[0] = '/';
+    deep[VFS_PATH_MAX] = '\0';
+    check_eq("a 4096-byte path: ENAMETOOLONG", kaal_vfs_stat(EP, deep, &st), -LINUX_ENAMETOOLONG);
+
     /* Bad shared-region requests straight to the server. */
+    seL4_SetMR(0, 0755);
+    seL4_SetMR(1, VFS_RPC_PATH_IN_SHM | 5000);
+    seL4_MessageInfo_t bad = seL4_Call(EP, seL4_MessageInfo_new(VFS_RPC_MKDIR, 0, 0, 2));
+    check_eq("server: a path of 5000 bytes in the region: ENAMETOOLONG",
+             (int64_t)seL4_MessageInfo_get_label(bad), LINUX_ENAMETOOLONG);
     seL4_SetMR(0, (seL4_Word)fd);
     seL4_SetMR(1, KAAL_RING_VFS_SHM_DATA_SIZE_BYTES);
     seL4_SetMR(2, 1); /* one byte past the region's end */

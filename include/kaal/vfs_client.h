@@ -11,7 +11,8 @@
  * calls of at most VFS_RPC_MAX_DATA bytes; a short transfer stops the loop
  * (end of file), and an error after some bytes were moved returns the
  * count moved so far, like a short read(2). Paths longer than
- * VFS_RPC_MAX_PATH_BYTES (together, for two-path calls) give
+ * VFS_RPC_MAX_PATH_BYTES (together, for two-path calls) travel in the
+ * shared region if there is one (up to PATH_MAX - 1 bytes each), else give
  * -LINUX_ENAMETOOLONG without a call.
  *
  * Data path: message registers, unless kaal_vfs_use_shm() told the

@@ -25,8 +25,9 @@
  * call and VFS_RPC_MAX_PATH_BYTES path bytes per request (paths are sent
  * without their NUL; two paths of a rename or link are sent back to back
  * and share that budget). The client library splits large
- * reads and writes into several calls; longer paths give ENAMETOOLONG in
- * the client (PATH_MAX is 4096: the shared-memory path will lift this).
+ * reads and writes into several calls. Longer paths (up to PATH_MAX) go
+ * in the shared region when the client has one (VFS_RPC_PATH_IN_SHM),
+ * else they give ENAMETOOLONG in the client.
  * Flags, modes, whence and records are the Linux x86_64 values
  * and layouts of <kaal/vfs.h>.
  *
@@ -55,6 +56,9 @@
 #define VFS_RPC_MAX_DATA ((seL4_MsgMaxLength - VFS_RPC_MAX_ARGS) * sizeof(seL4_Word)) /* 936 */
 #define VFS_RPC_MAX_PATH_BYTES VFS_RPC_MAX_DATA
 #define VFS_RPC_MAX_SHM_CLIENTS 4
+/* Set in every path length of a request whose paths are at the start of
+ * the shared region instead of in the message (paths up to PATH_MAX). */
+#define VFS_RPC_PATH_IN_SHM (1ull << 63)
 
 /* Operation labels (request). "-> x" is the result in MR0 of the reply. */
 enum vfs_rpc_op {

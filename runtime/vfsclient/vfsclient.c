@@ -58,42 +58,57 @@ static void copy_out(vfs_call_ret_t ret, void *dst, size_t n_bytes)
     memcpy(dst, msg_bytes(1), n_bytes < have ? n_bytes : have);
 }
 
-/* Puts the arguments in MR0.. and one or two paths after them; returns the
- * message length in words, or 0 if the paths are too long. */
-static seL4_Word pack_paths(unsigned n_args, const char *a, const char *b)
+static int shm_slot(seL4_CPtr ep)
 {
-    size_t la = strnlen(a, VFS_RPC_MAX_PATH_BYTES + 1);
-    size_t lb = b ? strnlen(b, VFS_RPC_MAX_PATH_BYTES + 1) : 0;
-    if (la + lb > VFS_RPC_MAX_PATH_BYTES)
-        return 0;
-    char *dst = msg_bytes(n_args);
-    memcpy(dst, a, la);
-    if (b)
-        memcpy(dst + la, b, lb);
-    return n_args + WORDS(la + lb);
+    for (int i = 0; i < VFS_CLIENT_MAX_SHM; i++)
+        if (shm_table[i].ep == ep)
+            return i;
+    return -1;
 }
 
-/* One path after n_args words: MR0..MR(n_args-2) are set by the caller,
- * MR(n_args-1) gets the path length. */
+/* Puts one or two paths after n_args argument words and their lengths in
+ * the last one or two argument words: in the message registers when they
+ * fit, else in the region shared with the server (lengths flagged
+ * VFS_RPC_PATH_IN_SHM). Returns the message length in words, or -errno. */
+static int64_t pack_paths(seL4_CPtr ep, unsigned n_args, const char *a, const char *b)
+{
+    size_t la = strnlen(a, VFS_PATH_MAX), lb = b ? strnlen(b, VFS_PATH_MAX) : 0;
+    if (la >= VFS_PATH_MAX || lb >= VFS_PATH_MAX)
+        return -LINUX_ENAMETOOLONG;
+    seL4_Word flag = 0;
+    char *dst = msg_bytes(n_args);
+    if (la + lb > VFS_RPC_MAX_PATH_BYTES) {
+        int slot = shm_slot(ep);
+        if (slot < 0 || la + lb > shm_table[slot].size_bytes)
+            return -LINUX_ENAMETOOLONG;
+        dst = shm_table[slot].data;
+        flag = VFS_RPC_PATH_IN_SHM;
+    }
+    memcpy(dst, a, la);
+    if (b) {
+        memcpy(dst + la, b, lb);
+        seL4_SetMR(n_args - 2, la | flag);
+        seL4_SetMR(n_args - 1, lb | flag);
+    } else {
+        seL4_SetMR(n_args - 1, la | flag);
+    }
+    return flag ? n_args : (int64_t)(n_args + WORDS(la + lb));
+}
+
+/* One path after n_args words (the last of them its length); MR0.. before
+ * it are set by the caller. */
 static int64_t path_call(seL4_CPtr ep, enum vfs_rpc_op op, unsigned n_args, const char *path)
 {
-    seL4_SetMR(n_args - 1, strnlen(path, VFS_RPC_MAX_PATH_BYTES + 1));
-    seL4_Word n = pack_paths(n_args, path, NULL);
-    if (n == 0)
-        return -LINUX_ENAMETOOLONG;
-    return call(ep, op, n).result;
+    int64_t n = pack_paths(ep, n_args, path, NULL);
+    return n < 0 ? n : call(ep, op, (seL4_Word)n).result;
 }
 
-/* Two paths: MR(n_args-2), MR(n_args-1) get their lengths. */
+/* Two paths: the last two argument words are their lengths. */
 static int64_t two_path_call(seL4_CPtr ep, enum vfs_rpc_op op, unsigned n_args, const char *a,
                              const char *b)
 {
-    seL4_SetMR(n_args - 2, strnlen(a, VFS_RPC_MAX_PATH_BYTES + 1));
-    seL4_SetMR(n_args - 1, strnlen(b, VFS_RPC_MAX_PATH_BYTES + 1));
-    seL4_Word n = pack_paths(n_args, a, b);
-    if (n == 0)
-        return -LINUX_ENAMETOOLONG;
-    return call(ep, op, n).result;
+    int64_t n = pack_paths(ep, n_args, a, b);
+    return n < 0 ? n : call(ep, op, (seL4_Word)n).result;
 }
 
 int kaal_vfs_open(seL4_CPtr ep, const char *path, int flags, vfs_mode_t mode)
@@ -132,12 +147,7 @@ int kaal_vfs_use_shm(seL4_CPtr ep, void *data, size_t size_bytes)
  * n_bytes: only worth it above one message. */
 static int shm_for(seL4_CPtr ep, size_t n_bytes)
 {
-    if (n_bytes <= VFS_RPC_MAX_DATA)
-        return -1;
-    for (int i = 0; i < VFS_CLIENT_MAX_SHM; i++)
-        if (shm_table[i].ep == ep)
-            return i;
-    return -1;
+    return n_bytes <= VFS_RPC_MAX_DATA ? -1 : shm_slot(ep);
 }
 
 /* Bulk transfer through the shared region: chunks of its size, the same
@@ -261,11 +271,10 @@ int kaal_vfs_fstat(seL4_CPtr ep, int fd, struct vfs_stat *st)
 static int stat_call(seL4_CPtr ep, const char *path, struct vfs_stat *st, int at_flags)
 {
     seL4_SetMR(0, (seL4_Word)at_flags);
-    seL4_SetMR(1, strnlen(path, VFS_RPC_MAX_PATH_BYTES + 1));
-    seL4_Word n = pack_paths(2, path, NULL);
-    if (n == 0)
-        return -LINUX_ENAMETOOLONG;
-    vfs_call_ret_t r = call(ep, VFS_RPC_STAT, n);
+    int64_t n = pack_paths(ep, 2, path, NULL);
+    if (n < 0)
+        return (int)n;
+    vfs_call_ret_t r = call(ep, VFS_RPC_STAT, (seL4_Word)n);
     if (r.result == 0)
         copy_out(r, st, sizeof *st);
     return (int)r.result;
@@ -317,11 +326,10 @@ int64_t kaal_vfs_getdents64(seL4_CPtr ep, int fd, void *buf, size_t n_bytes)
 
 int kaal_vfs_statfs(seL4_CPtr ep, const char *path, struct vfs_statfs *st)
 {
-    seL4_SetMR(0, strnlen(path, VFS_RPC_MAX_PATH_BYTES + 1));
-    seL4_Word n = pack_paths(1, path, NULL);
-    if (n == 0)
-        return -LINUX_ENAMETOOLONG;
-    vfs_call_ret_t r = call(ep, VFS_RPC_STATFS, n);
+    int64_t n = pack_paths(ep, 1, path, NULL);
+    if (n < 0)
+        return (int)n;
+    vfs_call_ret_t r = call(ep, VFS_RPC_STATFS, (seL4_Word)n);
     if (r.result == 0)
         copy_out(r, st, sizeof *st);
     return (int)r.result;
@@ -385,11 +393,10 @@ int kaal_vfs_symlink(seL4_CPtr ep, const char *target, const char *linkpath)
 
 int64_t kaal_vfs_readlink(seL4_CPtr ep, const char *path, char *buf, size_t n_bytes)
 {
-    seL4_SetMR(0, strnlen(path, VFS_RPC_MAX_PATH_BYTES + 1));
-    seL4_Word n = pack_paths(1, path, NULL);
-    if (n == 0)
-        return -LINUX_ENAMETOOLONG;
-    vfs_call_ret_t r = call(ep, VFS_RPC_READLINK, n);
+    int64_t n = pack_paths(ep, 1, path, NULL);
+    if (n < 0)
+        return n;
+    vfs_call_ret_t r = call(ep, VFS_RPC_READLINK, (seL4_Word)n);
     if (r.result < 0)
         return r.result;
     size_t got = (size_t)r.result < n_bytes ? (size_t)r.result : n_bytes;

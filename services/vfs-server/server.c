@@ -67,8 +67,8 @@ static const vfs_shm_region_t shm_regions[] = {
 static vfs_t *vfs;
 static vfs_client_t clients[VFS_SERVER_MAX_CLIENTS];
 /* Paths of the request being served, NUL-terminated. */
-static char path_a[VFS_RPC_MAX_PATH_BYTES + 1];
-static char path_b[VFS_RPC_MAX_PATH_BYTES + 1];
+static char path_a[VFS_PATH_MAX];
+static char path_b[VFS_PATH_MAX];
 
 static void *heap_alloc(void *ctx, size_t size_bytes)
 {
@@ -140,14 +140,39 @@ static bool request_has(seL4_MessageInfo_t req, unsigned first_mr, seL4_Word n_b
     return length >= first_mr && n_bytes <= (length - first_mr) * sizeof(seL4_Word);
 }
 
-/* Copies one or two paths (back to back from first_mr) into path_a and
- * path_b; 0 or -EINVAL if they do not fit the message or contain a NUL. */
-static int take_paths(seL4_MessageInfo_t req, unsigned first_mr, seL4_Word len_a, seL4_Word len_b)
+static const vfs_shm_region_t *shm_of(seL4_Word badge)
 {
-    if (len_a > VFS_RPC_MAX_PATH_BYTES || len_b > VFS_RPC_MAX_PATH_BYTES - len_a ||
-        !request_has(req, first_mr, len_a + len_b))
-        return -LINUX_EINVAL;
-    const char *src = request_bytes(first_mr);
+    for (const vfs_shm_region_t *r = shm_regions; r->badge; r++)
+        if (r->badge == badge)
+            return r;
+    return NULL;
+}
+
+/* Copies one or two paths (back to back from first_mr, or from the start
+ * of the client's shared region when their lengths carry
+ * VFS_RPC_PATH_IN_SHM) into path_a and path_b; 0 or -errno (EINVAL if they
+ * do not fit the message or region or contain a NUL). */
+static int take_paths(seL4_MessageInfo_t req, seL4_Word badge, unsigned first_mr, seL4_Word len_a,
+                      seL4_Word len_b)
+{
+    bool in_shm = ((len_a | len_b) & VFS_RPC_PATH_IN_SHM) != 0;
+    len_a &= ~VFS_RPC_PATH_IN_SHM;
+    len_b &= ~VFS_RPC_PATH_IN_SHM;
+    if (len_a >= VFS_PATH_MAX || len_b >= VFS_PATH_MAX)
+        return -LINUX_ENAMETOOLONG;
+    const char *src;
+    if (in_shm) {
+        const vfs_shm_region_t *shm = shm_of(badge);
+        if (!shm)
+            return -LINUX_EOPNOTSUPP;
+        if (len_a + len_b > shm->size_bytes)
+            return -LINUX_EINVAL;
+        src = shm->base;
+    } else {
+        if (len_a + len_b > VFS_RPC_MAX_PATH_BYTES || !request_has(req, first_mr, len_a + len_b))
+            return -LINUX_EINVAL;
+        src = request_bytes(first_mr);
+    }
     memcpy(path_a, src, len_a);
     path_a[len_a] = '\0';
     memcpy(path_b, src + len_a, len_b);
@@ -155,14 +180,6 @@ static int take_paths(seL4_MessageInfo_t req, unsigned first_mr, seL4_Word len_a
     if (strlen(path_a) != len_a || strlen(path_b) != len_b)
         return -LINUX_EINVAL;
     return 0;
-}
-
-static const vfs_shm_region_t *shm_of(seL4_Word badge)
-{
-    for (const vfs_shm_region_t *r = shm_regions; r->badge; r++)
-        if (r->badge == badge)
-            return r;
-    return NULL;
 }
 
 /* READ_SHM / WRITE_SHM: fd, count, shm_offset, file_offset (-1: current). */
@@ -195,7 +212,7 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
 
     switch (seL4_MessageInfo_get_label(req)) {
     case VFS_RPC_OPEN:
-        if ((r = take_paths(req, 3, a2, 0)) < 0)
+        if ((r = take_paths(req, badge, 3, a2, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_open(p, path_a, (int)a0, (vfs_mode_t)a1), 0);
     case VFS_RPC_CLOSE: return reply(vfs_close(p, fd), 0);
@@ -229,7 +246,7 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
     }
     case VFS_RPC_STAT: {
         struct vfs_stat st;
-        if ((r = take_paths(req, 2, a1, 0)) < 0)
+        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
             return reply(r, 0);
         r = vfs_fstatat(p, VFS_AT_FDCWD, path_a, &st, (int)a0);
         if (r == 0)
@@ -237,15 +254,15 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
         return reply(r, sizeof st);
     }
     case VFS_RPC_MKDIR:
-        if ((r = take_paths(req, 2, a1, 0)) < 0)
+        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_mkdir(p, path_a, (vfs_mode_t)a0), 0);
     case VFS_RPC_UNLINK:
-        if ((r = take_paths(req, 2, a1, 0)) < 0)
+        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_unlinkat(p, VFS_AT_FDCWD, path_a, (int)a0), 0);
     case VFS_RPC_RENAME:
-        if ((r = take_paths(req, 3, a1, a2)) < 0)
+        if ((r = take_paths(req, badge, 3, a1, a2)) < 0)
             return reply(r, 0);
         return reply(vfs_renameat2(p, VFS_AT_FDCWD, path_a, VFS_AT_FDCWD, path_b, (unsigned)a0), 0);
     case VFS_RPC_GETDENTS64: {
@@ -256,7 +273,7 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
     }
     case VFS_RPC_STATFS: {
         struct vfs_statfs st;
-        if ((r = take_paths(req, 1, a0, 0)) < 0)
+        if ((r = take_paths(req, badge, 1, a0, 0)) < 0)
             return reply(r, 0);
         r = vfs_statfs(p, path_a, &st);
         if (r == 0)
@@ -272,13 +289,13 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
     }
     case VFS_RPC_FTRUNCATE: return reply(vfs_ftruncate(p, fd, (int64_t)a1), 0);
     case VFS_RPC_TRUNCATE:
-        if ((r = take_paths(req, 2, a1, 0)) < 0)
+        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_truncate(p, path_a, (int64_t)a0), 0);
     case VFS_RPC_DUP: return reply(vfs_dup(p, fd), 0);
     case VFS_RPC_DUP2: return reply(vfs_dup2(p, fd, (int)a1), 0);
     case VFS_RPC_CHDIR:
-        if ((r = take_paths(req, 1, a0, 0)) < 0)
+        if ((r = take_paths(req, badge, 1, a0, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_chdir(p, path_a), 0);
     case VFS_RPC_GETCWD: {
@@ -287,21 +304,21 @@ static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo
         return reply(r, r > 0 ? (size_t)r : 0);
     }
     case VFS_RPC_SYMLINK:
-        if ((r = take_paths(req, 2, a0, a1)) < 0)
+        if ((r = take_paths(req, badge, 2, a0, a1)) < 0)
             return reply(r, 0);
         return reply(vfs_symlink(p, path_a, path_b), 0);
     case VFS_RPC_READLINK: {
-        if ((r = take_paths(req, 1, a0, 0)) < 0)
+        if ((r = take_paths(req, badge, 1, a0, 0)) < 0)
             return reply(r, 0);
         int64_t n = vfs_readlink(p, path_a, out, (seL4_MsgMaxLength - 1) * sizeof(seL4_Word));
         return reply(n, n > 0 ? (size_t)n : 0);
     }
     case VFS_RPC_LINK:
-        if ((r = take_paths(req, 2, a0, a1)) < 0)
+        if ((r = take_paths(req, badge, 2, a0, a1)) < 0)
             return reply(r, 0);
         return reply(vfs_link(p, path_a, path_b), 0);
     case VFS_RPC_CHMOD:
-        if ((r = take_paths(req, 2, a1, 0)) < 0)
+        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
             return reply(r, 0);
         return reply(vfs_chmod(p, path_a, (vfs_mode_t)a0), 0);
     case VFS_RPC_RESET: return reply(client_reset(badge), 0);
