@@ -3,5 +3,9 @@
 # are built by drivers/uart16550/module.mk and services/shell/module.mk
 # against the headers made here.
 $(eval $(call kaal_system_headers,default,system/default.toml))
+# The demo component (demo.c): waits until `crash` makes it fault.
+$(BUILD)/guest/system/demo.o: GUEST_CFLAGS += -I$(BUILD)/systems/default-include
+$(BUILD)/guest/system/demo.o: $(BUILD)/systems/default-include/.stamp
+$(eval $(call guest_program,demo,system/demo.c))
 $(eval $(call kaal_system,default,system/default.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/default.initrd

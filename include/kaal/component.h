@@ -45,6 +45,7 @@ typedef struct kaal_component_start {
 #define KAAL_INIT_OP_STOP 2
 #define KAAL_INIT_OP_RESTART 3
 #define KAAL_INIT_OP_KILL 4
+#define KAAL_INIT_OP_CRASH 5 /* resume the component at rip 0: a VMFault on purpose */
 #define KAAL_INIT_NAME_WORDS (KAAL_COMPONENT_NAME_MAX / 8)
 /* ACPI S5: init writes SLP_TYP | SLP_EN into PM1a/b_CNT (from the FADT and
  * the DSDT's \_S5). Returns (KAAL_ENOSYS) only if the machine stays on. */

@@ -549,6 +549,20 @@ static kaal_error_t lifecycle(struct component *caller, seL4_Word op, unsigned i
         return KAAL_EEXIST;
     if (c == caller && op != KAAL_INIT_OP_START)
         return KAAL_EBUSY; /* it could not hear the reply */
+    if (op == KAAL_INIT_OP_CRASH) {
+        /* Resumed at address 0, it faults there like any buggy program
+         * and goes through the fault path (report, reclaim, policy). */
+        seL4_UserContext regs;
+        const seL4_Word n = sizeof(regs) / sizeof(seL4_Word);
+        if (!c->running)
+            return KAAL_EINVAL;
+        if (seL4_TCB_ReadRegisters(c->tcb, 1, 0, n, &regs) != seL4_NoError) /* suspends it */
+            return KAAL_ESEL4;
+        regs.rip = 0;
+        if (seL4_TCB_WriteRegisters(c->tcb, 1, 0, n, &regs) != seL4_NoError)
+            return KAAL_ESEL4;
+        return KAAL_OK;
+    }
     if (op == KAAL_INIT_OP_STOP || op == KAAL_INIT_OP_KILL || op == KAAL_INIT_OP_RESTART) {
         stop(c);
         printf("init: %s %s, %lu KiB of RAM untyped free\n", c->name,

@@ -21,7 +21,9 @@
  * `make run` and the test harness read as success). ps, caps, mem and
  * start/stop/restart/kill are supervisor requests to init over the
  * component's init endpoint (<kaal/component.h>; system.toml gives the
- * shell `supervisor = true`); lspci and crash say "not available".
+ * shell `supervisor = true`), and so is crash (init resumes the component at
+ * address 0; no name: the default system's "demo"); lspci says "not
+ * available".
  */
 #include <kaal/component.h>
 #include <kaal/dddk_sel4.h>
@@ -204,7 +206,8 @@ static kaal_error_t sys_mem(void *ctx, kaal_shell_mem_t *out)
     return KAAL_OK;
 }
 
-static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const char *name)
+/* A KAAL_INIT_LABEL_LIFECYCLE request: operation and component name. */
+static kaal_error_t sys_request(void *ctx, seL4_Word init_op, const char *name)
 {
     (void)ctx;
     char buf[KAAL_COMPONENT_NAME_MAX];
@@ -213,10 +216,6 @@ static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const ch
         buf[i] = name[i];
     if (strlen(name) >= sizeof(buf))
         return KAAL_ENOENT;
-    seL4_Word init_op = op == KAAL_SHELL_START     ? KAAL_INIT_OP_START
-                        : op == KAAL_SHELL_STOP    ? KAAL_INIT_OP_STOP
-                        : op == KAAL_SHELL_RESTART ? KAAL_INIT_OP_RESTART
-                                                   : KAAL_INIT_OP_KILL;
     seL4_SetMR(0, init_op);
     for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
         seL4_Word v;
@@ -226,7 +225,23 @@ static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const ch
     return init_call(KAAL_INIT_LABEL_LIFECYCLE, 1 + KAAL_INIT_NAME_WORDS);
 }
 
+static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const char *name)
+{
+    seL4_Word init_op = op == KAAL_SHELL_START     ? KAAL_INIT_OP_START
+                        : op == KAAL_SHELL_STOP    ? KAAL_INIT_OP_STOP
+                        : op == KAAL_SHELL_RESTART ? KAAL_INIT_OP_RESTART
+                                                   : KAAL_INIT_OP_KILL;
+    return sys_request(ctx, init_op, name);
+}
+
+/* No name: the default system's demo component, "demo". */
+static kaal_error_t sys_crash(void *ctx, const char *name)
+{
+    return sys_request(ctx, KAAL_INIT_OP_CRASH, name != NULL ? name : "demo");
+}
+
 static const kaal_shell_system_ops_t sys_ops = {
+    .crash = sys_crash,
     .components = sys_components,
     .mem = sys_mem,
     .lifecycle = sys_lifecycle,

@@ -19,7 +19,7 @@ def boot_default(build):
     with open(os.path.join(build, "systems", "default.initrd")) as f:
         modules = f.read().strip().split(",")
     g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
-    g.expect(r"init: starting system 'default' \(3 components\)")
+    g.expect(r"init: starting system 'default' \(4 components\)")
     g.expect(PROMPT)
     return g
 
@@ -89,6 +89,7 @@ def test_ps_lists_the_components_from_init(build):
         assert rows.get("uart") == ["running", "200", "0"], out
         assert rows.get("shell") == ["running", "100", "0"], out
         assert rows.get("hello") == ["stopped", "150", "0"], out   # it said hello and exited
+        assert rows.get("demo") == ["running", "50", "0"], out
 
 
 def test_start_runs_a_stopped_component_again_and_mem_shows_it_reclaimed(build):
@@ -111,6 +112,24 @@ def test_lifecycle_commands_refuse_unknown_names_and_the_shell_itself(build):
         assert "kill: no component 'nosuch'" in run(g, "kill nosuch")
         assert "stop: " in run(g, "stop shell")
         assert run(g, "echo alive").endswith("alive"), g.tail()
+
+
+def test_crash_faults_the_demo_which_restarts_and_memory_comes_back_every_time(build):
+    with boot_default(build) as g:
+        g.expect(r"demo: up, waiting")
+        before = re.search(r"untyped: (\d+) KiB free", run(g, "mem")).group(1)
+        for n in range(1, 101):
+            run(g, "crash")
+            g.expect(r"component demo faulted: VMFault at 0x0 \(rip 0x0\)")
+            g.expect(r"init: restarting demo \(%d of 1000\)" % n)
+            g.expect(r"demo: up, waiting")
+        rows = {line.split()[0]: line.split()[1:] for line in run(g, "ps").split("\n")[2:]}
+        assert rows.get("demo") == ["running", "50", "100"], rows
+        after = re.search(r"untyped: (\d+) KiB free", run(g, "mem")).group(1)
+        assert after == before, "free untyped %s KiB before 100 crashes, %s after" % (before,
+                                                                                   after)
+        assert "crash: no component 'nosuch'" in run(g, "crash nosuch")
+        assert "KERNEL FAULT" not in g.output, g.tail()
 
 
 def test_poweroff_switches_the_machine_off_through_acpi(build):
