@@ -139,7 +139,7 @@ void sched_timer_tick(void)
     }
 }
 
-void schedule(void)
+KERNEL_FASTPATH_TEXT void schedule(void)
 {
     struct tcb *cur = ksched.current;
     if (cur && thread_is_runnable(cur)) {
@@ -158,7 +158,7 @@ done:
     ksched.slice_expired = ksched.preempted = false;
 }
 
-void kernel_exit(void)
+KERNEL_FASTPATH_TEXT void kernel_exit(void)
 {
     static bool idle;
     schedule();

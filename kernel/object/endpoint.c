@@ -142,10 +142,15 @@ static void transfer_normal(struct tcb *s, struct endpoint *ep, uint64_t badge, 
                             struct tcb *r)
 {
     seL4_MessageInfo_t info = { { arch_get_msginfo(s) } };
-    seL4_IPCBuffer *sbuf = tcb_ipc_buffer(s), *rbuf = tcb_ipc_buffer(r);
     unsigned len = (unsigned)seL4_MessageInfo_get_length(info);
     if (len > seL4_MsgMaxLength)
         len = seL4_MsgMaxLength;
+    /* The IPC buffers (a page-table walk each) only when the message
+     * does not fit the registers or caps may be transferred. */
+    bool need_bufs = len > seL4_FastMessageRegisters ||
+                     (grant && seL4_MessageInfo_get_extraCaps(info) > 0);
+    seL4_IPCBuffer *sbuf = need_bufs ? tcb_ipc_buffer(s) : NULL;
+    seL4_IPCBuffer *rbuf = need_bufs ? tcb_ipc_buffer(r) : NULL;
     if ((!sbuf || !rbuf) && len > seL4_FastMessageRegisters)
         len = seL4_FastMessageRegisters;
 

@@ -68,7 +68,9 @@ void x86_user_trap(void)
     kernel_exit();
 }
 
-void x86_user_syscall(void)
+/* Next to the syscall entry (.text.fastpath): one page for the common
+ * entry and exit. */
+KERNEL_FASTPATH_TEXT void x86_user_syscall(void)
 {
     handle_syscall((int64_t)current_frame()->rdx);
     kernel_exit();
