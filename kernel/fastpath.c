@@ -104,9 +104,8 @@ static KERNEL_FASTPATH_TEXT void fastpath_call(struct tcb *t)
     cte_t *master = &t->slots[TCB_REPLY];
     cte_t *caller_slot = &dest->slots[TCB_CALLER];
     if (dest->priority < t->priority || (int)dest->priority < sched_highest_ready_priority() ||
-        !arch_fp_vspace_root(dest) ||
-        cap_type(caller_slot->cap) != cap_null_cap || cap_type(master->cap) != cap_reply_cap ||
-        !master->cap.flag)
+        !arch_fp_vspace_root(dest) || cap_type(caller_slot->cap) != cap_null_cap ||
+        cap_type(master->cap) != cap_reply_cap || !master->cap.flag)
         return;
 
     /* Dequeue the receiver (it is the head). */
@@ -160,9 +159,8 @@ static KERNEL_FASTPATH_TEXT void fastpath_reply_recv(struct tcb *t)
     if (cap_type(reply) != cap_reply_cap || reply.flag)
         return;
     struct tcb *caller = cap_ptr(reply);
-    if (caller->state != ThreadState_BlockedOnReply ||
-        caller->fault.type != seL4_Fault_NullFault || !arch_fp_vspace_root(caller) ||
-        (int)caller->priority <= sched_highest_ready_priority())
+    if (caller->state != ThreadState_BlockedOnReply || caller->fault.type != seL4_Fault_NullFault ||
+        !arch_fp_vspace_root(caller) || (int)caller->priority <= sched_highest_ready_priority())
         return;
 
     /* Delete the reply cap: unlink it (it has no children). */

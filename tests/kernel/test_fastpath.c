@@ -34,7 +34,7 @@ static void echo_server(seL4_Word arg, seL4_IPCBuffer *ipc)
     seL4_Word badge, info, mr0, mr1, mr2, mr3;
     x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
     for (;;) {
-        seL4_MessageInfo_t in = { { info } };
+        seL4_MessageInfo_t in = {{info}};
         seL4_Word len = seL4_MessageInfo_get_length(in);
         seL4_Word extra = seL4_MessageInfo_get_extraCaps(in);
         for (seL4_Word i = 4; i < len; i++)
@@ -42,9 +42,10 @@ static void echo_server(seL4_Word arg, seL4_IPCBuffer *ipc)
         seL4_Word r0 = badge, r1 = mr0 + 1, r2 = mr1 * 2, r3 = extra;
         (void)mr2;
         (void)mr3;
-        x64_sys_send_recv(seL4_SysReplyRecv, ep, &badge,
-                          seL4_MessageInfo_new(seL4_MessageInfo_get_label(in) + 1, 0, 0, 4).words[0],
-                          &info, &r0, &r1, &r2, &r3);
+        x64_sys_send_recv(
+            seL4_SysReplyRecv, ep, &badge,
+            seL4_MessageInfo_new(seL4_MessageInfo_get_label(in) + 1, 0, 0, 4).words[0], &info, &r0,
+            &r1, &r2, &r3);
         mr0 = r0;
         mr1 = r1;
         mr2 = r2;
@@ -68,7 +69,7 @@ static void test_fastpath_round_trips_carry_label_badge_and_registers(void)
     CHECK_OK(seL4_CNode_Mint(ROOT, badged, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x55));
     kthread_start(0, echo_server, ep, 255, 0);
     for (seL4_Word i = 0; i < 50; i++) {
-        seL4_Word mr[4] = { i, 100 + i, 7, 9 };
+        seL4_Word mr[4] = {i, 100 + i, 7, 9};
         seL4_MessageInfo_t out = call4(badged, seL4_MessageInfo_new(20 + i, 0, 0, 2), mr);
         CHECK_EQ(seL4_MessageInfo_get_label(out), 21 + i);
         CHECK_EQ(seL4_MessageInfo_get_length(out), 4);
@@ -88,7 +89,7 @@ static void test_fastpath_reply_length_zero_delivers_no_registers(void)
     seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
     kthread_start(0, echo_server, ep, 255, 0);
     for (int i = 0; i < 3; i++) {
-        seL4_Word mr[4] = { 0, 0, 0, 0 };
+        seL4_Word mr[4] = {0, 0, 0, 0};
         seL4_MessageInfo_t out = call4(ep, seL4_MessageInfo_new(1, 0, 0, 0), mr);
         CHECK_EQ(seL4_MessageInfo_get_label(out), 2);
         CHECK_EQ(seL4_MessageInfo_get_length(out), 4);
@@ -103,7 +104,7 @@ static void test_call_with_extra_cap_falls_back_and_transfers_the_cap(void)
     seL4_CPtr badged_ntfn = env_slot(), recv_slot = env_slot();
     CHECK_OK(seL4_CNode_Mint(ROOT, badged_ntfn, DEPTH, ROOT, ntfn, DEPTH, seL4_AllRights, 0x9));
     kthread_start(0, echo_server, ep | (recv_slot << 16), 255, 0);
-    seL4_Word mr[4] = { 1, 2, 0, 0 };
+    seL4_Word mr[4] = {1, 2, 0, 0};
     call4(ep, seL4_MessageInfo_new(0, 0, 0, 2), mr); /* server now waits in ReplyRecv */
     seL4_GetIPCBuffer()->caps_or_badges[0] = badged_ntfn;
     mr[0] = 3;
@@ -129,7 +130,7 @@ static void test_call_with_long_message_falls_back_and_copies_buffer_registers(v
 {
     seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
     kthread_start(0, echo_server, ep, 255, 0);
-    seL4_Word mr[4] = { 1, 2, 3, 4 };
+    seL4_Word mr[4] = {1, 2, 3, 4};
     call4(ep, seL4_MessageInfo_new(0, 0, 0, 4), mr);
     seL4_IPCBuffer *buf = seL4_GetIPCBuffer();
     for (int i = 4; i < 10; i++)
@@ -148,7 +149,7 @@ static void test_call_to_a_lower_priority_server_falls_back_and_is_answered(void
     seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
     kthread_start(0, echo_server, ep, 100, 0);
     for (seL4_Word i = 0; i < 5; i++) {
-        seL4_Word mr[4] = { i, i, 0, 0 };
+        seL4_Word mr[4] = {i, i, 0, 0};
         seL4_MessageInfo_t out = call4(ep, seL4_MessageInfo_new(i, 0, 0, 2), mr);
         CHECK_EQ(seL4_MessageInfo_get_label(out), i + 1);
         CHECK_EQ(mr[1], i + 1);
@@ -192,7 +193,7 @@ static void reply_recv_order(seL4_Word caller_prio, seL4_Word waiter_prio)
     kthread_start(0, waking_server, ep | (ntfn << 16), 200, 0);
     kthread_start(1, waiter, ntfn | (2ul << 16), waiter_prio, 0);
     CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, caller_prio));
-    seL4_Word mr[4] = { 0, 0, 0, 0 };
+    seL4_Word mr[4] = {0, 0, 0, 0};
     seL4_MessageInfo_t out = call4(ep, seL4_MessageInfo_new(0, 0, 0, 0), mr);
     record(1);
     CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
@@ -258,7 +259,7 @@ static void test_reply_recv_with_a_signalled_bound_notification_returns_its_badg
     CHECK_OK(seL4_TCB_BindNotification(k.tcb, ntfn));
     CHECK_OK(seL4_TCB_Resume(k.tcb));
     for (int i = 0; i < 3; i++) {
-        seL4_Word mr[4] = { 0, 0, 0, 0 };
+        seL4_Word mr[4] = {0, 0, 0, 0};
         seL4_MessageInfo_t out = call4(ep, seL4_MessageInfo_new(0, 0, 0, 0), mr);
         CHECK_EQ(seL4_MessageInfo_get_length(out), 1);
         CHECK_EQ(mr[0], 5);
@@ -276,11 +277,11 @@ static void test_call_with_grant_reply_only_is_answered(void)
 {
     seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
     seL4_CPtr gr = env_slot();
-    CHECK_OK(seL4_CNode_Mint(ROOT, gr, DEPTH, ROOT, ep, DEPTH,
-                             seL4_CapRights_new(1, 0, 0, 1), 0x7));
+    CHECK_OK(
+        seL4_CNode_Mint(ROOT, gr, DEPTH, ROOT, ep, DEPTH, seL4_CapRights_new(1, 0, 0, 1), 0x7));
     kthread_start(0, echo_server, ep, 255, 0);
     for (seL4_Word i = 0; i < 3; i++) {
-        seL4_Word mr[4] = { i, 1, 0, 0 };
+        seL4_Word mr[4] = {i, 1, 0, 0};
         seL4_MessageInfo_t out = call4(gr, seL4_MessageInfo_new(1, 0, 0, 2), mr);
         CHECK_EQ(seL4_MessageInfo_get_label(out), 2);
         CHECK_EQ(mr[0], 0x7);

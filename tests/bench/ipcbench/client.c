@@ -54,8 +54,7 @@ static void local_server(void)
     x64_sys_recv(seL4_SysRecv, KAAL_CAP_LOCAL, &badge, &info, &mr0, &mr1, &mr2, &mr3);
     for (;;)
         x64_sys_send_recv(seL4_SysReplyRecv, KAAL_CAP_LOCAL, &badge,
-                          seL4_MessageInfo_new(0, 0, 0, 1).words[0], &info, &mr0, &mr1, &mr2,
-                          &mr3);
+                          seL4_MessageInfo_new(0, 0, 0, 1).words[0], &info, &mr0, &mr1, &mr2, &mr3);
 }
 
 static int start_local_server(void)
@@ -64,16 +63,15 @@ static int start_local_server(void)
     if (seL4_Untyped_Retype(KAAL_CAP_SPARE, seL4_TCBObject, 0, KAAL_SYSDESC_SLOT_CNODE, 0, 0, tcb,
                             1) != seL4_NoError ||
         seL4_TCB_Configure(tcb, 0, KAAL_SYSDESC_SLOT_CNODE, 0, KAAL_SYSDESC_SLOT_VSPACE, 0,
-                           KAAL_IPC_BUFFER_VADDR + 1024, KAAL_SYSDESC_SLOT_IPC_BUFFER) !=
-            seL4_NoError ||
+                           KAAL_IPC_BUFFER_VADDR + 1024,
+                           KAAL_SYSDESC_SLOT_IPC_BUFFER) != seL4_NoError ||
         seL4_TCB_SetPriority(KAAL_SYSDESC_SLOT_TCB, KAAL_SYSDESC_SLOT_TCB, 0) != seL4_NoError)
         return -1;
-    seL4_UserContext regs = { 0 };
+    seL4_UserContext regs = {0};
     regs.rip = (seL4_Word)local_server;
     regs.rsp = (seL4_Word)&local_stack[512] - 8; /* as after a call */
     regs.rflags = 0x202;
-    if (seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs) !=
-        seL4_NoError)
+    if (seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs) != seL4_NoError)
         return -1;
     return 0;
 }

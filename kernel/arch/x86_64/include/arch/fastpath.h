@@ -23,8 +23,8 @@ FP_INLINE uint64_t arch_fp_msginfo(const struct tcb *t)
 }
 
 /* Copies MR0..len-1 (len <= 4) and sets the receiver's info and badge. */
-FP_INLINE void arch_fp_transfer(const struct tcb *from, struct tcb *to, unsigned len,
-                                uint64_t info, uint64_t badge)
+FP_INLINE void arch_fp_transfer(const struct tcb *from, struct tcb *to, unsigned len, uint64_t info,
+                                uint64_t badge)
 {
     const struct x86_frame *s = &from->ctx.frame;
     struct x86_frame *d = &to->ctx.frame;
