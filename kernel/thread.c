@@ -160,14 +160,15 @@ done:
 
 KERNEL_FASTPATH_TEXT void kernel_exit(void)
 {
-    static bool idle;
+    /* Said once: afterwards an idle CPU is normal (every thread waiting for
+     * input) and the line would land in the middle of user output. */
+    static bool said_idle;
     schedule();
     if (!ksched.current) {
-        if (!idle)
+        if (!said_idle)
             kprintf("[KaaL] no runnable threads: idle\n");
-        idle = true;
+        said_idle = true;
         arch_idle();
     }
-    idle = false;
     arch_activate_thread(ksched.current);
 }
