@@ -6,7 +6,8 @@
  * slow path), and every case the fastpath must leave to the slow path
  * still behaves as seL4 says: extra caps, messages longer than four
  * registers, a server of lower priority, a pending bound notification,
- * and a ReplyRecv whose caller must not overtake a ready thread.
+ * and a ReplyRecv whose caller must not overtake a ready thread. SSE
+ * registers survive the (eager) FPU switches of fast round trips.
  */
 #include "thread_env.h"
 
@@ -289,6 +290,39 @@ static void test_call_with_grant_reply_only_is_answered(void)
     }
 }
 
+/* Server that keeps its own value in xmm7 across every ReplyRecv. */
+static void sse_server(seL4_Word ep, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    const seL4_Word mine = 0x5151515151515151ul;
+    seL4_Word badge, info, mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
+    x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    for (;;) {
+        __asm__ volatile("movq %0, %%xmm7" : : "r"(mine) : "xmm7");
+        x64_sys_send_recv(seL4_SysReplyRecv, ep, &badge, seL4_MessageInfo_new(0, 0, 0, 1).words[0],
+                          &info, &mr0, &mr1, &mr2, &mr3);
+        seL4_Word back;
+        __asm__ volatile("movq %%xmm7, %0" : "=r"(back));
+        mr0 = back == mine; /* reported in the next reply */
+    }
+}
+
+static void test_fastpath_switches_keep_both_threads_sse_registers(void)
+{
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    kthread_start(0, sse_server, ep, 255, 0);
+    const seL4_Word ours = 0xa5a5a5a5a5a5a5a5ul;
+    for (int i = 0; i < 40; i++) {
+        seL4_Word mr[4] = {0, 0, 0, 0}, back;
+        __asm__ volatile("movq %0, %%xmm7" : : "r"(ours) : "xmm7");
+        call4(ep, seL4_MessageInfo_new(0, 0, 0, 0), mr);
+        __asm__ volatile("movq %%xmm7, %0" : "=r"(back));
+        CHECK_EQ(back, ours);
+        if (i > 0)
+            CHECK_EQ(mr[0], 1); /* the server's xmm7 survived too */
+    }
+}
+
 const struct ktest fastpath_tests[] = {
     KTEST(test_fastpath_round_trips_carry_label_badge_and_registers),
     KTEST(test_fastpath_reply_length_zero_delivers_no_registers),
@@ -300,5 +334,6 @@ const struct ktest fastpath_tests[] = {
     KTEST(test_reply_recv_goes_straight_to_a_caller_above_the_ready_threads),
     KTEST(test_reply_recv_with_a_signalled_bound_notification_returns_its_badge),
     KTEST(test_call_with_grant_reply_only_is_answered),
+    KTEST(test_fastpath_switches_keep_both_threads_sse_registers),
 };
 const unsigned n_fastpath_tests = sizeof(fastpath_tests) / sizeof(fastpath_tests[0]);
