@@ -311,7 +311,9 @@ static const char *build_and_start(unsigned index)
         return "out of slots";
     if (seL4_TCB_Configure(tcb.cap, KAAL_SYSDESC_SLOT_INIT_EP, root, 0, pml4.cap, 0,
                            d->ipc_buffer_vaddr, ipc) != seL4_NoError ||
-        seL4_TCB_SetPriority(tcb.cap, seL4_CapInitThreadTCB, d->priority) != seL4_NoError)
+        seL4_TCB_SetPriority(tcb.cap, seL4_CapInitThreadTCB, d->priority) != seL4_NoError ||
+        /* It may make threads up to its own priority, never above. */
+        seL4_TCB_SetMCPriority(tcb.cap, seL4_CapInitThreadTCB, d->priority) != seL4_NoError)
         return "its thread could not be configured";
     seL4_UserContext regs = { 0 };
     regs.rip = entry;
