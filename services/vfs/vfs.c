@@ -361,6 +361,32 @@ static int step(vfs_t *vfs, loc_t dir, const char *name, size_t len, int type, l
 
 static int walk_parent(nd_t *nd, loc_t start, const char *path, walk_t *w);
 
+/* w's last component is the symlink `link`: replaces w with the walk of the
+ * link's text, relative to w's parent (consuming w and link). On error both
+ * are released and the error returned (ELOOP past VFS_MAXSYMLINKS). */
+static int follow_link(nd_t *nd, walk_t *w, loc_t link)
+{
+    if (++nd->n_links > VFS_MAXSYMLINKS) {
+        loc_put(link);
+        walk_done(w);
+        return E(ELOOP);
+    }
+    size_t n;
+    const char *text = link.vn->ops->readlink(link.vn, &n);
+    walk_t next;
+    int err = walk_parent(nd, w->parent, text, &next);
+    if (err) {
+        loc_put(link);
+        walk_done(w);
+        return err;
+    }
+    link.mnt->refs--; /* keep only the vnode: it owns the text */
+    next.text_owner = link.vn;
+    walk_done(w);
+    *w = next;
+    return 0;
+}
+
 /* Resolves the last component of w (consuming w): follows symlinks when
  * follow is set (a trailing slash forces it) and insists on a directory
  * when must_dir is set (a trailing slash forces that too). */
@@ -378,24 +404,9 @@ static int resolve_last(nd_t *nd, walk_t *w, bool follow, bool must_dir, loc_t *
             return err;
         }
         if (follow && VFS_S_ISLNK(child.vn->mode)) {
-            if (++nd->n_links > VFS_MAXSYMLINKS) {
-                loc_put(child);
-                walk_done(w);
-                return E(ELOOP);
-            }
-            size_t n;
-            const char *text = child.vn->ops->readlink(child.vn, &n);
-            walk_t next;
-            err = walk_parent(nd, w->parent, text, &next);
-            if (err) {
-                loc_put(child);
-                walk_done(w);
+            err = follow_link(nd, w, child);
+            if (err)
                 return err;
-            }
-            child.mnt->refs--; /* keep only the vnode: it owns the text */
-            next.text_owner = child.vn;
-            walk_done(w);
-            *w = next;
             continue;
         }
         walk_done(w);
@@ -783,24 +794,9 @@ static int open_create(nd_t *nd, walk_t *w, int flags, vfs_mode_t mode, bool *cr
             return err;
         }
         if (VFS_S_ISLNK(child.vn->mode) && !(flags & VFS_O_NOFOLLOW)) {
-            if (++nd->n_links > VFS_MAXSYMLINKS) {
-                loc_put(child);
-                walk_done(w);
-                return E(ELOOP);
-            }
-            size_t n;
-            const char *text = child.vn->ops->readlink(child.vn, &n);
-            walk_t next;
-            err = walk_parent(nd, w->parent, text, &next);
-            if (err) {
-                loc_put(child);
-                walk_done(w);
+            err = follow_link(nd, w, child);
+            if (err)
                 return err;
-            }
-            child.mnt->refs--;
-            next.text_owner = child.vn;
-            walk_done(w);
-            *w = next;
             continue;
         }
         walk_done(w);
