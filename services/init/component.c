@@ -84,7 +84,8 @@ static seL4_CPtr copy_for(struct component *c, seL4_CPtr src, seL4_CapRights_t r
     return r.slot;
 }
 
-/* A page of memory for a component, filled by fill(ctx, page) first. */
+/* A page of memory for a component (zeroed by the kernel), filled by
+ * fill(ctx, page) first if fill is given. */
 static seL4_CPtr new_frame(struct init_objects *owner, void (*fill)(void *ctx, uint8_t *page),
                            void *ctx)
 {
@@ -124,12 +125,6 @@ static void fill_image_page(void *ctx, uint8_t *page)
             memcpy(page + (from - sf->vaddr), sf->image + s->offset + (from - s->vaddr),
                    to - from);
     }
-}
-
-static void fill_zero(void *ctx, uint8_t *page)
-{
-    (void)ctx;
-    memset(page, 0, PAGE);
 }
 
 static void fill_start_record(void *ctx, uint8_t *page)
@@ -172,13 +167,20 @@ static const char *load_image(struct component *c, seL4_CPtr vspace, uint64_t *e
     return NULL;
 }
 
-/* Zeroed pages [vaddr, vaddr + size) in the component's VSpace. */
+/* Zeroed memory [vaddr, vaddr + size) in the component's VSpace: 2 MiB
+ * frames where the range allows, 4 KiB ones elsewhere. The kernel zeroes
+ * RAM frames when it makes them (as seL4 does), so nothing is copied. */
 static bool map_zeroed(struct component *c, seL4_CPtr vspace, uint64_t vaddr, uint64_t size)
 {
-    for (uint64_t off = 0; off < size; off += PAGE) {
-        seL4_CPtr frame = new_frame(&c->objects, fill_zero, NULL);
-        if (!frame || map_into(c, vspace, frame, vaddr + off, true, false))
+    const uint64_t large = 1ul << 21;
+    for (uint64_t off = 0; off < size;) {
+        bool big = !((vaddr + off) & (large - 1)) && size - off >= large;
+        kaal_ut_alloc_ret_t f = big ? init_alloc(&c->objects, seL4_X86_LargePageObject, 0, 21)
+                                    : init_alloc(&c->objects, seL4_X86_4K, 0, 12);
+        if (f.err || init_map_frame(&c->objects, vspace, f.cap, vaddr + off, big, seL4_ReadWrite,
+                                    seL4_X86_Default_VMAttributes | KAAL_X86_ExecuteNever))
             return false;
+        off += big ? large : PAGE;
     }
     return true;
 }
@@ -265,7 +267,7 @@ static const char *build_and_start(unsigned index)
     };
     kaal_snprintf(start.name, sizeof(start.name), "%s", c->name);
     seL4_CPtr top = new_frame(o, fill_start_record, &start);
-    seL4_CPtr ipc = new_frame(o, fill_zero, NULL);
+    seL4_CPtr ipc = new_frame(o, NULL, NULL);
     if (!top || !ipc || map_into(c, pml4.cap, top, d->stack_top_vaddr - PAGE, true, false) ||
         map_into(c, pml4.cap, ipc, d->ipc_buffer_vaddr, true, false))
         return "out of memory for its stack or IPC buffer";
@@ -403,7 +405,7 @@ static const char *make_system_objects(void)
                 return "too much shared memory";
             r = (kaal_ut_alloc_ret_t){ .cap = n_shared_pages };
             for (uint64_t p = 0; p < n; p++) {
-                seL4_CPtr f = new_frame(NULL, fill_zero, NULL);
+                seL4_CPtr f = new_frame(NULL, NULL, NULL);
                 if (!f)
                     return "out of memory for shared regions";
                 shared_pages[n_shared_pages++] = f;

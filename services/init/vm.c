@@ -15,7 +15,7 @@
 #include <kaal/stdio.h>
 
 #define ROOT_CNODE_DEPTH seL4_WordBits
-#define MAX_UNTYPED_NODES 1024
+#define MAX_UNTYPED_NODES 4096
 #define MAX_MAPPINGS 512
 #define DEVICE_WINDOW 0x0000100000000000ul /* 16 TiB: far from the image */
 #define LARGE_BITS 21

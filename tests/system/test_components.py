@@ -21,7 +21,7 @@ def boot_system(build, name, extra=()):
 def test_component_runs_in_its_own_space_and_exit_is_reported(build):
     with boot_system(build, "lifecycle") as g:
         g.expect(r"init: starting system 'lifecycle' \(2 components\)")
-        g.expect(r"hello from component hello \(heap 64 KiB\)")
+        g.expect(r"hello from component hello \(heap 4096 KiB\)")
         g.expect(r"component hello exited with status 0")
         assert "not started" not in g.output, g.tail()
 
