@@ -15,6 +15,7 @@
 
 #include <kaal/devices.h>
 #include <kaal/error.h>
+#include <kaal/vfs.h>
 
 #define KAAL_SHELL_PROMPT "kaal> "
 #define KAAL_SHELL_LINE_MAX 128 /* bytes of a line, its NUL included */
@@ -101,6 +102,29 @@ typedef enum {
     KAAL_SHELL_KILL,
 } kaal_shell_lifecycle_t;
 
+/* The file system the file commands (ls, cat, mkdir, rm, rmdir, write,
+ * echo > FILE, stat, df, cd, pwd) work on: the VFS server's client calls
+ * in the guest (<kaal/vfs_client.h>), the VFS library in host tests. Every
+ * member returns what the POSIX call returns, or a negative Linux errno
+ * (-LINUX_ENOENT, <kaal/linux_errno.h>); flags and modes are Linux's. All
+ * members must be set. */
+typedef struct kaal_shell_fs_ops {
+    void *ctx;
+    int (*open)(void *ctx, const char *path, int flags, vfs_mode_t mode);
+    int (*close)(void *ctx, int fd);
+    int64_t (*read)(void *ctx, int fd, void *buf, size_t n_bytes);
+    int64_t (*write)(void *ctx, int fd, const void *buf, size_t n_bytes);
+    int64_t (*getdents64)(void *ctx, int fd, void *buf, size_t n_bytes);
+    int (*stat)(void *ctx, const char *path, struct vfs_stat *st);
+    int (*mkdir)(void *ctx, const char *path, vfs_mode_t mode);
+    int (*unlink)(void *ctx, const char *path);
+    int (*rmdir)(void *ctx, const char *path);
+    int (*statfs)(void *ctx, const char *path, struct vfs_statfs *st);
+    int (*chdir)(void *ctx, const char *path);
+    /* Like kaal_vfs_getcwd: writes the cwd and its NUL. */
+    int (*getcwd)(void *ctx, char *buf, size_t n_bytes);
+} kaal_shell_fs_ops_t;
+
 /* Each member may be NULL: the command then says it is not available. */
 typedef struct kaal_shell_system_ops {
     void *ctx;
@@ -116,6 +140,8 @@ typedef struct kaal_shell_system_ops {
     kaal_error_t (*poweroff)(void *ctx);
     /* Makes component `name` fault on purpose (NULL: the demo component). */
     kaal_error_t (*crash)(void *ctx, const char *name);
+    /* The file commands' file system (NULL: they are not available). */
+    const kaal_shell_fs_ops_t *fs;
 } kaal_shell_system_ops_t;
 
 /* ---- the shell ------------------------------------------------------------- */

@@ -9,6 +9,8 @@
 #include <kaal/shell.h>
 #include <kaal/string.h>
 
+#include "files.h"
+
 #define PS_MAX 64
 
 static int not_available(kaal_shell_t *sh, const char *cmd)
@@ -34,8 +36,13 @@ static int cmd_help(kaal_shell_t *sh, int argc, char **argv)
     return 0;
 }
 
+/* `echo WORD... > FILE` and `>> FILE` (the redirection a word of its own)
+ * write the words to FILE (files.c). */
 static int cmd_echo(kaal_shell_t *sh, int argc, char **argv)
 {
+    if (argc >= 3 && (strcmp(argv[argc - 2], ">") == 0 || strcmp(argv[argc - 2], ">>") == 0))
+        return kaal_shell_write_words(sh, argv[0], argv[argc - 1], argv + 1, argc - 3,
+                                      argv[argc - 2][1] == '>');
     for (int i = 1; i < argc; i++)
         kaal_shell_printf(sh, "%s%s", i > 1 ? " " : "", argv[i]);
     kaal_shell_printf(sh, "\r\n");
@@ -205,7 +212,7 @@ static int cmd_crash(kaal_shell_t *sh, int argc, char **argv)
 
 const kaal_shell_cmd_t kaal_shell_commands[] = {
     {"help", "", "list the commands", 0, 0, cmd_help},
-    {"echo", "[WORD...]", "print the words", 0, KAAL_SHELL_MAX_ARGS, cmd_echo},
+    {"echo", "[WORD...]", "print the words (> FILE, >> FILE: into FILE)", 0, KAAL_SHELL_MAX_ARGS, cmd_echo},
     {"ps", "", "components: name, state, priority, restarts", 0, 0, cmd_ps},
     {"lspci", "", "devices the broker found", 0, 0, cmd_lspci},
     {"mem", "", "untyped memory and heap use", 0, 0, cmd_mem},
@@ -218,6 +225,18 @@ const kaal_shell_cmd_t kaal_shell_commands[] = {
     {"kill", "NAME", "stop a component at once, no clean-up", 1, 1, cmd_kill},
     {"poweroff", "", "switch the machine off (ACPI S5)", 0, 0, cmd_poweroff},
     {"crash", "[NAME]", "make a component fault (demo)", 0, 1, cmd_crash},
+    {"ls", "[PATH]", "list a directory", 0, 1, kaal_shell_cmd_ls},
+    {"cat", "FILE...", "print files", 1, KAAL_SHELL_MAX_ARGS, kaal_shell_cmd_cat},
+    {"write", "FILE [WORD...]", "write the words and a newline to FILE", 1, KAAL_SHELL_MAX_ARGS,
+     kaal_shell_cmd_write},
+    {"mkdir", "DIR...", "make directories", 1, KAAL_SHELL_MAX_ARGS, kaal_shell_cmd_mkdir},
+    {"rm", "FILE...", "remove files", 1, KAAL_SHELL_MAX_ARGS, kaal_shell_cmd_rm},
+    {"rmdir", "DIR...", "remove empty directories", 1, KAAL_SHELL_MAX_ARGS, kaal_shell_cmd_rmdir},
+    {"stat", "PATH...", "type, size, mode, inode of files", 1, KAAL_SHELL_MAX_ARGS,
+     kaal_shell_cmd_stat},
+    {"df", "[PATH]", "size and free space of a file system", 0, 1, kaal_shell_cmd_df},
+    {"cd", "[DIR]", "change the working directory (default /)", 0, 1, kaal_shell_cmd_cd},
+    {"pwd", "", "print the working directory", 0, 0, kaal_shell_cmd_pwd},
 };
 
 const size_t kaal_shell_n_commands = sizeof(kaal_shell_commands) / sizeof(kaal_shell_commands[0]);

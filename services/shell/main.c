@@ -23,7 +23,9 @@
  * component's init endpoint (<kaal/component.h>; system.toml gives the
  * shell `supervisor = true`), and so is crash (init resumes the component at
  * address 0; no name: the default system's "demo"); lspci says "not
- * available".
+ * available". The file commands are calls to the VFS server component
+ * (<kaal/vfs_client.h>) on the "vfs" endpoint, bulk data through the data
+ * region of the "vfs_shm" ring the two share.
  */
 #include <kaal/component.h>
 #include <kaal/dddk_sel4.h>
@@ -32,6 +34,7 @@
 #include <kaal/stdio.h>
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
+#include <kaal/vfs_client.h>
 
 #include "rtc/rtc.h"
 #include "shell_caps.h"
@@ -240,7 +243,97 @@ static kaal_error_t sys_crash(void *ctx, const char *name)
     return sys_request(ctx, KAAL_INIT_OP_CRASH, name != NULL ? name : "demo");
 }
 
+/* ---- file system: the VFS server ---- */
+
+static int fs_open(void *ctx, const char *path, int flags, vfs_mode_t mode)
+{
+    (void)ctx;
+    return kaal_vfs_open(KAAL_CAP_VFS, path, flags, mode);
+}
+
+static int fs_close(void *ctx, int fd)
+{
+    (void)ctx;
+    return kaal_vfs_close(KAAL_CAP_VFS, fd);
+}
+
+static int64_t fs_read(void *ctx, int fd, void *buf, size_t n_bytes)
+{
+    (void)ctx;
+    return kaal_vfs_read(KAAL_CAP_VFS, fd, buf, n_bytes);
+}
+
+static int64_t fs_write(void *ctx, int fd, const void *buf, size_t n_bytes)
+{
+    (void)ctx;
+    return kaal_vfs_write(KAAL_CAP_VFS, fd, buf, n_bytes);
+}
+
+static int64_t fs_getdents64(void *ctx, int fd, void *buf, size_t n_bytes)
+{
+    (void)ctx;
+    return kaal_vfs_getdents64(KAAL_CAP_VFS, fd, buf, n_bytes);
+}
+
+static int fs_stat(void *ctx, const char *path, struct vfs_stat *st)
+{
+    (void)ctx;
+    return kaal_vfs_stat(KAAL_CAP_VFS, path, st);
+}
+
+static int fs_mkdir(void *ctx, const char *path, vfs_mode_t mode)
+{
+    (void)ctx;
+    return kaal_vfs_mkdir(KAAL_CAP_VFS, path, mode);
+}
+
+static int fs_unlink(void *ctx, const char *path)
+{
+    (void)ctx;
+    return kaal_vfs_unlink(KAAL_CAP_VFS, path);
+}
+
+static int fs_rmdir(void *ctx, const char *path)
+{
+    (void)ctx;
+    return kaal_vfs_rmdir(KAAL_CAP_VFS, path);
+}
+
+static int fs_statfs(void *ctx, const char *path, struct vfs_statfs *st)
+{
+    (void)ctx;
+    return kaal_vfs_statfs(KAAL_CAP_VFS, path, st);
+}
+
+static int fs_chdir(void *ctx, const char *path)
+{
+    (void)ctx;
+    return kaal_vfs_chdir(KAAL_CAP_VFS, path);
+}
+
+static int fs_getcwd(void *ctx, char *buf, size_t n_bytes)
+{
+    (void)ctx;
+    return kaal_vfs_getcwd(KAAL_CAP_VFS, buf, n_bytes);
+}
+
+static const kaal_shell_fs_ops_t fs_ops = {
+    .open = fs_open,
+    .close = fs_close,
+    .read = fs_read,
+    .write = fs_write,
+    .getdents64 = fs_getdents64,
+    .stat = fs_stat,
+    .mkdir = fs_mkdir,
+    .unlink = fs_unlink,
+    .rmdir = fs_rmdir,
+    .statfs = fs_statfs,
+    .chdir = fs_chdir,
+    .getcwd = fs_getcwd,
+};
+
 static const kaal_shell_system_ops_t sys_ops = {
+    .fs = &fs_ops,
     .crash = sys_crash,
     .components = sys_components,
     .mem = sys_mem,
@@ -268,6 +361,11 @@ int main(void)
         printf("shell: console rings: %s\n", kaal_strerror(err));
         return 1;
     }
+    /* A restarted shell starts with a fresh fd table and cwd at the server;
+     * bulk data goes through the shared region. */
+    kaal_vfs_reset(KAAL_CAP_VFS);
+    kaal_vfs_use_shm(KAAL_CAP_VFS, (void *)KAAL_RING_VFS_SHM_DATA_VADDR,
+                     KAAL_RING_VFS_SHM_DATA_SIZE_BYTES);
     kaal_shell_init(&shell, console_write, NULL, &sys_ops);
     kaal_shell_start(&shell);
     for (;;) {

@@ -3,7 +3,7 @@
 # host: cmocka tests with a dumb-terminal model, and a libFuzzer target for
 # the line editor.
 SHELL_SRCS := services/shell/lineedit.c services/shell/tokenize.c services/shell/shell.c \
-  services/shell/commands.c
+  services/shell/commands.c services/shell/files.c
 SHELL_LIB := $(BUILD)/guest/libshell.a
 
 $(SHELL_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(SHELL_SRCS)))
@@ -17,6 +17,10 @@ $(eval $(call host_test,test_lineedit,tests/unit/test_lineedit.c services/shell/
   services/shell/tokenize.c tests/unit/dddk/term.c))
 $(eval $(call host_test,test_shell,tests/unit/test_shell.c $(SHELL_SRCS) tests/unit/dddk/term.c \
   runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c))
+# The file commands on the VFS library itself (services/vfs, a ramfs at /).
+$(eval $(call host_test,test_shell_files,tests/unit/test_shell_files.c $(SHELL_SRCS) \
+  tests/unit/dddk/term.c runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c \
+  services/vfs/vfs.c services/vfs/ramfs.c services/vfs/devfs.c))
 $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shell/lineedit.c \
   tests/unit/dddk/term.c))
 

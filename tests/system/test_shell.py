@@ -19,7 +19,7 @@ def boot_default(build):
     with open(os.path.join(build, "systems", "default.initrd")) as f:
         modules = f.read().strip().split(",")
     g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
-    g.expect(r"init: starting system 'default' \(4 components\)")
+    g.expect(r"init: starting system 'default' \(5 components\)")
     g.expect(PROMPT)
     return g
 
@@ -90,6 +90,7 @@ def test_ps_lists_the_components_from_init(build):
         assert rows.get("shell") == ["running", "100", "0"], out
         assert rows.get("hello") == ["stopped", "150", "0"], out   # it said hello and exited
         assert rows.get("demo") == ["running", "50", "0"], out
+        assert rows.get("vfs") == ["running", "150", "0"], out
 
 
 def test_start_runs_a_stopped_component_again_and_mem_shows_it_reclaimed(build):

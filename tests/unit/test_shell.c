@@ -193,7 +193,9 @@ static void test_help_lists_every_command(void **state)
     type(f, "help\r");
     static const char *const names[] = {"help",    "echo",   "ps",       "lspci", "mem",
                                         "caps",    "uptime", "date",     "start", "stop",
-                                        "restart", "kill",   "poweroff", "crash"};
+                                        "restart", "kill",   "poweroff", "crash", "ls",
+                                        "cat",     "write",  "mkdir",    "rm",    "rmdir",
+                                        "stat",    "df",     "cd",       "pwd"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char needle[32];
         snprintf(needle, sizeof(needle), "\r\n  %s ", names[i]);
