@@ -48,7 +48,8 @@ static void emit_string(struct sink *s, const struct spec *sp, const char *str)
     if (!str)
         str = "(null)";
     int len = 0;
-    while (str[len] && (sp->precision < 0 || len < sp->precision))
+    /* Precision first: %.*s may point at bytes with no NUL after them. */
+    while ((sp->precision < 0 || len < sp->precision) && str[len])
         len++;
     if (!sp->left)
         pad(s, ' ', sp->width - len);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -57,6 +58,17 @@ static void test_strings_and_chars_match_libc(void **state)
     CHECK_LIKE_LIBC("[%s] [%10s] [%-10s] [%.2s] [%*.*s]", "abc", "abc", "abc", "abc", 5, 1, "xyz");
     CHECK_LIKE_LIBC("[%c] [%3c] [%-3c]", 'a', 'b', 'c');
     CHECK_LIKE_LIBC("100%% done");
+}
+
+static void test_precision_bounds_reads_of_unterminated_strings(void **state)
+{
+    (void)state;
+    char *raw = malloc(3); /* exactly three bytes, no NUL: ASan catches a fourth read */
+    memcpy(raw, "abc", 3);
+    char buf[16];
+    kaal_snprintf(buf, sizeof(buf), "[%.3s] [%.*s]", raw, 2, raw);
+    assert_string_equal(buf, "[abc] [ab]");
+    free(raw);
 }
 
 static void test_pointer_is_hex_with_prefix(void **state)
@@ -143,6 +155,7 @@ int main(void)
         cmocka_unit_test(test_hex_and_octal_match_libc),
         cmocka_unit_test(test_widths_and_flags_match_libc),
         cmocka_unit_test(test_strings_and_chars_match_libc),
+        cmocka_unit_test(test_precision_bounds_reads_of_unterminated_strings),
         cmocka_unit_test(test_pointer_is_hex_with_prefix),
         cmocka_unit_test(test_null_string_prints_placeholder),
         cmocka_unit_test(test_snprintf_truncates_and_reports_full_length),
