@@ -3,7 +3,8 @@
 numbered, checksummed messages of varying length to a consumer component
 through a shared-memory ring channel; the consumer checks order and every
 byte. Signal suppression must keep the busy path free of system calls:
-far fewer signals than messages."""
+far fewer signals than messages. Also boots the ring benchmark system
+(tests/bench/ringbench/) once to check its transfers are correct."""
 import os
 import re
 import sys
@@ -38,3 +39,18 @@ def test_ringdemo_consumer_receives_every_message_in_order_with_few_signals(buil
     # At most one signal and one wait per side per 16-message batch; a
     # producer that signalled every message would make 20000 alone.
     assert syscalls <= MESSAGES // 8, "too many ring syscalls: %d" % syscalls
+
+
+def test_ringbench_ring_and_call_transfers_deliver_every_word(build):
+    # The benchmark system (tests/bench/ringbench/): src checks the sums
+    # sink computed over every 4 KiB message of each variant and exits
+    # with 1 on any mismatch.
+    with boot_system(build, "ringbench") as g:
+        g.expect(r"component src exited with status (\d+)\n", timeout=120)
+    out = g.output
+    assert "component src exited with status 0" in out, g.tail()
+    for name in ("ring_bulk_4k", "ring_rt_1msg", "call_bulk_4k", "call_mr_bulk_4k"):
+        assert re.search(r"ringbench: %s \d+ \d+\n" % name, out), name + "\n" + g.tail()
+    signals = int(re.search(r"ringbench: ring_bulk_signals (\d+)", out).group(1))
+    # one per full ring of 16, not one per message (8192)
+    assert signals <= 8192 // 8, "ring bulk made %d signals" % signals
