@@ -45,7 +45,7 @@ struct component {
     const kaal_sysdesc_component_t *desc;
     const char *name;
     struct init_objects objects; /* everything made for this component */
-    seL4_CPtr copies[64]; /* caps copied for it (not objects): deleted on stop */
+    seL4_CPtr copies[1024]; /* caps copied for it (not objects): deleted on stop */
     unsigned n_copies;
     seL4_CPtr tcb;
     unsigned restarts;

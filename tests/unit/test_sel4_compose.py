@@ -29,7 +29,10 @@ def run(cmd, cwd, env=None):
 class ComposeCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="sel4-compose-test-")
-        self.env = {k: v for k, v in os.environ.items() if k != "KAAL_ROOT"}
+        # The project's own make variables (BUILD=... via MAKEFLAGS) must not
+        # leak into the scaffolded project's make.
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("KAAL_ROOT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
