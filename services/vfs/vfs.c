@@ -461,19 +461,26 @@ static int walk_parent(nd_t *nd, loc_t start, const char *path, walk_t *w)
     }
 }
 
+/* Resolves all but the last component of path, starting at dirfd or the
+ * root (path_parentat). */
+static int walk_from(nd_t *nd, int dirfd, const char *path, walk_t *w)
+{
+    loc_t start;
+    int err = start_loc(nd->p, dirfd, path, &start);
+    if (err)
+        return err;
+    return walk_parent(nd, start, path, w);
+}
+
 /* Resolves a whole path for the calls that act on an existing object. */
 static int resolve(vfs_proc_t *p, int dirfd, const char *path, bool follow, loc_t *out)
 {
     int err = check_path(path);
     if (err)
         return err;
-    loc_t start;
-    err = start_loc(p, dirfd, path, &start);
-    if (err)
-        return err;
     nd_t nd = {p, 0};
     walk_t w;
-    err = walk_parent(&nd, start, path, &w);
+    err = walk_from(&nd, dirfd, path, &w);
     if (err)
         return err;
     return resolve_last(&nd, &w, follow, false, out);
@@ -485,12 +492,8 @@ static int create_walk(vfs_proc_t *p, int dirfd, const char *path, bool is_dir, 
     int err = check_path(path);
     if (err)
         return err;
-    loc_t start;
-    err = start_loc(p, dirfd, path, &start);
-    if (err)
-        return err;
     nd_t nd = {p, 0};
-    err = walk_parent(&nd, start, path, w);
+    err = walk_from(&nd, dirfd, path, w);
     if (err)
         return err;
     if (w->type != LAST_NORM) {
@@ -833,13 +836,9 @@ int vfs_openat(vfs_proc_t *p, int dirfd, const char *path, int flags, vfs_mode_t
     if ((flags & VFS_O_CREAT) && (flags & VFS_O_EXCL))
         lookup_flags |= VFS_O_NOFOLLOW;
 
-    loc_t start;
-    err = start_loc(p, dirfd, path, &start);
-    if (err)
-        return err;
     nd_t nd = {p, 0};
     walk_t w;
-    err = walk_parent(&nd, start, path, &w);
+    err = walk_from(&nd, dirfd, path, &w);
     if (err)
         return err;
     loc_t target;
@@ -1491,13 +1490,9 @@ int vfs_unlinkat(vfs_proc_t *p, int dirfd, const char *path, int flags)
     int err = check_path(path);
     if (err)
         return err;
-    loc_t start;
-    err = start_loc(p, dirfd, path, &start);
-    if (err)
-        return err;
     nd_t nd = {p, 0};
     walk_t w;
-    err = walk_parent(&nd, start, path, &w);
+    err = walk_from(&nd, dirfd, path, &w);
     if (err)
         return err;
     if (w.type != LAST_NORM) {
@@ -1558,20 +1553,13 @@ int vfs_renameat2(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd
         err = check_path(newpath);
     if (err)
         return err;
-    loc_t ostart, nstart;
-    err = start_loc(p, olddirfd, oldpath, &ostart);
-    if (err)
-        return err;
     nd_t nd = {p, 0};
     walk_t ow, nw;
-    err = walk_parent(&nd, ostart, oldpath, &ow);
+    err = walk_from(&nd, olddirfd, oldpath, &ow);
     if (err)
         return err;
-    err = start_loc(p, newdirfd, newpath, &nstart);
-    if (!err) {
-        nd = (nd_t){p, 0};
-        err = walk_parent(&nd, nstart, newpath, &nw);
-    }
+    nd = (nd_t){p, 0};
+    err = walk_from(&nd, newdirfd, newpath, &nw);
     if (err) {
         walk_done(&ow);
         return err;
