@@ -51,5 +51,16 @@ typedef struct kaal_component_start {
  * the DSDT's \_S5). Returns (KAAL_ENOSYS) only if the machine stays on. */
 #define KAAL_INIT_LABEL_POWEROFF 0x4b4104
 
+/* Aborting a component (fault, stop, restart, kill): before init destroys
+ * it, it runs the component once more from its ELF entry with rdi = its
+ * start record and rsi = KAAL_COMPONENT_ABORT_MAGIC, at init's priority.
+ * The runtime (runtime/crt) then answers the seL4_Call it was serving, if
+ * any, with label KAAL_RPC_LABEL_SERVER_GONE and no message words, and
+ * suspends itself. So a client of a server that dies while handling its
+ * call sees that label instead of waiting for ever; callers still queued
+ * on the endpoint are served by the next instance (services/init/README.md). */
+#define KAAL_COMPONENT_ABORT_MAGIC 0x54524f424141414bull /* "KAAABORT" */
+#define KAAL_RPC_LABEL_SERVER_GONE 0x4b41ff
+
 /* The record init passed (NULL in the root task). */
 const kaal_component_start_t *kaal_component(void);

@@ -13,7 +13,7 @@ _start:
     leaq __kaal_stack_top(%rip), %rsp
 1:  andq $-16, %rsp
     xorl %ebp, %ebp
-    call __kaal_start_c     /* rdi passes through */
+    call __kaal_start_c     /* rdi, rsi pass through */
 2:  ud2
     jmp 2b
 

@@ -11,11 +11,24 @@ seL4_IPCBuffer *__sel4_ipc_buffer;
 static const seL4_BootInfo *bootinfo;
 static const kaal_component_start_t *component;
 
-_Noreturn void __kaal_start_c(const void *arg);
+_Noreturn void __kaal_start_c(const void *arg, seL4_Word reason);
 
-void __kaal_start_c(const void *arg)
+/* init is tearing this component down (<kaal/component.h>): answer the call
+ * being served, if any, and stop. Registers only: the IPC buffer, the heap
+ * and the stack contents may be what made it fail. */
+static _Noreturn void abort_pending_call(void)
+{
+    seL4_Reply(seL4_MessageInfo_new(KAAL_RPC_LABEL_SERVER_GONE, 0, 0, 0));
+    seL4_TCB_Suspend(KAAL_SYSDESC_SLOT_TCB);
+    for (;;)
+        seL4_Yield();
+}
+
+void __kaal_start_c(const void *arg, seL4_Word reason)
 {
     const kaal_component_start_t *start = arg;
+    if (reason == KAAL_COMPONENT_ABORT_MAGIC)
+        abort_pending_call();
     if (start && start->magic == KAAL_COMPONENT_START_MAGIC) {
         component = start;
         __sel4_ipc_buffer = start->ipc_buffer;

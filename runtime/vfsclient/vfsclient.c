@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 
+#include <kaal/component.h>
 #include <kaal/string.h>
 #include <kaal/vfs_client.h>
 #include <kaal/vfs_rpc.h>
@@ -41,7 +42,9 @@ static vfs_call_ret_t call(seL4_CPtr ep, enum vfs_rpc_op op, seL4_Word n_words)
     seL4_MessageInfo_t info = seL4_Call(ep, seL4_MessageInfo_new(op, 0, 0, n_words));
     seL4_Word label = seL4_MessageInfo_get_label(info);
     vfs_call_ret_t ret = {0, seL4_MessageInfo_get_length(info)};
-    if (label != 0)
+    if (label == KAAL_RPC_LABEL_SERVER_GONE)
+        ret.result = -LINUX_ENOTCONN; /* the server died serving it, as FUSE says */
+    else if (label != 0)
         ret.result = -(int64_t)label;
     else if (ret.n_words == 0)
         ret.result = -LINUX_EIO; /* a success reply always carries MR0 */

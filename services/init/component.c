@@ -48,6 +48,7 @@ struct component {
     seL4_CPtr copies[1024]; /* caps copied for it (not objects): deleted on stop */
     unsigned n_copies;
     seL4_CPtr tcb;
+    uint64_t entry; /* ELF entry: also where abort_component() runs it */
     unsigned restarts;
     bool running;
 };
@@ -236,6 +237,19 @@ static const char *grant_cap(seL4_CPtr cnode, unsigned bits, const kaal_sysdesc_
     return e == seL4_NoError ? NULL : "a granted capability could not be placed";
 }
 
+/* (Re)starts c's thread at its ELF entry, on its stack below the start
+ * record, rdi = that record, rsi = reason (<kaal/component.h>). */
+static seL4_Error run_from_entry(struct component *c, seL4_Word reason)
+{
+    seL4_UserContext regs = { 0 };
+    regs.rip = c->entry;
+    regs.rsp = c->desc->stack_top_vaddr - sizeof(kaal_component_start_t);
+    regs.rdi = regs.rsp;
+    regs.rsi = reason;
+    regs.rflags = 0x202;
+    return seL4_TCB_WriteRegisters(c->tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
+}
+
 static const char *build_and_start(unsigned index)
 {
     struct component *c = &components[index];
@@ -252,8 +266,7 @@ static const char *build_and_start(unsigned index)
         return "no ASID left for its address space";
     c->tcb = tcb.cap;
 
-    uint64_t entry = 0;
-    const char *why = load_image(c, pml4.cap, &entry);
+    const char *why = load_image(c, pml4.cap, &c->entry);
     if (why)
         return why;
     if (!map_zeroed(c, pml4.cap, d->heap_vaddr, d->heap_size_bytes) ||
@@ -317,13 +330,7 @@ static const char *build_and_start(unsigned index)
         /* It may make threads up to its own priority, never above. */
         seL4_TCB_SetMCPriority(tcb.cap, seL4_CapInitThreadTCB, d->priority) != seL4_NoError)
         return "its thread could not be configured";
-    seL4_UserContext regs = { 0 };
-    regs.rip = entry;
-    regs.rsp = d->stack_top_vaddr - sizeof(kaal_component_start_t);
-    regs.rdi = regs.rsp;
-    regs.rflags = 0x202;
-    if (seL4_TCB_WriteRegisters(tcb.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs) !=
-        seL4_NoError)
+    if (run_from_entry(c, 0) != seL4_NoError)
         return "its thread could not be started";
     c->running = true;
     return NULL;
@@ -493,10 +500,25 @@ static void fault_where(seL4_Word label, seL4_Word *addr, seL4_Word *ip)
     }
 }
 
+/* Lets a running component answer the call it was serving before it is
+ * destroyed (the runtime's abort path, <kaal/component.h>): restarted at
+ * its entry at init's priority, it runs when init yields, replies and
+ * suspends itself. init goes on however that ends (a fault on the way
+ * only queues a fault message; an endless loop ends with its time slice):
+ * stop() suspends and destroys it next. */
+static void abort_component(struct component *c)
+{
+    if (seL4_TCB_SetPriority(c->tcb, seL4_CapInitThreadTCB, seL4_MaxPrio) == seL4_NoError &&
+        run_from_entry(c, KAAL_COMPONENT_ABORT_MAGIC) == seL4_NoError)
+        seL4_Yield();
+}
+
 static void stop(struct component *c)
 {
-    if (c->running)
+    if (c->running) {
+        abort_component(c);
         seL4_TCB_Suspend(c->tcb);
+    }
     while (c->n_copies) {
         seL4_CPtr slot = c->copies[--c->n_copies];
         seL4_CNode_Delete(seL4_CapInitThreadCNode, slot, seL4_WordBits);

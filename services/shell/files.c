@@ -50,6 +50,7 @@ const char *kaal_shell_errno_str(int err)
     case LINUX_ENOTEMPTY: return "Directory not empty";
     case LINUX_ELOOP: return "Too many levels of symbolic links";
     case LINUX_EOPNOTSUPP: return "Operation not supported";
+    case LINUX_ENOTCONN: return "Transport endpoint is not connected";
     default: return "Unknown error";
     }
 }
