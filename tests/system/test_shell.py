@@ -122,6 +122,40 @@ def test_lifecycle_commands_refuse_unknown_names_and_the_shell_itself(build):
         assert run(g, "echo alive").endswith("alive"), g.tail()
 
 
+def ps_rows(g):
+    return {line.split()[0]: line.split()[1:] for line in run(g, "ps").split("\n")[2:]}
+
+
+def test_stop_kill_and_start_change_what_ps_shows(build):
+    with boot_default(build) as g:
+        assert run(g, "stop demo").endswith("demo stopped"), g.tail()
+        assert ps_rows(g)["demo"][0] == "stopped", g.tail()
+        assert run(g, "start demo").endswith("demo started"), g.tail()
+        g.expect(r"demo: up, waiting")
+        assert ps_rows(g)["demo"][0] == "running", g.tail()
+        assert run(g, "kill demo").endswith("demo killed"), g.tail()
+        assert ps_rows(g)["demo"][0] == "stopped", g.tail()
+        assert "start: demo: " not in run(g, "start demo"), g.tail()
+        assert "start: " in run(g, "start demo"), g.tail()          # already running
+        assert run(g, "restart demo").endswith("demo restarted"), g.tail()
+        rows = ps_rows(g)
+        assert rows["demo"] == ["running", "50", "0"], rows   # restarts counts faults only
+        assert "faulted" not in g.output, g.tail()
+
+
+def test_uptime_counts_up(build):
+    def seconds(out):
+        m = re.search(r"up (\d+):(\d\d):(\d\d\.\d\d\d)$", out)
+        assert m, repr(out)
+        return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+
+    with boot_default(build) as g:
+        first = seconds(run(g, "uptime"))
+        run(g, "date")    # at least one RTC second edge later
+        second = seconds(run(g, "uptime"))
+        assert 0 < first < second, (first, second)
+
+
 def test_crash_faults_the_demo_which_restarts_and_memory_comes_back_every_time(build):
     with boot_default(build) as g:  # boot_default waited for the demo's first line
         before = re.search(r"untyped: (\d+) KiB free", run(g, "mem")).group(1)
