@@ -58,7 +58,8 @@ typedef struct kaal_component_start {
  * any, with label KAAL_RPC_LABEL_SERVER_GONE and no message words, and
  * suspends itself. So a client of a server that dies while handling its
  * call sees that label instead of waiting for ever; callers still queued
- * on the endpoint are served by the next instance (services/init/README.md). */
+ * on the endpoint are served by the next instance; while the server stays
+ * stopped, init answers its callers the same way (services/init/README.md). */
 #define KAAL_COMPONENT_ABORT_MAGIC 0x54524f424141414bull /* "KAAABORT" */
 #define KAAL_RPC_LABEL_SERVER_GONE 0x4b41ff
 

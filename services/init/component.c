@@ -38,6 +38,11 @@
 #define MAX_SYSTEM_OBJECTS 256
 #define MAX_SHARED_PAGES 2048
 #define PAGE 4096ul
+#define MAX_TOMBSTONES 4 /* per stopped component: one per endpoint it serves */
+#define TOMBSTONE_STACK_WORDS 128
+/* Just below init: a tombstone that took a call answers it before anything
+ * else runs, so init never destroys one between its receive and its reply. */
+#define TOMBSTONE_PRIORITY (seL4_MaxPrio - 1)
 /* init's scratch page for filling frames before they move to a component. */
 #define SCRATCH_VADDR 0x0000200000000000ul
 
@@ -51,6 +56,7 @@ struct component {
     uint64_t entry; /* ELF entry: also where abort_component() runs it */
     unsigned restarts;
     bool running;
+    struct init_objects graves; /* its tombstone threads while it is stopped */
 };
 
 static void stop(struct component *c);
@@ -336,14 +342,71 @@ static const char *build_and_start(unsigned index)
     return NULL;
 }
 
+/* ---- tombstones: the callers of a stopped server get an answer ---- */
+
+static uint64_t tombstone_stacks[MAX_COMPONENTS][MAX_TOMBSTONES][TOMBSTONE_STACK_WORDS]
+    __attribute__((aligned(16)));
+
+/* A thread of init's own that answers every call on a stopped server's
+ * endpoint with KAAL_RPC_LABEL_SERVER_GONE, as the server's runtime does
+ * for the call it dies in. It runs only while init is blocked (init has the
+ * highest priority), so the stubs' use of init's IPC buffer does not race. */
+static _Noreturn void tombstone(seL4_CPtr endpoint)
+{
+    seL4_Word badge;
+    seL4_Recv(endpoint, &badge);
+    for (;;)
+        seL4_ReplyRecv(endpoint, seL4_MessageInfo_new(KAAL_RPC_LABEL_SERVER_GONE, 0, 0, 0),
+                       &badge);
+}
+
+/* Does a component other than c hold a cap to system object obj? */
+static bool shared_with_others(const struct component *c, uint32_t obj)
+{
+    for (uint32_t i = 0; i < sysdesc.n_caps; i++)
+        if (sysdesc.caps[i].object == obj &&
+            (i < c->desc->first_cap || i >= c->desc->first_cap + c->desc->n_caps))
+            return true;
+    return false;
+}
+
+/* Stopped for good (until a start): a tombstone on every endpoint c
+ * receives on and shares with another component. Best effort: without
+ * memory its callers wait for the next start, as they would without it. */
+static void bury(struct component *c)
+{
+    unsigned n = 0, index = (unsigned)(c - components);
+    init_free_all(&c->graves);
+    for (uint32_t i = 0; i < c->desc->n_caps && n < MAX_TOMBSTONES; i++) {
+        const kaal_sysdesc_cap_t *cap = &sysdesc.caps[c->desc->first_cap + i];
+        if (cap->kind != KAAL_SYSDESC_CAP_ENDPOINT || !(cap->rights & KAAL_SYSDESC_RIGHT_READ) ||
+            !shared_with_others(c, cap->object))
+            continue;
+        kaal_ut_alloc_ret_t t = init_alloc(&c->graves, seL4_TCBObject, 0, seL4_TCBBits);
+        seL4_UserContext regs = { 0 };
+        regs.rip = (seL4_Word)tombstone;
+        regs.rsp = (seL4_Word)&tombstone_stacks[index][n][TOMBSTONE_STACK_WORDS - 1];
+        regs.rdi = system_objects[cap->object];
+        regs.rflags = 0x202;
+        if (t.err ||
+            seL4_TCB_SetSpace(t.cap, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0) ||
+            seL4_TCB_SetPriority(t.cap, seL4_CapInitThreadTCB, TOMBSTONE_PRIORITY) ||
+            seL4_TCB_WriteRegisters(t.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs))
+            break;
+        n++;
+    }
+}
+
 static void start_component(unsigned index)
 {
     struct component *c = &components[index];
+    init_free_all(&c->graves);
     const char *why = build_and_start(index);
     if (why) {
         printf("init: component %s not started: %s\n", c->name, why);
         c->running = false;
         stop(c);
+        bury(c);
     }
 }
 
@@ -594,6 +657,8 @@ static kaal_error_t lifecycle(struct component *caller, seL4_Word op, unsigned i
         printf("init: %s %s, %lu KiB of RAM untyped free\n", c->name,
                op == KAAL_INIT_OP_KILL ? "killed" : "stopped",
                (unsigned long)(init_untyped.free_bytes >> 10));
+        if (op != KAAL_INIT_OP_RESTART)
+            bury(c);
     }
     if (op == KAAL_INIT_OP_START || op == KAAL_INIT_OP_RESTART) {
         start_component(index);
@@ -702,9 +767,11 @@ _Noreturn void init_serve(void)
             printf("init: restarting %s (%u of %u)\n", c->name, c->restarts,
                    c->desc->max_restarts);
             start_component(index);
-        } else if (again) {
-            printf("init: %s reached its restart limit (%u): stays stopped\n", c->name,
-                   c->desc->max_restarts);
+        } else {
+            if (again)
+                printf("init: %s reached its restart limit (%u): stays stopped\n", c->name,
+                       c->desc->max_restarts);
+            bury(c);
         }
     }
 }

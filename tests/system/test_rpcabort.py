@@ -5,6 +5,7 @@ before it destroys it (<kaal/component.h>), so the client sees an error
 instead of waiting for ever, and the restarted server answers the calls
 that follow. Both ways to die: a fault, and a supervisor's restart."""
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
@@ -38,4 +39,22 @@ def test_shell_goes_on_with_a_fresh_vfs_server_after_restart_vfs(build):
             "kaal: cat: /before: No such file or directory"), g.tail()
         run(g, "write /after y")
         assert run(g, "cat /after").endswith("\ny"), g.tail()
+        assert "faulted" not in g.output, g.tail()
+
+
+def test_calls_to_a_stopped_server_are_answered_with_an_error_until_it_starts(build):
+    sys.path.insert(0, os.path.dirname(__file__))
+    from test_shell import boot_default, run
+    with boot_default(build) as g:
+        free = re.compile(r"untyped: (\d+) KiB free")
+        before = free.search(run(g, "mem")).group(1)
+        for _ in range(3):
+            assert run(g, "stop vfs").endswith("vfs stopped"), g.tail()
+            # init's tombstone thread answers on the stopped server's endpoint.
+            for cmd in ("ls /", "cat /x"):
+                assert run(g, cmd).endswith(": Transport endpoint is not connected"), g.tail()
+            assert run(g, "start vfs").endswith("vfs started"), g.tail()
+            assert run(g, "ls /").endswith("\ndev/"), g.tail()
+            # The tombstone's memory is back once the server runs again.
+            assert free.search(run(g, "mem")).group(1) == before, g.tail()
         assert "faulted" not in g.output, g.tail()
