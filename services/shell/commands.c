@@ -97,7 +97,16 @@ static int cmd_lspci(kaal_shell_t *sh, int argc, char **argv)
     if (sh->sys == NULL || sh->sys->devices == NULL ||
         (list = sh->sys->devices(sh->sys->ctx)) == NULL)
         return not_available(sh, argv[0]);
-    kaal_devices_print(list, shell_putc, sh);
+    /* One line per PCI device, as lspci has it; the broker's ISA table
+     * entries are not PCI functions. */
+    for (size_t i = 0; i < list->n_devices; i++) {
+        if (list->devices[i].bus != KAAL_BUS_PCI)
+            continue;
+        kaal_pci_print_line(&list->devices[i], shell_putc, sh);
+        kaal_shell_printf(sh, "\r\n");
+    }
+    if (list->n_dropped)
+        kaal_shell_printf(sh, "(%lu more devices did not fit)\r\n", (unsigned long)list->n_dropped);
     return 0;
 }
 
