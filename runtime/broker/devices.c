@@ -148,9 +148,8 @@ static void resource_text(const kaal_resource_t *r, kaal_putc_fn out, void *ctx)
             kaal_format(out, ctx, "mem unassigned size %#llx", (unsigned long long)r->size);
             break;
         }
-        kaal_format(out, ctx, "mem%s %#llx size %#llx%s",
-                    (r->flags & KAAL_RES_64BIT) ? "64" : "32", (unsigned long long)r->base,
-                    (unsigned long long)r->size,
+        kaal_format(out, ctx, "mem%s %#llx size %#llx%s", (r->flags & KAAL_RES_64BIT) ? "64" : "32",
+                    (unsigned long long)r->base, (unsigned long long)r->size,
                     (r->flags & KAAL_RES_PREFETCHABLE) ? " prefetchable" : "");
         break;
     case KAAL_RESOURCE_IO:
@@ -251,7 +250,7 @@ size_t kaal_device_encode(const kaal_device_t *dev, uint64_t words[KAAL_DEVICE_W
 {
     const kaal_pci_function_t *f = &dev->pci;
     unsigned n = dev->n_resources <= KAAL_DEVICE_MAX_RESOURCES ? dev->n_resources
-                                                              : KAAL_DEVICE_MAX_RESOURCES;
+                                                               : KAAL_DEVICE_MAX_RESOURCES;
     words[0] = (uint64_t)f->segment << 16 | (uint64_t)f->bus << 8 | (uint64_t)(f->dev & 0x1f) << 3 |
                (f->fn & 7u);
     words[1] = f->vendor_id | (uint64_t)f->device_id << 16 | (uint64_t)f->subsys_vendor_id << 32 |

@@ -223,7 +223,7 @@ const kaal_shell_cmd_t kaal_shell_commands[] = {
     {"help", "", "list the commands", 0, 0, cmd_help},
     {"echo", "[WORD...]", "print the words (> FILE, >> FILE: into FILE)", 0, KAAL_SHELL_MAX_ARGS, cmd_echo},
     {"ps", "", "components: name, state, priority, restarts", 0, 0, cmd_ps},
-    {"lspci", "", "devices the broker found", 0, 0, cmd_lspci},
+    {"lspci", "", "PCI devices the broker found", 0, 0, cmd_lspci},
     {"mem", "", "untyped memory and heap use", 0, 0, cmd_mem},
     {"caps", "", "capabilities per component", 0, 0, cmd_caps},
     {"uptime", "", "time since boot", 0, 0, cmd_uptime},

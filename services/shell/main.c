@@ -23,9 +23,10 @@
  * component's init endpoint (<kaal/component.h>; system.toml gives the
  * shell `supervisor = true`), and so is crash (init resumes the component at
  * address 0; no name: the default system's "demo"), and so is lspci (one
- * KAAL_INIT_LABEL_PCI request per PCI device init found). The file commands are calls to the VFS server component
- * (<kaal/vfs_client.h>) on the "vfs" endpoint, bulk data through the data
- * region of the "vfs_shm" ring the two share.
+ * KAAL_INIT_LABEL_PCI request per PCI device init found). The file
+ * commands are calls to the VFS server component (<kaal/vfs_client.h>) on
+ * the "vfs" endpoint, bulk data through the data region of the "vfs_shm"
+ * ring the two share.
  */
 #include <kaal/component.h>
 #include <kaal/dddk_sel4.h>

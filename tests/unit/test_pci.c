@@ -627,9 +627,11 @@ static void test_lspci_line_shows_one_pci_device_per_line(void **state)
                                  "BAR1 io 0xc000 size 0x40, IRQ 11 -> gsi 11 level high");
     assert_string_equal(vnet.buf,
                         "00:04.0 Ethernet controller [0200]: 1af4:1041 (rev 01, prog-if 00), "
-                        "pin INTA line 10, BAR1 mem32 0xfebd1000 size 0x1000, BAR4 mem64 0xfe000000 size 0x4000 prefetchable, IRQ "
-                        "10 -> gsi 10 level low, MSI 1 vectors, MSI-X 3 vectors");
-    assert_string_equal(host.buf, "0001:00:00.0 Host bridge [0600]: 8086:1237 (rev 02, prog-if 00)");
+                        "pin INTA line 10, BAR1 mem32 0xfebd1000 size 0x1000, BAR4 mem64 "
+                        "0xfe000000 size 0x4000 prefetchable, IRQ 10 -> gsi 10 level low, "
+                        "MSI 1 vectors, MSI-X 3 vectors");
+    assert_string_equal(host.buf,
+                        "0001:00:00.0 Host bridge [0600]: 8086:1237 (rev 02, prog-if 00)");
 }
 
 /* What the table printer shows about a device: its whole record, nearly. */

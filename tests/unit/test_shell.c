@@ -121,9 +121,14 @@ static int setup(void **state)
     kaal_device_t *host = kaal_devices_add(&s->devices, KAAL_BUS_PCI);
     host->pci = (kaal_pci_function_t){.vendor_id = 0x8086, .device_id = 0x29c0, .class_code = 6};
     kaal_device_t *nic = kaal_devices_add(&s->devices, KAAL_BUS_PCI);
-    nic->pci = (kaal_pci_function_t){.dev = 3, .vendor_id = 0x8086, .device_id = 0x100e,
-                                     .class_code = 2, .revision = 3, .irq_pin = 1,
-                                     .irq_line = 11, .msi = {.offset = 0xd0}};
+    nic->pci = (kaal_pci_function_t){.dev = 3,
+                                     .vendor_id = 0x8086,
+                                     .device_id = 0x100e,
+                                     .class_code = 2,
+                                     .revision = 3,
+                                     .irq_pin = 1,
+                                     .irq_line = 11,
+                                     .msi = {.offset = 0xd0}};
     kaal_device_add_resource(nic, (kaal_resource_t){.kind = KAAL_RESOURCE_MMIO,
                                                     .flags = KAAL_RES_BAR,
                                                     .base = 0xfebc0000,

@@ -25,7 +25,8 @@ static void ask(const char *what, seL4_Word label, unsigned n_words)
     printf("probe %s: %s -> %s", me, what, kaal_strerror(err));
     if (err == KAAL_OK && label == KAAL_INIT_LABEL_PCI)
         printf(" (%lu PCI devices, first %04lx:%04lx)", (unsigned long)seL4_GetMR(0),
-               (unsigned long)(seL4_GetMR(2) & 0xffff), (unsigned long)(seL4_GetMR(2) >> 16 & 0xffff));
+               (unsigned long)(seL4_GetMR(2) & 0xffff),
+               (unsigned long)(seL4_GetMR(2) >> 16 & 0xffff));
     printf("\n");
 }
 
