@@ -50,6 +50,13 @@ typedef struct kaal_component_start {
 /* ACPI S5: init writes SLP_TYP | SLP_EN into PM1a/b_CNT (from the FADT and
  * the DSDT's \_S5). Returns (KAAL_ENOSYS) only if the machine stays on. */
 #define KAAL_INIT_LABEL_POWEROFF 0x4b4104
+/* MR0 = index among the PCI devices init found (0, 1, ...). Reply: MR0 =
+ * number of PCI devices, MR1..MR(n) = the device as the row of words
+ * kaal_device_encode writes (<kaal/devices.h>: location, ids, class /
+ * subclass / prog-if, IRQ line and pin, MSI / MSI-X, then per resource
+ * (BARs, routed IRQ) kind | flags, base, size); n = 7 + 3 * resources, at
+ * most KAAL_DEVICE_WIRE_WORDS. KAAL_ENOENT past the end. */
+#define KAAL_INIT_LABEL_PCI 0x4b4105
 
 /* Aborting a component (fault, stop, restart, kill): before init destroys
  * it, it runs the component once more from its ELF entry with rdi = its

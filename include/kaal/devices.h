@@ -137,3 +137,34 @@ void kaal_devices_print(const kaal_device_list_t *list, kaal_putc_fn out, void *
 
 /* "Ethernet controller", "Host bridge", ...; "Unknown class" otherwise. */
 const char *kaal_pci_class_name(uint8_t class_code, uint8_t subclass);
+
+/* One PCI device on one line, lspci style (no newline):
+ * "00:03.0 Ethernet controller [0200]: 8086:100e (rev 03, prog-if 00), pin
+ * INTA line 11, BAR0 mem32 0xfebc0000 size 0x20000, BAR1 io 0xc000 size
+ * 0x40, IRQ 11 -> gsi 11 level high, MSI 1 vectors, MSI-X 3 vectors".
+ * The words are those of kaal_devices_print's table. */
+void kaal_pci_print_line(const kaal_device_t *dev, kaal_putc_fn out, void *ctx);
+
+/* A PCI device as a row of 64-bit words (what init sends a supervisor in
+ * message registers, KAAL_INIT_LABEL_PCI in <kaal/component.h>):
+ *   w0 location: segment << 16 | bus << 8 | dev << 3 | fn
+ *   w1 ids: vendor | device << 16 | subsystem vendor << 32 | subsystem << 48
+ *   w2 class: prog-if | subclass << 8 | class << 16 | revision << 24 |
+ *      header type << 32
+ *   w3 interrupt: irq line | irq pin << 8 | bad_bars << 16 | cap_loop << 17
+ *   w4 MSI/MSI-X: msi offset | msi 64-bit << 8 | msi maskable << 9 |
+ *      msi log2 vectors << 16 | msix offset << 24 | msix table size << 32 |
+ *      msix table BAR << 48 | msix PBA BAR << 56
+ *   w5 MSI-X offsets: table offset | PBA offset << 32
+ *   w6 number of resources n (<= KAAL_DEVICE_MAX_RESOURCES)
+ *   w7+3i resource i: kind | flags << 8 | bar << 40 | isa_irq << 48;
+ *   w8+3i base; w9+3i size
+ * (MSI/MSI-X offset 0: absent.) */
+#define KAAL_DEVICE_WIRE_WORDS (7 + 3 * KAAL_DEVICE_MAX_RESOURCES)
+/* Writes dev (a PCI device) into words[0..]; returns the number of words
+ * used (7 + 3 * n_resources). */
+size_t kaal_device_encode(const kaal_device_t *dev, uint64_t words[KAAL_DEVICE_WIRE_WORDS]);
+/* Reads n_words words back into *dev (a PCI device, no name, no owner).
+ * KAAL_EFORMAT: too few words, too many resources, an unknown resource
+ * kind; *dev is then unspecified. */
+kaal_error_t kaal_device_decode(const uint64_t *words, size_t n_words, kaal_device_t *dev);

@@ -3,7 +3,9 @@
  * The device model (see <kaal/devices.h>): a caller-owned array of
  * kaal_device_t filled by enumerators, the legacy-IRQ routing table that
  * turns an ISA IRQ or a PCI interrupt line into a GSI, the fixed ISA devices
- * of QEMU's PC machines, and the lspci-style printer.
+ * of QEMU's PC machines, the lspci-style printers (a table with a line per
+ * resource; one line per PCI device) and the row of words a PCI device
+ * travels in between init and a supervisor (kaal_device_encode/decode).
  *
  * Invariants: n_devices <= capacity; every device has n_resources <=
  * KAAL_DEVICE_MAX_RESOURCES. Nothing here reads ACPI: routing comes in
@@ -135,45 +137,57 @@ const char *kaal_pci_class_name(uint8_t class_code, uint8_t subclass)
     return fallback;
 }
 
-static void print_resource(const kaal_resource_t *r, kaal_putc_fn out, void *ctx)
+/* "BAR0 mem32 0xfebc0000 size 0x20000", "IRQ 4 -> gsi 4 edge high", ... */
+static void resource_text(const kaal_resource_t *r, kaal_putc_fn out, void *ctx)
 {
-    kaal_format(out, ctx, "        ");
     if (r->flags & KAAL_RES_BAR)
         kaal_format(out, ctx, "BAR%u ", r->bar);
     switch (r->kind) {
     case KAAL_RESOURCE_MMIO:
         if (r->flags & KAAL_RES_UNASSIGNED) {
-            kaal_format(out, ctx, "mem unassigned size %#llx\n", (unsigned long long)r->size);
+            kaal_format(out, ctx, "mem unassigned size %#llx", (unsigned long long)r->size);
             break;
         }
-        kaal_format(out, ctx, "mem%s %#llx size %#llx%s\n",
-                    (r->flags & KAAL_RES_64BIT) ? "64" : "32", (unsigned long long)r->base,
-                    (unsigned long long)r->size,
+        kaal_format(out, ctx, "mem%s %#llx size %#llx%s", (r->flags & KAAL_RES_64BIT) ? "64" : "32",
+                    (unsigned long long)r->base, (unsigned long long)r->size,
                     (r->flags & KAAL_RES_PREFETCHABLE) ? " prefetchable" : "");
         break;
     case KAAL_RESOURCE_IO:
         if (r->flags & KAAL_RES_UNASSIGNED) {
-            kaal_format(out, ctx, "io unassigned size %#llx\n", (unsigned long long)r->size);
+            kaal_format(out, ctx, "io unassigned size %#llx", (unsigned long long)r->size);
             break;
         }
-        kaal_format(out, ctx, "io %#llx size %#llx\n", (unsigned long long)r->base,
+        kaal_format(out, ctx, "io %#llx size %#llx", (unsigned long long)r->base,
                     (unsigned long long)r->size);
         break;
     case KAAL_RESOURCE_IRQ:
-        kaal_format(out, ctx, "IRQ %u -> gsi %llu %s %s\n", r->isa_irq, (unsigned long long)r->base,
+        kaal_format(out, ctx, "IRQ %u -> gsi %llu %s %s", r->isa_irq, (unsigned long long)r->base,
                     (r->flags & KAAL_RES_LEVEL) ? "level" : "edge",
                     (r->flags & KAAL_RES_ACTIVE_LOW) ? "low" : "high");
         break;
     }
 }
 
-static void print_pci(const kaal_pci_function_t *f, kaal_putc_fn out, void *ctx)
+static void print_resource(const kaal_resource_t *r, kaal_putc_fn out, void *ctx)
+{
+    kaal_format(out, ctx, "        ");
+    resource_text(r, out, ctx);
+    kaal_format(out, ctx, "\n");
+}
+
+static void print_location(const kaal_pci_function_t *f, kaal_putc_fn out, void *ctx)
 {
     if (f->segment)
         kaal_format(out, ctx, "%04x:", f->segment);
-    kaal_format(out, ctx, "%02x:%02x.%x %04x:%04x [%02x%02x] %s (rev %02x)\n", f->bus, f->dev,
-                f->fn, f->vendor_id, f->device_id, f->class_code, f->subclass,
-                kaal_pci_class_name(f->class_code, f->subclass), f->revision);
+    kaal_format(out, ctx, "%02x:%02x.%x", f->bus, f->dev, f->fn);
+}
+
+static void print_pci(const kaal_pci_function_t *f, kaal_putc_fn out, void *ctx)
+{
+    print_location(f, out, ctx);
+    kaal_format(out, ctx, " %04x:%04x [%02x%02x] %s (rev %02x)\n", f->vendor_id, f->device_id,
+                f->class_code, f->subclass, kaal_pci_class_name(f->class_code, f->subclass),
+                f->revision);
     if (f->irq_pin)
         kaal_format(out, ctx, "        pin INT%c line %u\n", 'A' + (f->irq_pin - 1) % 4,
                     f->irq_line);
@@ -205,4 +219,109 @@ void kaal_devices_print(const kaal_device_list_t *list, kaal_putc_fn out, void *
     if (list->n_dropped)
         kaal_format(out, ctx, "(%llu devices did not fit the table)\n",
                     (unsigned long long)list->n_dropped);
+}
+
+void kaal_pci_print_line(const kaal_device_t *dev, kaal_putc_fn out, void *ctx)
+{
+    const kaal_pci_function_t *f = &dev->pci;
+    print_location(f, out, ctx);
+    kaal_format(out, ctx, " %s [%02x%02x]: %04x:%04x (rev %02x, prog-if %02x)",
+                kaal_pci_class_name(f->class_code, f->subclass), f->class_code, f->subclass,
+                f->vendor_id, f->device_id, f->revision, f->prog_if);
+    if (f->irq_pin)
+        kaal_format(out, ctx, ", pin INT%c line %u", 'A' + (f->irq_pin - 1) % 4, f->irq_line);
+    for (unsigned r = 0; r < dev->n_resources; r++) {
+        kaal_format(out, ctx, ", ");
+        resource_text(&dev->resources[r], out, ctx);
+    }
+    if (f->msi.offset)
+        kaal_format(out, ctx, ", MSI %u vectors", 1u << f->msi.log2_vectors);
+    if (f->msix.offset)
+        kaal_format(out, ctx, ", MSI-X %u vectors", f->msix.table_size);
+    if (f->bad_bars)
+        kaal_format(out, ctx, ", bad BAR ignored");
+    if (f->cap_loop)
+        kaal_format(out, ctx, ", capability list loops");
+}
+
+/* ---- the wire form of a PCI device (layout in <kaal/devices.h>) ---- */
+
+size_t kaal_device_encode(const kaal_device_t *dev, uint64_t words[KAAL_DEVICE_WIRE_WORDS])
+{
+    const kaal_pci_function_t *f = &dev->pci;
+    unsigned n = dev->n_resources <= KAAL_DEVICE_MAX_RESOURCES ? dev->n_resources
+                                                               : KAAL_DEVICE_MAX_RESOURCES;
+    words[0] = (uint64_t)f->segment << 16 | (uint64_t)f->bus << 8 | (uint64_t)(f->dev & 0x1f) << 3 |
+               (f->fn & 7u);
+    words[1] = f->vendor_id | (uint64_t)f->device_id << 16 | (uint64_t)f->subsys_vendor_id << 32 |
+               (uint64_t)f->subsys_id << 48;
+    words[2] = f->prog_if | (uint64_t)f->subclass << 8 | (uint64_t)f->class_code << 16 |
+               (uint64_t)f->revision << 24 | (uint64_t)f->header_type << 32;
+    words[3] = f->irq_line | (uint64_t)f->irq_pin << 8 | (uint64_t)f->bad_bars << 16 |
+               (uint64_t)f->cap_loop << 17;
+    words[4] = f->msi.offset | (uint64_t)f->msi.addr_64bit << 8 |
+               (uint64_t)f->msi.per_vector_mask << 9 | (uint64_t)f->msi.log2_vectors << 16 |
+               (uint64_t)f->msix.offset << 24 | (uint64_t)f->msix.table_size << 32 |
+               (uint64_t)f->msix.table_bar << 48 | (uint64_t)f->msix.pba_bar << 56;
+    words[5] = f->msix.table_offset | (uint64_t)f->msix.pba_offset << 32;
+    words[6] = n;
+    for (unsigned i = 0; i < n; i++) {
+        const kaal_resource_t *r = &dev->resources[i];
+        words[7 + 3 * i] = (uint64_t)r->kind | (uint64_t)r->flags << 8 | (uint64_t)r->bar << 40 |
+                           (uint64_t)r->isa_irq << 48;
+        words[8 + 3 * i] = r->base;
+        words[9 + 3 * i] = r->size;
+    }
+    return 7 + 3 * (size_t)n;
+}
+
+kaal_error_t kaal_device_decode(const uint64_t *words, size_t n_words, kaal_device_t *dev)
+{
+    if (n_words < 7 || words[6] > KAAL_DEVICE_MAX_RESOURCES || n_words < 7 + 3 * words[6])
+        return KAAL_EFORMAT;
+    memset(dev, 0, sizeof(*dev));
+    dev->bus = KAAL_BUS_PCI;
+    kaal_pci_function_t *f = &dev->pci;
+    f->segment = (uint16_t)(words[0] >> 16);
+    f->bus = (uint8_t)(words[0] >> 8);
+    f->dev = (uint8_t)(words[0] >> 3 & 0x1f);
+    f->fn = (uint8_t)(words[0] & 7);
+    f->vendor_id = (uint16_t)words[1];
+    f->device_id = (uint16_t)(words[1] >> 16);
+    f->subsys_vendor_id = (uint16_t)(words[1] >> 32);
+    f->subsys_id = (uint16_t)(words[1] >> 48);
+    f->prog_if = (uint8_t)words[2];
+    f->subclass = (uint8_t)(words[2] >> 8);
+    f->class_code = (uint8_t)(words[2] >> 16);
+    f->revision = (uint8_t)(words[2] >> 24);
+    f->header_type = (uint8_t)(words[2] >> 32);
+    f->irq_line = (uint8_t)words[3];
+    f->irq_pin = (uint8_t)(words[3] >> 8);
+    f->bad_bars = words[3] >> 16 & 1;
+    f->cap_loop = words[3] >> 17 & 1;
+    f->msi.offset = (uint8_t)words[4];
+    f->msi.addr_64bit = words[4] >> 8 & 1;
+    f->msi.per_vector_mask = words[4] >> 9 & 1;
+    f->msi.log2_vectors = (uint8_t)(words[4] >> 16);
+    f->msix.offset = (uint8_t)(words[4] >> 24);
+    f->msix.table_size = (uint16_t)(words[4] >> 32);
+    f->msix.table_bar = (uint8_t)(words[4] >> 48);
+    f->msix.pba_bar = (uint8_t)(words[4] >> 56);
+    f->msix.table_offset = (uint32_t)words[5];
+    f->msix.pba_offset = (uint32_t)(words[5] >> 32);
+    dev->n_resources = (unsigned)words[6];
+    for (unsigned i = 0; i < dev->n_resources; i++) {
+        kaal_resource_t *r = &dev->resources[i];
+        uint64_t w = words[7 + 3 * i];
+        uint8_t kind = (uint8_t)w;
+        if (kind < KAAL_RESOURCE_MMIO || kind > KAAL_RESOURCE_IRQ)
+            return KAAL_EFORMAT;
+        r->kind = (kaal_resource_kind_t)kind;
+        r->flags = (uint32_t)(w >> 8);
+        r->bar = (uint8_t)(w >> 40);
+        r->isa_irq = (uint8_t)(w >> 48);
+        r->base = words[8 + 3 * i];
+        r->size = words[9 + 3 * i];
+    }
+    return KAAL_OK;
 }

@@ -591,7 +591,7 @@ static void stop(struct component *c)
     c->running = false;
 }
 
-/* ---- supervisor requests (KAAL_INIT_LABEL_PS/MEM/LIFECYCLE) ---- */
+/* ---- supervisor requests (KAAL_INIT_LABEL_PS/MEM/LIFECYCLE/POWEROFF/PCI) ---- */
 
 static bool is_supervisor(const struct component *c)
 {
@@ -696,6 +696,29 @@ static kaal_error_t poweroff(void)
     return KAAL_ENOSYS; /* still here */
 }
 
+/* PCI device `index` (counting PCI devices only) into MR0 = how many
+ * there are and MR1.. = its row (KAAL_INIT_LABEL_PCI); returns the number
+ * of words, 0 if there is no such device. */
+static unsigned pci_to_mrs(seL4_Word index)
+{
+    const kaal_device_t *found = NULL;
+    seL4_Word n_pci = 0;
+    for (size_t i = 0; i < init_devices.n_devices; i++) {
+        if (init_devices.devices[i].bus != KAAL_BUS_PCI)
+            continue;
+        if (n_pci++ == index)
+            found = &init_devices.devices[i];
+    }
+    if (found == NULL)
+        return 0;
+    uint64_t words[KAAL_DEVICE_WIRE_WORDS];
+    size_t n = kaal_device_encode(found, words);
+    seL4_SetMR(0, n_pci);
+    for (size_t w = 0; w < n; w++)
+        seL4_SetMR(1 + w, words[w]);
+    return 1 + (unsigned)n;
+}
+
 /* Answers one supervisor request from c (its reply cap is waiting). */
 static void serve_request(struct component *c, seL4_Word label)
 {
@@ -719,6 +742,9 @@ static void serve_request(struct component *c, seL4_Word label)
         }
     } else if (label == KAAL_INIT_LABEL_POWEROFF) {
         err = poweroff();
+    } else if (label == KAAL_INIT_LABEL_PCI) {
+        n_words = pci_to_mrs(seL4_GetMR(0));
+        err = n_words ? KAAL_OK : KAAL_ENOENT;
     } else if (label == KAAL_INIT_LABEL_MEM) {
         seL4_SetMR(0, untyped_at_start_bytes);
         seL4_SetMR(1, init_untyped.free_bytes);
@@ -741,7 +767,7 @@ _Noreturn void init_serve(void)
         unsigned index = (unsigned)badge - 1;
         struct component *c = &components[index];
         seL4_Word label = seL4_MessageInfo_get_label(info);
-        if (label >= KAAL_INIT_LABEL_PS && label <= KAAL_INIT_LABEL_POWEROFF) {
+        if (label >= KAAL_INIT_LABEL_PS && label <= KAAL_INIT_LABEL_PCI) {
             serve_request(c, label);
             continue;
         }

@@ -97,7 +97,16 @@ static int cmd_lspci(kaal_shell_t *sh, int argc, char **argv)
     if (sh->sys == NULL || sh->sys->devices == NULL ||
         (list = sh->sys->devices(sh->sys->ctx)) == NULL)
         return not_available(sh, argv[0]);
-    kaal_devices_print(list, shell_putc, sh);
+    /* One line per PCI device, as lspci has it; the broker's ISA table
+     * entries are not PCI functions. */
+    for (size_t i = 0; i < list->n_devices; i++) {
+        if (list->devices[i].bus != KAAL_BUS_PCI)
+            continue;
+        kaal_pci_print_line(&list->devices[i], shell_putc, sh);
+        kaal_shell_printf(sh, "\r\n");
+    }
+    if (list->n_dropped)
+        kaal_shell_printf(sh, "(%lu more devices did not fit)\r\n", (unsigned long)list->n_dropped);
     return 0;
 }
 
@@ -214,7 +223,7 @@ const kaal_shell_cmd_t kaal_shell_commands[] = {
     {"help", "", "list the commands", 0, 0, cmd_help},
     {"echo", "[WORD...]", "print the words (> FILE, >> FILE: into FILE)", 0, KAAL_SHELL_MAX_ARGS, cmd_echo},
     {"ps", "", "components: name, state, priority, restarts", 0, 0, cmd_ps},
-    {"lspci", "", "devices the broker found", 0, 0, cmd_lspci},
+    {"lspci", "", "PCI devices the broker found", 0, 0, cmd_lspci},
     {"mem", "", "untyped memory and heap use", 0, 0, cmd_mem},
     {"caps", "", "capabilities per component", 0, 0, cmd_caps},
     {"uptime", "", "time since boot", 0, 0, cmd_uptime},

@@ -22,10 +22,11 @@
  * start/stop/restart/kill are supervisor requests to init over the
  * component's init endpoint (<kaal/component.h>; system.toml gives the
  * shell `supervisor = true`), and so is crash (init resumes the component at
- * address 0; no name: the default system's "demo"); lspci says "not
- * available". The file commands are calls to the VFS server component
- * (<kaal/vfs_client.h>) on the "vfs" endpoint, bulk data through the data
- * region of the "vfs_shm" ring the two share.
+ * address 0; no name: the default system's "demo"), and so is lspci (one
+ * KAAL_INIT_LABEL_PCI request per PCI device init found). The file
+ * commands are calls to the VFS server component (<kaal/vfs_client.h>) on
+ * the "vfs" endpoint, bulk data through the data region of the "vfs_shm"
+ * ring the two share.
  */
 #include <kaal/component.h>
 #include <kaal/dddk_sel4.h>
@@ -243,6 +244,36 @@ static kaal_error_t sys_crash(void *ctx, const char *name)
     return sys_request(ctx, KAAL_INIT_OP_CRASH, name != NULL ? name : "demo");
 }
 
+/* lspci: the PCI devices init's broker found, one supervisor request
+ * (KAAL_INIT_LABEL_PCI) per device, fetched afresh for every call. */
+#define SHELL_MAX_PCI 32
+static kaal_device_t pci_storage[SHELL_MAX_PCI];
+static kaal_device_list_t pci_list;
+
+static const kaal_device_list_t *sys_devices(void *ctx)
+{
+    (void)ctx;
+    kaal_devices_init(&pci_list, pci_storage, SHELL_MAX_PCI);
+    for (seL4_Word i = 0;; i++) {
+        seL4_SetMR(0, i);
+        kaal_error_t err = init_call(KAAL_INIT_LABEL_PCI, 1);
+        if (err == KAAL_ENOENT)
+            break;
+        if (err != KAAL_OK)
+            return NULL;
+        seL4_Word n_pci = seL4_GetMR(0);
+        uint64_t words[KAAL_DEVICE_WIRE_WORDS];
+        for (unsigned w = 0; w < KAAL_DEVICE_WIRE_WORDS; w++)
+            words[w] = seL4_GetMR(1 + w);
+        kaal_device_t *dev = kaal_devices_add(&pci_list, KAAL_BUS_PCI);
+        if (dev != NULL && kaal_device_decode(words, KAAL_DEVICE_WIRE_WORDS, dev) != KAAL_OK)
+            return NULL;
+        if (i + 1 >= n_pci)
+            break;
+    }
+    return &pci_list;
+}
+
 /* ---- file system: the VFS server ---- */
 
 static int fs_open(void *ctx, const char *path, int flags, vfs_mode_t mode)
@@ -335,6 +366,7 @@ static const kaal_shell_fs_ops_t fs_ops = {
 static const kaal_shell_system_ops_t sys_ops = {
     .fs = &fs_ops,
     .crash = sys_crash,
+    .devices = sys_devices,
     .components = sys_components,
     .mem = sys_mem,
     .lifecycle = sys_lifecycle,

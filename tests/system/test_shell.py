@@ -15,10 +15,10 @@ PROMPT = r"kaal> "
 IDLE = "[KaaL] no runnable threads: idle\n"
 
 
-def boot_default(build):
+def boot_default(build, extra=()):
     with open(os.path.join(build, "systems", "default.initrd")) as f:
         modules = f.read().strip().split(",")
-    g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
+    g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules, extra=extra)
     g.expect(r"init: starting system 'default' \(5 components\)")
     # The demo component (lowest priority) prints its line through the
     # kernel console when the rest is idle, before or after the first
@@ -182,3 +182,93 @@ def test_poweroff_switches_the_machine_off_through_acpi(build):
         # ACPI S5 makes QEMU exit with 0; the debug-exit fallback would give
         # an odd status (2 * code + 1).
         assert g.status == 0, "QEMU status %s\n%s" % (g.status, g.tail())
+
+
+# ---- the line editor's keys, typed through the serial console ----
+
+UP, DOWN = "\x1b[A", "\x1b[B"
+
+
+def screen_line(echo):
+    """What a terminal shows for one echoed line: \\b moves the cursor back,
+    printable characters overwrite, BEL is not shown."""
+    cols, cur = [], 0
+    for ch in echo:
+        if ch == "\b":
+            cur = max(0, cur - 1)
+        elif ch == "\a":
+            continue
+        elif cur < len(cols):
+            cols[cur] = ch
+            cur += 1
+        else:
+            cols.append(ch)
+            cur += 1
+    return "".join(cols).rstrip(" ")
+
+
+def run_keys(g, keys):
+    """Types keys (Enter included by the caller); returns (what the echoed
+    line shows on a terminal, the command's output lines)."""
+    g.send(keys)
+    m = g.expect(r"(?s)(.*?)\n" + PROMPT)
+    lines = m.group(1).replace(IDLE, "").split("\n")
+    return screen_line(lines[0]), lines[1:], lines[0]
+
+
+def test_ctrl_u_erases_the_typed_line_and_what_follows_runs(build):
+    with boot_default(build) as g:
+        shown, out, raw = run_keys(g, "echo wrong\x15echo right\r")
+        assert out == ["right"], (raw, out)
+        assert shown == "echo right", repr(raw)
+        assert "\b \b" * len("echo wrong") in raw, repr(raw)  # erased on the screen too
+
+
+def test_ctrl_c_abandons_the_line_without_running_it(build):
+    with boot_default(build) as g:
+        g.send("echo abandoned\x03")
+        m = g.expect(r"(?s)(.*?)\n" + PROMPT)
+        # The line, ^C, and straight a new prompt: nothing ran.
+        assert m.group(1).replace(IDLE, "") == "echo abandoned^C", repr(m.group(1))
+        assert run(g, "echo next").split("\n") == ["echo next", "next"], g.tail()
+        assert "abandoned" not in g.output.split("^C", 1)[1], g.tail()
+        # An abandoned line is not history: up brings back "echo next".
+        shown, out, raw = run_keys(g, UP + "\r")
+        assert (shown, out) == ("echo next", ["next"]), repr(raw)
+
+
+def test_up_arrow_recalls_the_previous_command_and_enter_runs_it(build):
+    with boot_default(build) as g:
+        run(g, "echo first")
+        run(g, "echo second")
+        shown, out, raw = run_keys(g, UP + "\r")
+        assert (shown, out) == ("echo second", ["second"]), repr(raw)
+        # The escape sequence split across two writes still means "up".
+        g.send("\x1b")
+        shown, out, raw = run_keys(g, "[A\r")
+        assert (shown, out) == ("echo second", ["second"]), repr(raw)
+
+
+def test_up_up_up_then_down_walks_the_history_both_ways(build):
+    with boot_default(build) as g:
+        for word in ("one", "two", "three"):
+            run(g, "echo " + word)
+        # up: three, up: two, up: one, down: two.
+        shown, out, raw = run_keys(g, UP + UP + UP + DOWN + "\r")
+        assert (shown, out) == ("echo two", ["two"]), repr(raw)
+        # Down past the newest entry brings back what was being typed.
+        shown, out, raw = run_keys(g, "echo dra" + UP + UP + DOWN + DOWN + "ft\r")
+        assert (shown, out) == ("echo draft", ["draft"]), repr(raw)
+
+
+def test_arrows_on_empty_history_only_ring_the_bell(build):
+    with boot_default(build) as g:
+        shown, out, raw = run_keys(g, UP + DOWN + UP + "echo ok\r")
+        assert raw == "\a\a\aecho ok", repr(raw)
+        assert out == ["ok"], (raw, out)
+        # The line typed after them is now the history's only entry.
+        shown, out, raw = run_keys(g, UP + "\r")
+        assert (shown, out) == ("echo ok", ["ok"]), repr(raw)
+        shown, out, raw = run_keys(g, UP + UP + "\r")
+        assert raw.startswith("echo ok\a"), repr(raw)  # nothing older: a bell
+        assert out == ["ok"], (raw, out)

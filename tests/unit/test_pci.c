@@ -601,6 +601,115 @@ static void test_lspci_table_shows_ids_class_bars_and_irqs(void **state)
     }
 }
 
+/* The qemu pc devices with an MSI capability on the virtio-net. */
+static void enumerate_qemu_pc(kaal_device_list_t *list)
+{
+    build_qemu_pc(&pci);
+    cap(&pci.fns[6], 0x84, KAAL_PCI_CAP_MSI, 0x00, 0x0000); /* 32-bit, 1 vector */
+    kaal_devices_init(list, storage, 32);
+    kaal_pci_config_t cfg = fake_config(&pci);
+    kaal_irq_routing_t routing = qemu_routing();
+    assert_int_equal(kaal_pci_enumerate(&cfg, 0, 0, 0, &routing, list), KAAL_OK);
+}
+
+static void test_lspci_line_shows_one_pci_device_per_line(void **state)
+{
+    (void)state;
+    kaal_device_list_t list;
+    enumerate_qemu_pc(&list);
+    text_t nic = {0}, vnet = {0}, host = {0};
+    kaal_pci_print_line(find_pci(&list, 3, 0), text_putc, &nic);
+    kaal_pci_print_line(find_pci(&list, 4, 0), text_putc, &vnet);
+    list.devices[0].pci.segment = 1;
+    kaal_pci_print_line(&list.devices[0], text_putc, &host);
+    assert_string_equal(nic.buf, "00:03.0 Ethernet controller [0200]: 8086:100e (rev 03, prog-if "
+                                 "00), pin INTA line 11, BAR0 mem32 0xfebc0000 size 0x20000, "
+                                 "BAR1 io 0xc000 size 0x40, IRQ 11 -> gsi 11 level high");
+    assert_string_equal(vnet.buf,
+                        "00:04.0 Ethernet controller [0200]: 1af4:1041 (rev 01, prog-if 00), "
+                        "pin INTA line 10, BAR1 mem32 0xfebd1000 size 0x1000, BAR4 mem64 "
+                        "0xfe000000 size 0x4000 prefetchable, IRQ 10 -> gsi 10 level low, "
+                        "MSI 1 vectors, MSI-X 3 vectors");
+    assert_string_equal(host.buf,
+                        "0001:00:00.0 Host bridge [0600]: 8086:1237 (rev 02, prog-if 00)");
+}
+
+/* What the table printer shows about a device: its whole record, nearly. */
+static void table_of(const kaal_device_t *dev, text_t *out)
+{
+    kaal_device_list_t one = {.devices = (kaal_device_t *)dev, .capacity = 1, .n_devices = 1};
+    kaal_devices_print(&one, text_putc, out);
+}
+
+static void test_device_wire_form_round_trips_every_field(void **state)
+{
+    (void)state;
+    kaal_device_list_t list;
+    enumerate_qemu_pc(&list);
+    kaal_device_t *vnet = (kaal_device_t *)find_pci(&list, 4, 0);
+    vnet->pci.msi.addr_64bit = vnet->pci.msi.per_vector_mask = true;
+    vnet->pci.msi.log2_vectors = 5;
+    vnet->pci.bad_bars = vnet->pci.cap_loop = true;
+    vnet->pci.segment = 0xabcd;
+    vnet->pci.bus = 0xfe;
+    vnet->pci.dev = 31;
+    vnet->pci.fn = 7;
+    vnet->resources[0].flags |= KAAL_RES_UNASSIGNED;
+    vnet->resources[0].base = 0x123456789abcull;
+    for (size_t i = 0; i < list.n_devices; i++) {
+        const kaal_device_t *d = &list.devices[i];
+        uint64_t words[KAAL_DEVICE_WIRE_WORDS];
+        size_t n = kaal_device_encode(d, words);
+        assert_int_equal(n, 7 + 3 * d->n_resources);
+        kaal_device_t back;
+        memset(&back, 0x5a, sizeof(back));
+        assert_int_equal(kaal_device_decode(words, n, &back), KAAL_OK);
+        text_t want = {0}, got = {0};
+        table_of(d, &want);
+        table_of(&back, &got);
+        assert_string_equal(got.buf, want.buf);
+        assert_int_equal(back.bus, KAAL_BUS_PCI);
+        assert_int_equal(back.pci.subsys_vendor_id, d->pci.subsys_vendor_id);
+        assert_int_equal(back.pci.subsys_id, d->pci.subsys_id);
+        assert_int_equal(back.pci.prog_if, d->pci.prog_if);
+        assert_int_equal(back.pci.header_type, d->pci.header_type);
+        assert_int_equal(back.pci.msi.addr_64bit, d->pci.msi.addr_64bit);
+        assert_int_equal(back.n_resources, d->n_resources);
+        for (unsigned r = 0; r < d->n_resources; r++) {
+            assert_int_equal(back.resources[r].kind, d->resources[r].kind);
+            assert_int_equal(back.resources[r].flags, d->resources[r].flags);
+            assert_int_equal(back.resources[r].base, d->resources[r].base);
+            assert_int_equal(back.resources[r].size, d->resources[r].size);
+            assert_int_equal(back.resources[r].bar, d->resources[r].bar);
+            assert_int_equal(back.resources[r].isa_irq, d->resources[r].isa_irq);
+        }
+    }
+    assert_int_equal(find_pci(&list, 1, 1)->pci.prog_if, 0x80); /* the IDE one is not 0 */
+}
+
+static void test_device_decode_rejects_malformed_rows(void **state)
+{
+    (void)state;
+    kaal_device_list_t list;
+    enumerate_qemu_pc(&list);
+    uint64_t words[KAAL_DEVICE_WIRE_WORDS + 3];
+    size_t n = kaal_device_encode(find_pci(&list, 3, 0), words); /* 3 resources */
+    kaal_device_t back;
+    assert_int_equal(kaal_device_decode(words, n, &back), KAAL_OK);
+    assert_int_equal(kaal_device_decode(words, n - 1, &back), KAAL_EFORMAT); /* cut short */
+    assert_int_equal(kaal_device_decode(words, 6, &back), KAAL_EFORMAT);
+    uint64_t saved = words[6];
+    words[6] = KAAL_DEVICE_MAX_RESOURCES + 1;
+    assert_int_equal(kaal_device_decode(words, sizeof(words) / 8, &back), KAAL_EFORMAT);
+    words[6] = ~0ull; /* 7 + 3n must not wrap */
+    assert_int_equal(kaal_device_decode(words, sizeof(words) / 8, &back), KAAL_EFORMAT);
+    words[6] = saved;
+    words[7] = 0; /* resource kind 0 */
+    assert_int_equal(kaal_device_decode(words, n, &back), KAAL_EFORMAT);
+    words[7] = KAAL_RESOURCE_IRQ + 1;
+    assert_int_equal(kaal_device_decode(words, n, &back), KAAL_EFORMAT);
+}
+
 /* ---- The platform pipeline: ACPI MCFG -> ECAM, or the legacy ports ---- */
 
 static uint8_t *ecam_window;
@@ -835,6 +944,9 @@ int main(void)
         cmocka_unit_test(test_isa_devices_get_routed_irqs),
         cmocka_unit_test(test_device_resources_are_bounded),
         cmocka_unit_test(test_lspci_table_shows_ids_class_bars_and_irqs),
+        cmocka_unit_test(test_lspci_line_shows_one_pci_device_per_line),
+        cmocka_unit_test(test_device_wire_form_round_trips_every_field),
+        cmocka_unit_test(test_device_decode_rejects_malformed_rows),
         cmocka_unit_test(test_class_names_cover_common_devices),
         cmocka_unit_test(test_unassigned_bars_get_aligned_addresses_and_decoding),
         cmocka_unit_test(test_bars_that_do_not_fit_the_window_are_never_granted),

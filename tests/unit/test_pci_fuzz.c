@@ -4,8 +4,11 @@
  * is device input. The input is cut into 256-byte config spaces; space k is
  * bus 0, device k / 8, function k % 8. A write keeps only the bits that were
  * set in the original dword (a crude, deterministic BAR model), so BAR
- * probes see arbitrary masks. Enumeration, the ISA table and the printer run
- * on the result; the device list must stay within its bounds.
+ * probes see arbitrary masks. Enumeration, the ISA table and the printers run
+ * on the result; the device list must stay within its bounds and every PCI
+ * device's row of words (kaal_device_encode) must decode to the same row.
+ * The input's first bytes are also decoded as a row, which must be taken
+ * or refused with KAAL_EFORMAT.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,5 +78,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     kaal_devices_print(&list, sink, NULL);
+    /* Every PCI device: its lspci line, and its row of words round-trips. */
+    for (size_t i = 0; i < list.n_devices; i++) {
+        if (list.devices[i].bus != KAAL_BUS_PCI)
+            continue;
+        kaal_pci_print_line(&list.devices[i], sink, NULL);
+        uint64_t words[KAAL_DEVICE_WIRE_WORDS], again[KAAL_DEVICE_WIRE_WORDS];
+        size_t n = kaal_device_encode(&list.devices[i], words);
+        kaal_device_t back;
+        if (n > KAAL_DEVICE_WIRE_WORDS || kaal_device_decode(words, n, &back) != KAAL_OK ||
+            kaal_device_encode(&back, again) != n || memcmp(words, again, n * 8) != 0)
+            abort();
+    }
+    /* The input itself as a row: decode accepts it or says KAAL_EFORMAT. */
+    uint64_t raw[KAAL_DEVICE_WIRE_WORDS];
+    size_t n_raw = size / 8 < KAAL_DEVICE_WIRE_WORDS ? size / 8 : KAAL_DEVICE_WIRE_WORDS;
+    memcpy(raw, data, n_raw * 8);
+    kaal_device_t dev;
+    kaal_error_t err = kaal_device_decode(raw, n_raw, &dev);
+    if (err == KAAL_OK) {
+        if (dev.n_resources > KAAL_DEVICE_MAX_RESOURCES)
+            abort();
+        kaal_pci_print_line(&dev, sink, NULL);
+    } else if (err != KAAL_EFORMAT) {
+        abort();
+    }
     return 0;
 }

@@ -20,7 +20,7 @@
 struct fake_system {
     kaal_shell_component_t comps[3];
     size_t n_comps;
-    kaal_device_t dev_storage[4];
+    kaal_device_t dev_storage[6];
     kaal_device_list_t devices;
     kaal_error_t lifecycle_result, poweroff_result;
     kaal_shell_lifecycle_t last_op;
@@ -117,8 +117,23 @@ static int setup(void **state)
     s->comps[1] = (kaal_shell_component_t){"serial", "running", 200, 0, 12};
     s->comps[2] = (kaal_shell_component_t){"demo", "faulted", 100, 3, 7};
     s->n_comps = 3;
-    kaal_devices_init(&s->devices, s->dev_storage, 4);
-    kaal_isa_add_devices(&s->devices, NULL);
+    kaal_devices_init(&s->devices, s->dev_storage, 6);
+    kaal_device_t *host = kaal_devices_add(&s->devices, KAAL_BUS_PCI);
+    host->pci = (kaal_pci_function_t){.vendor_id = 0x8086, .device_id = 0x29c0, .class_code = 6};
+    kaal_device_t *nic = kaal_devices_add(&s->devices, KAAL_BUS_PCI);
+    nic->pci = (kaal_pci_function_t){.dev = 3,
+                                     .vendor_id = 0x8086,
+                                     .device_id = 0x100e,
+                                     .class_code = 2,
+                                     .revision = 3,
+                                     .irq_pin = 1,
+                                     .irq_line = 11,
+                                     .msi = {.offset = 0xd0}};
+    kaal_device_add_resource(nic, (kaal_resource_t){.kind = KAAL_RESOURCE_MMIO,
+                                                    .flags = KAAL_RES_BAR,
+                                                    .base = 0xfebc0000,
+                                                    .size = 0x20000});
+    kaal_isa_add_devices(&s->devices, NULL); /* 4 fit, 1 dropped */
     f->ops = (kaal_shell_system_ops_t){.ctx = s,
                                        .components = sys_components,
                                        .devices = sys_devices,
@@ -225,8 +240,15 @@ static void test_lspci_prints_the_broker_device_list(void **state)
 {
     struct fixture *f = *state;
     type(f, "lspci\r");
-    assert_non_null(strstr(f->term.raw, "com1"));
-    assert_non_null(strstr(f->term.raw, "rtc"));
+    /* One row per PCI device; the ISA entries are not PCI functions. */
+    assert_string_equal(term_line(&f->term, -3),
+                        "00:00.0 Host bridge [0600]: 8086:29c0 (rev 00, prog-if 00)");
+    assert_string_equal(term_line(&f->term, -2),
+                        "00:03.0 Ethernet controller [0200]: 8086:100e (rev 03, prog-if 00), "
+                        "pin INTA line 11, BAR0 mem32 0xfebc0000 size 0x20000, MSI 1 vectors");
+    assert_string_equal(term_line(&f->term, -1), "(1 more devices did not fit)");
+    assert_string_equal(term_line(&f->term, 0), "kaal>");
+    assert_null(strstr(f->term.raw, "com1"));
     assert_int_equal(f->term.bad_controls, 0);
 }
 
