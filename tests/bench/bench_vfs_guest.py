@@ -7,7 +7,9 @@ once with data in message registers (936 bytes per RPC) and once through a
 64 KiB region shared with the server (one RPC per call, `_shm`), as passes
 over one 512 KiB file; then the issue's workload, a new 256 MiB file
 written once and read once through the shared region (`_shm_256m`; the
-server's heap is 352 MiB so its ramfs, 3/4 of the heap, holds it). The guest counts TSC cycles;
+server's heap is 352 MiB so its ramfs, 3/4 of the heap, holds it), and
+once more with the client's block inside the shared region (`_in_place`:
+one copy, by the server, like Linux's read/write). The guest counts TSC cycles;
 cycles become seconds with the cycles-per-ns of the Linux guest of the same
 run (as bench_ipc.py does), whose tmpfs figures give the comparison."""
 import os
@@ -41,7 +43,7 @@ def linux_tmpfs(linux, what):
 def run(build):
     kaal = measure_kaal(build)
     keys = ("seq_write", "seq_read", "seq_write_shm", "seq_read_shm", "seq_write_shm_256m",
-            "seq_read_shm_256m")
+            "seq_read_shm_256m", "seq_write_shm_256m_in_place", "seq_read_shm_256m_in_place")
     for key in keys:
         cycles, n_bytes = kaal[key]
         yield "vfs_guest_%s_cycles_per_byte" % key, cycles / n_bytes, "cycles"
