@@ -6,7 +6,9 @@
  * them, so an unlinked file stays readable through open descriptors.
  * Regular files keep their data in 4 KiB pages found through a radix tree
  * (512 slots a node, height grows with the highest page index), so files
- * may be sparse: holes have no page and read as zeros. Invariant: bytes of
+ * may be sparse: holes have no page and read as zeros; reads and writes
+ * step along a leaf node from page to page rather than walking the tree for
+ * each (and a page a write fills whole is not cleared). Invariant: bytes of
  * an allocated page beyond i_size are zero (truncate clears the tail), so
  * extending a file never uncovers old data. Data pages count against the
  * mount's limit; a write that runs out stops at the last page it got
