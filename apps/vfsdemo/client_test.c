@@ -280,6 +280,19 @@ static void check_shared_region(void)
                                               memcmp(huge_back + 1000, big, 2000) == 0);
     check_eq("shared read on a bad fd: EBADF", kaal_vfs_read(EP, 77, huge_back, 5000),
              -LINUX_EBADF);
+    /* A buffer inside the region is used in place: the region's first
+     * 1000 bytes, outside the buffer, stay as they were. */
+    char *region = (char *)KAAL_RING_VFS_SHM_DATA_VADDR;
+    memset(region, '#', 1000);
+    memcpy(region + 1000, huge + 7, 5000);
+    check_eq("pwrite 5000 bytes from a buffer inside the region",
+             kaal_vfs_pwrite(EP, fd, region + 1000, 5000, 200000), 5000);
+    memset(region + 1000, 0, 5000);
+    check_eq("pread them into a buffer inside the region",
+             kaal_vfs_pread(EP, fd, region + 1000, 5000, 200000), 5000);
+    check_true("in place: the data is there and the region's head untouched",
+               memcmp(region + 1000, huge + 7, 5000) == 0 && region[0] == '#' &&
+                   region[999] == '#');
 
     static char deep[VFS_PATH_MAX + 8];
     size_t len = 0;

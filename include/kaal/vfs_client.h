@@ -69,5 +69,7 @@ int kaal_vfs_reset(seL4_CPtr ep);
 
 /* Use [data, data + size_bytes) (shared with the server behind ep) for
  * bulk data from now on; data NULL goes back to message registers. At most
- * four endpoints at a time (-LINUX_ENOMEM beyond). */
+ * four endpoints at a time (-LINUX_ENOMEM beyond). A read or write whose
+ * buffer lies inside the region moves the data in place: the server copies
+ * between the file and the buffer, the client library copies nothing. */
 int kaal_vfs_use_shm(seL4_CPtr ep, void *data, size_t size_bytes);

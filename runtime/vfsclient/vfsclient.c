@@ -154,26 +154,30 @@ static int shm_for(seL4_CPtr ep, size_t n_bytes)
 }
 
 /* Bulk transfer through the shared region: chunks of its size, the same
- * short-transfer and error rules as the message-register path. */
+ * short-transfer and error rules as the message-register path. A buffer
+ * that lies inside the region is used where it is (one call, no copy on
+ * this side: the server copies straight between it and the file). */
 static int64_t shm_chunks(int slot, seL4_CPtr ep, int fd, char *buf, size_t n_bytes, int64_t offset,
                           bool write)
 {
     char *region = shm_table[slot].data;
     size_t chunk = shm_table[slot].size_bytes;
+    uintptr_t at = (uintptr_t)buf - (uintptr_t)region; /* wraps if buf is below */
+    bool in_place = at <= chunk && n_bytes <= chunk - at;
     size_t done = 0;
     while (done < n_bytes) {
         size_t want = n_bytes - done < chunk ? n_bytes - done : chunk;
-        if (write)
+        if (write && !in_place)
             memcpy(region, buf + done, want);
         seL4_SetMR(0, (seL4_Word)fd);
         seL4_SetMR(1, want);
-        seL4_SetMR(2, 0);
+        seL4_SetMR(2, in_place ? (seL4_Word)(at + done) : 0);
         seL4_SetMR(3, offset < 0 ? (seL4_Word)-1 : (seL4_Word)(offset + (int64_t)done));
         vfs_call_ret_t r = call(ep, write ? VFS_RPC_WRITE_SHM : VFS_RPC_READ_SHM, 4);
         if (r.result < 0)
             return done ? (int64_t)done : r.result;
         size_t got = (size_t)r.result < want ? (size_t)r.result : want;
-        if (!write)
+        if (!write && !in_place)
             memcpy(buf + done, region, got);
         done += got;
         if (got < want)

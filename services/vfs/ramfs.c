@@ -6,7 +6,9 @@
  * them, so an unlinked file stays readable through open descriptors.
  * Regular files keep their data in 4 KiB pages found through a radix tree
  * (512 slots a node, height grows with the highest page index), so files
- * may be sparse: holes have no page and read as zeros. Invariant: bytes of
+ * may be sparse: holes have no page and read as zeros; reads and writes
+ * step along a leaf node from page to page rather than walking the tree for
+ * each (and a page a write fills whole is not cleared). Invariant: bytes of
  * an allocated page beyond i_size are zero (truncate clears the tail), so
  * extending a file never uncovers old data. Data pages count against the
  * mount's limit; a write that runs out stops at the last page it got
@@ -159,9 +161,22 @@ static uint8_t *page_get(ramfs_t *fs, ramfs_inode_t *f, uint64_t idx)
     return slot ? *slot : NULL;
 }
 
-static int page_get_or_alloc(ramfs_t *fs, ramfs_inode_t *f, uint64_t idx, uint8_t **out)
+/* The slot of page idx when prev is the slot of page idx - 1 (or NULL):
+ * neighbours in one leaf node sit side by side, so a sequential transfer
+ * walks the tree once per 512 pages instead of once per page. */
+static void **radix_next_slot(ramfs_t *fs, ramfs_inode_t *f, void **prev, uint64_t idx,
+                              bool create)
 {
-    void **slot = radix_slot(fs, f, idx, true);
+    if (prev && f->u.file.height >= 1 && (idx & (RADIX_FANOUT - 1)) != 0)
+        return prev + 1;
+    return radix_slot(fs, f, idx, create);
+}
+
+/* The page in *slot (of page idx), allocated if missing; with whole the
+ * caller overwrites all of it, so a new page is not cleared first. */
+static int page_get_or_alloc(ramfs_t *fs, ramfs_inode_t *f, void **slot, bool whole,
+                             uint8_t **out)
+{
     if (!slot)
         return E(ENOMEM);
     if (!*slot) {
@@ -171,7 +186,8 @@ static int page_get_or_alloc(ramfs_t *fs, ramfs_inode_t *f, uint64_t idx, uint8_
         void *page = vfs_alloc(fs->fs.vfs, VFS_PAGE_SIZE);
         if (!page)
             return E(ENOMEM);
-        memset(page, 0, VFS_PAGE_SIZE);
+        if (!whole)
+            memset(page, 0, VFS_PAGE_SIZE);
         *slot = page;
         fs->n_pages++;
         f->u.file.n_pages++;
@@ -504,13 +520,15 @@ static int64_t ramfs_read(vfs_vnode_t *vn, void *buf, size_t n, int64_t off)
         n = (size_t)(vn->size - off);
     uint8_t *dst = buf;
     size_t done = 0;
+    void **slot = NULL;
     while (done < n) {
         uint64_t pos = (uint64_t)off + done;
         size_t in_page = pos & (VFS_PAGE_SIZE - 1);
         size_t chunk = VFS_PAGE_SIZE - in_page;
         if (chunk > n - done)
             chunk = n - done;
-        uint8_t *page = page_get(fs, f, pos >> PAGE_SHIFT);
+        slot = radix_next_slot(fs, f, slot, pos >> PAGE_SHIFT, false);
+        uint8_t *page = slot ? *slot : NULL;
         if (page)
             memcpy(dst + done, page + in_page, chunk);
         else
@@ -528,6 +546,7 @@ static int64_t ramfs_write(vfs_vnode_t *vn, const void *buf, size_t n, int64_t o
     const uint8_t *src = buf;
     size_t done = 0;
     int err = 0;
+    void **slot = NULL;
     while (done < n) {
         uint64_t pos = (uint64_t)off + done;
         size_t in_page = pos & (VFS_PAGE_SIZE - 1);
@@ -535,7 +554,8 @@ static int64_t ramfs_write(vfs_vnode_t *vn, const void *buf, size_t n, int64_t o
         if (chunk > n - done)
             chunk = n - done;
         uint8_t *page;
-        err = page_get_or_alloc(fs, f, pos >> PAGE_SHIFT, &page);
+        slot = radix_next_slot(fs, f, slot, pos >> PAGE_SHIFT, true);
+        err = page_get_or_alloc(fs, f, slot, chunk == VFS_PAGE_SIZE, &page);
         if (err)
             break;
         memcpy(page + in_page, src + done, chunk);

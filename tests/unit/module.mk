@@ -3,6 +3,7 @@ KERNEL_HOST_INCLUDES := -Ikernel/include -Ikernel/arch/$(ARCH)/include
 
 $(eval $(call host_test,test_format,tests/unit/test_format.c runtime/printf/format.c))
 $(eval $(call host_test,test_elf,tests/unit/test_elf.c runtime/elf/elf.c))
+$(eval $(call host_test,test_string,tests/unit/test_string.c))
 $(eval $(call host_test,test_multiboot,tests/unit/test_multiboot.c kernel/arch/$(ARCH)/multiboot.c))
 $(eval $(call host_test,test_boot_mem,tests/unit/test_boot_mem.c kernel/boot/boot_mem.c))
 

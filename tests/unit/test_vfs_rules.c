@@ -295,6 +295,48 @@ static void test_ramfs_limit_gives_enospc_and_keeps_data(void **state)
     assert_int_equal(vfs_umount(vfs, root, "/small"), 0);
 }
 
+/* Sequential transfers walk the page tree once per leaf of 512 pages: data
+ * written across leaf boundaries, while the tree grows from one page to
+ * three levels, with partial pages, whole pages and holes, reads back as
+ * a byte model of the file says (holes and unwritten tails as zeros). */
+static void test_large_sparse_file_reads_back_across_tree_leaves(void **state)
+{
+    (void)state;
+    enum { FILE_BYTES = 5 * 1024 * 1024 + 777, LEAF_BYTES = 512 * 4096 };
+    static uint8_t model[FILE_BYTES], back[FILE_BYTES], data[FILE_BYTES];
+    static const struct {
+        int64_t off;
+        size_t n;
+    } writes[] = {
+        {0, 4096},                                      /* height 0: the root is the page */
+        {100, 3 * LEAF_BYTES / 2},                      /* grows to 2 levels mid-write */
+        {LEAF_BYTES - 4096 - 5, 3 * 4096 + 10},         /* across the first leaf boundary */
+        {2 * LEAF_BYTES + 4096 * 7, 64 * 1024},         /* after a hole, whole pages */
+        {FILE_BYTES - 3000, 3000},                      /* a lone partial page at the end */
+        {LEAF_BYTES * 2 - 64 * 1024, 64 * 1024 + 4096}, /* ends one page into a leaf */
+    };
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 31 + (i >> 12) + 1);
+    memset(model, 0, sizeof(model));
+    int fd = vfs_open(root, "/big", VFS_O_CREAT | VFS_O_RDWR, 0644);
+    assert_true(fd >= 0);
+    for (size_t w = 0; w < sizeof(writes) / sizeof(writes[0]); w++) {
+        const uint8_t *src = data + w * 4099;
+        assert_int_equal(vfs_pwrite(root, fd, src, writes[w].n, writes[w].off), writes[w].n);
+        memcpy(model + writes[w].off, src, writes[w].n);
+    }
+    assert_int_equal(vfs_pread(root, fd, back, FILE_BYTES, 0), FILE_BYTES);
+    assert_memory_equal(back, model, FILE_BYTES);
+    /* Reads in 64 KiB blocks at an odd start, crossing every boundary. */
+    memset(back, 0xee, sizeof(back));
+    for (int64_t off = 3; off < FILE_BYTES; off += 65536) {
+        size_t want = FILE_BYTES - off < 65536 ? (size_t)(FILE_BYTES - off) : 65536;
+        assert_int_equal(vfs_pread(root, fd, back + off, 65536, off), want);
+    }
+    assert_memory_equal(back + 3, model + 3, FILE_BYTES - 3);
+    assert_int_equal(vfs_close(root, fd), 0);
+}
+
 static void test_unlinked_file_is_freed_at_last_close(void **state)
 {
     (void)state;
@@ -522,6 +564,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_chmod_chown_utimens_need_ownership, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mounts_cross_and_refuse_while_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ramfs_limit_gives_enospc_and_keeps_data, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_large_sparse_file_reads_back_across_tree_leaves, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unlinked_file_is_freed_at_last_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_devfs_nodes_behave_like_linux, setup, teardown),
