@@ -19,24 +19,24 @@
 
 typedef enum {
     KAAL_CPIO_OK = 0,
-    KAAL_CPIO_END,            /* the trailer entry: the archive is complete */
-    KAAL_CPIO_TRUNCATED,      /* a header runs past the end of the archive */
-    KAAL_CPIO_BAD_MAGIC,      /* not 070701 (070707 "odc" and 070702 "crc" are refused) */
-    KAAL_CPIO_BAD_FIELD,      /* a header field is not 8 hexadecimal digits */
-    KAAL_CPIO_BAD_NAME,       /* empty, too long, past the end or not NUL-terminated */
-    KAAL_CPIO_BAD_PATH,       /* a ".." component: the entry would leave the root */
-    KAAL_CPIO_BAD_SIZE,       /* file data runs past the end of the archive */
-    KAAL_CPIO_NO_TRAILER,     /* the archive ends without a TRAILER!!! entry */
+    KAAL_CPIO_END,        /* the trailer entry: the archive is complete */
+    KAAL_CPIO_TRUNCATED,  /* a header runs past the end of the archive */
+    KAAL_CPIO_BAD_MAGIC,  /* not 070701 (070707 "odc" and 070702 "crc" are refused) */
+    KAAL_CPIO_BAD_FIELD,  /* a header field is not 8 hexadecimal digits */
+    KAAL_CPIO_BAD_NAME,   /* empty, too long, past the end or not NUL-terminated */
+    KAAL_CPIO_BAD_PATH,   /* a ".." component: the entry would leave the root */
+    KAAL_CPIO_BAD_SIZE,   /* file data runs past the end of the archive */
+    KAAL_CPIO_NO_TRAILER, /* the archive ends without a TRAILER!!! entry */
 } kaal_cpio_status_t;
 
 typedef struct kaal_cpio_entry {
-    const char *name;       /* NUL-terminated, no leading "/" or "./"; "." is the root */
-    size_t name_bytes;      /* strlen(name) */
+    const char *name;  /* NUL-terminated, no leading "/" or "./"; "." is the root */
+    size_t name_bytes; /* strlen(name) */
     uint32_t ino, mode, uid, gid, nlink, mtime;
     uint32_t devmajor, devminor, rdevmajor, rdevminor;
-    const uint8_t *data;    /* file contents or symlink target (not NUL-terminated) */
+    const uint8_t *data; /* file contents or symlink target (not NUL-terminated) */
     size_t size_bytes;
-    size_t offset;          /* of the header in the archive, for messages */
+    size_t offset; /* of the header in the archive, for messages */
 } kaal_cpio_entry_t;
 
 typedef struct kaal_cpio {

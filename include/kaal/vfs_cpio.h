@@ -29,5 +29,4 @@ typedef struct vfs_cpio_result {
  * (out->error): what was made before stays. Returns 0 when everything was
  * unpacked, else -LINUX_EINVAL (damaged archive) or the VFS error.
  * Not reentrant (its path buffers are static). */
-int vfs_cpio_unpack(vfs_proc_t *p, const void *archive, size_t size_bytes,
-                    vfs_cpio_result_t *out);
+int vfs_cpio_unpack(vfs_proc_t *p, const void *archive, size_t size_bytes, vfs_cpio_result_t *out);

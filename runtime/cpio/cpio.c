@@ -145,10 +145,21 @@ kaal_cpio_status_t kaal_cpio_next(kaal_cpio_t *c, kaal_cpio_entry_t *e)
         len = 1;
     }
     *e = (kaal_cpio_entry_t){
-        .name = name, .name_bytes = len,
-        .ino = f[0], .mode = f[1], .uid = f[2], .gid = f[3], .nlink = f[4], .mtime = f[5],
-        .devmajor = f[7], .devminor = f[8], .rdevmajor = f[9], .rdevminor = f[10],
-        .data = h + data_off, .size_bytes = filesize, .offset = c->offset,
+        .name = name,
+        .name_bytes = len,
+        .ino = f[0],
+        .mode = f[1],
+        .uid = f[2],
+        .gid = f[3],
+        .nlink = f[4],
+        .mtime = f[5],
+        .devmajor = f[7],
+        .devminor = f[8],
+        .rdevmajor = f[9],
+        .rdevminor = f[10],
+        .data = h + data_off,
+        .size_bytes = filesize,
+        .offset = c->offset,
     };
     c->offset += data_off + filesize + pad4(filesize);
     return KAAL_CPIO_OK;

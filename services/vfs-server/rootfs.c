@@ -27,8 +27,7 @@ void vfs_server_prefill_root(vfs_proc_t *setup)
     int r = vfs_cpio_unpack(setup, f->data, f->size_bytes, &res);
     if (r == 0) {
         printf("vfs: %s: unpacked %u entries (%u device nodes skipped) from %lu bytes\n",
-               VFS_SERVER_ROOTFS_FILE, res.n_entries, res.n_skipped,
-               (unsigned long)f->size_bytes);
+               VFS_SERVER_ROOTFS_FILE, res.n_entries, res.n_skipped, (unsigned long)f->size_bytes);
     } else if (res.error) {
         printf("vfs: %s: cannot make /%s (errno %d); / keeps the %u entries before it\n",
                VFS_SERVER_ROOTFS_FILE, res.name, -res.error, res.n_entries);

@@ -152,14 +152,11 @@ static int make_entry(vfs_proc_t *p, const kaal_cpio_t *c, const kaal_cpio_entry
         if (r == 0)
             r = set_owner_mode(p, path, e);
         return r ? r : set_mtime(p, path, e);
-    default:
-        (*n_skipped)++;
-        return 1; /* not made */
+    default: (*n_skipped)++; return 1; /* not made */
     }
 }
 
-int vfs_cpio_unpack(vfs_proc_t *p, const void *archive, size_t size_bytes,
-                    vfs_cpio_result_t *out)
+int vfs_cpio_unpack(vfs_proc_t *p, const void *archive, size_t size_bytes, vfs_cpio_result_t *out)
 {
     linked_inode_t links[MAX_LINKED_INODES];
     unsigned n_links = 0;

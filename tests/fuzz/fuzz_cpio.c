@@ -26,9 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while ((st = kaal_cpio_next(&c, &e)) == KAAL_CPIO_OK) {
         if (strlen(e.name) != e.name_bytes || e.name_bytes == 0 || e.name[0] == '/')
             abort();
-        if (strcmp(e.name, "..") == 0 || strncmp(e.name, "../", 3) == 0 ||
-            strstr(e.name, "/../") || (e.name_bytes >= 3 &&
-                                       strcmp(e.name + e.name_bytes - 3, "/..") == 0))
+        if (strcmp(e.name, "..") == 0 || strncmp(e.name, "../", 3) == 0 || strstr(e.name, "/../") ||
+            (e.name_bytes >= 3 && strcmp(e.name + e.name_bytes - 3, "/..") == 0))
             abort();
         if (e.data < copy || e.size_bytes > size || e.data + e.size_bytes > copy + size)
             abort();

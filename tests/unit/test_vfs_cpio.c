@@ -261,8 +261,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_entry_without_its_parent_stops_with_the_vfs_error_and_its_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_symlink_target_with_a_nul_is_refused, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_symlink_target_with_a_nul_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
