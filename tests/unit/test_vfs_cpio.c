@@ -248,6 +248,55 @@ static void test_symlink_target_with_a_nul_is_refused(void **state)
     assert_int_equal(res.error, -LINUX_EINVAL);
 }
 
+/* Reads a whole host file into a malloc'd buffer. */
+static uint8_t *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    uint8_t *buf = malloc(1 << 20);
+    *size = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+static void test_archive_written_by_gnu_cpio_unpacks_with_its_hard_links(void **state)
+{
+    (void)state;
+    if (system("command -v cpio >/dev/null 2>&1") != 0)
+        skip(); /* Debian's cpio (mk/debian-packages) */
+    char dir[] = "/tmp/vfs-cpio-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && mkdir -p tree/etc tree/empty && printf 'motd\\n' > tree/etc/motd && "
+             "chmod 0600 tree/etc/motd && ln tree/etc/motd tree/etc/motd.link && "
+             "ln -s etc/motd tree/motd && touch -d @1600000000 tree/etc/motd && "
+             "cd tree && find . | LC_ALL=C sort | cpio --quiet -o -H newc > ../a.cpio",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "%s/a.cpio", dir);
+    size_t size;
+    uint8_t *blob = slurp(cmd, &size);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+
+    vfs_cpio_result_t res;
+    assert_int_equal(vfs_cpio_unpack(root, blob, size, &res), 0);
+    assert_int_equal(res.status, KAAL_CPIO_END);
+    struct vfs_stat a, b;
+    assert_int_equal(vfs_stat(root, "/etc/motd", &a), 0);
+    assert_int_equal(vfs_stat(root, "/etc/motd.link", &b), 0);
+    assert_int_equal(a.ino, b.ino);
+    assert_int_equal(a.nlink, 2);
+    assert_int_equal(a.mode, 0100600);
+    assert_int_equal(a.mtime.sec, 1600000000);
+    assert_contents("/etc/motd", "motd\n");
+    assert_contents("/motd", "motd\n"); /* through the symlink */
+    assert_int_equal(vfs_stat(root, "/empty", &a), 0);
+    assert_true(VFS_S_ISDIR(a.mode));
+    free(blob);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +311,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_entry_without_its_parent_stops_with_the_vfs_error_and_its_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symlink_target_with_a_nul_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_archive_written_by_gnu_cpio_unpacks_with_its_hard_links, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
