@@ -20,10 +20,14 @@ give a byte-identical archive. Device nodes are plain header entries, so no
 privilege is needed to make a /dev/console for an initramfs.
 
 Command line:
-    mkcpio.py -o OUT [--gzip] [--dir PATH]... [--file PATH=SRC[:MODE]]...
+    mkcpio.py -o OUT [--gzip] [--tree DIR] [--dir PATH]... [--file PATH=SRC[:MODE]]...
               [--char PATH=MAJOR:MINOR] [--symlink PATH=TARGET]
 e.g.
     mkcpio.py -o initramfs.cpio --char /dev/console=5:1 --file /init=linuxbench:0755
+    mkcpio.py -o rootfs.cpio --tree system/rootfs     # the tree under DIR becomes /
+--tree adds DIR's directories, regular files and symlinks in sorted order
+with their permission bits and mtimes (uid and gid 0); other file types
+are refused.
 
 Python API:
     w = CpioWriter(); w.add_file("init", data, 0o755); blob = w.finish()
@@ -32,6 +36,7 @@ Python API:
 import argparse
 import collections
 import gzip
+import os
 import stat
 import sys
 
@@ -96,14 +101,36 @@ class CpioWriter:
         self._names.add(name)
         self._emit(name, mode, data, **kw)
 
-    def add_dir(self, path, mode=0o755):
-        self._add(path, stat.S_IFDIR | (mode & 0o7777), nlink=2)
+    def add_dir(self, path, mode=0o755, mtime=0):
+        self._add(path, stat.S_IFDIR | (mode & 0o7777), nlink=2, mtime=mtime)
 
-    def add_file(self, path, data, mode=0o644):
-        self._add(path, stat.S_IFREG | (mode & 0o7777), bytes(data))
+    def add_file(self, path, data, mode=0o644, mtime=0):
+        self._add(path, stat.S_IFREG | (mode & 0o7777), bytes(data), mtime=mtime)
 
-    def add_symlink(self, path, target):
-        self._add(path, stat.S_IFLNK | 0o777, target.encode())
+    def add_symlink(self, path, target, mtime=0):
+        self._add(path, stat.S_IFLNK | 0o777, target.encode(), mtime=mtime)
+
+    def add_tree(self, top):
+        """Everything under directory top, which becomes the archive's root."""
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            rel_dir = os.path.relpath(dirpath, top)
+            names = sorted(dirnames + filenames)
+            for name in names:
+                full = os.path.join(dirpath, name)
+                rel = name if rel_dir == "." else rel_dir + "/" + name
+                st = os.lstat(full)
+                mtime = int(st.st_mtime)
+                if stat.S_ISLNK(st.st_mode):
+                    self.add_symlink(rel, os.readlink(full), mtime=mtime)
+                elif stat.S_ISDIR(st.st_mode):
+                    self.add_dir(rel, st.st_mode, mtime=mtime)
+                elif stat.S_ISREG(st.st_mode):
+                    with open(full, "rb") as fh:
+                        self.add_file(rel, fh.read(), st.st_mode, mtime=mtime)
+                else:
+                    raise CpioError("%s: not a directory, regular file or symlink" % full)
+            # os.walk does not descend into symlinked directories: good.
 
     def add_char(self, path, major, minor, mode=0o600):
         self._add(path, stat.S_IFCHR | (mode & 0o7777), rdev=(major, minor))
@@ -157,6 +184,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Write a newc cpio archive (e.g. an initramfs).")
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--gzip", action="store_true", help="gzip the archive (mtime 0)")
+    ap.add_argument("--tree", metavar="DIR", help="add everything under DIR as the root")
     ap.add_argument("--dir", action="append", default=[], metavar="PATH")
     ap.add_argument("--file", action="append", default=[], metavar="PATH=SRC[:MODE]")
     ap.add_argument("--char", action="append", default=[], metavar="PATH=MAJOR:MINOR")
@@ -164,6 +192,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     w = CpioWriter()
     try:
+        if args.tree:
+            if not os.path.isdir(args.tree):
+                raise CpioError("--tree %s: not a directory" % args.tree)
+            w.add_tree(args.tree)
         for d in args.dir:
             w.add_dir(d)
         for spec in args.char:

@@ -16,6 +16,14 @@
 
 #define KAAL_COMPONENT_START_MAGIC 0x504d4f434c41414bull /* "KAALCOMP" */
 #define KAAL_COMPONENT_NAME_MAX 32
+#define KAAL_COMPONENT_MAX_FILES 4 /* boot files per component (tools/systoml MAX_FILES) */
+
+/* A boot file ([[component.file]] in system.toml) init mapped read-only. */
+typedef struct kaal_component_file {
+    char name[KAAL_COMPONENT_NAME_MAX];
+    const void *data;     /* its <name>_caps.h KAAL_FILE_<NAME>_VADDR */
+    seL4_Word size_bytes; /* the file's size; the mapping ends at the page after */
+} kaal_component_file_t;
 
 typedef struct kaal_component_start {
     seL4_Word magic;            /* KAAL_COMPONENT_START_MAGIC */
@@ -23,6 +31,8 @@ typedef struct kaal_component_start {
     seL4_Word heap_vaddr;
     seL4_Word heap_size_bytes;
     char name[KAAL_COMPONENT_NAME_MAX];
+    seL4_Word n_files;
+    kaal_component_file_t files[KAAL_COMPONENT_MAX_FILES];
 } kaal_component_start_t;
 
 /* Messages a component sends init on its endpoint (slot
@@ -72,3 +82,7 @@ typedef struct kaal_component_start {
 
 /* The record init passed (NULL in the root task). */
 const kaal_component_start_t *kaal_component(void);
+/* The boot file system.toml gives this component under that name, or NULL
+ * (not a component, or the system gives it no such file). A component built
+ * for several systems (the VFS server) finds its files this way. */
+const kaal_component_file_t *kaal_component_file(const char *name);

@@ -5,7 +5,7 @@
  * story). Little-endian, fixed-size records, every table 8-byte aligned:
  *
  *   kaal_sysdesc_header_t | components | channels | objects | caps |
- *   regions | config | modules | string table (NUL-terminated strings)
+ *   regions | config | modules | files | string table (NUL-terminated strings)
  *
  * References between records are indices (a component's caps are
  * caps[first_cap .. first_cap + n_caps)); strings are byte offsets into the
@@ -22,7 +22,7 @@
 
 #define KAAL_SYSDESC_MAGIC 0x5359534bu /* "KSYS" read as a little-endian u32 */
 #define KAAL_SYSDESC_VERSION_MAJOR 1   /* readers reject other majors */
-#define KAAL_SYSDESC_VERSION_MINOR 0   /* additions only; readers ignore it */
+#define KAAL_SYSDESC_VERSION_MINOR 1   /* additions only; readers ignore it (1: files) */
 #define KAAL_SYSDESC_PAGE_SIZE 4096u
 #define KAAL_SYSDESC_NONE 0xffffffffu /* cap with no object (device resources) */
 #define KAAL_SYSDESC_NAME_MAX 31      /* component, end and cap names */
@@ -36,7 +36,7 @@ enum {
     KAAL_SYSDESC_TABLE_REGIONS,
     KAAL_SYSDESC_TABLE_CONFIG,
     KAAL_SYSDESC_TABLE_MODULES,
-    KAAL_SYSDESC_TABLE_RESERVED, /* must be empty in version 1 */
+    KAAL_SYSDESC_TABLE_FILES, /* since 1.1; empty in 1.0 blobs */
     KAAL_SYSDESC_N_TABLES
 };
 
@@ -117,8 +117,7 @@ typedef struct kaal_sysdesc_component {
     uint32_t first_cap, n_caps;
     uint32_t first_region, n_regions;
     uint32_t first_config, n_config;
-    uint32_t reserved1;
-    uint32_t reserved2;
+    uint32_t first_file, n_files; /* boot files init maps read-only (1.1; 0 before) */
     uint64_t heap_vaddr;
     uint64_t heap_size_bytes;
     uint64_t stack_top_vaddr; /* stack is [top - size, top); guard page below */
@@ -179,6 +178,17 @@ typedef struct kaal_sysdesc_module {
     uint32_t reserved;
 } kaal_sysdesc_module_t;
 
+/* A boot file ([[component.file]]): boot module (module + 1) mapped
+ * read-only at vaddr in one component. The file has size_bytes (== the
+ * module's); max_size_bytes of address space are reserved for it. */
+typedef struct kaal_sysdesc_file {
+    uint32_t name;   /* what the component's code calls it */
+    uint32_t module; /* index into the modules table */
+    uint64_t vaddr;  /* page aligned */
+    uint64_t size_bytes;
+    uint64_t max_size_bytes; /* page multiple, >= size_bytes */
+} kaal_sysdesc_file_t;
+
 typedef enum {
     KAAL_SYSDESC_OK = 0,
     KAAL_SYSDESC_TRUNCATED,  /* shorter than the header or its total size */
@@ -207,7 +217,9 @@ typedef struct kaal_sysdesc {
     const kaal_sysdesc_region_t *regions;
     const kaal_sysdesc_config_t *config;
     const kaal_sysdesc_module_t *modules;
+    const kaal_sysdesc_file_t *files;
     uint32_t n_components, n_channels, n_objects, n_caps, n_regions, n_config, n_modules;
+    uint32_t n_files;
 } kaal_sysdesc_t;
 
 /* Checks the whole blob; on KAAL_SYSDESC_OK fills *sd. On error, *sd is

@@ -5,6 +5,7 @@
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/string.h>
 #include <kaal/sysdesc.h>
 
 seL4_IPCBuffer *__sel4_ipc_buffer;
@@ -45,6 +46,16 @@ void __kaal_start_c(const void *arg, seL4_Word reason)
 const kaal_component_start_t *kaal_component(void)
 {
     return component;
+}
+
+const kaal_component_file_t *kaal_component_file(const char *name)
+{
+    if (!component)
+        return 0;
+    for (seL4_Word i = 0; i < component->n_files && i < KAAL_COMPONENT_MAX_FILES; i++)
+        if (strcmp(component->files[i].name, name) == 0)
+            return &component->files[i];
+    return 0;
 }
 
 const seL4_BootInfo *kaal_bootinfo(void)

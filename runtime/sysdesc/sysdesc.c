@@ -22,7 +22,7 @@ static const uint32_t record_size[KAAL_SYSDESC_N_TABLES] = {
     [KAAL_SYSDESC_TABLE_REGIONS] = sizeof(kaal_sysdesc_region_t),
     [KAAL_SYSDESC_TABLE_CONFIG] = sizeof(kaal_sysdesc_config_t),
     [KAAL_SYSDESC_TABLE_MODULES] = sizeof(kaal_sysdesc_module_t),
-    [KAAL_SYSDESC_TABLE_RESERVED] = 8,
+    [KAAL_SYSDESC_TABLE_FILES] = sizeof(kaal_sysdesc_file_t),
 };
 
 _Static_assert(sizeof(kaal_sysdesc_header_t) == 96, "header layout");
@@ -33,6 +33,7 @@ _Static_assert(sizeof(kaal_sysdesc_cap_t) == 32, "cap layout");
 _Static_assert(sizeof(kaal_sysdesc_region_t) == 32, "region layout");
 _Static_assert(sizeof(kaal_sysdesc_config_t) == 16, "config layout");
 _Static_assert(sizeof(kaal_sysdesc_module_t) == 16, "module layout");
+_Static_assert(sizeof(kaal_sysdesc_file_t) == 32, "file layout");
 
 uint32_t kaal_sysdesc_crc32(uint32_t crc, const void *data, size_t size_bytes)
 {
@@ -114,7 +115,7 @@ static kaal_sysdesc_status_t check_tables(kaal_sysdesc_t *sd, const kaal_sysdesc
         if (tab->count == 0)
             continue;
         uint64_t bytes = (uint64_t)tab->count * record_size[t];
-        if (t == KAAL_SYSDESC_TABLE_RESERVED || tab->offset % 8 != 0 || tab->offset < sizeof(*h) ||
+        if (tab->offset % 8 != 0 || tab->offset < sizeof(*h) ||
             tab->offset + bytes > total)
             return KAAL_SYSDESC_BAD_TABLE;
         start[n] = tab->offset;
@@ -141,6 +142,8 @@ static kaal_sysdesc_status_t check_tables(kaal_sysdesc_t *sd, const kaal_sysdesc
     sd->n_config = tab[KAAL_SYSDESC_TABLE_CONFIG].count;
     sd->modules = (const void *)(b + tab[KAAL_SYSDESC_TABLE_MODULES].offset);
     sd->n_modules = tab[KAAL_SYSDESC_TABLE_MODULES].count;
+    sd->files = (const void *)(b + tab[KAAL_SYSDESC_TABLE_FILES].offset);
+    sd->n_files = tab[KAAL_SYSDESC_TABLE_FILES].count;
     return KAAL_SYSDESC_OK;
 }
 
@@ -224,8 +227,19 @@ static kaal_sysdesc_status_t check_vspace(const kaal_sysdesc_t *sd,
             r->rights > (KAAL_SYSDESC_RIGHT_READ | KAAL_SYSDESC_RIGHT_WRITE))
             return KAAL_SYSDESC_BAD_VALUE;
     }
-    /* Ranges: 0 heap, 1 stack + guard, 2 IPC buffer, 3.. regions. */
-    uint32_t n = 3 + c->n_regions;
+    for (uint32_t i = 0; i < c->n_files; i++) {
+        const kaal_sysdesc_file_t *f = &sd->files[c->first_file + i];
+        if (!name_ok(sd, f->name))
+            return KAAL_SYSDESC_BAD_STRING;
+        if (f->module >= sd->n_modules)
+            return KAAL_SYSDESC_BAD_REFERENCE;
+        if (f->size_bytes == 0 || f->size_bytes > f->max_size_bytes ||
+            f->size_bytes != sd->modules[f->module].size_bytes ||
+            !user_range_ok(f->vaddr, f->max_size_bytes))
+            return KAAL_SYSDESC_BAD_VALUE;
+    }
+    /* Ranges: 0 heap, 1 stack + guard, 2 IPC buffer, 3.. regions, then files. */
+    uint32_t n = 3 + c->n_regions + c->n_files;
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t j = i + 1; j < n; j++) {
             uint64_t s[2], e[2];
@@ -240,10 +254,15 @@ static kaal_sysdesc_status_t check_vspace(const kaal_sysdesc_t *sd,
                 } else if (k[x] == 2) {
                     s[x] = c->ipc_buffer_vaddr;
                     e[x] = c->ipc_buffer_vaddr + KAAL_SYSDESC_PAGE_SIZE;
-                } else {
+                } else if (k[x] - 3 < c->n_regions) {
                     const kaal_sysdesc_region_t *r = &sd->regions[c->first_region + k[x] - 3];
                     s[x] = r->vaddr;
                     e[x] = r->vaddr + r->size_bytes;
+                } else {
+                    const kaal_sysdesc_file_t *f =
+                        &sd->files[c->first_file + k[x] - 3 - c->n_regions];
+                    s[x] = f->vaddr;
+                    e[x] = f->vaddr + f->max_size_bytes;
                 }
             }
             if (s[0] < e[1] && s[1] < e[0])
@@ -261,7 +280,8 @@ static kaal_sysdesc_status_t check_component(const kaal_sysdesc_t *sd,
         return KAAL_SYSDESC_BAD_STRING;
     if (c->module >= sd->n_modules || !range_ok(c->first_cap, c->n_caps, sd->n_caps) ||
         !range_ok(c->first_region, c->n_regions, sd->n_regions) ||
-        !range_ok(c->first_config, c->n_config, sd->n_config))
+        !range_ok(c->first_config, c->n_config, sd->n_config) ||
+        !range_ok(c->first_file, c->n_files, sd->n_files))
         return KAAL_SYSDESC_BAD_REFERENCE;
     if (c->restart > KAAL_SYSDESC_RESTART_ON_FAILURE || c->cnode_size_bits < 5 ||
         c->cnode_size_bits > KAAL_SYSDESC_MAX_CNODE_BITS)

@@ -192,6 +192,35 @@ static bool map_zeroed(struct component *c, seL4_CPtr vspace, uint64_t vaddr, ui
     return true;
 }
 
+/* Boot files: copies of the boot module's frame caps, mapped read-only (no
+ * copying of data), listed in the start record with their real sizes. */
+static const char *map_files(struct component *c, seL4_CPtr vspace, kaal_component_start_t *start)
+{
+    const kaal_sysdesc_component_t *d = c->desc;
+    if (d->n_files > KAAL_COMPONENT_MAX_FILES)
+        return "more boot files than the start record holds";
+    for (uint32_t i = 0; i < d->n_files; i++) {
+        const kaal_sysdesc_file_t *f = &sysdesc.files[d->first_file + i];
+        const kaal_sysdesc_module_t *m = &sysdesc.modules[f->module];
+        if (f->module + 1 >= modules->n_modules)
+            return "a boot file is not among the boot modules";
+        const kaal_boot_module_t *bm = &modules->modules[f->module + 1];
+        if (bm->size_bytes != m->size_bytes ||
+            kaal_sysdesc_crc32(0, (const void *)bm->vaddr, bm->size_bytes) != m->crc32)
+            return "a boot file does not match the description (stale image?)";
+        for (uint64_t off = 0; off < f->size_bytes; off += PAGE) {
+            seL4_CPtr copy = copy_for(c, bm->frames.start + off / PAGE, seL4_AllRights, 0);
+            if (!copy || map_into(c, vspace, copy, f->vaddr + off, false, false))
+                return "a boot file could not be mapped";
+        }
+        kaal_component_file_t *out = &start->files[start->n_files++];
+        kaal_snprintf(out->name, sizeof(out->name), "%s", kaal_sysdesc_string(&sysdesc, f->name));
+        out->data = (const void *)f->vaddr;
+        out->size_bytes = f->size_bytes;
+    }
+    return NULL;
+}
+
 static seL4_Word sysdesc_rights(unsigned r)
 {
     return seL4_CapRights_new(!!(r & KAAL_SYSDESC_RIGHT_GRANT_REPLY), !!(r & KAAL_SYSDESC_RIGHT_GRANT),
@@ -285,6 +314,8 @@ static const char *build_and_start(unsigned index)
         .heap_size_bytes = d->heap_size_bytes,
     };
     kaal_snprintf(start.name, sizeof(start.name), "%s", c->name);
+    if ((why = map_files(c, pml4.cap, &start)) != NULL)
+        return why;
     seL4_CPtr top = new_frame(o, fill_start_record, &start);
     seL4_CPtr ipc = new_frame(o, NULL, NULL);
     if (!top || !ipc || map_into(c, pml4.cap, top, d->stack_top_vaddr - PAGE, true, false) ||

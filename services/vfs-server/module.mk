@@ -4,7 +4,8 @@
 # links the VFS library libvfs.a (services/vfs/module.mk, included after
 # this file: hence the deferred $$(VFS_GUEST_LIB)).
 VFS_SERVER_ELF := $(BUILD)/guest/bin/vfs-server.elf
-VFS_SERVER_OBJS := $(BUILD)/guest/services/vfs-server/server.o
+VFS_SERVER_OBJS := $(BUILD)/guest/services/vfs-server/server.o \
+                   $(BUILD)/guest/services/vfs-server/rootfs.o
 GUEST_PROGRAMS += $(VFS_SERVER_ELF)
 
 $(eval $(call kaal_system_headers,vfs,tests/system/systems/vfs.toml))

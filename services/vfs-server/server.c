@@ -28,6 +28,7 @@
 #include <kaal/vfs.h>
 #include <kaal/vfs_rpc.h>
 
+#include "rootfs.h"
 #include "vfs_caps.h"
 
 #define VFS_SERVER_MAX_CLIENTS 64
@@ -346,7 +347,10 @@ static int mount_filesystems(size_t heap_bytes)
     vfs_proc_t *setup = vfs_proc_create(vfs, 0, 0, 022, 4);
     if (!setup)
         return -LINUX_ENOMEM;
+    vfs_server_prefill_root(setup);
     r = vfs_mkdir(setup, "/dev", 0755);
+    if (r == -LINUX_EEXIST) /* the rootfs archive made it */
+        r = 0;
     vfs_fs_t *dev = r == 0 ? devfs_create(vfs, &console) : NULL;
     if (r == 0 && !dev)
         r = -LINUX_ENOMEM;

@@ -5,7 +5,8 @@ VFS_SRCS := services/vfs/vfs.c services/vfs/ramfs.c services/vfs/devfs.c
 VFS_GUEST_LIB := $(BUILD)/guest/libvfs.a
 GUEST_LIBS += $(VFS_GUEST_LIB)
 
-$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS)))
+# cpio_unpack.c (pre-filling from a newc archive) needs runtime/cpio from libkaal.
+$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) services/vfs/cpio_unpack.c))
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -14,6 +15,7 @@ $(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS)))
 $(eval $(call host_test,test_vfs_diff,tests/unit/test_vfs_diff.c $(VFS_SRCS)))
 $(eval $(call host_test,test_vfs_rules,tests/unit/test_vfs_rules.c $(VFS_SRCS)))
 $(eval $(call fuzz_target,vfs_ops,tests/unit/vfs/fuzz_vfs_ops.c $(VFS_SRCS)))
+$(eval $(call host_test,test_vfs_cpio,tests/unit/test_vfs_cpio.c $(VFS_SRCS) services/vfs/cpio_unpack.c runtime/cpio/cpio.c))
 $(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS)))
 
 # Until `all` builds $(GUEST_LIBS), the unit-test build checks that the

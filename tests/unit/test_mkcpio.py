@@ -92,5 +92,52 @@ class TestMkcpio(unittest.TestCase):
             self.assertEqual(os.readlink(os.path.join(out, "init")), "/bin/payload")
 
 
+class TestMkcpioTree(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="mkcpio-tree-")
+        self.top = os.path.join(self.tmp, "rootfs")
+        os.makedirs(os.path.join(self.top, "etc", "init.d"))
+        with open(os.path.join(self.top, "etc", "motd"), "wb") as fh:
+            fh.write(b"hello\n")
+        os.chmod(os.path.join(self.top, "etc", "motd"), 0o640)
+        os.utime(os.path.join(self.top, "etc", "motd"), (1700000000, 1700000000))
+        with open(os.path.join(self.top, "README"), "wb") as fh:
+            fh.write(b"readme")
+        os.symlink("etc/motd", os.path.join(self.top, "motd"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_tree_becomes_the_archive_root_with_modes_and_mtimes(self):
+        out = os.path.join(self.tmp, "t.cpio")
+        self.assertEqual(mkcpio.main(["-o", out, "--tree", self.top]), 0)
+        with open(out, "rb") as fh:
+            entries = {e.name: e for e in mkcpio.read_newc(fh.read())}
+        self.assertEqual(sorted(entries), ["README", "etc", "etc/init.d", "etc/motd", "motd"])
+        motd = entries["etc/motd"]
+        self.assertEqual((motd.mode, motd.mtime, motd.data), (stat.S_IFREG | 0o640, 1700000000,
+                                                              b"hello\n"))
+        self.assertTrue(stat.S_ISDIR(entries["etc/init.d"].mode))
+        self.assertEqual(entries["motd"].data, b"etc/motd")
+        self.assertTrue(stat.S_ISLNK(entries["motd"].mode))
+
+    def test_tree_gives_identical_bytes_twice(self):
+        a = mkcpio.CpioWriter()
+        a.add_tree(self.top)
+        b = mkcpio.CpioWriter()
+        b.add_tree(self.top)
+        self.assertEqual(a.finish(), b.finish())
+
+    def test_fifo_in_the_tree_is_refused(self):
+        os.mkfifo(os.path.join(self.top, "pipe"))
+        with self.assertRaises(mkcpio.CpioError):
+            mkcpio.CpioWriter().add_tree(self.top)
+
+    def test_tree_that_is_not_a_directory_fails(self):
+        out = os.path.join(self.tmp, "t.cpio")
+        self.assertEqual(mkcpio.main(["-o", out, "--tree", os.path.join(self.tmp, "nope")]), 1)
+        self.assertFalse(os.path.exists(out))
+
+
 if __name__ == "__main__":
     unittest.main()

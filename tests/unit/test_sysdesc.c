@@ -218,12 +218,34 @@ static void test_modules_carry_the_binaries_size_and_crc(void **state)
 {
     (void)state;
     kaal_sysdesc_t sd = open_fixture();
-    assert_int_equal(sd.n_modules, 2);
+    assert_int_equal(sd.n_modules, 3); /* server.elf, client.elf, rootfs.bin */
     for (size_t i = 0; i < sysdesc_fixture_n_modules; i++) {
         assert_string_equal(kaal_sysdesc_string(&sd, sd.modules[i].name),
                             sysdesc_fixture_modules[i].name);
         assert_int_equal(sd.modules[i].size_bytes, sysdesc_fixture_modules[i].size);
         assert_int_equal(sd.modules[i].crc32, sysdesc_fixture_modules[i].crc32);
+    }
+}
+
+static void test_reader_sees_every_boot_file_the_compiler_placed(void **state)
+{
+    (void)state;
+    kaal_sysdesc_t sd = open_fixture();
+    assert_int_equal(sd.n_files, sysdesc_fixture_n_files);
+    assert_true(sysdesc_fixture_n_files > 0);
+    for (size_t i = 0; i < sysdesc_fixture_n_files; i++) {
+        const sysdesc_fixture_file_t *want = &sysdesc_fixture_files[i];
+        const kaal_sysdesc_component_t *c = kaal_sysdesc_find_component(&sd, want->component);
+        assert_non_null(c);
+        assert_int_equal(c->n_files, 1);
+        const kaal_sysdesc_file_t *f = &sd.files[c->first_file];
+        assert_string_equal(kaal_sysdesc_string(&sd, f->name), want->name);
+        assert_int_equal(f->module, want->module);
+        assert_int_equal(f->vaddr, want->vaddr);
+        assert_int_equal(f->size_bytes, want->size);
+        assert_int_equal(f->max_size_bytes, want->max_size);
+        assert_int_equal(sd.modules[f->module].size_bytes, 5020);
+        assert_string_equal(kaal_sysdesc_string(&sd, sd.modules[f->module].name), "rootfs.bin");
     }
 }
 
@@ -332,7 +354,15 @@ static void test_structural_damage_is_caught_behind_a_valid_checksum(void **stat
     EXPECT_AFTER(h->tables[KAAL_SYSDESC_TABLE_CAPS].offset =
                      h->tables[KAAL_SYSDESC_TABLE_OBJECTS].offset,
                  KAAL_SYSDESC_BAD_TABLE);
-    EXPECT_AFTER(h->tables[KAAL_SYSDESC_TABLE_RESERVED].count = 1, KAAL_SYSDESC_BAD_TABLE);
+    EXPECT_AFTER(h->tables[KAAL_SYSDESC_TABLE_FILES].count = 1000, KAAL_SYSDESC_BAD_TABLE);
+    EXPECT_AFTER(MUT(kaal_sysdesc_file_t, sd->files)->module = 99, KAAL_SYSDESC_BAD_REFERENCE);
+    EXPECT_AFTER(MUT(kaal_sysdesc_file_t, sd->files)->size_bytes += 1, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(MUT(kaal_sysdesc_file_t, sd->files)->max_size_bytes = 4096,
+                 KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(MUT(kaal_sysdesc_file_t, sd->files)->vaddr += 8, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(MUT(kaal_sysdesc_file_t, sd->files)->name = 0, KAAL_SYSDESC_BAD_STRING);
+    EXPECT_AFTER(MUT(kaal_sysdesc_component_t, sd->components + 1)->n_files = 2,
+                 KAAL_SYSDESC_BAD_REFERENCE);
     EXPECT_AFTER(b[h->strtab_offset + h->strtab_size_bytes - 1] = 'x', KAAL_SYSDESC_BAD_STRING);
 }
 
@@ -352,6 +382,12 @@ static void test_region_overlapping_the_heap_is_rejected(void **state)
                 sd->regions[c->first_region].vaddr;
         },
         KAAL_SYSDESC_OVERLAP);
+    EXPECT_AFTER(
+        {
+            const kaal_sysdesc_component_t *c = &sd->components[1];
+            MUT(kaal_sysdesc_file_t, &sd->files[c->first_file])->vaddr = c->heap_vaddr;
+        },
+        KAAL_SYSDESC_OVERLAP);
 }
 
 int main(void)
@@ -366,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_reader_sees_every_region_the_compiler_placed),
         cmocka_unit_test(test_ring_queue_regions_fit_the_ring_library),
         cmocka_unit_test(test_modules_carry_the_binaries_size_and_crc),
+        cmocka_unit_test(test_reader_sees_every_boot_file_the_compiler_placed),
         cmocka_unit_test(test_crc32_matches_the_ieee_check_value),
         cmocka_unit_test(test_every_truncation_is_rejected),
         cmocka_unit_test(test_every_flipped_byte_is_rejected),

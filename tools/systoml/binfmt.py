@@ -14,16 +14,18 @@ import zlib
 from . import schema as S
 
 HEADER = struct.Struct("<4sHHIIIIII" + "II" * S.N_TABLES)
-COMPONENT = struct.Struct("<IIBBHB3xIIIIIIIxxxxQQQQQQ")
+COMPONENT = struct.Struct("<IIBBHB3xIIIIIIIIQQQQQQ")
 CHANNEL = struct.Struct("<IHHIIIIIIQQ")
 OBJECT = struct.Struct("<IIQ")
 CAP = struct.Struct("<IHHIIQQ")
 REGION = struct.Struct("<IIQQII")
 CONFIG = struct.Struct("<IIQ")
 MODULE = struct.Struct("<IIII")
+FILE = struct.Struct("<IIQQQ")
 for _t, _s in ((S.TABLE_COMPONENTS, COMPONENT), (S.TABLE_CHANNELS, CHANNEL),
                (S.TABLE_OBJECTS, OBJECT), (S.TABLE_CAPS, CAP), (S.TABLE_REGIONS, REGION),
-               (S.TABLE_CONFIG, CONFIG), (S.TABLE_MODULES, MODULE)):
+               (S.TABLE_CONFIG, CONFIG), (S.TABLE_MODULES, MODULE),
+               (S.TABLE_FILES, FILE)):
     assert _s.size == S.RECORD_SIZES[_t], (_t, _s.size)
 assert HEADER.size == S.HEADER_SIZE
 
@@ -42,12 +44,15 @@ class Strings:
 
 def encode(system):
     strs = Strings()
-    comps, chans, objs, caps, regions, config, mods = ([] for _ in range(7))
+    comps, chans, objs, caps, regions, config, mods, files = ([] for _ in range(8))
     comp_index = {c.name: c.index for c in system.components}
     for kind, name, size in system.objects:
         objs.append(OBJECT.pack(S.OBJECT_KIND[kind], strs.add(name), size))
     for comp in system.components:
         first_cap, first_region, first_config = len(caps), len(regions), len(config)
+        first_file = len(files)
+        for f in comp.files:
+            files.append(FILE.pack(strs.add(f.name), f.module, f.vaddr, f.size, f.window))
         for cap in comp.caps:
             caps.append(CAP.pack(strs.add(cap.name), S.CAP_KIND[cap.kind], cap.rights, cap.slot,
                                  cap.object, cap.arg0, cap.arg1))
@@ -62,7 +67,7 @@ def encode(system):
             strs.add(comp.name), comp.module, comp.priority, S.RESTART[comp.restart],
             comp.max_restarts, comp.cnode_bits,
             first_cap, len(comp.caps), first_region, len(comp.regions),
-            first_config, len(comp.config), 0,
+            first_config, len(comp.config), first_file if comp.files else 0, len(comp.files),
             comp.heap_vaddr, comp.heap_size, comp.stack_top, comp.stack_size,
             comp.ipc_buffer, 0))
     for ch in system.channels:
@@ -73,7 +78,7 @@ def encode(system):
                                   ch.badge, ch.data_size))
     for m in system.modules:
         mods.append(MODULE.pack(strs.add(m.name), m.size, m.crc32, 0))
-    tables = [comps, chans, objs, caps, regions, config, mods, []]
+    tables = [comps, chans, objs, caps, regions, config, mods, files]
     name_off = strs.add(system.name)
 
     body = bytearray()
@@ -143,19 +148,23 @@ def decode(blob):
     caps = table(S.TABLE_CAPS, CAP)
     regions = table(S.TABLE_REGIONS, REGION)
     config = table(S.TABLE_CONFIG, CONFIG)
+    files = table(S.TABLE_FILES, FILE)
     for r in table(S.TABLE_OBJECTS, OBJECT):
         out["objects"].append({"kind": okinds.get(r[0], r[0]), "name": string(r[1]),
                                "size": r[2]})
     for r in table(S.TABLE_MODULES, MODULE):
         out["modules"].append({"name": string(r[0]), "size": r[1], "crc32": r[2]})
     for r in table(S.TABLE_COMPONENTS, COMPONENT):
-        (cname, module, prio, restart, max_restarts, bits, fc, nc, fr, nr, fcfg, ncfg, _res,
+        (cname, module, prio, restart, max_restarts, bits, fc, nc, fr, nr, fcfg, ncfg, ff, nf,
          heap_vaddr, heap_size, stack_top, stack_size, ipc_buffer, _res2) = r
         comp = {"name": string(cname), "module": module, "priority": prio,
                 "restart": restarts.get(restart, restart), "max_restarts": max_restarts,
                 "cnode_bits": bits, "heap_vaddr": heap_vaddr, "heap_size": heap_size,
                 "stack_top": stack_top, "stack_size": stack_size, "ipc_buffer": ipc_buffer,
-                "caps": [], "regions": [], "config": {}}
+                "caps": [], "regions": [], "config": {}, "files": []}
+        for f in files[ff:ff + nf]:
+            comp["files"].append({"name": string(f[0]), "module": f[1], "vaddr": f[2],
+                                  "size": f[3], "max_size": f[4]})
         for c in caps[fc:fc + nc]:
             comp["caps"].append({"name": string(c[0]), "kind": kinds.get(c[1], c[1]),
                                  "rights": c[2], "slot": c[3], "object": c[4],

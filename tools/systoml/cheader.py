@@ -51,6 +51,12 @@ def component_header(system, comp, source_name):
                 "#define KAAL_RING_%s_DATA_SIZE_BYTES %d" % (m, ring.data_size),
                 "/* Set in the word seL4_Wait(KAAL_CAP_EVENTS) returns when the peer signals */",
                 "#define KAAL_RING_%s_EVENT_BIT %s" % (m, _hex(1 << ring.bit))]
+    for f in comp.files:
+        m = macro(f.name)
+        out += ["", "/* Boot file '%s' (read-only): its real size is in the start record, "
+                "kaal_component_file(\"%s\") */" % (f.name, f.name),
+                "#define KAAL_FILE_%s_VADDR %s" % (m, _hex(f.vaddr)),
+                "#define KAAL_FILE_%s_MAX_SIZE_BYTES %d" % (m, f.window)]
     if comp.devices:
         out += ["", "/* Devices */"]
         for d, _p in comp.devices:

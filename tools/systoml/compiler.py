@@ -86,6 +86,19 @@ class RingEnd:
 
 
 @dataclass
+class BootFile:
+    """A read-only file init maps into a component ([[component.file]])."""
+    name: str
+    path: str               # absolute
+    toml_path: tuple
+    window: int             # max_size: bytes of address space reserved
+    explicit_vaddr: int = None
+    vaddr: int = 0
+    size: int = 0           # of the file (0 until checked)
+    module: int = 0
+
+
+@dataclass
 class Component:
     index: int
     name: str
@@ -103,6 +116,7 @@ class Component:
     caps: list = field(default_factory=list)
     regions: list = field(default_factory=list)
     rings: list = field(default_factory=list)
+    files: list = field(default_factory=list)   # BootFile, in file order
     badges: list = field(default_factory=list)  # (server end, client component, badge)
     names: dict = field(default_factory=dict)   # namespace: name -> (path, what)
     cnode_bits: int = S.MIN_CNODE_BITS
@@ -393,6 +407,7 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
         _check_devices(c, t, path, comp)
         _check_config(c, t, path, comp)
         _check_named_caps(c, t, path, comp)
+        _check_files(c, t, path, comp, base_dir, check_binaries)
         components.append(comp)
 
     channels = []
@@ -486,6 +501,60 @@ def _check_named_caps(c, t, path, comp):
         if name and kind and size is not None:
             comp.caps.append((Cap(name, kind, arg0=size, comment="named %s cap" % kind),
                               p + ("name",)))
+
+
+def _check_files(c, t, path, comp, base_dir, check_binaries):
+    """[[component.file]]: name, path (relative to the toml), optional vaddr
+    and max_size. The file itself is only needed when binaries are."""
+    seen = {}
+    total = 0
+    for j, ft in enumerate(c.array_of_tables(t, "file", path, "component.file")):
+        p = path + ("file", j)
+        c.keys(ft, S.FILE_KEYS, p, "[[component.file]]")
+        name = c.name(ft, "name", p, "[[component.file]]")
+        rel = c.string(ft, "path", p, "[[component.file]]")
+        window = c.size(ft, "max_size", p, S.DEFAULT_FILE_WINDOW)
+        vaddr = None
+        if "vaddr" in ft:
+            vaddr = c.integer(ft, "vaddr", p, 0, S.USER_TOP - 1, None)
+            if vaddr is not None and vaddr % S.PAGE_SIZE:
+                c.err_value(p + ("vaddr",), "vaddr 0x%x is not page aligned (expected a "
+                            "multiple of 0x%x)" % (vaddr, S.PAGE_SIZE))
+                vaddr = None
+        if name is not None:
+            if name in seen:
+                c.err_value(p + ("name",), "duplicate file name '%s' in component '%s' (first "
+                            "at %s)" % (name, comp.name, c.where(seen[name])))
+                continue
+            seen[name] = p + ("name",)
+        if j == S.MAX_FILES:
+            c.err_key(p, "component '%s' has more than %d files" % (comp.name, S.MAX_FILES))
+        if window is not None:
+            total += window
+            if total > S.MAX_FILE_WINDOWS:
+                c.err_value(p + ("max_size",) if "max_size" in ft else p + ("name",),
+                            "the files of component '%s' need %d KiB of windows; at most %d "
+                            "KiB (lower max_size)" % (comp.name, total >> 10,
+                                                      S.MAX_FILE_WINDOWS >> 10))
+        if name is None or rel is None or window is None:
+            continue
+        full = os.path.normpath(os.path.join(base_dir, rel))
+        f = BootFile(name, full, p, window, explicit_vaddr=vaddr)
+        if check_binaries:
+            if not os.path.isfile(full):
+                c.err_value(p + ("path",), "file '%s' of component '%s' not found (looked for "
+                            "%s; build it first)" % (rel, comp.name, full))
+                continue
+            f.size = os.path.getsize(full)
+            if f.size == 0:
+                c.err_value(p + ("path",), "file '%s' is empty (a boot file needs at least one "
+                            "byte)" % rel)
+                continue
+            if f.size > window:
+                c.err_value(p + ("path",), "file '%s' has %d bytes, more than its max_size %d "
+                            "(raise max_size)" % (rel, f.size, window))
+                continue
+        comp.files.append(f)
 
 
 def _check_channel(c, t, path, index, by_name):
@@ -634,6 +703,20 @@ def _pass_layout(c, system):
             mods[key] = len(system.modules)
             system.modules.append(Module(os.path.basename(comp.binary), comp.binary, size, crc))
         comp.module = mods[key]
+    # Then the boot files, sharing a module with an identical path.
+    for comp in system.components:
+        for f in comp.files:
+            key = os.path.realpath(f.path)
+            if key not in mods:
+                size, crc = 0, 0
+                if os.path.isfile(f.path):
+                    import zlib
+                    with open(f.path, "rb") as fh:
+                        data = fh.read()
+                    size, crc = len(data), zlib.crc32(data)
+                mods[key] = len(system.modules)
+                system.modules.append(Module(os.path.basename(f.path), f.path, size, crc))
+            f.module = mods[key]
 
     granted = {comp.name: [] for comp in system.components}   # caps in slot order
     # A component with ring ends gets one notification; each ring end owns a bit.
@@ -761,6 +844,20 @@ def _layout_vspace(c, comp):
                         "at 0x%x..0x%x overlaps %s" % (ring.name, comp.name, start, end, other))
         used.append((start, end, "ring '%s' (0x%x..0x%x)" % (ring.name, start, end)))
         ring.queue_vaddr = start
+    for f in comp.files:
+        if f.explicit_vaddr is None:
+            continue
+        start, end = f.explicit_vaddr, f.explicit_vaddr + f.window
+        other = overlap(start, end)
+        vpath = f.toml_path + ("vaddr",)
+        if end > S.USER_TOP:
+            c.err_value(vpath, "file '%s' at 0x%x..0x%x reaches past the user address space "
+                        "(0x%x)" % (f.name, start, end, S.USER_TOP))
+        elif other:
+            c.err_value(vpath, "overlapping addresses: file '%s' of component '%s' at "
+                        "0x%x..0x%x overlaps %s" % (f.name, comp.name, start, end, other))
+        used.append((start, end, "file '%s' (0x%x..0x%x)" % (f.name, start, end)))
+        f.vaddr = start
     cursor = S.REGION_WINDOW
     for ring in comp.rings:
         if ring.explicit_vaddr is not None:
@@ -772,6 +869,23 @@ def _layout_vspace(c, comp):
         ring.queue_vaddr = cursor
         used.append((cursor, cursor + size, "ring '%s'" % ring.name))
         cursor += size + S.PAGE_SIZE   # unmapped guard page between regions
+    for f in comp.files:
+        if f.explicit_vaddr is not None:
+            continue
+        while overlap(cursor, cursor + f.window + S.PAGE_SIZE):
+            cursor = max(e for s, e, _w in used if cursor < e and s < cursor + f.window +
+                         S.PAGE_SIZE) + S.PAGE_SIZE
+        f.vaddr = cursor
+        used.append((cursor, cursor + f.window, "file '%s'" % f.name))
+        cursor += f.window + S.PAGE_SIZE
+    for f in comp.files:
+        for s, e, what in image:
+            if f.vaddr < e and s < f.vaddr + f.window:
+                key = "vaddr" if f.explicit_vaddr is not None else "name"
+                c.err_value(f.toml_path + (key,),
+                            "overlapping addresses: file '%s' of component '%s' at 0x%x..0x%x "
+                            "overlaps %s" % (f.name, comp.name, f.vaddr, f.vaddr + f.window,
+                                             what))
     for ring in comp.rings:
         for s, e, what in image:
             end = ring.queue_vaddr + ring.queue_size + ring.data_size

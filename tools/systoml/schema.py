@@ -10,11 +10,11 @@ PAGE_SIZE = 4096
 # ---- binary format (docs/system-toml.md, include/kaal/sysdesc.h) ----------
 MAGIC = b"KSYS"
 VERSION_MAJOR = 1
-VERSION_MINOR = 0
+VERSION_MINOR = 1          # 1.1: the files table (boot files per component)
 HEADER_SIZE = 96
 N_TABLES = 8
 TABLE_COMPONENTS, TABLE_CHANNELS, TABLE_OBJECTS, TABLE_CAPS, TABLE_REGIONS, \
-    TABLE_CONFIG, TABLE_MODULES = range(7)
+    TABLE_CONFIG, TABLE_MODULES, TABLE_FILES = range(8)
 RECORD_SIZES = {
     TABLE_COMPONENTS: 96,
     TABLE_CHANNELS: 48,
@@ -23,6 +23,7 @@ RECORD_SIZES = {
     TABLE_REGIONS: 32,
     TABLE_CONFIG: 16,
     TABLE_MODULES: 16,
+    TABLE_FILES: 32,
 }
 NONE = 0xFFFFFFFF  # "no object" in a cap record
 
@@ -68,6 +69,13 @@ QUEUE_ENTRY_BYTES = 16
 QUEUE_ALIGN_BYTES = 64
 MAX_NAME = 31
 MAX_RING_ENDS = 63            # one notification bit each, bit 63 kept for init
+# Boot files ([[component.file]]): read-only mappings of a boot module. The
+# header gives each a window of max_size bytes (a function of the toml, so
+# headers need no built files); init maps the file's pages at its start and
+# tells the component the real size in its start record (<kaal/component.h>).
+DEFAULT_FILE_WINDOW = 1 << 20
+MAX_FILES = 4                 # per component: KAAL_COMPONENT_MAX_FILES
+MAX_FILE_WINDOWS = 2 << 20    # per component: init keeps 1024 copied caps per component
 
 # ---- devices a component may be granted by name ---------------------------
 # kind "isa": fixed I/O ports and an IRQ line; kind "pci": found by the broker
@@ -87,8 +95,9 @@ DEVICES = {
 TOP_KEYS = {"system", "component", "channel"}
 SYSTEM_KEYS = {"name", "description"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
-                  "max_restarts", "devices", "config", "cap"}
+                  "max_restarts", "devices", "config", "cap", "file"}
 CAP_KEYS = {"name", "kind", "size"}
+FILE_KEYS = {"name", "path", "vaddr", "max_size"}
 CHANNEL_KEYS = {
     "rpc": {"name", "kind", "server", "client", "badge"},
     "ring": {"name", "kind", "producer", "consumer", "queue_depth", "data_size"},

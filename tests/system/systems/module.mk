@@ -3,3 +3,10 @@ $(eval $(call kaal_system,pingpong,apps/pingpong/system.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/lifecycle.initrd $(BUILD)/systems/pingpong.initrd
 $(eval $(call kaal_system,serialprobe,apps/serialprobe/system.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/serialprobe.initrd
+# The VFS server given a damaged rootfs archive (test_rootfs.py).
+$(BUILD)/rootfs/bad.cpio: tests/system/systems/make_bad_rootfs.py tools/mkcpio.py
+	@mkdir -p $(@D)
+	$(PYTHON) tests/system/systems/make_bad_rootfs.py $@
+$(eval $(call kaal_system,rootfs_bad,tests/system/systems/rootfs_bad.toml))
+$(BUILD)/systems/rootfs_bad.initrd: $(BUILD)/rootfs/bad.cpio
+TEST_SYSTEM_DEPS += $(BUILD)/systems/rootfs_bad.initrd
