@@ -16,6 +16,14 @@
 
 #define KAAL_COMPONENT_START_MAGIC 0x504d4f434c41414bull /* "KAALCOMP" */
 #define KAAL_COMPONENT_NAME_MAX 32
+#define KAAL_COMPONENT_CONFIG_MAX 8
+
+/* An int or bool `[component.config]` entry, for code built once and run
+ * in several systems (strings stay in the generated header). */
+typedef struct kaal_component_config {
+    char key[KAAL_COMPONENT_NAME_MAX];
+    int64_t value;
+} kaal_component_config_t;
 
 typedef struct kaal_component_start {
     seL4_Word magic;            /* KAAL_COMPONENT_START_MAGIC */
@@ -23,6 +31,11 @@ typedef struct kaal_component_start {
     seL4_Word heap_vaddr;
     seL4_Word heap_size_bytes;
     char name[KAAL_COMPONENT_NAME_MAX];
+    /* The client end of the console channel (cap "console", <kaal/console.h>);
+     * 0: none, printf goes through seL4_DebugPutChar. */
+    seL4_CPtr console_ep;
+    seL4_Word n_config;
+    kaal_component_config_t config[KAAL_COMPONENT_CONFIG_MAX]; /* the first n_config */
 } kaal_component_start_t;
 
 /* Messages a component sends init on its endpoint (slot
@@ -53,3 +66,6 @@ typedef struct kaal_component_start {
 
 /* The record init passed (NULL in the root task). */
 const kaal_component_start_t *kaal_component(void);
+
+/* The int/bool config value `key` init passed, or dflt. */
+int64_t kaal_component_config_int(const char *key, int64_t dflt);

@@ -2,9 +2,11 @@
 /* C start-up: record what the kernel (root task) or init (component, see
  * <kaal/component.h>) passed, run main, exit with its value. */
 #include <kaal/component.h>
+#include <kaal/console.h>
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/string.h>
 #include <kaal/sysdesc.h>
 
 seL4_IPCBuffer *__sel4_ipc_buffer;
@@ -22,6 +24,7 @@ void __kaal_start_c(const void *arg)
         if (start->heap_size_bytes)
             kaal_heap_add_region(kaal_malloc_heap(), (void *)start->heap_vaddr,
                                  start->heap_size_bytes);
+        kaal_console_attach(start->console_ep, start->name);
     } else if (arg) {
         bootinfo = arg;
         __sel4_ipc_buffer = bootinfo->ipcBuffer;
@@ -34,6 +37,16 @@ const kaal_component_start_t *kaal_component(void)
     return component;
 }
 
+int64_t kaal_component_config_int(const char *key, int64_t dflt)
+{
+    if (!component)
+        return dflt;
+    for (seL4_Word i = 0; i < component->n_config && i < KAAL_COMPONENT_CONFIG_MAX; i++)
+        if (strncmp(component->config[i].key, key, KAAL_COMPONENT_NAME_MAX) == 0)
+            return component->config[i].value;
+    return dflt;
+}
+
 const seL4_BootInfo *kaal_bootinfo(void)
 {
     return bootinfo;
@@ -42,6 +55,7 @@ const seL4_BootInfo *kaal_bootinfo(void)
 void kaal_exit(int status)
 {
     if (component) {
+        kaal_console_flush(); /* a last line without '\n' is not lost */
         /* init hears of it and reclaims the component; nothing returns. */
         seL4_SetMR(0, (seL4_Word)status);
         seL4_Send(KAAL_SYSDESC_SLOT_INIT_EP,

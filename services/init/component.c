@@ -236,6 +236,23 @@ static const char *grant_cap(seL4_CPtr cnode, unsigned bits, const kaal_sysdesc_
     return e == seL4_NoError ? NULL : "a granted capability could not be placed";
 }
 
+/* The start record's console endpoint (the client cap named "console",
+ * <kaal/console.h>) and the int/bool config entries. */
+static void fill_start_extras(kaal_component_start_t *start, const kaal_sysdesc_component_t *d)
+{
+    const kaal_sysdesc_cap_t *con = kaal_sysdesc_find_cap(&sysdesc, d, "console");
+    if (con && con->kind == KAAL_SYSDESC_CAP_ENDPOINT && !(con->rights & KAAL_SYSDESC_RIGHT_READ))
+        start->console_ep = con->slot;
+    for (uint32_t i = 0; i < d->n_config && start->n_config < KAAL_COMPONENT_CONFIG_MAX; i++) {
+        const kaal_sysdesc_config_t *cf = &sysdesc.config[d->first_config + i];
+        if (cf->type != KAAL_SYSDESC_CONFIG_INT && cf->type != KAAL_SYSDESC_CONFIG_BOOL)
+            continue;
+        kaal_component_config_t *out = &start->config[start->n_config++];
+        kaal_snprintf(out->key, sizeof(out->key), "%s", kaal_sysdesc_string(&sysdesc, cf->key));
+        out->value = (int64_t)cf->value;
+    }
+}
+
 static const char *build_and_start(unsigned index)
 {
     struct component *c = &components[index];
@@ -266,6 +283,7 @@ static const char *build_and_start(unsigned index)
         .heap_size_bytes = d->heap_size_bytes,
     };
     kaal_snprintf(start.name, sizeof(start.name), "%s", c->name);
+    fill_start_extras(&start, d);
     seL4_CPtr top = new_frame(o, fill_start_record, &start);
     seL4_CPtr ipc = new_frame(o, NULL, NULL);
     if (!top || !ipc || map_into(c, pml4.cap, top, d->stack_top_vaddr - PAGE, true, false) ||
