@@ -7,10 +7,12 @@
  * lines go out in the order it wrote them. A line longer than
  * CONSOLE_LINE_BYTES is broken into several (each with its prefix). The
  * interactive client (the shell) writes raw: its prompt and echo go out at
- * once. Its unfinished line is remembered (open_line); a buffered line of
- * another client that arrives meanwhile first ends the terminal's line,
- * then comes out, then the interactive line is written again, so the user
- * sees `kaal> ec` continue below the other line.
+ * once. While its line is unfinished (the prompt, a half-typed command), a
+ * buffered line of another client first ends the terminal's line, so it
+ * starts at column 0 and reads whole; the interactive line is not written
+ * again (like kernel messages over a Unix shell): a prompt then appears only
+ * where the shell printed it, which is what scripts driving the serial
+ * console look for.
  *
  * Invariant: out is called only from here, one whole line (or raw chunk)
  * per emission, never from inside another emission.
@@ -29,8 +31,10 @@ void console_mux_init(console_mux_t *m, console_out_fn out, void *ctx, bool pref
 
 static void emit_line(console_mux_t *m, console_client_t *c)
 {
-    if (m->open_len > 0 || m->open_overflow)
+    if (m->open_len > 0) {
         m->out(m->ctx, "\n", 1);
+        m->open_len = 0; /* the terminal's line is empty now */
+    }
     if (m->prefix) {
         const char *name = c->name[0] ? c->name : "?";
         m->out(m->ctx, "[", 1);
@@ -41,11 +45,6 @@ static void emit_line(console_mux_t *m, console_client_t *c)
     if (c->len == 0 || c->line[c->len - 1] != '\n')
         m->out(m->ctx, "\n", 1);
     c->len = 0;
-    if (m->open_overflow)
-        m->open_len = 0; /* too long to replay: the terminal's line is empty now */
-    else if (m->open_len > 0)
-        m->out(m->ctx, m->open_line, m->open_len);
-    m->open_overflow = false;
 }
 
 void console_mux_open(console_mux_t *m, unsigned client, const char *name)
@@ -77,14 +76,6 @@ void console_mux_write(console_mux_t *m, unsigned client, const char *bytes, siz
 void console_mux_raw(console_mux_t *m, const char *bytes, size_t n)
 {
     m->out(m->ctx, bytes, n);
-    for (size_t i = 0; i < n; i++) {
-        if (bytes[i] == '\n') {
-            m->open_len = 0;
-            m->open_overflow = false;
-        } else if (m->open_len < sizeof(m->open_line)) {
-            m->open_line[m->open_len++] = bytes[i];
-        } else {
-            m->open_overflow = true;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        m->open_len = bytes[i] == '\n' ? 0 : m->open_len + 1;
 }

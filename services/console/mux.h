@@ -10,7 +10,6 @@
 #define CONSOLE_MAX_CLIENTS 32   /* init starts at most 32 components */
 #define CONSOLE_LINE_BYTES 256   /* longer lines are broken here */
 #define CONSOLE_NAME_BYTES 32
-#define CONSOLE_OPEN_LINE_BYTES 256 /* the interactive line we can replay */
 
 typedef void (*console_out_fn)(void *ctx, const char *bytes, size_t n);
 
@@ -25,12 +24,10 @@ typedef struct console_mux {
     void *ctx;
     bool prefix;                   /* "[name] " before every line */
     console_client_t clients[CONSOLE_MAX_CLIENTS];
-    /* What the interactive (raw) client has written since its last '\n':
-     * the terminal shows it, so a line of another client first ends it
-     * with a newline and then writes it again. */
-    char open_line[CONSOLE_OPEN_LINE_BYTES];
+    /* Bytes the interactive (raw) client wrote since its last '\n': the
+     * terminal's line is not empty, so a line of another client first ends
+     * it with a newline. */
     size_t open_len;
-    bool open_overflow;            /* too long to replay */
 } console_mux_t;
 
 void console_mux_init(console_mux_t *m, console_out_fn out, void *ctx, bool prefix);

@@ -116,17 +116,17 @@ static void test_raw_output_passes_at_once_without_prefix(void **state)
     assert_string_equal(screen, "kaal> ");
 }
 
-static void test_line_during_an_open_prompt_ends_it_and_replays_it(void **state)
+static void test_line_during_an_open_prompt_starts_on_a_line_of_its_own(void **state)
 {
     (void)state;
     start(true);
     console_mux_open(&mux, 1, "hello");
     console_mux_raw(&mux, "kaal> ec", 8);
     w(1, "hi\n");
-    assert_string_equal(screen, "kaal> ec\n[hello] hi\nkaal> ec");
-    console_mux_raw(&mux, "ho\n", 3);
-    w(1, "again\n");
-    assert_string_equal(screen, "kaal> ec\n[hello] hi\nkaal> echo\n[hello] again\n");
+    assert_string_equal(screen, "kaal> ec\n[hello] hi\n");
+    console_mux_raw(&mux, "ho\r\n", 4);
+    w(1, "again\n"); /* the shell ended its line: no extra newline */
+    assert_string_equal(screen, "kaal> ec\n[hello] hi\nho\r\n[hello] again\n");
 }
 
 static void test_unknown_client_index_is_ignored(void **state)
@@ -148,7 +148,7 @@ int main(void)
         cmocka_unit_test(test_long_line_is_broken_with_a_prefix_on_each_piece),
         cmocka_unit_test(test_reopen_ends_the_previous_lifes_partial_line),
         cmocka_unit_test(test_raw_output_passes_at_once_without_prefix),
-        cmocka_unit_test(test_line_during_an_open_prompt_ends_it_and_replays_it),
+        cmocka_unit_test(test_line_during_an_open_prompt_starts_on_a_line_of_its_own),
         cmocka_unit_test(test_unknown_client_index_is_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
