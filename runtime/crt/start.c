@@ -55,7 +55,8 @@ const seL4_BootInfo *kaal_bootinfo(void)
 void kaal_exit(int status)
 {
     if (component) {
-        kaal_console_flush(); /* a last line without '\n' is not lost */
+        /* Its last lines are on the UART before init reports the exit. */
+        kaal_console_sync();
         /* init hears of it and reclaims the component; nothing returns. */
         seL4_SetMR(0, (seL4_Word)status);
         seL4_Send(KAAL_SYSDESC_SLOT_INIT_EP,

@@ -3,3 +3,7 @@ $(eval $(call kaal_system,pingpong,apps/pingpong/system.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/lifecycle.initrd $(BUILD)/systems/pingpong.initrd
 $(eval $(call kaal_system,serialprobe,apps/serialprobe/system.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/serialprobe.initrd
+# The console server with prefixes on and off (tests/system/test_console.py).
+$(eval $(call kaal_system,console,tests/system/systems/console.toml))
+$(eval $(call kaal_system,console-plain,tests/system/systems/console-plain.toml))
+TEST_SYSTEM_DEPS += $(BUILD)/systems/console.initrd $(BUILD)/systems/console-plain.initrd
