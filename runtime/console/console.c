@@ -21,7 +21,7 @@
 static seL4_CPtr console_ep;                  /* 0: not connected */
 static char my_name[KAAL_COMPONENT_NAME_MAX]; /* sent in OPEN */
 static int opened;
-static char line[KAAL_CONSOLE_MAX_BYTES];     /* printf's pending bytes */
+static char line[KAAL_CONSOLE_MAX_BYTES]; /* printf's pending bytes */
 static size_t line_len;
 
 int kaal_console_connected(void)
@@ -83,7 +83,11 @@ void kaal_console_flush(void)
     if (console_ep && line_len > 0) {
         size_t n = line_len;
         line_len = 0;
-        kaal_console_write(line, n, 0);
+        /* A console that refuses (e.g. more clients than it has buffers
+         * for): the line still goes out, through the kernel. */
+        if (kaal_console_write(line, n, 0) != KAAL_OK)
+            for (size_t i = 0; i < n; i++)
+                seL4_DebugPutChar(line[i]);
     }
 }
 

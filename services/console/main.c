@@ -150,8 +150,7 @@ static kaal_error_t serve(seL4_Word badge, seL4_MessageInfo_t info)
             }
         }
         return KAAL_OK;
-    default:
-        return KAAL_EINVAL;
+    default: return KAAL_EINVAL;
     }
 }
 

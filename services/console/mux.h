@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CONSOLE_MAX_CLIENTS 32   /* init starts at most 32 components */
-#define CONSOLE_LINE_BYTES 256   /* longer lines are broken here */
+#define CONSOLE_MAX_CLIENTS 32 /* init starts at most 32 components */
+#define CONSOLE_LINE_BYTES 256 /* longer lines are broken here */
 #define CONSOLE_NAME_BYTES 32
 
 typedef void (*console_out_fn)(void *ctx, const char *bytes, size_t n);
@@ -22,7 +22,7 @@ typedef struct console_client {
 typedef struct console_mux {
     console_out_fn out;
     void *ctx;
-    bool prefix;                   /* "[name] " before every line */
+    bool prefix; /* "[name] " before every line */
     console_client_t clients[CONSOLE_MAX_CLIENTS];
     /* Bytes the interactive (raw) client wrote since its last '\n': the
      * terminal's line is not empty, so a line of another client first ends
