@@ -41,7 +41,10 @@
  * printf goes to the console, else through seL4_DebugPutChar. */
 int kaal_console_connected(void);
 
-/* Sends bytes now (a Call per KAAL_CONSOLE_MAX_BYTES). raw: see RAW above. */
+/* Sends bytes now (a Call per KAAL_CONSOLE_MAX_BYTES). raw: see RAW above.
+ * If the console refuses (an error label, e.g. it is stopped and init
+ * answers for it), the bytes not yet sent go out through seL4_DebugPutChar
+ * and the error is returned. */
 kaal_error_t kaal_console_write(const void *bytes, size_t n_bytes, int raw);
 
 /* Flushes printf's line and waits until the UART has every byte (before a

@@ -50,14 +50,25 @@ static kaal_error_t console_open(void)
     return console_call(KAAL_CONSOLE_LABEL_OPEN, KAAL_CONSOLE_NAME_WORDS);
 }
 
+/* A console that refuses (stopped: init's stand-in answers for it; more
+ * clients than it has buffers for): the bytes still go out, via the kernel. */
+static void debug_write(const void *bytes, size_t n_bytes)
+{
+    const char *p = bytes;
+    for (size_t i = 0; i < n_bytes; i++)
+        seL4_DebugPutChar(p[i]);
+}
+
 kaal_error_t kaal_console_write(const void *bytes, size_t n_bytes, int raw)
 {
     if (!console_ep)
         return KAAL_ENOENT;
     if (!opened) {
         kaal_error_t err = console_open();
-        if (err != KAAL_OK)
+        if (err != KAAL_OK) {
+            debug_write(bytes, n_bytes);
             return err;
+        }
     }
     const uint8_t *p = bytes;
     while (n_bytes > 0) {
@@ -70,8 +81,10 @@ kaal_error_t kaal_console_write(const void *bytes, size_t n_bytes, int raw)
         }
         kaal_error_t err = console_call(raw ? KAAL_CONSOLE_LABEL_RAW : KAAL_CONSOLE_LABEL_WRITE,
                                         (unsigned)(1 + (n + 7) / 8));
-        if (err != KAAL_OK)
+        if (err != KAAL_OK) {
+            debug_write(p, n_bytes);
             return err;
+        }
         p += n;
         n_bytes -= n;
     }
@@ -83,11 +96,7 @@ void kaal_console_flush(void)
     if (console_ep && line_len > 0) {
         size_t n = line_len;
         line_len = 0;
-        /* A console that refuses (e.g. more clients than it has buffers
-         * for): the line still goes out, through the kernel. */
-        if (kaal_console_write(line, n, 0) != KAAL_OK)
-            for (size_t i = 0; i < n; i++)
-                seL4_DebugPutChar(line[i]);
+        kaal_console_write(line, n, 0);
     }
 }
 
