@@ -23,3 +23,5 @@ $(BUILD)/systems/$(1)-include/.stamp: $(2) $(wildcard tools/systoml/*.py)
 	$(PYTHON) tools/systoml-compile $(2) --no-binaries --header-dir $(BUILD)/systems/$(1)-include
 	@touch $$@
 endef
+# A console stress component (tests/system/systems/console.toml).
+$(eval $(call guest_program,chatter,apps/chatter/main.c))

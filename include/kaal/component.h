@@ -17,6 +17,7 @@
 #define KAAL_COMPONENT_START_MAGIC 0x504d4f434c41414bull /* "KAALCOMP" */
 #define KAAL_COMPONENT_NAME_MAX 32
 #define KAAL_COMPONENT_MAX_FILES 4 /* boot files per component (tools/systoml MAX_FILES) */
+#define KAAL_COMPONENT_CONFIG_MAX 8 /* int/bool config entries in the start record */
 
 /* A boot file ([[component.file]] in system.toml) init mapped read-only. */
 typedef struct kaal_component_file {
@@ -24,6 +25,13 @@ typedef struct kaal_component_file {
     const void *data;     /* its <name>_caps.h KAAL_FILE_<NAME>_VADDR */
     seL4_Word size_bytes; /* the file's size; the mapping ends at the page after */
 } kaal_component_file_t;
+
+/* An int or bool `[component.config]` entry, for code built once and run
+ * in several systems (strings stay in the generated header). */
+typedef struct kaal_component_config {
+    char key[KAAL_COMPONENT_NAME_MAX];
+    int64_t value;
+} kaal_component_config_t;
 
 typedef struct kaal_component_start {
     seL4_Word magic;            /* KAAL_COMPONENT_START_MAGIC */
@@ -33,6 +41,11 @@ typedef struct kaal_component_start {
     char name[KAAL_COMPONENT_NAME_MAX];
     seL4_Word n_files;
     kaal_component_file_t files[KAAL_COMPONENT_MAX_FILES];
+    /* The client end of the console channel (cap "console", <kaal/console.h>);
+     * 0: none, printf goes through seL4_DebugPutChar. */
+    seL4_CPtr console_ep;
+    seL4_Word n_config;
+    kaal_component_config_t config[KAAL_COMPONENT_CONFIG_MAX]; /* the first n_config */
 } kaal_component_start_t;
 
 /* Messages a component sends init on its endpoint (slot
@@ -86,3 +99,6 @@ const kaal_component_start_t *kaal_component(void);
  * (not a component, or the system gives it no such file). A component built
  * for several systems (the VFS server) finds its files this way. */
 const kaal_component_file_t *kaal_component_file(const char *name);
+
+/* The int/bool config value `key` init passed, or dflt. */
+int64_t kaal_component_config_int(const char *key, int64_t dflt);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Console output for components: printf and friends (no FILE, no libc).
- * Output goes through kaal_console_putc, seL4_DebugPutChar by default; the
- * console service replaces it once it exists. */
+ * Output goes through kaal_console_putc: seL4_DebugPutChar by default; in a
+ * component with a console channel the start code points it at the console
+ * client (<kaal/console.h>), which hands the console whole lines. */
 #pragma once
 
 #include <kaal/format.h>

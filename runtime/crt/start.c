@@ -2,6 +2,7 @@
 /* C start-up: record what the kernel (root task) or init (component, see
  * <kaal/component.h>) passed, run main, exit with its value. */
 #include <kaal/component.h>
+#include <kaal/console.h>
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
@@ -36,6 +37,7 @@ void __kaal_start_c(const void *arg, seL4_Word reason)
         if (start->heap_size_bytes)
             kaal_heap_add_region(kaal_malloc_heap(), (void *)start->heap_vaddr,
                                  start->heap_size_bytes);
+        kaal_console_attach(start->console_ep, start->name);
     } else if (arg) {
         bootinfo = arg;
         __sel4_ipc_buffer = bootinfo->ipcBuffer;
@@ -58,6 +60,16 @@ const kaal_component_file_t *kaal_component_file(const char *name)
     return 0;
 }
 
+int64_t kaal_component_config_int(const char *key, int64_t dflt)
+{
+    if (!component)
+        return dflt;
+    for (seL4_Word i = 0; i < component->n_config && i < KAAL_COMPONENT_CONFIG_MAX; i++)
+        if (strncmp(component->config[i].key, key, KAAL_COMPONENT_NAME_MAX) == 0)
+            return component->config[i].value;
+    return dflt;
+}
+
 const seL4_BootInfo *kaal_bootinfo(void)
 {
     return bootinfo;
@@ -66,6 +78,8 @@ const seL4_BootInfo *kaal_bootinfo(void)
 void kaal_exit(int status)
 {
     if (component) {
+        /* Its last lines are on the UART before init reports the exit. */
+        kaal_console_sync();
         /* init hears of it and reclaims the component; nothing returns. */
         seL4_SetMR(0, (seL4_Word)status);
         seL4_Send(KAAL_SYSDESC_SLOT_INIT_EP,

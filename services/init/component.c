@@ -285,6 +285,23 @@ static seL4_Error run_from_entry(struct component *c, seL4_Word reason)
     return seL4_TCB_WriteRegisters(c->tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
 }
 
+/* The start record's console endpoint (the client cap named "console",
+ * <kaal/console.h>) and the int/bool config entries. */
+static void fill_start_extras(kaal_component_start_t *start, const kaal_sysdesc_component_t *d)
+{
+    const kaal_sysdesc_cap_t *con = kaal_sysdesc_find_cap(&sysdesc, d, "console");
+    if (con && con->kind == KAAL_SYSDESC_CAP_ENDPOINT && !(con->rights & KAAL_SYSDESC_RIGHT_READ))
+        start->console_ep = con->slot;
+    for (uint32_t i = 0; i < d->n_config && start->n_config < KAAL_COMPONENT_CONFIG_MAX; i++) {
+        const kaal_sysdesc_config_t *cf = &sysdesc.config[d->first_config + i];
+        if (cf->type != KAAL_SYSDESC_CONFIG_INT && cf->type != KAAL_SYSDESC_CONFIG_BOOL)
+            continue;
+        kaal_component_config_t *out = &start->config[start->n_config++];
+        kaal_snprintf(out->key, sizeof(out->key), "%s", kaal_sysdesc_string(&sysdesc, cf->key));
+        out->value = (int64_t)cf->value;
+    }
+}
+
 static const char *build_and_start(unsigned index)
 {
     struct component *c = &components[index];
@@ -316,6 +333,7 @@ static const char *build_and_start(unsigned index)
     kaal_snprintf(start.name, sizeof(start.name), "%s", c->name);
     if ((why = map_files(c, pml4.cap, &start)) != NULL)
         return why;
+    fill_start_extras(&start, d);
     seL4_CPtr top = new_frame(o, fill_start_record, &start);
     seL4_CPtr ipc = new_frame(o, NULL, NULL);
     if (!top || !ipc || map_into(c, pml4.cap, top, d->stack_top_vaddr - PAGE, true, false) ||

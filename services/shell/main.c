@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* The shell component: the shell core (kaal_shell_*) on the console byte
- * stream of the uart16550 driver component.
+/* The shell component: the shell core (kaal_shell_*) on the console server
+ * (services/console).
  *
- * Model: two ring channels from system.toml, "rx" (UART -> shell, this side
- * the reader) and "tx" (shell -> UART, this side the writer), and one
- * events notification. The loop reads every byte waiting on rx and feeds
- * it to the shell, gives the buffers back (signalling the driver only if
- * it asked), then arms rx and waits. Output goes through console_write,
- * which hands full buffers to the driver and, when all tx buffers are in
- * flight, arms the free queue and waits until the driver returns some. A
- * notification bit consumed while waiting for output is harmless: the loop
- * reads rx until it is empty before it ever waits.
+ * Model: keystrokes arrive on the ring channel "rx" (console -> shell, this
+ * side the reader) with one events notification. The loop reads every byte
+ * waiting on rx and feeds it to the shell, gives the buffers back
+ * (signalling the console only if it asked), then arms rx and waits.
+ * Output goes through console_write: RAW calls to the console
+ * (<kaal/console.h>), which passes prompt and echo through at once.
  *
  * System ops: uptime from the TSC (QEMU's TSC counts from machine start;
  * its rate is measured once, on first use, across two CMOS RTC second
@@ -29,6 +26,7 @@
  * ring the two share.
  */
 #include <kaal/component.h>
+#include <kaal/console.h>
 #include <kaal/dddk_sel4.h>
 #include <kaal/heap.h>
 #include <kaal/shell.h>
@@ -41,7 +39,6 @@
 #include "shell_caps.h"
 
 static kaal_bytestream_reader_t rx;
-static kaal_bytestream_writer_t tx;
 static kaal_shell_t shell;
 
 /* The RTC's ports through the DDDK's seL4 platform (range 0). */
@@ -54,46 +51,12 @@ static kaal_dddk_io_t rtc_io;
 
 /* ---- console output ---- */
 
-static void kick_tx(void)
-{
-    if (tx.published) {
-        tx.published = false;
-        if (kaal_ring_producer_should_signal(&tx.ring.active))
-            seL4_Signal(KAAL_CAP_TX);
-    }
-}
-
-/* Waits until the driver gave a tx buffer back. */
-static void wait_tx_space(void)
-{
-    kick_tx();
-    if (kaal_ring_consumer_arm(&tx.ring.free)) {
-        seL4_Word bits;
-        seL4_Wait(KAAL_CAP_EVENTS, &bits);
-    }
-}
-
+/* Prompt and echo go to the console server at once (RAW: no prefix, not
+ * held back until the line ends). */
 static void console_write(void *ctx, const char *bytes, size_t n)
 {
     (void)ctx;
-    while (n > 0) {
-        size_t done = kaal_bytestream_write(&tx, bytes, n);
-        bytes += done;
-        n -= done;
-        if (n > 0)
-            wait_tx_space();
-    }
-    kaal_bytestream_flush(&tx);
-    kick_tx();
-}
-
-/* Waits until the driver has taken every tx buffer (all output is in the
- * UART). */
-static void drain_tx(void)
-{
-    kick_tx();
-    while (kaal_ring_consumer_available(&tx.ring.free) < KAAL_RING_TX_QUEUE_DEPTH)
-        wait_tx_space();
+    kaal_console_write(bytes, n, 1);
 }
 
 /* ---- system ops ---- */
@@ -156,7 +119,7 @@ static kaal_error_t sys_date(void *ctx, kaal_shell_date_t *out)
 static kaal_error_t sys_poweroff(void *ctx)
 {
     (void)ctx;
-    drain_tx(); /* "powering off" reaches the UART before the machine stops */
+    kaal_console_sync(); /* "powering off" reaches the UART before the machine stops */
     init_call(KAAL_INIT_LABEL_POWEROFF, 0); /* ACPI S5: QEMU exits with status 0 */
     /* Still running (no ACPI S5 here): QEMU's debug-exit port, status 1. */
     seL4_X86_IOPort_Out8(KAAL_CAP_DEBUG_EXIT_IOPORT, KAAL_DEV_DEBUG_EXIT_PORT_BASE, 0);
@@ -385,12 +348,8 @@ int main(void)
     kaal_error_t err = kaal_bytestream_reader_attach(&rx, (void *)KAAL_RING_RX_QUEUE_VADDR,
                                                      (void *)KAAL_RING_RX_DATA_VADDR,
                                                      KAAL_RING_RX_DATA_SIZE_BYTES);
-    if (err == KAAL_OK)
-        err = kaal_bytestream_writer_attach(
-            &tx, (void *)KAAL_RING_TX_QUEUE_VADDR, (void *)KAAL_RING_TX_DATA_VADDR,
-            KAAL_RING_TX_DATA_SIZE_BYTES, KAAL_RING_TX_DATA_SIZE_BYTES / KAAL_RING_TX_QUEUE_DEPTH);
     if (err != KAAL_OK) {
-        printf("shell: console rings: %s\n", kaal_strerror(err));
+        printf("shell: console input ring: %s\n", kaal_strerror(err));
         return 1;
     }
     /* A restarted shell starts with a fresh fd table and cwd at the server;

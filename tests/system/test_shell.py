@@ -19,7 +19,7 @@ def boot_default(build, extra=()):
     with open(os.path.join(build, "systems", "default.initrd")) as f:
         modules = f.read().strip().split(",")
     g = Guest(os.path.join(build, "kernel", "kaal.elf32"), modules, extra=extra)
-    g.expect(r"init: starting system 'default' \(5 components\)")
+    g.expect(r"init: starting system 'default' \(\d+ components\)")
     # The demo component (lowest priority) prints its line through the
     # kernel console when the rest is idle, before or after the first
     # prompt: wait for both, so that it cannot land inside a command's output.

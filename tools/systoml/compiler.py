@@ -415,7 +415,38 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
         ch = _check_channel(c, t, ("channel", i), i, by_name)
         if ch:
             channels.append(ch)
+    if sys_table is not None and "console" in sys_table:
+        _console_channels(c, sys_table, components, by_name, channels)
     return System(sys_name or "", "", components, channels)
+
+
+def _console_channels(c, sys_table, components, by_name, channels):
+    """`[system] console = "NAME"`: one rpc channel per component to the
+    console's endpoint, appended after the written channels (so they do not
+    move the slots of those). Left out: the console itself and its drivers,
+    the components that feed it over a ring (their output would have to pass
+    through themselves); they print through the kernel."""
+    path = ("system", "console")
+    name = c.name(sys_table, "console", ("system",), "[system]")
+    if name is None:
+        return
+    console = by_name.get(name)
+    if console is None:
+        c.err_value(path, "unknown console component '%s'%s (components: %s)"
+                    % (name, _close(name, by_name), ", ".join(sorted(by_name)) or "none"))
+        return
+    drivers = {ch.ends[0].component.name for ch in channels
+               if ch.kind == "ring" and ch.ends[1].component is console}
+    n = 0
+    for comp in components:
+        if comp is console or comp.name in drivers:
+            continue
+        n += 1
+        ch = Channel(len(channels), "console.%s" % comp.name, "rpc", path,
+                     ends=(End(console, S.CONSOLE_SERVER_END, path),
+                           End(comp, S.CONSOLE_CLIENT_END, path)),
+                     badge=S.CONSOLE_BADGE_CLIENT | n, badge_path=path)
+        channels.append(ch)
 
 
 def _check_binary(c, t, path, what, comp, base_dir, check_binaries):

@@ -93,7 +93,7 @@ DEVICES = {
 
 # ---- keys each table accepts (for "unknown key" and "did you mean") ---------
 TOP_KEYS = {"system", "component", "channel"}
-SYSTEM_KEYS = {"name", "description"}
+SYSTEM_KEYS = {"name", "description", "console"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
                   "max_restarts", "devices", "config", "cap", "file"}
 CAP_KEYS = {"name", "kind", "size"}
@@ -105,3 +105,12 @@ CHANNEL_KEYS = {
 END_KEYS = {"rpc": {"component", "end"}, "ring": {"component", "end", "vaddr"}}
 CHANNEL_SIDES = {"rpc": ("server", "client"), "ring": ("producer", "consumer")}
 NAMED_CAP_KINDS = ("endpoint", "notification", "untyped")
+
+# [system] console = "NAME": the compiler adds an rpc channel from every
+# other component (client end CONSOLE_CLIENT_END) to the console's server
+# end CONSOLE_SERVER_END. Its badges carry CONSOLE_BADGE_CLIENT (as
+# <kaal/console.h>), so the console tells them from its ring signals, which
+# arrive through the same Recv (bound notification, bits below 62).
+CONSOLE_SERVER_END = "clients"
+CONSOLE_CLIENT_END = "console"
+CONSOLE_BADGE_CLIENT = 1 << 62

@@ -10,3 +10,7 @@ $(BUILD)/rootfs/bad.cpio: tests/system/systems/make_bad_rootfs.py tools/mkcpio.p
 $(eval $(call kaal_system,rootfs_bad,tests/system/systems/rootfs_bad.toml))
 $(BUILD)/systems/rootfs_bad.initrd: $(BUILD)/rootfs/bad.cpio
 TEST_SYSTEM_DEPS += $(BUILD)/systems/rootfs_bad.initrd
+# The console server with prefixes on and off (tests/system/test_console.py).
+$(eval $(call kaal_system,console,tests/system/systems/console.toml))
+$(eval $(call kaal_system,console-plain,tests/system/systems/console-plain.toml))
+TEST_SYSTEM_DEPS += $(BUILD)/systems/console.initrd $(BUILD)/systems/console-plain.initrd
