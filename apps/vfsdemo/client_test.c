@@ -345,8 +345,21 @@ static void check_per_client_fd_tables(void)
     check_eq("the peer's bytes", memcmp(buf, "from the peer", 13), 0);
     check_eq("the peer's fd 1 is not ours: EBADF", kaal_vfs_close(EP, 1), -LINUX_EBADF);
     check_eq("close", kaal_vfs_close(EP, fd), 0);
+
+    /* The peer exits once /peer is unlinked, its two fds still open. */
+    struct vfs_statfs before, after;
+    check_eq("statfs before the unlink", kaal_vfs_statfs(EP, "/", &before), 0);
     check_eq("unlink /peer", kaal_vfs_unlink(EP, "/peer"), 0);
+    check_eq("statfs after the unlink", kaal_vfs_statfs(EP, "/", &after), 0);
+    check_eq("the unlinked file keeps its page while the peer holds it open",
+             (int64_t)after.bfree, (int64_t)before.bfree);
     check_eq("rmdir /peer-ready", kaal_vfs_rmdir(EP, "/peer-ready"), 0);
+    for (polls = 0; after.bfree == before.bfree && polls < 100000; polls++) {
+        seL4_Yield();
+        kaal_vfs_statfs(EP, "/", &after);
+    }
+    check_eq("the peer's exit closed its fds: the page is free (client-gone notice)",
+             (int64_t)after.bfree, (int64_t)before.bfree + 1);
 }
 
 int main(void)

@@ -93,6 +93,18 @@ typedef struct kaal_component_start {
 #define KAAL_COMPONENT_ABORT_MAGIC 0x54524f424141414bull /* "KAAABORT" */
 #define KAAL_RPC_LABEL_SERVER_GONE 0x4b41ff
 
+/* Client exits: when a component that is the client end of an rpc channel
+ * stops (exit, fault, stop, restart, kill), init tells the channel's server
+ * with a seL4_Call on the server's endpoint: badge KAAL_RPC_BADGE_INIT
+ * (system.toml badges stay below it), label KAAL_RPC_LABEL_CLIENT_GONE,
+ * MR0 = the badge of the client that went. The server drops what it keeps
+ * for that badge (open files, partial lines) and replies (any message).
+ * Each server has its own sender thread in init, at init's priority minus
+ * one, so the notice is on the endpoint before the restarted client can
+ * call, and a server slow to answer delays only its own notices. */
+#define KAAL_RPC_BADGE_INIT (1ull << 63)
+#define KAAL_RPC_LABEL_CLIENT_GONE 0x4b41fe
+
 /* The record init passed (NULL in the root task). */
 const kaal_component_start_t *kaal_component(void);
 /* The boot file system.toml gives this component under that name, or NULL

@@ -195,6 +195,15 @@ int main(void)
         seL4_MessageInfo_t info = have_reply ? seL4_ReplyRecv(KAAL_CAP_CLIENTS, reply, &badge)
                                              : seL4_Recv(KAAL_CAP_CLIENTS, &badge);
         have_reply = false;
+        if (badge == KAAL_RPC_BADGE_INIT) {
+            /* init: a client went (<kaal/component.h>); end its line. */
+            if (seL4_MessageInfo_get_label(info) == KAAL_RPC_LABEL_CLIENT_GONE &&
+                seL4_MessageInfo_get_length(info) >= 1)
+                console_mux_close(&mux, (unsigned)(seL4_GetMR(0) & ~KAAL_CONSOLE_BADGE_CLIENT));
+            reply = seL4_MessageInfo_new(0, 0, 0, 0);
+            have_reply = true;
+            continue;
+        }
         if (!(badge & KAAL_CONSOLE_BADGE_CLIENT))
             continue; /* a ring signal: the loop's top handles it */
         reply = seL4_MessageInfo_new((seL4_Word)serve(badge, info), 0, 0, 0);

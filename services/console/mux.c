@@ -61,6 +61,12 @@ void console_mux_open(console_mux_t *m, unsigned client, const char *name)
     c->name[n] = 0;
 }
 
+void console_mux_close(console_mux_t *m, unsigned client)
+{
+    if (client < CONSOLE_MAX_CLIENTS && m->clients[client].len > 0)
+        emit_line(m, &m->clients[client]);
+}
+
 void console_mux_write(console_mux_t *m, unsigned client, const char *bytes, size_t n)
 {
     if (client >= CONSOLE_MAX_CLIENTS)

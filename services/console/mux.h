@@ -34,6 +34,9 @@ void console_mux_init(console_mux_t *m, console_out_fn out, void *ctx, bool pref
 /* A client (index < CONSOLE_MAX_CLIENTS) starts a life named `name`: a
  * partial line of its previous life is ended first. */
 void console_mux_open(console_mux_t *m, unsigned client, const char *name);
+/* The client went (init's KAAL_RPC_LABEL_CLIENT_GONE): a line it left
+ * unfinished goes out now, ended, rather than with its next life's first. */
+void console_mux_close(console_mux_t *m, unsigned client);
 /* Line-buffered output: every complete line goes out at once, prefixed. */
 void console_mux_write(console_mux_t *m, unsigned client, const char *bytes, size_t n);
 /* Interactive output: out at once, no prefix, no buffering. */

@@ -26,6 +26,8 @@
 #include "devices.h"
 #include "vm.h"
 
+#include <stdatomic.h>
+
 #include <kaal/bootinfo.h>
 #include <kaal/component.h>
 #include <kaal/elf.h>
@@ -446,6 +448,103 @@ static void bury(struct component *c)
     }
 }
 
+/* ---- heralds: a server hears when a client of its goes ---- */
+
+/* One per component that serves rpc channels: a thread of init's own that
+ * tells it KAAL_RPC_LABEL_CLIENT_GONE (<kaal/component.h>) for every bit
+ * init sets in `pending` (bit i: the i-th rpc channel it serves, in
+ * description order). Like the tombstones it runs only while init is
+ * blocked, and it passes its message in registers only, so the other
+ * threads at its priority cannot disturb it through init's IPC buffer. */
+struct herald {
+    seL4_CPtr notification, endpoint; /* endpoint: badge KAAL_RPC_BADGE_INIT */
+    _Atomic uint64_t pending;
+};
+static struct herald heralds[MAX_COMPONENTS];
+static uint64_t herald_stacks[MAX_COMPONENTS][TOMBSTONE_STACK_WORDS] __attribute__((aligned(16)));
+
+/* The i-th rpc channel component `server` serves, or NULL. */
+static const kaal_sysdesc_channel_t *served_channel(unsigned server, unsigned i)
+{
+    for (uint32_t k = 0; k < sysdesc.n_channels; k++) {
+        const kaal_sysdesc_channel_t *ch = &sysdesc.channels[k];
+        if (ch->kind == KAAL_SYSDESC_CHANNEL_RPC && ch->component[0] == server && i-- == 0)
+            return ch;
+    }
+    return NULL;
+}
+
+static _Noreturn void herald_main(struct herald *h)
+{
+    unsigned server = (unsigned)(h - heralds);
+    for (;;) {
+        seL4_Word bits;
+        seL4_Wait(h->notification, &bits);
+        uint64_t pending = atomic_exchange(&h->pending, 0);
+        for (unsigned i = 0; pending; i++, pending >>= 1) {
+            const kaal_sysdesc_channel_t *ch = (pending & 1) ? served_channel(server, i) : NULL;
+            if (!ch)
+                continue;
+            seL4_Word info, badge, mr0 = ch->badge, mr1 = 0, mr2 = 0, mr3 = 0;
+            x64_sys_send_recv(seL4_SysCall, h->endpoint, &badge,
+                              seL4_MessageInfo_new(KAAL_RPC_LABEL_CLIENT_GONE, 0, 0, 1).words[0],
+                              &info, &mr0, &mr1, &mr2, &mr3);
+        }
+    }
+}
+
+/* A herald for every component that serves an rpc channel (at system
+ * start; they live as long as init). */
+static const char *make_heralds(void)
+{
+    for (unsigned s = 0; s < sysdesc.n_components; s++) {
+        const kaal_sysdesc_channel_t *ch = served_channel(s, 0);
+        if (!ch)
+            continue;
+        const kaal_sysdesc_cap_t *cap = kaal_sysdesc_find_cap(
+            &sysdesc, &sysdesc.components[s], kaal_sysdesc_string(&sysdesc, ch->end[0]));
+        kaal_ut_alloc_ret_t n = init_alloc(NULL, seL4_NotificationObject, 0, seL4_NotificationBits);
+        kaal_ut_alloc_ret_t t = init_alloc(NULL, seL4_TCBObject, 0, seL4_TCBBits);
+        kaal_slot_ret_t ep = kaal_cspace_alloc(&init_cspace, 1);
+        if (!cap || n.err || t.err || ep.err)
+            return "out of memory for its heralds";
+        struct herald *h = &heralds[s];
+        h->notification = n.cap;
+        h->endpoint = ep.slot;
+        seL4_UserContext regs = { 0 };
+        regs.rip = (seL4_Word)herald_main;
+        regs.rsp = (seL4_Word)&herald_stacks[s][TOMBSTONE_STACK_WORDS - 1];
+        regs.rdi = (seL4_Word)h;
+        regs.rflags = 0x202;
+        if (seL4_CNode_Mint(seL4_CapInitThreadCNode, ep.slot, seL4_WordBits,
+                            seL4_CapInitThreadCNode, system_objects[cap->object], seL4_WordBits,
+                            seL4_CapRights_new(1, 0, 0, 1), KAAL_RPC_BADGE_INIT) ||
+            seL4_TCB_SetSpace(t.cap, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0) ||
+            seL4_TCB_SetPriority(t.cap, seL4_CapInitThreadTCB, TOMBSTONE_PRIORITY) ||
+            seL4_TCB_WriteRegisters(t.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs))
+            return "its heralds could not be started";
+    }
+    return NULL;
+}
+
+/* Client c went: queue a notice for the server of each rpc channel it is
+ * the client of (KAAL_RPC_LABEL_CLIENT_GONE). */
+static void tell_servers(const struct component *c)
+{
+    unsigned client = (unsigned)(c - components);
+    for (unsigned s = 0; s < sysdesc.n_components; s++) {
+        const kaal_sysdesc_channel_t *ch;
+        uint64_t bits = 0;
+        for (unsigned i = 0; i < 64 && (ch = served_channel(s, i)) != NULL; i++)
+            if (ch->component[1] == client)
+                bits |= 1ull << i;
+        if (bits && heralds[s].notification) {
+            atomic_fetch_or(&heralds[s].pending, bits);
+            seL4_Signal(heralds[s].notification);
+        }
+    }
+}
+
 static void start_component(unsigned index)
 {
     struct component *c = &components[index];
@@ -559,6 +658,8 @@ kaal_error_t init_start_components(const seL4_BootInfo *bi)
     }
     kaal_ut_alloc_ret_t ep = init_alloc(NULL, seL4_EndpointObject, 0, seL4_EndpointBits);
     const char *why = ep.err ? "out of memory" : make_system_objects();
+    if (!why)
+        why = make_heralds();
     if (why) {
         printf("init: system '%s' not started: %s\n",
                kaal_sysdesc_string(&sysdesc, sysdesc.header->name), why);
@@ -627,7 +728,8 @@ static void abort_component(struct component *c)
 
 static void stop(struct component *c)
 {
-    if (c->running) {
+    bool was_running = c->running;
+    if (was_running) {
         abort_component(c);
         seL4_TCB_Suspend(c->tcb);
     }
@@ -638,6 +740,8 @@ static void stop(struct component *c)
     }
     init_free_all(&c->objects);
     c->running = false;
+    if (was_running)
+        tell_servers(c);
 }
 
 /* ---- supervisor requests (KAAL_INIT_LABEL_PS/MEM/LIFECYCLE/POWEROFF/PCI) ---- */

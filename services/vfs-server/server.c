@@ -109,7 +109,8 @@ static vfs_proc_t *client_proc(seL4_Word badge)
     return free_slot->proc;
 }
 
-static int client_reset(seL4_Word badge)
+/* Closes every fd of the client with this badge and forgets it. */
+static void client_drop(seL4_Word badge)
 {
     for (int i = 0; i < VFS_SERVER_MAX_CLIENTS; i++) {
         if (clients[i].proc && clients[i].badge == badge) {
@@ -117,6 +118,11 @@ static int client_reset(seL4_Word badge)
             clients[i].proc = NULL;
         }
     }
+}
+
+static int client_reset(seL4_Word badge)
+{
+    client_drop(badge);
     return client_proc(badge) ? 0 : -LINUX_ENOMEM;
 }
 
@@ -376,8 +382,17 @@ int main(void)
     seL4_Word badge;
     seL4_MessageInfo_t req = seL4_Recv(KAAL_CAP_CLIENTS, &badge);
     for (;;) {
-        vfs_proc_t *p = client_proc(badge);
-        seL4_MessageInfo_t answer = p ? serve(p, badge, req) : reply(-LINUX_ENOMEM, 0);
+        seL4_MessageInfo_t answer;
+        if (badge == KAAL_RPC_BADGE_INIT) {
+            /* init: a client went (<kaal/component.h>); its files close. */
+            if (seL4_MessageInfo_get_label(req) == KAAL_RPC_LABEL_CLIENT_GONE &&
+                seL4_MessageInfo_get_length(req) >= 1)
+                client_drop(seL4_GetMR(0));
+            answer = seL4_MessageInfo_new(0, 0, 0, 0);
+        } else {
+            vfs_proc_t *p = client_proc(badge);
+            answer = p ? serve(p, badge, req) : reply(-LINUX_ENOMEM, 0);
+        }
         req = seL4_ReplyRecv(KAAL_CAP_CLIENTS, answer, &badge);
     }
 }

@@ -108,6 +108,20 @@ static void test_reopen_ends_the_previous_lifes_partial_line(void **state)
     assert_string_equal(screen, "[demo] half\n[demo] new\n");
 }
 
+static void test_close_of_a_gone_client_ends_its_partial_line_once(void **state)
+{
+    (void)state;
+    start(true);
+    console_mux_open(&mux, 2, "demo");
+    w(2, "half a li");
+    assert_string_equal(screen, "");
+    console_mux_close(&mux, 2);
+    assert_string_equal(screen, "[demo] half a li\n");
+    console_mux_close(&mux, 2); /* nothing left: nothing more */
+    console_mux_close(&mux, 99);
+    assert_string_equal(screen, "[demo] half a li\n");
+}
+
 static void test_raw_output_passes_at_once_without_prefix(void **state)
 {
     (void)state;
@@ -147,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_several_lines_in_one_write_keep_their_order),
         cmocka_unit_test(test_long_line_is_broken_with_a_prefix_on_each_piece),
         cmocka_unit_test(test_reopen_ends_the_previous_lifes_partial_line),
+        cmocka_unit_test(test_close_of_a_gone_client_ends_its_partial_line_once),
         cmocka_unit_test(test_raw_output_passes_at_once_without_prefix),
         cmocka_unit_test(test_line_during_an_open_prompt_starts_on_a_line_of_its_own),
         cmocka_unit_test(test_unknown_client_index_is_ignored),
