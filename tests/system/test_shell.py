@@ -143,6 +143,18 @@ def test_stop_kill_and_start_change_what_ps_shows(build):
         assert "faulted" not in g.output, g.tail()
 
 
+def test_caps_counts_the_caps_each_component_was_granted(build):
+    with boot_default(build) as g:
+        out = run(g, "caps").split("\n")
+        assert out[1].split() == ["NAME", "CAPS"], out
+        caps = {line.split()[0]: int(line.split()[1]) for line in out[2:]}
+        assert set(caps) == set(ps_rows(g)), (caps, g.tail())
+        # demo is granted what hello is (the console channel) plus its
+        # "idle" notification (system/default.toml).
+        assert caps["demo"] == caps["hello"] + 1, caps
+        assert all(n > 0 for n in caps.values()), caps
+
+
 def test_uptime_counts_up(build):
     def seconds(out):
         m = re.search(r"up (\d+):(\d\d):(\d\d\.\d\d\d)$", out)
