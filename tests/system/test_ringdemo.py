@@ -51,8 +51,10 @@ def test_ringbench_ring_and_call_transfers_deliver_every_word(build):
         g.expect(r"component src exited with status (\d+)\n", timeout=120)
     out = g.output
     assert "component src exited with status 0" in out, g.tail()
-    for name in ("ring_bulk_4k", "ring_rt_1msg", "call_bulk_4k", "call_mr_bulk_4k"):
+    for name in ("ring_bulk_4k", "ring_bulk_4k_copy", "ring_rt_1msg", "call_bulk_4k",
+                 "call_bulk_4k_copy", "call_mr_bulk_4k"):
         assert re.search(r"ringbench: %s \d+ \d+\n" % name, out), name + "\n" + g.tail()
-    signals = int(re.search(r"ringbench: ring_bulk_signals (\d+)", out).group(1))
-    # one per full ring of 16, not one per message (8192)
-    assert signals <= 8192 // 8, "ring bulk made %d signals" % signals
+    for name in ("ring_bulk_4k", "ring_bulk_4k_copy"):
+        signals = int(re.search(r"ringbench: %s_signals (\d+)" % name, out).group(1))
+        # one per full ring of 16, not one per message (8192)
+        assert signals <= 8192 // 8, "%s made %d signals" % (name, signals)

@@ -53,7 +53,8 @@ static void bulk_phase(void)
         kaal_ring_desc_t d;
         const uint64_t *p;
         while ((p = kaal_ring_receiver_recv(&bulk, &d)) != NULL) {
-            sum += ringbench_sum(p, d.length_bytes / 8);
+            sum += (d.flags & RINGBENCH_FLAG_COPY) ? ringbench_copy_out(p, d.length_bytes)
+                                                   : ringbench_sum(p, d.length_bytes / 8);
             count++;
             end = (d.flags & RINGBENCH_FLAG_END_PHASE) != 0;
             kaal_ring_receiver_release(&bulk, &d);
@@ -102,6 +103,8 @@ _Noreturn static void call_phase(void)
         uint64_t sum = 0;
         if (seL4_MessageInfo_get_label(req) == RINGBENCH_LABEL_SHM) {
             sum = ringbench_sum(shm, RINGBENCH_MSG_WORDS);
+        } else if (seL4_MessageInfo_get_label(req) == RINGBENCH_LABEL_SHM_COPY) {
+            sum = ringbench_copy_out(shm, RINGBENCH_MSG_BYTES);
         } else {
             seL4_Word n = seL4_MessageInfo_get_length(req);
             sum = ringbench_sum((const uint64_t *)&seL4_GetIPCBuffer()->msg[0],
@@ -123,7 +126,8 @@ int main(void)
         printf("ringbench: sink cannot attach to its rings\n");
         return 1;
     }
-    bulk_phase();
+    bulk_phase(); /* words summed */
+    bulk_phase(); /* copied out */
     round_trip_phase();
     call_phase();
 }

@@ -4,7 +4,8 @@
  *   ring_bulk_4k    RINGBENCH_MESSAGES messages of 4 KiB over the `bulk`
  *                   ring channel: src writes every word of each buffer,
  *                   sink reads every word and returns the buffer; signal
- *                   suppression, a should_signal per batch of up to 16.
+ *                   suppression, a should_signal per batch of up to 64
+ *                   (BATCH; the ring holds 64 buffers).
  *                   Timed from the first fill to sink's done message (so
  *                   the sink's reads are inside the time);
  *   ring_rt_1msg    median of RINGBENCH_RT_SAMPLES round trips of one
@@ -23,6 +24,8 @@
  * `ringbench: <name> <cycles> <bytes>` (round trip: `<cycles> 8`) and the
  * signals/waits the ring phase made, then exits.
  */
+#include <stdbool.h>
+
 #include <kaal/ring.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
@@ -30,7 +33,7 @@
 #include "ringbench.h"
 #include "src_caps.h"
 
-#define BATCH 16
+#define BATCH 64
 
 static kaal_ring_sender_t bulk;
 static kaal_ring_receiver_t back;
@@ -68,10 +71,25 @@ static void recv_back(uint64_t *a, uint64_t *b)
     }
 }
 
+/* The copy variants' source block (ringbench_copy_out). */
+static uint64_t payload[RINGBENCH_MSG_WORDS];
+
+/* Message seq into buf: every word written, as the variant says; returns
+ * what the sink will report for it. */
+static uint64_t produce(uint64_t *buf, uint64_t seq, bool copy)
+{
+    if (!copy)
+        return ringbench_fill(buf, seq, 0, RINGBENCH_MSG_WORDS);
+    payload[0] = seq;
+    memcpy(buf, payload, RINGBENCH_MSG_BYTES);
+    return ringbench_copy_expect(seq);
+}
+
 /* Times the 4 KiB bulk transfer over the ring. */
-static int ring_bulk(void)
+static int ring_bulk(bool copy)
 {
     uint64_t sum = 0, seq = 0;
+    n_signals = n_waits = 0;
     uint64_t t0 = rdtsc();
     while (seq < RINGBENCH_MESSAGES) {
         unsigned sent = 0;
@@ -80,9 +98,10 @@ static int ring_bulk(void)
             uint64_t *p = kaal_ring_sender_get_buffer(&bulk, &d);
             if (p == NULL)
                 break;
-            sum += ringbench_fill(p, seq, 0, RINGBENCH_MSG_WORDS);
+            sum += produce(p, seq, copy);
             d.length_bytes = RINGBENCH_MSG_BYTES;
-            d.flags = seq + 1 == RINGBENCH_MESSAGES ? RINGBENCH_FLAG_END_PHASE : 0;
+            d.flags = (seq + 1 == RINGBENCH_MESSAGES ? RINGBENCH_FLAG_END_PHASE : 0) |
+                      (copy ? RINGBENCH_FLAG_COPY : 0);
             kaal_ring_sender_send(&bulk, &d);
             seq++;
             sent++;
@@ -102,9 +121,10 @@ static int ring_bulk(void)
                (unsigned long)count, (unsigned long)sink_sum, (unsigned long)sum);
         return -1;
     }
-    printf("ringbench: ring_bulk_4k %lu %lu\n", (unsigned long)(t1 - t0),
+    const char *name = copy ? "ring_bulk_4k_copy" : "ring_bulk_4k";
+    printf("ringbench: %s %lu %lu\n", name, (unsigned long)(t1 - t0),
            (unsigned long)RINGBENCH_MESSAGES * RINGBENCH_MSG_BYTES);
-    printf("ringbench: ring_bulk_signals %lu waits %lu\n", n_signals, n_waits);
+    printf("ringbench: %s_signals %lu waits %lu\n", name, n_signals, n_waits);
     return 0;
 }
 
@@ -150,20 +170,22 @@ static int ring_round_trip(void)
     return 0;
 }
 
-static int call_bulk(void)
+static int call_bulk(bool copy)
 {
     uint64_t *shm = (uint64_t *)KAAL_RING_SHM_DATA_VADDR;
+    seL4_Word label = copy ? RINGBENCH_LABEL_SHM_COPY : RINGBENCH_LABEL_SHM;
     uint64_t t0 = rdtsc();
     for (uint64_t seq = 0; seq < RINGBENCH_MESSAGES; seq++) {
-        uint64_t sum = ringbench_fill(shm, seq, 0, RINGBENCH_MSG_WORDS);
-        seL4_Call(KAAL_CAP_SINK, seL4_MessageInfo_new(RINGBENCH_LABEL_SHM, 0, 0, 0));
+        uint64_t sum = produce(shm, seq, copy);
+        seL4_Call(KAAL_CAP_SINK, seL4_MessageInfo_new(label, 0, 0, 0));
         if (seL4_GetMR(0) != sum) {
             printf("ringbench: call bulk: message %lu summed wrong\n", (unsigned long)seq);
             return -1;
         }
     }
     uint64_t t1 = rdtsc();
-    printf("ringbench: call_bulk_4k %lu %lu\n", (unsigned long)(t1 - t0),
+    printf("ringbench: %s %lu %lu\n", copy ? "call_bulk_4k_copy" : "call_bulk_4k",
+           (unsigned long)(t1 - t0),
            (unsigned long)RINGBENCH_MESSAGES * RINGBENCH_MSG_BYTES);
     return 0;
 }
@@ -203,7 +225,10 @@ int main(void)
         printf("ringbench: src cannot attach to its rings\n");
         return 1;
     }
-    if (ring_bulk() != 0 || ring_round_trip() != 0 || call_bulk() != 0 || call_mr_bulk() != 0)
+    for (uint32_t j = 0; j < RINGBENCH_MSG_WORDS; j++)
+        payload[j] = ringbench_word(0, j);
+    if (ring_bulk(false) != 0 || ring_bulk(true) != 0 || ring_round_trip() != 0 ||
+        call_bulk(false) != 0 || call_bulk(true) != 0 || call_mr_bulk() != 0)
         return 1;
     return 0;
 }
