@@ -17,6 +17,7 @@ import difflib
 import os
 import re
 import tomllib
+import zlib
 from dataclasses import dataclass, field
 
 from . import schema as S
@@ -720,34 +721,27 @@ def _pass_layout(c, system):
         objects.append((kind, name, size))
         return len(objects) - 1
 
-    # Boot modules: one per distinct binary, in component order.
+    # Boot modules: one per distinct file (binaries in component order,
+    # then the boot files), with the size and CRC-32 init checks.
     mods = {}
-    for comp in system.components:
-        key = os.path.realpath(comp.binary)
+
+    def module_for(path):
+        key = os.path.realpath(path)
         if key not in mods:
             size, crc = 0, 0
-            if os.path.isfile(comp.binary):
-                import zlib
-                with open(comp.binary, "rb") as f:
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
                     data = f.read()
                 size, crc = len(data), zlib.crc32(data)
             mods[key] = len(system.modules)
-            system.modules.append(Module(os.path.basename(comp.binary), comp.binary, size, crc))
-        comp.module = mods[key]
-    # Then the boot files, sharing a module with an identical path.
+            system.modules.append(Module(os.path.basename(path), path, size, crc))
+        return mods[key]
+
+    for comp in system.components:
+        comp.module = module_for(comp.binary)
     for comp in system.components:
         for f in comp.files:
-            key = os.path.realpath(f.path)
-            if key not in mods:
-                size, crc = 0, 0
-                if os.path.isfile(f.path):
-                    import zlib
-                    with open(f.path, "rb") as fh:
-                        data = fh.read()
-                    size, crc = len(data), zlib.crc32(data)
-                mods[key] = len(system.modules)
-                system.modules.append(Module(os.path.basename(f.path), f.path, size, crc))
-            f.module = mods[key]
+            f.module = module_for(f.path)
 
     granted = {comp.name: [] for comp in system.components}   # caps in slot order
     # A component with ring ends gets one notification; each ring end owns a bit.
