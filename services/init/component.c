@@ -41,10 +41,12 @@
 #define MAX_SHARED_PAGES 2048
 #define PAGE 4096ul
 #define MAX_TOMBSTONES 4 /* per stopped component: one per endpoint it serves */
-#define TOMBSTONE_STACK_WORDS 128
-/* Just below init: a tombstone that took a call answers it before anything
- * else runs, so init never destroys one between its receive and its reply. */
-#define TOMBSTONE_PRIORITY (seL4_MaxPrio - 1)
+#define INIT_THREAD_STACK_WORDS 128 /* 1 KiB: a tombstone or herald loop */
+/* init's own threads (tombstones, heralds) run just below init: a
+ * tombstone that took a call answers it before anything else runs, so init
+ * never destroys one between its receive and its reply, and a herald's
+ * notice is on the endpoint before a restarted client can call. */
+#define INIT_THREAD_PRIORITY (seL4_MaxPrio - 1)
 /* init's scratch page for filling frames before they move to a component. */
 #define SCRATCH_VADDR 0x0000200000000000ul
 
@@ -393,16 +395,36 @@ static const char *build_and_start(unsigned index)
     return NULL;
 }
 
+/* ---- init's own threads: tombstones and heralds ---- */
+
+/* Starts a thread in init's CSpace and VSpace at INIT_THREAD_PRIORITY
+ * running fn(arg) on the stack below stack_top (16-byte aligned). */
+static seL4_Error start_init_thread(seL4_CPtr tcb, void (*fn)(seL4_Word), uint64_t *stack_top,
+                                    seL4_Word arg)
+{
+    seL4_UserContext regs = { 0 };
+    regs.rip = (seL4_Word)fn;
+    regs.rsp = (seL4_Word)(stack_top - 1); /* as if called: rsp + 8 is 16-byte aligned */
+    regs.rdi = arg;
+    regs.rflags = 0x202;
+    seL4_Error e = seL4_TCB_SetSpace(tcb, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0);
+    if (!e)
+        e = seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, INIT_THREAD_PRIORITY);
+    if (!e)
+        e = seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
+    return e;
+}
+
 /* ---- tombstones: the callers of a stopped server get an answer ---- */
 
-static uint64_t tombstone_stacks[MAX_COMPONENTS][MAX_TOMBSTONES][TOMBSTONE_STACK_WORDS]
+static uint64_t tombstone_stacks[MAX_COMPONENTS][MAX_TOMBSTONES][INIT_THREAD_STACK_WORDS]
     __attribute__((aligned(16)));
 
 /* A thread of init's own that answers every call on a stopped server's
  * endpoint with KAAL_RPC_LABEL_SERVER_GONE, as the server's runtime does
  * for the call it dies in. It runs only while init is blocked (init has the
  * highest priority), so the stubs' use of init's IPC buffer does not race. */
-static _Noreturn void tombstone(seL4_CPtr endpoint)
+static _Noreturn void tombstone(seL4_Word endpoint)
 {
     seL4_Word badge;
     seL4_Recv(endpoint, &badge);
@@ -434,15 +456,9 @@ static void bury(struct component *c)
             !shared_with_others(c, cap->object))
             continue;
         kaal_ut_alloc_ret_t t = init_alloc(&c->graves, seL4_TCBObject, 0, seL4_TCBBits);
-        seL4_UserContext regs = { 0 };
-        regs.rip = (seL4_Word)tombstone;
-        regs.rsp = (seL4_Word)&tombstone_stacks[index][n][TOMBSTONE_STACK_WORDS - 1];
-        regs.rdi = system_objects[cap->object];
-        regs.rflags = 0x202;
-        if (t.err ||
-            seL4_TCB_SetSpace(t.cap, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0) ||
-            seL4_TCB_SetPriority(t.cap, seL4_CapInitThreadTCB, TOMBSTONE_PRIORITY) ||
-            seL4_TCB_WriteRegisters(t.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs))
+        if (t.err || start_init_thread(t.cap, tombstone,
+                                       tombstone_stacks[index][n] + INIT_THREAD_STACK_WORDS,
+                                       system_objects[cap->object]))
             break;
         n++;
     }
@@ -453,7 +469,8 @@ static void bury(struct component *c)
 /* One per component that serves rpc channels: a thread of init's own that
  * tells it KAAL_RPC_LABEL_CLIENT_GONE (<kaal/component.h>) for every bit
  * init sets in `pending` (bit i: the i-th rpc channel it serves, in
- * description order). Like the tombstones it runs only while init is
+ * description order), on the endpoint of its first rpc channel (a server
+ * with several rpc ends hears of all its clients there). Like the tombstones it runs only while init is
  * blocked, and it passes its message in registers only, so the other
  * threads at its priority cannot disturb it through init's IPC buffer. */
 struct herald {
@@ -461,7 +478,7 @@ struct herald {
     _Atomic uint64_t pending;
 };
 static struct herald heralds[MAX_COMPONENTS];
-static uint64_t herald_stacks[MAX_COMPONENTS][TOMBSTONE_STACK_WORDS] __attribute__((aligned(16)));
+static uint64_t herald_stacks[MAX_COMPONENTS][INIT_THREAD_STACK_WORDS] __attribute__((aligned(16)));
 
 /* The i-th rpc channel component `server` serves, or NULL. */
 static const kaal_sysdesc_channel_t *served_channel(unsigned server, unsigned i)
@@ -474,8 +491,9 @@ static const kaal_sysdesc_channel_t *served_channel(unsigned server, unsigned i)
     return NULL;
 }
 
-static _Noreturn void herald_main(struct herald *h)
+static _Noreturn void herald_main(seL4_Word arg)
 {
+    struct herald *h = (struct herald *)arg;
     unsigned server = (unsigned)(h - heralds);
     for (;;) {
         seL4_Word bits;
@@ -511,17 +529,11 @@ static const char *make_heralds(void)
         struct herald *h = &heralds[s];
         h->notification = n.cap;
         h->endpoint = ep.slot;
-        seL4_UserContext regs = { 0 };
-        regs.rip = (seL4_Word)herald_main;
-        regs.rsp = (seL4_Word)&herald_stacks[s][TOMBSTONE_STACK_WORDS - 1];
-        regs.rdi = (seL4_Word)h;
-        regs.rflags = 0x202;
         if (seL4_CNode_Mint(seL4_CapInitThreadCNode, ep.slot, seL4_WordBits,
                             seL4_CapInitThreadCNode, system_objects[cap->object], seL4_WordBits,
                             seL4_CapRights_new(1, 0, 0, 1), KAAL_RPC_BADGE_INIT) ||
-            seL4_TCB_SetSpace(t.cap, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0) ||
-            seL4_TCB_SetPriority(t.cap, seL4_CapInitThreadTCB, TOMBSTONE_PRIORITY) ||
-            seL4_TCB_WriteRegisters(t.cap, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs))
+            start_init_thread(t.cap, herald_main, herald_stacks[s] + INIT_THREAD_STACK_WORDS,
+                              (seL4_Word)h))
             return "its heralds could not be started";
     }
     return NULL;
