@@ -56,10 +56,16 @@ def test_pc_e1000_grant_gives_mmio_mac_dma_and_interrupt_and_restarts_reclaim_al
         assert "not started" not in g.output and "faulted" not in g.output, g.tail()
 
 
-def test_q35_e1000_grant_maps_the_bar_through_ecam_found_device(build):
-    # q35's default NIC is an e1000e: none, and one e1000 instead.
+def test_q35_e1000_grant_through_ecam_with_intx_on_ioapic_input_20_to_23(build):
+    # q35's default NIC is an e1000e: none, and one e1000 instead. The ICH9
+    # wires slot s pin p to PIRQ 4 + (s + p - 1) % 4, i.e. IOAPIC input 16 + that.
     with boot(build, ["-M", "q35", "-nic", "none", "-device", "e1000"]) as g:
-        expect_registers_and_dma(g)
+        m = expect_registers_and_dma(g)
+        slot = int(re.search(r"e1000probe: 00:(0[0-9a-f])\.0", m.group(0)).group(1), 16)
+        gsi = 16 + 4 + slot % 4
+        assert int(m.group(3)) == gsi, m.group(0)
+        g.expect(r"e1000probe: interrupt on gsi %d, ICR 0x4\n" % gsi)
+        g.expect(r"component e1000probe exited with status 0")
         assert "not started" not in g.output, g.tail()
 
 
