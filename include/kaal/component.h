@@ -33,6 +33,25 @@ typedef struct kaal_component_config {
     int64_t value;
 } kaal_component_config_t;
 
+/* A PCI device init granted (system.toml `devices`): what was decided at
+ * boot, when the broker sized and placed the BARs. The header has the
+ * vaddrs and caps; this has the physical facts. */
+#define KAAL_COMPONENT_MAX_PCI 2
+#define KAAL_COMPONENT_PCI_BARS 6
+typedef struct kaal_component_pci {
+    uint32_t id; /* vendor << 16 | device; 0: unused entry */
+    uint8_t bus, dev, fn;
+    uint8_t irq_level; /* 1: level-triggered (INTx), 0: edge */
+    uint32_t irq_gsi;  /* IOAPIC input of its INTx, if granted */
+    uint32_t reserved;
+    /* Per BAR, as granted (0 size: not granted): memory BARs give their
+     * physical address and the vaddr init mapped them at (uncached); I/O
+     * BARs their first port (vaddr 0). */
+    seL4_Word bar_base[KAAL_COMPONENT_PCI_BARS];
+    seL4_Word bar_size[KAAL_COMPONENT_PCI_BARS];
+    seL4_Word bar_vaddr[KAAL_COMPONENT_PCI_BARS];
+} kaal_component_pci_t;
+
 typedef struct kaal_component_start {
     seL4_Word magic;            /* KAAL_COMPONENT_START_MAGIC */
     seL4_IPCBuffer *ipc_buffer;
@@ -46,6 +65,13 @@ typedef struct kaal_component_start {
     seL4_CPtr console_ep;
     seL4_Word n_config;
     kaal_component_config_t config[KAAL_COMPONENT_CONFIG_MAX]; /* the first n_config */
+    seL4_Word n_pci;
+    kaal_component_pci_t pci[KAAL_COMPONENT_MAX_PCI];
+    /* The DMA region (system.toml `dma`): physically contiguous RAM mapped
+     * uncached at dma_vaddr (its header's KAAL_DMA_VADDR); dma_paddr is where
+     * init found room at run time (seL4_X86_Page_GetAddress of its first
+     * frame). 0 size: none. */
+    seL4_Word dma_vaddr, dma_paddr, dma_size_bytes;
 } kaal_component_start_t;
 
 /* Messages a component sends init on its endpoint (slot

@@ -7,6 +7,14 @@
  * and calls kaal_dddk_sel4_platform(); there is no broker round trip: the
  * "bundle" is the device grant itself.
  *
+ *   request_bundle ISA: the grant's ports and IRQ from the header. PCI
+ *                  (pci_vendor set): the device init claimed for this
+ *                  component, from the start record's pci[] entry (BARs
+ *                  where the broker placed them, INTx's IOAPIC input) and
+ *                  its DMA region; I/O BARs become IO ranges in BAR order
+ *   map_mmio       the vaddr init mapped the BAR at (uncached): nothing to
+ *                  do at run time, the mapping exists from the start
+ *   alloc_dma      the start record's DMA region (vaddr, paddr, size)
  *   io_in/io_out   seL4_X86_IOPort_In/Out through the range's I/O port cap
  *   bind_irq       mints a copy of the events notification badged with
  *                  irq_bit into free_slot, seL4_IRQHandler_SetNotification
@@ -19,6 +27,7 @@
  */
 #pragma once
 
+#include <kaal/component.h>
 #include <kaal/dddk.h>
 #include <sel4/sel4.h>
 
@@ -41,6 +50,10 @@ typedef struct kaal_dddk_sel4 {
         seL4_CPtr cap; /* KAAL_CAP_<DEV>_IOPORT */
         uint16_t base, n_ports;
     } io[KAAL_DDDK_MAX_IO];
+    /* A PCI grant: its ids (KAAL_DEV_<DEV>_PCI_VENDOR/DEVICE; 0: ISA) and
+     * the caps of its I/O BARs by BAR number (KAAL_CAP_<DEV>_BAR<n>). */
+    uint16_t pci_vendor, pci_device;
+    seL4_CPtr pci_io_caps[KAAL_COMPONENT_PCI_BARS];
     seL4_CPtr irq_handler; /* KAAL_CAP_<DEV>_IRQ; 0: no IRQ */
     uint8_t isa_irq;
     seL4_CPtr events;    /* KAAL_CAP_EVENTS: read + write */
@@ -48,6 +61,9 @@ typedef struct kaal_dddk_sel4 {
     seL4_CPtr free_slot; /* for the badged IRQ notification (KAAL_COMPONENT_FIRST_FREE_SLOT) */
     unsigned n_channels;
     kaal_dddk_sel4_channel_t channels[KAAL_DDDK_SEL4_MAX_CHANNELS];
+    /* Filled by request_bundle for a PCI grant (the platform's own). */
+    const kaal_component_pci_t *pci;
+    kaal_device_t pci_device_desc;
 } kaal_dddk_sel4_t;
 
 /* Fills *platform with the seL4 ops over cfg (which must outlive it). */

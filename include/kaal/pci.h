@@ -115,3 +115,15 @@ typedef struct kaal_pci_platform {
 kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
                                          const kaal_irq_routing_t *routing,
                                          kaal_device_list_t *list);
+
+/* QEMU's q35 machine (ICH9 LPC bridge 8086:2918 at 00:1f.0): its chipset
+ * wires the INTx pins of bus 0 slots 0-24 to PIRQE-H, which reach the
+ * IOAPIC at inputs 16 + PIRQ, PIRQ = 4 + (slot + pin - 1) mod 4, level
+ * triggered, active low (what QEMU's DSDT _PRT says too). The interrupt
+ * line register is only the 8259 route, which the IOAPIC does not see
+ * unless firmware enabled PIRQ routing (qboot does not). Rewrites (or adds)
+ * those devices' IRQ resources, keeping isa_irq = the line; returns how
+ * many changed. Without an ICH9 LPC bridge: 0, nothing changed. Slots
+ * 25-31 (the chipset's own functions) and devices behind bridges keep the
+ * line's routing. A real-hardware answer needs _PRT (AML): not done. */
+size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list);

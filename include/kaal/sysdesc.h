@@ -22,7 +22,7 @@
 
 #define KAAL_SYSDESC_MAGIC 0x5359534bu /* "KSYS" read as a little-endian u32 */
 #define KAAL_SYSDESC_VERSION_MAJOR 1   /* readers reject other majors */
-#define KAAL_SYSDESC_VERSION_MINOR 1   /* additions only; readers ignore it (1: files) */
+#define KAAL_SYSDESC_VERSION_MINOR 2   /* additions only; readers ignore it (1: files, 2: PCI/DMA) */
 #define KAAL_SYSDESC_PAGE_SIZE 4096u
 #define KAAL_SYSDESC_NONE 0xffffffffu /* cap with no object (device resources) */
 #define KAAL_SYSDESC_NAME_MAX 31      /* component, end and cap names */
@@ -61,7 +61,22 @@ enum {
 #define KAAL_SYSDESC_CAP_UNTYPED 3      /* object; arg0 = size_bytes */
 #define KAAL_SYSDESC_CAP_IOPORT 4       /* arg0 = first port, arg1 = n ports */
 #define KAAL_SYSDESC_CAP_IRQ 5          /* arg0 = ISA IRQ line */
-#define KAAL_SYSDESC_CAP_PCI 6          /* arg0 = vendor << 16 | device */
+#define KAAL_SYSDESC_CAP_PCI 6          /* arg0 = vendor << 16 | device (unused since 1.2) */
+/* PCI device grants (1.2): the device is the first with vendor:device
+ * (KAAL_SYSDESC_PCI_ID of arg0); init claims it from the broker for the
+ * component while it runs. BAR numbers are KAAL_SYSDESC_PCI_BAR of arg0. */
+#define KAAL_SYSDESC_CAP_PCI_MMIO 7   /* memory BAR mapped at arg1 (page aligned), window of
+                                         2^KAAL_SYSDESC_PCI_SIZE_BITS(arg0) bytes; slot: a
+                                         copy of the BAR's first frame cap */
+#define KAAL_SYSDESC_CAP_PCI_IOPORT 8 /* I/O BAR: I/O port cap; arg1 = most ports allowed */
+#define KAAL_SYSDESC_CAP_PCI_IRQ 9    /* legacy INTx through the IOAPIC: IRQHandler cap */
+#define KAAL_SYSDESC_CAP_DMA 10       /* arg0 = size_bytes (page multiple), arg1 = vaddr:
+                                         physically contiguous RAM, uncached; slot: a copy
+                                         of its first frame cap; paddr in the start record */
+#define KAAL_SYSDESC_PCI_ID(arg0) ((uint32_t)(arg0))
+#define KAAL_SYSDESC_PCI_BAR(arg0) ((unsigned)((arg0) >> 32) & 0xffu)
+#define KAAL_SYSDESC_PCI_SIZE_BITS(arg0) ((unsigned)((arg0) >> 40) & 0xffu)
+#define KAAL_SYSDESC_DMA_MAX_BYTES (16ull << 20)
 
 /* kaal_sysdesc_cap_t.rights, kaal_sysdesc_region_t.rights */
 #define KAAL_SYSDESC_RIGHT_READ 1u

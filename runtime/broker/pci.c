@@ -359,3 +359,36 @@ kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
     kaal_error_t a = kaal_pci_assign_bars(&cfg, list, first, &mmio, &io);
     return err ? err : a;
 }
+
+size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list)
+{
+    bool ich9 = false;
+    for (size_t i = 0; i < list->n_devices; i++) {
+        const kaal_pci_function_t *p = &list->devices[i].pci;
+        if (list->devices[i].bus == KAAL_BUS_PCI && p->vendor_id == 0x8086 &&
+            p->device_id == 0x2918 && p->bus == 0 && p->dev == 0x1f && p->fn == 0)
+            ich9 = true;
+    }
+    size_t n = 0;
+    for (size_t i = 0; ich9 && i < list->n_devices; i++) {
+        kaal_device_t *d = &list->devices[i];
+        const kaal_pci_function_t *p = &d->pci;
+        if (d->bus != KAAL_BUS_PCI || p->bus != 0 || p->dev > 24 || p->irq_pin < 1 ||
+            p->irq_pin > 4)
+            continue;
+        kaal_resource_t irq = {.kind = KAAL_RESOURCE_IRQ,
+                               .flags = KAAL_RES_LEVEL | KAAL_RES_ACTIVE_LOW,
+                               .base = 16 + 4 + (p->dev + p->irq_pin - 1u) % 4,
+                               .size = 1,
+                               .isa_irq = p->irq_line};
+        unsigned r = 0;
+        while (r < d->n_resources && d->resources[r].kind != KAAL_RESOURCE_IRQ)
+            r++;
+        if (r < d->n_resources)
+            d->resources[r] = irq;
+        else if (kaal_device_add_resource(d, irq) != KAAL_OK)
+            continue;
+        n++;
+    }
+    return n;
+}

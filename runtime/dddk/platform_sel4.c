@@ -5,7 +5,9 @@
  * Model: everything the driver may touch was decided by system.toml and
  * handed over by init, so this layer only translates. request_bundle
  * answers with the device grant (checked against the driver's match by ISA
- * name); the IRQ and the ring ends share the component's one events
+ * name, or for a PCI grant by vendor:device, with what init decided at boot
+ * from the start record: BARs mapped at their header vaddrs, the DMA
+ * region); the IRQ and the ring ends share the component's one events
  * notification, the IRQ on bit KAAL_DDDK_SEL4_IRQ_BIT through a badged copy
  * of that notification minted into the component's first free slot.
  *
@@ -16,10 +18,61 @@
 #include <kaal/dddk_sel4.h>
 #include <kaal/string.h>
 
+/* A PCI grant: the bundle from the start record's entry for the device. */
+static kaal_error_t pci_bundle(kaal_dddk_sel4_t *cfg, const kaal_bundle_request_t *req,
+                               kaal_bundle_t *bundle)
+{
+    const kaal_component_start_t *start = kaal_component();
+    uint32_t id = (uint32_t)cfg->pci_vendor << 16 | cfg->pci_device;
+    if (req->match.vendor_id != cfg->pci_vendor || req->match.device_id != cfg->pci_device ||
+        start == NULL)
+        return KAAL_ENOENT;
+    const kaal_component_pci_t *e = NULL;
+    for (seL4_Word i = 0; i < start->n_pci && i < KAAL_COMPONENT_MAX_PCI; i++)
+        if (start->pci[i].id == id)
+            e = &start->pci[i];
+    if (e == NULL)
+        return KAAL_ENOENT;
+    cfg->pci = e;
+    memset(bundle, 0, sizeof(*bundle));
+    memset(&cfg->pci_device_desc, 0, sizeof(cfg->pci_device_desc));
+    cfg->pci_device_desc.bus = KAAL_BUS_PCI;
+    cfg->pci_device_desc.pci.vendor_id = cfg->pci_vendor;
+    cfg->pci_device_desc.pci.device_id = cfg->pci_device;
+    cfg->pci_device_desc.pci.bus = e->bus;
+    cfg->pci_device_desc.pci.dev = e->dev;
+    cfg->pci_device_desc.pci.fn = e->fn;
+    bundle->device = &cfg->pci_device_desc;
+    cfg->n_io = 0;
+    for (unsigned bar = 0; bar < KAAL_COMPONENT_PCI_BARS; bar++) {
+        if (e->bar_size[bar] == 0)
+            continue;
+        if (e->bar_vaddr[bar] != 0) {
+            bundle->mmio[bundle->n_mmio++] = (kaal_bundle_mmio_t){
+                .paddr = e->bar_base[bar], .n_pages = e->bar_size[bar] / 4096,
+                .size_bytes = e->bar_size[bar], .bar = (uint8_t)bar};
+        } else if (cfg->n_io < KAAL_DDDK_MAX_IO && cfg->pci_io_caps[bar] != 0) {
+            cfg->io[cfg->n_io].cap = cfg->pci_io_caps[bar];
+            cfg->io[cfg->n_io].base = (uint16_t)e->bar_base[bar];
+            cfg->io[cfg->n_io].n_ports = (uint16_t)e->bar_size[bar];
+            bundle->io[bundle->n_io++] = (kaal_bundle_io_t){.base = (uint16_t)e->bar_base[bar],
+                                                            .n_ports = (uint16_t)e->bar_size[bar]};
+            cfg->n_io++;
+        }
+    }
+    bundle->has_irq = cfg->irq_handler != 0;
+    bundle->irq.gsi = e->irq_gsi;
+    bundle->irq.level = e->irq_level;
+    bundle->dma_n_pages = start->dma_size_bytes / 4096;
+    return KAAL_OK;
+}
+
 static kaal_error_t sel4_request_bundle(void *ctx, const kaal_bundle_request_t *req,
                                         kaal_bundle_t *bundle)
 {
     kaal_dddk_sel4_t *cfg = ctx;
+    if (req->match.kind == KAAL_MATCH_PCI_ID && cfg->pci_vendor != 0)
+        return pci_bundle(cfg, req, bundle);
     if (req->match.kind != KAAL_MATCH_ISA_NAME || cfg->isa_name == NULL ||
         strcmp(req->match.name, cfg->isa_name) != 0)
         return KAAL_ENOENT;
@@ -64,6 +117,29 @@ static void sel4_io_out(void *ctx, unsigned range, uint16_t port, unsigned width
         seL4_X86_IOPort_Out16(cap, port, value);
     else
         seL4_X86_IOPort_Out32(cap, port, value);
+}
+
+static volatile void *sel4_map_mmio(void *ctx, unsigned index, const kaal_bundle_mmio_t *mmio)
+{
+    kaal_dddk_sel4_t *cfg = ctx;
+    if (cfg->pci == NULL || index >= KAAL_COMPONENT_PCI_BARS || cfg->pci->bar_vaddr[index] == 0 ||
+        mmio == NULL || mmio->paddr != cfg->pci->bar_base[index])
+        return NULL;
+    return (volatile void *)(uintptr_t)cfg->pci->bar_vaddr[index];
+}
+
+static kaal_error_t sel4_alloc_dma(void *ctx, uint64_t size_bytes, kaal_dddk_dma_t *dma)
+{
+    (void)ctx;
+    const kaal_component_start_t *start = kaal_component();
+    if (start == NULL || start->dma_size_bytes == 0)
+        return KAAL_ENOENT;
+    if (size_bytes > start->dma_size_bytes)
+        return KAAL_ENOMEM;
+    dma->vaddr = (void *)(uintptr_t)start->dma_vaddr;
+    dma->paddr = start->dma_paddr;
+    dma->size_bytes = start->dma_size_bytes;
+    return KAAL_OK;
 }
 
 static kaal_error_t sel4_bind_irq(void *ctx, const kaal_bundle_t *bundle, uint64_t *bit)
@@ -129,6 +205,8 @@ void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platfo
     platform->request_bundle = sel4_request_bundle;
     platform->io_in = sel4_io_in;
     platform->io_out = sel4_io_out;
+    platform->map_mmio = sel4_map_mmio;
+    platform->alloc_dma = sel4_alloc_dma;
     platform->bind_irq = sel4_bind_irq;
     platform->ack_irq = sel4_ack_irq;
     platform->open_channel = sel4_open_channel;

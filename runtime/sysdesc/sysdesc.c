@@ -193,6 +193,24 @@ static kaal_sysdesc_status_t check_cap(const kaal_sysdesc_t *sd, const kaal_sysd
             return KAAL_SYSDESC_BAD_VALUE;
         return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
     case KAAL_SYSDESC_CAP_PCI:
+    case KAAL_SYSDESC_CAP_PCI_IRQ:
+        return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
+    case KAAL_SYSDESC_CAP_PCI_MMIO: {
+        unsigned b = KAAL_SYSDESC_PCI_SIZE_BITS(c->arg0);
+        if (KAAL_SYSDESC_PCI_BAR(c->arg0) > 5 || (c->arg0 >> 48) != 0 || b < 12 || b > 32 ||
+            !user_range_ok(c->arg1, 1ull << b))
+            return KAAL_SYSDESC_BAD_VALUE;
+        return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
+    }
+    case KAAL_SYSDESC_CAP_PCI_IOPORT:
+        if (KAAL_SYSDESC_PCI_BAR(c->arg0) > 5 || (c->arg0 >> 40) != 0 || c->arg1 == 0 ||
+            c->arg1 > 0x10000)
+            return KAAL_SYSDESC_BAD_VALUE;
+        return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
+    case KAAL_SYSDESC_CAP_DMA:
+        if (c->arg0 == 0 || c->arg0 % KAAL_SYSDESC_PAGE_SIZE || c->arg0 > KAAL_SYSDESC_DMA_MAX_BYTES ||
+            !user_range_ok(c->arg1, c->arg0))
+            return KAAL_SYSDESC_BAD_VALUE;
         return c->object == KAAL_SYSDESC_NONE ? KAAL_SYSDESC_OK : KAAL_SYSDESC_BAD_REFERENCE;
     default: return KAAL_SYSDESC_BAD_VALUE;
     }

@@ -118,6 +118,7 @@ void init_discover_devices(void)
         printf("pci: configuration space not reachable (no ECAM, no ports): no PCI devices\n");
     else if (err)
         printf("pci: enumeration stopped: %s\n", kaal_strerror(err));
+    kaal_pci_route_qemu_q35(&init_devices); /* INTx -> IOAPIC 20-23 on q35 */
     err = kaal_isa_add_devices(&init_devices, routing);
     if (err)
         printf("isa: %s\n", kaal_strerror(err));

@@ -77,6 +77,17 @@ kaal_ut_alloc_ret_t init_alloc(struct init_objects *owner, seL4_Word type, seL4_
     return r;
 }
 
+kaal_ut_alloc_ret_t init_alloc_at(struct init_objects *owner, seL4_Word type, uint8_t size_bits,
+                                  uint64_t paddr)
+{
+    if (owner->n == INIT_MAX_OBJECTS)
+        return (kaal_ut_alloc_ret_t){ .err = KAAL_ENOSPC };
+    kaal_ut_alloc_ret_t r = kaal_untyped_alloc_at(&init_untyped, type, 0, size_bits, paddr);
+    if (!r.err)
+        owner->caps[owner->n++] = r.cap;
+    return r;
+}
+
 void init_free_all(struct init_objects *owner)
 {
     /* Newest first: a frame goes before the tables it was mapped with. */

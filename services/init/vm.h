@@ -21,6 +21,10 @@ struct init_objects {
 /* An object from the untyped manager, recorded in owner (NULL: init's own). */
 kaal_ut_alloc_ret_t init_alloc(struct init_objects *owner, seL4_Word type, seL4_Word size_bits,
                                uint8_t footprint_bits);
+/* A frame (type, 2^size_bits bytes) at physical address paddr, from device
+ * untyped (MMIO) or RAM, recorded in owner. KAAL_EBUSY: in use. */
+kaal_ut_alloc_ret_t init_alloc_at(struct init_objects *owner, seL4_Word type, uint8_t size_bits,
+                                  uint64_t paddr);
 /* Destroys every object of owner, newest first; its memory is free again. */
 void init_free_all(struct init_objects *owner);
 

@@ -928,10 +928,77 @@ static void test_lspci_marks_unassigned_bars(void **state)
     assert_non_null(strstr(out.buf, "BAR1 io unassigned size 0x40"));
 }
 
+/* A bus-0 PCI function with an INTx pin and the line firmware programmed. */
+static kaal_device_t *add_pci(kaal_device_list_t *list, uint16_t vendor, uint16_t device,
+                              uint8_t slot, uint8_t fn, uint8_t pin, uint8_t line)
+{
+    kaal_device_t *d = kaal_devices_add(list, KAAL_BUS_PCI);
+    assert_non_null(d);
+    d->pci.vendor_id = vendor;
+    d->pci.device_id = device;
+    d->pci.dev = slot;
+    d->pci.fn = fn;
+    d->pci.irq_pin = pin;
+    d->pci.irq_line = line;
+    if (pin)
+        assert_int_equal(kaal_device_add_resource(
+                             d, (kaal_resource_t){.kind = KAAL_RESOURCE_IRQ, .base = line,
+                                                  .size = 1, .flags = KAAL_RES_LEVEL,
+                                                  .isa_irq = line}),
+                         KAAL_OK);
+    return d;
+}
+
+static const kaal_resource_t *irq_of(const kaal_device_t *d)
+{
+    for (unsigned i = 0; i < d->n_resources; i++)
+        if (d->resources[i].kind == KAAL_RESOURCE_IRQ)
+            return &d->resources[i];
+    return NULL;
+}
+
+static void test_q35_intx_of_slots_0_to_24_goes_to_ioapic_20_to_23(void **state)
+{
+    (void)state;
+    kaal_device_t devs[8];
+    kaal_device_list_t list;
+    kaal_devices_init(&list, devs, 8);
+    kaal_device_t *e1000e = add_pci(&list, 0x8086, 0x10d3, 2, 0, 1, 11);
+    kaal_device_t *e1000 = add_pci(&list, 0x8086, 0x100e, 3, 0, 1, 10);
+    kaal_device_t *pinb = add_pci(&list, 0x1af4, 0x1000, 4, 0, 2, 10);
+    kaal_device_t *host = add_pci(&list, 0x8086, 0x29c0, 0, 0, 0, 0);
+    kaal_device_t *sata = add_pci(&list, 0x8086, 0x2922, 0x1f, 2, 1, 10);
+    add_pci(&list, 0x8086, 0x2918, 0x1f, 0, 0, 0); /* ICH9 LPC: this is q35 */
+    assert_int_equal(kaal_pci_route_qemu_q35(&list), 3);
+    /* PIRQ = 4 + (slot + pin - 1) mod 4, GSI = 16 + PIRQ; level, active low. */
+    assert_int_equal(irq_of(e1000e)->base, 22);
+    assert_int_equal(irq_of(e1000)->base, 23);
+    assert_int_equal(irq_of(pinb)->base, 16 + 4 + (4 + 1) % 4);
+    assert_int_equal(irq_of(e1000)->flags, KAAL_RES_LEVEL | KAAL_RES_ACTIVE_LOW);
+    assert_int_equal(irq_of(e1000)->isa_irq, 10);
+    assert_null(irq_of(host));              /* no pin: nothing added */
+    assert_int_equal(irq_of(sata)->base, 10); /* slot 31: left as the line says */
+}
+
+static void test_q35_routing_leaves_other_machines_alone(void **state)
+{
+    (void)state;
+    kaal_device_t devs[4];
+    kaal_device_list_t list;
+    kaal_devices_init(&list, devs, 4);
+    kaal_device_t *e1000 = add_pci(&list, 0x8086, 0x100e, 3, 0, 1, 11);
+    add_pci(&list, 0x8086, 0x7000, 1, 0, 0, 0); /* PIIX3: QEMU's pc */
+    assert_int_equal(kaal_pci_route_qemu_q35(&list), 0);
+    assert_int_equal(irq_of(e1000)->base, 11);
+    assert_int_equal(irq_of(e1000)->flags, KAAL_RES_LEVEL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_legacy_enumeration_finds_qemu_pc_devices),
+        cmocka_unit_test(test_q35_intx_of_slots_0_to_24_goes_to_ioapic_20_to_23),
+        cmocka_unit_test(test_q35_routing_leaves_other_machines_alone),
         cmocka_unit_test(test_bar_probe_leaves_bars_and_command_as_found),
         cmocka_unit_test(test_legacy_ports_reach_the_same_devices),
         cmocka_unit_test(test_ecam_window_is_addressed_by_bus_dev_fn),

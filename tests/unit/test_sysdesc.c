@@ -17,6 +17,8 @@
 
 #include "sysdesc_fixture.h"
 
+#define MUT(type, ptr) ((type *)(uintptr_t)(ptr))
+
 /* A writable, 8-aligned copy of the fixture for mutation tests. */
 static uint8_t *copy_blob(void)
 {
@@ -140,25 +142,47 @@ static void test_rpc_clients_share_the_server_endpoint_with_distinct_badges(void
     assert_int_equal(sd.objects[srv->object].kind, KAAL_SYSDESC_OBJECT_ENDPOINT);
 }
 
-static void test_device_grants_become_ioport_irq_and_pci_caps(void **state)
+static void test_device_grants_become_ioport_irq_bar_and_dma_caps(void **state)
 {
     (void)state;
     kaal_sysdesc_t sd = open_fixture();
     const kaal_sysdesc_component_t *server = kaal_sysdesc_find_component(&sd, "server");
     const kaal_sysdesc_cap_t *io = kaal_sysdesc_find_cap(&sd, server, "serial0.ioport");
     const kaal_sysdesc_cap_t *irq = kaal_sysdesc_find_cap(&sd, server, "serial0.irq");
-    const kaal_sysdesc_cap_t *pci = kaal_sysdesc_find_cap(&sd, server, "e1000.pci");
+    const kaal_sysdesc_cap_t *bar0 = kaal_sysdesc_find_cap(&sd, server, "e1000.bar0");
+    const kaal_sysdesc_cap_t *bar1 = kaal_sysdesc_find_cap(&sd, server, "e1000.bar1");
+    const kaal_sysdesc_cap_t *pirq = kaal_sysdesc_find_cap(&sd, server, "e1000.irq");
+    const kaal_sysdesc_cap_t *dma = kaal_sysdesc_find_cap(&sd, server, "dma");
     assert_non_null(io);
     assert_non_null(irq);
-    assert_non_null(pci);
+    assert_non_null(bar0);
+    assert_non_null(bar1);
+    assert_non_null(pirq);
+    assert_non_null(dma);
     assert_int_equal(io->kind, KAAL_SYSDESC_CAP_IOPORT);
     assert_int_equal(io->arg0, 0x3f8);
     assert_int_equal(io->arg1, 8);
     assert_int_equal(irq->arg0, 4);
-    assert_int_equal(pci->arg0, 0x8086100e);
+    assert_int_equal(bar0->kind, KAAL_SYSDESC_CAP_PCI_MMIO);
+    assert_int_equal(KAAL_SYSDESC_PCI_ID(bar0->arg0), 0x8086100e);
+    assert_int_equal(KAAL_SYSDESC_PCI_BAR(bar0->arg0), 0);
+    assert_int_equal(KAAL_SYSDESC_PCI_SIZE_BITS(bar0->arg0), 17);
+    assert_int_equal(bar0->arg1 % KAAL_SYSDESC_PAGE_SIZE, 0);
+    assert_int_equal(bar1->kind, KAAL_SYSDESC_CAP_PCI_IOPORT);
+    assert_int_equal(KAAL_SYSDESC_PCI_BAR(bar1->arg0), 1);
+    assert_int_equal(bar1->arg1, 64);
+    assert_int_equal(pirq->kind, KAAL_SYSDESC_CAP_PCI_IRQ);
+    assert_int_equal(dma->kind, KAAL_SYSDESC_CAP_DMA);
+    assert_int_equal(dma->arg0, 65536);
+    assert_true(dma->arg1 >= bar0->arg1 + (1u << 17) || dma->arg1 + 65536 <= bar0->arg1);
     assert_null(
         kaal_sysdesc_find_cap(&sd, kaal_sysdesc_find_component(&sd, "client"), "serial0.ioport"));
 }
+
+/* A server cap of the fixture by name, writable. */
+#define SERVER_CAP(name)                                                                           \
+    MUT(kaal_sysdesc_cap_t,                                                                        \
+        kaal_sysdesc_find_cap(sd, kaal_sysdesc_find_component(sd, "server"), (name)))
 
 static void test_reader_sees_every_region_the_compiler_placed(void **state)
 {
@@ -327,7 +351,6 @@ static void test_header_errors_say_what_is_wrong(void **state)
         free(b);                                                                                   \
     } while (0)
 
-#define MUT(type, ptr) ((type *)(uintptr_t)(ptr))
 
 static void test_structural_damage_is_caught_behind_a_valid_checksum(void **state)
 {
@@ -366,6 +389,23 @@ static void test_structural_damage_is_caught_behind_a_valid_checksum(void **stat
     EXPECT_AFTER(b[h->strtab_offset + h->strtab_size_bytes - 1] = 'x', KAAL_SYSDESC_BAD_STRING);
 }
 
+static void test_pci_and_dma_records_out_of_range_are_rejected(void **state)
+{
+    (void)state;
+    EXPECT_AFTER(SERVER_CAP("e1000.bar0")->arg0 |= 6ull << 32, KAAL_SYSDESC_BAD_VALUE); /* BAR 6 */
+    EXPECT_AFTER(SERVER_CAP("e1000.bar0")->arg0 &= ~(0xffull << 40), KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("e1000.bar0")->arg1 += 8, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("e1000.bar0")->arg1 = KAAL_SYSDESC_USER_TOP - 4096,
+                 KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("e1000.bar1")->arg1 = 0, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("e1000.bar1")->arg1 = 0x10001, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("e1000.irq")->object = 0, KAAL_SYSDESC_BAD_REFERENCE);
+    EXPECT_AFTER(SERVER_CAP("dma")->arg0 = 100, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("dma")->arg0 = KAAL_SYSDESC_DMA_MAX_BYTES + 4096,
+                 KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(SERVER_CAP("dma")->arg1 += 8, KAAL_SYSDESC_BAD_VALUE);
+}
+
 static void test_region_overlapping_the_heap_is_rejected(void **state)
 {
     (void)state;
@@ -398,7 +438,8 @@ int main(void)
         cmocka_unit_test(test_config_values_round_trip_with_their_types),
         cmocka_unit_test(test_reader_sees_every_cap_the_compiler_assigned),
         cmocka_unit_test(test_rpc_clients_share_the_server_endpoint_with_distinct_badges),
-        cmocka_unit_test(test_device_grants_become_ioport_irq_and_pci_caps),
+        cmocka_unit_test(test_device_grants_become_ioport_irq_bar_and_dma_caps),
+        cmocka_unit_test(test_pci_and_dma_records_out_of_range_are_rejected),
         cmocka_unit_test(test_reader_sees_every_region_the_compiler_placed),
         cmocka_unit_test(test_ring_queue_regions_fit_the_ring_library),
         cmocka_unit_test(test_modules_carry_the_binaries_size_and_crc),

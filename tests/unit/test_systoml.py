@@ -79,7 +79,7 @@ class TestSchemaErrors(SystomlCase):
         self.assertOneError(BASE + "prioriy = 3\n",
                             "system.toml:11:1: error: unknown key 'prioriy' in [[component]]; "
                             "did you mean 'priority'? (expected one of: binary, cap, config, "
-                            "devices, file, heap_size, max_restarts, name, priority, restart, "
+                            "devices, dma, file, heap_size, max_restarts, name, priority, restart, "
                             "stack_size)")
 
     def test_unknown_top_level_table_is_reported(self):

@@ -69,6 +69,23 @@ def component_header(system, comp, source_name):
             if "pci" in dev:
                 out.append("#define KAAL_DEV_%s_PCI_VENDOR 0x%04x" % (m, dev["pci"][0]))
                 out.append("#define KAAL_DEV_%s_PCI_DEVICE 0x%04x" % (m, dev["pci"][1]))
+                out.append("/* BAR addresses are decided at boot: the start record's pci[] "
+                           "has them; memory BARs are mapped here */")
+                for cap, size, _what in comp.windows:
+                    if cap.name.startswith(d + ".bar"):
+                        b = macro(cap.name[len(d) + 1:])
+                        out.append("#define KAAL_DEV_%s_%s_VADDR %s" % (m, b, _hex(cap.arg1)))
+                        out.append("#define KAAL_DEV_%s_%s_SIZE %d /* window; BAR no larger */"
+                                   % (m, b, size))
+                for bar, (kind, size) in sorted(dev["bars"].items()):
+                    if kind == "io":
+                        out.append("#define KAAL_DEV_%s_BAR%d_PORT_COUNT_MAX %d" % (m, bar, size))
+    if comp.dma:
+        cap = next(cap for cap in comp.caps if cap.kind == "dma")
+        out += ["", "/* DMA region: physically contiguous; its physical address is decided at "
+                "boot (start record dma_paddr) */",
+                "#define KAAL_DMA_VADDR %s" % _hex(cap.arg1),
+                "#define KAAL_DMA_SIZE_BYTES %d" % comp.dma]
     if comp.config:
         out += ["", "/* [component.config] */"]
         for key, typ, value in comp.config:

@@ -124,6 +124,8 @@ class Component:
     heap_vaddr: int = S.HEAP_VADDR
     stack_top: int = S.STACK_TOP
     ipc_buffer: int = S.IPC_BUFFER_VADDR
+    dma: int = 0                                 # bytes of DMA region (0: none)
+    windows: list = field(default_factory=list)  # (cap, size, what): BARs, DMA to place
 
 
 @dataclass
@@ -406,6 +408,7 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
                         "\"never\" (set restart = \"always\" or \"on-failure\")")
         _check_binary(c, t, path, what, comp, base_dir, check_binaries)
         _check_devices(c, t, path, comp)
+        _check_dma(c, t, path, comp)
         _check_config(c, t, path, comp)
         _check_named_caps(c, t, path, comp)
         _check_files(c, t, path, comp, base_dir, check_binaries)
@@ -491,6 +494,25 @@ def _check_devices(c, t, path, comp):
         else:
             seen[d] = p
             comp.devices.append((d, p))
+
+
+def _check_dma(c, t, path, comp):
+    """`dma = "64KiB"`: a DMA region for the component's PCI device(s)."""
+    if "dma" not in t:
+        return
+    size = c.size(t, "dma", path, 0)
+    if size is None:
+        return
+    if size > S.MAX_DMA:
+        c.err_value(path + ("dma",), "dma %d is too large (limit %d MiB: it is one physically "
+                    "contiguous block)" % (size, S.MAX_DMA >> 20))
+        return
+    if not any("pci" in S.DEVICES[d] for d, _p in comp.devices):
+        pci = sorted(d for d in S.DEVICES if "pci" in S.DEVICES[d])
+        c.err_key(path + ("dma",), "dma given but component '%s' is granted no PCI device "
+                  "(DMA is for a device: add one to devices, e.g. \"%s\")" % (comp.name, pci[0]))
+        return
+    comp.dma = size
 
 
 def _check_config(c, t, path, comp):
@@ -676,12 +698,28 @@ def _pass_names(c, system):
                            "the %s end of channel '%s'" % (side, ch.name), shared))
     for comp in system.components:
         for d, p in comp.devices:
-            for res in ("ioport", "irq", "pci"):
+            for res in ("ioport", "irq"):
                 if res in S.DEVICES[d]:
                     claims.append((comp, "%s.%s" % (d, res), p, "device '%s'" % d, False))
+            if "pci" in S.DEVICES[d]:
+                for res in ["bar%d" % b for b in sorted(S.DEVICES[d]["bars"])] + ["irq"]:
+                    claims.append((comp, "%s.%s" % (d, res), p, "device '%s'" % d, False))
+        if comp.dma:
+            claims.append((comp, "dma", comp.path + ("dma",), "the DMA region", False))
         for cap, p in comp.caps:
             claims.append((comp, cap.name, p, "cap '%s'" % cap.name, False))
     claims.sort(key=lambda cl: c.locs.value(cl[2]) or (0, 0))
+    # A PCI device has one owner (init's broker refuses a second at boot).
+    pci_owner = {}
+    for comp in system.components:
+        for d, p in comp.devices:
+            if "pci" not in S.DEVICES[d]:
+                continue
+            if d in pci_owner:
+                c.err_value(p, "PCI device '%s' is already granted to component '%s' (at %s); "
+                            "a device has one driver" % (d, pci_owner[d][0], c.where(pci_owner[d][1])))
+            else:
+                pci_owner[d] = (comp.name, p)
     rpc_servers = set()
     for comp, name, path, what, shared in claims:
         if shared and (comp.name, name) in rpc_servers:
@@ -814,9 +852,28 @@ def _pass_layout(c, system):
                                               comment="IRQ handler of %s" % d))
             if "pci" in dev:
                 vendor, device = dev["pci"]
-                granted[comp.name].append(Cap(d + ".pci", "pci", arg0=(vendor << 16) | device,
-                                              comment="PCI device %04x:%04x (first match)"
-                                              % (vendor, device)))
+                pci_id = (vendor << 16) | device
+                for bar, (kind, size) in sorted(dev["bars"].items()):
+                    name = "%s.bar%d" % (d, bar)
+                    if kind == "mmio":
+                        cap = Cap(name, "pci_mmio", arg0=pci_id | bar << 32 |
+                                  (size.bit_length() - 1) << 40,
+                                  comment="first frame of %s BAR%d (memory, mapped uncached)"
+                                  % (d, bar))
+                        comp.windows.append((cap, size, "%s BAR%d" % (d, bar)))
+                    else:
+                        cap = Cap(name, "pci_ioport", arg0=pci_id | bar << 32, arg1=size,
+                                  comment="I/O ports of %s BAR%d (first port: start record)"
+                                  % (d, bar))
+                    granted[comp.name].append(cap)
+                granted[comp.name].append(Cap(d + ".irq", "pci_irq", arg0=pci_id,
+                                              comment="IRQ handler of %s (INTx via the IOAPIC)"
+                                              % d))
+        if comp.dma:
+            cap = Cap("dma", "dma", arg0=comp.dma,
+                      comment="first frame of the DMA region (paddr: start record)")
+            comp.windows.append((cap, comp.dma, "the DMA region"))
+            granted[comp.name].append(cap)
         for cap, _p in comp.caps:
             okind = cap.kind
             cap.object = new_object(okind, "%s.%s" % (comp.name, cap.name), cap.arg0)
@@ -903,6 +960,18 @@ def _layout_vspace(c, comp):
         f.vaddr = cursor
         used.append((cursor, cursor + f.window, "file '%s'" % f.name))
         cursor += f.window + S.PAGE_SIZE
+    for cap, size, what in comp.windows:
+        while overlap(cursor, cursor + size + S.PAGE_SIZE):
+            cursor = max(e for s, e, _w in used if cursor < e and s < cursor + size +
+                         S.PAGE_SIZE) + S.PAGE_SIZE
+        cap.arg1 = cursor
+        used.append((cursor, cursor + size, what))
+        for s, e, iwhat in image:
+            if cursor < e and s < cursor + size:
+                c.err_value(comp.path + ("binary",), "overlapping addresses: %s of component "
+                            "'%s' at 0x%x..0x%x overlaps %s" % (what, comp.name, cursor,
+                                                               cursor + size, iwhat))
+        cursor += size + S.PAGE_SIZE
     for f in comp.files:
         for s, e, what in image:
             if f.vaddr < e and s < f.vaddr + f.window:

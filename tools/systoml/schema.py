@@ -31,7 +31,7 @@ RESTART = {"never": 0, "always": 1, "on-failure": 2}
 CHANNEL_KIND = {"rpc": 1, "ring": 2}
 OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4}
 CAP_KIND = {"endpoint": 1, "notification": 2, "untyped": 3, "ioport": 4, "irq": 5,
-            "pci": 6}
+            "pci": 6, "pci_mmio": 7, "pci_ioport": 8, "pci_irq": 9, "dma": 10}
 CONFIG_TYPE = {"int": 1, "string": 2, "bool": 3}
 RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY = 1, 2, 4, 8
 RIGHTS_ALL = 15
@@ -79,23 +79,32 @@ MAX_FILE_WINDOWS = 2 << 20    # per component: init keeps 1024 copied caps per c
 
 # ---- devices a component may be granted by name ---------------------------
 # kind "isa": fixed I/O ports and an IRQ line; kind "pci": found by the broker
-# from vendor:device at boot. Names only grow: code refers to them.
+# from vendor:device at boot, with the BARs a driver gets: "bars" maps a BAR
+# number to ("mmio", window bytes: a power of two, at least the BAR's size,
+# mapped at a vaddr the compiler picks) or ("io", most ports); the broker
+# decides where they are at boot, init refuses a BAR larger than its window.
+# Every PCI device also gets its INTx IRQ. Names only grow: code refers to them.
 DEVICES = {
     "serial0":    {"ioport": (0x3F8, 8), "irq": 4},
     "serial1":    {"ioport": (0x2F8, 8), "irq": 3},
     "rtc":        {"ioport": (0x70, 2), "irq": 8},
     "pit":        {"ioport": (0x40, 4), "irq": 0},
     "debug-exit": {"ioport": (0xF4, 4)},
-    "virtio-net": {"pci": (0x1AF4, 0x1000)},
-    "virtio-blk": {"pci": (0x1AF4, 0x1001)},
-    "e1000":      {"pci": (0x8086, 0x100E)},
+    # Transitional virtio (QEMU's default): legacy I/O BAR 0, MSI-X BAR 1,
+    # modern capabilities in the 64-bit BAR 4.
+    "virtio-net": {"pci": (0x1AF4, 0x1000),
+                   "bars": {0: ("io", 0x100), 1: ("mmio", 0x1000), 4: ("mmio", 0x4000)}},
+    "virtio-blk": {"pci": (0x1AF4, 0x1001),
+                   "bars": {0: ("io", 0x100), 1: ("mmio", 0x1000), 4: ("mmio", 0x4000)}},
+    # 8254x (QEMU's 82540EM): 128 KiB of registers, 64 ports of IOADDR/IODATA.
+    "e1000":      {"pci": (0x8086, 0x100E), "bars": {0: ("mmio", 0x20000), 1: ("io", 0x40)}},
 }
 
 # ---- keys each table accepts (for "unknown key" and "did you mean") ---------
 TOP_KEYS = {"system", "component", "channel"}
 SYSTEM_KEYS = {"name", "description", "console"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
-                  "max_restarts", "devices", "config", "cap", "file"}
+                  "max_restarts", "devices", "config", "cap", "file", "dma"}
 CAP_KEYS = {"name", "kind", "size"}
 FILE_KEYS = {"name", "path", "vaddr", "max_size"}
 CHANNEL_KEYS = {
@@ -114,3 +123,7 @@ NAMED_CAP_KINDS = ("endpoint", "notification", "untyped")
 CONSOLE_SERVER_END = "clients"
 CONSOLE_CLIENT_END = "console"
 CONSOLE_BADGE_CLIENT = 1 << 62
+
+# `dma = SIZE` on a component with a PCI device: one physically contiguous
+# block of RAM (found at boot), so bounded.
+MAX_DMA = 16 << 20   # KAAL_SYSDESC_DMA_MAX_BYTES

@@ -14,3 +14,6 @@ TEST_SYSTEM_DEPS += $(BUILD)/systems/rootfs_bad.initrd
 $(eval $(call kaal_system,console,tests/system/systems/console.toml))
 $(eval $(call kaal_system,console-plain,tests/system/systems/console-plain.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/console.initrd $(BUILD)/systems/console-plain.initrd
+$(eval $(call kaal_system,e1000probe,drivers/e1000probe/system.toml))
+# A PCI device grant: the e1000probe driver (tests/system/test_pcigrant.py).
+TEST_SYSTEM_DEPS += $(BUILD)/systems/e1000probe.initrd
