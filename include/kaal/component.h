@@ -73,6 +73,9 @@ typedef struct kaal_component_start {
      * frame). 0 size: none. */
     seL4_Word dma_vaddr, dma_paddr, dma_size_bytes;
 } kaal_component_start_t;
+/* init writes it at the top of the stack's top page; main's first frames
+ * share that page. */
+_Static_assert(sizeof(kaal_component_start_t) <= 2048, "start record too large");
 
 /* Messages a component sends init on its endpoint (slot
  * KAAL_SYSDESC_SLOT_INIT_EP); labels above any seL4 fault label. */
