@@ -24,10 +24,9 @@
  */
 #include "component.h"
 #include "devices.h"
+#include "notices.h"
 #include "pcigrant.h"
 #include "vm.h"
-
-#include <stdatomic.h>
 
 #include <kaal/bootinfo.h>
 #include <kaal/component.h>
@@ -37,17 +36,9 @@
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
 
-#define MAX_COMPONENTS 32
 #define MAX_SYSTEM_OBJECTS 256
 #define MAX_SHARED_PAGES 2048
 #define PAGE 4096ul
-#define MAX_TOMBSTONES 4 /* per stopped component: one per endpoint it serves */
-#define INIT_THREAD_STACK_WORDS 128 /* 1 KiB: a tombstone or herald loop */
-/* init's own threads (tombstones, heralds) run just below init: a
- * tombstone that took a call answers it before anything else runs, so init
- * never destroys one between its receive and its reply, and a herald's
- * notice is on the endpoint before a restarted client can call. */
-#define INIT_THREAD_PRIORITY (seL4_MaxPrio - 1)
 /* init's scratch page for filling frames before they move to a component. */
 #define SCRATCH_VADDR 0x0000200000000000ul
 
@@ -403,168 +394,6 @@ static const char *build_and_start(unsigned index)
     return NULL;
 }
 
-/* ---- init's own threads: tombstones and heralds ---- */
-
-/* Starts a thread in init's CSpace and VSpace at INIT_THREAD_PRIORITY
- * running fn(arg) on the stack below stack_top (16-byte aligned). */
-static seL4_Error start_init_thread(seL4_CPtr tcb, void (*fn)(seL4_Word), uint64_t *stack_top,
-                                    seL4_Word arg)
-{
-    seL4_UserContext regs = { 0 };
-    regs.rip = (seL4_Word)fn;
-    regs.rsp = (seL4_Word)(stack_top - 1); /* as if called: rsp + 8 is 16-byte aligned */
-    regs.rdi = arg;
-    regs.rflags = 0x202;
-    seL4_Error e = seL4_TCB_SetSpace(tcb, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0);
-    if (!e)
-        e = seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, INIT_THREAD_PRIORITY);
-    if (!e)
-        e = seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
-    return e;
-}
-
-/* ---- tombstones: the callers of a stopped server get an answer ---- */
-
-static uint64_t tombstone_stacks[MAX_COMPONENTS][MAX_TOMBSTONES][INIT_THREAD_STACK_WORDS]
-    __attribute__((aligned(16)));
-
-/* A thread of init's own that answers every call on a stopped server's
- * endpoint with KAAL_RPC_LABEL_SERVER_GONE, as the server's runtime does
- * for the call it dies in. It runs only while init is blocked (init has the
- * highest priority), so the stubs' use of init's IPC buffer does not race. */
-static _Noreturn void tombstone(seL4_Word endpoint)
-{
-    seL4_Word badge;
-    seL4_Recv(endpoint, &badge);
-    for (;;)
-        seL4_ReplyRecv(endpoint, seL4_MessageInfo_new(KAAL_RPC_LABEL_SERVER_GONE, 0, 0, 0),
-                       &badge);
-}
-
-/* Does a component other than c hold a cap to system object obj? */
-static bool shared_with_others(const struct component *c, uint32_t obj)
-{
-    for (uint32_t i = 0; i < sysdesc.n_caps; i++)
-        if (sysdesc.caps[i].object == obj &&
-            (i < c->desc->first_cap || i >= c->desc->first_cap + c->desc->n_caps))
-            return true;
-    return false;
-}
-
-/* Stopped for good (until a start): a tombstone on every endpoint c
- * receives on and shares with another component. Best effort: without
- * memory its callers wait for the next start, as they would without it. */
-static void bury(struct component *c)
-{
-    unsigned n = 0, index = (unsigned)(c - components);
-    init_free_all(&c->graves);
-    for (uint32_t i = 0; i < c->desc->n_caps && n < MAX_TOMBSTONES; i++) {
-        const kaal_sysdesc_cap_t *cap = &sysdesc.caps[c->desc->first_cap + i];
-        if (cap->kind != KAAL_SYSDESC_CAP_ENDPOINT || !(cap->rights & KAAL_SYSDESC_RIGHT_READ) ||
-            !shared_with_others(c, cap->object))
-            continue;
-        kaal_ut_alloc_ret_t t = init_alloc(&c->graves, seL4_TCBObject, 0, seL4_TCBBits);
-        if (t.err || start_init_thread(t.cap, tombstone,
-                                       tombstone_stacks[index][n] + INIT_THREAD_STACK_WORDS,
-                                       system_objects[cap->object]))
-            break;
-        n++;
-    }
-}
-
-/* ---- heralds: a server hears when a client of its goes ---- */
-
-/* One per component that serves rpc channels: a thread of init's own that
- * tells it KAAL_RPC_LABEL_CLIENT_GONE (<kaal/component.h>) for every bit
- * init sets in `pending` (bit i: the i-th rpc channel it serves, in
- * description order), on the endpoint of its first rpc channel (a server
- * with several rpc ends hears of all its clients there). Like the tombstones it runs only while init is
- * blocked, and it passes its message in registers only, so the other
- * threads at its priority cannot disturb it through init's IPC buffer. */
-struct herald {
-    seL4_CPtr notification, endpoint; /* endpoint: badge KAAL_RPC_BADGE_INIT */
-    _Atomic uint64_t pending;
-};
-static struct herald heralds[MAX_COMPONENTS];
-static uint64_t herald_stacks[MAX_COMPONENTS][INIT_THREAD_STACK_WORDS] __attribute__((aligned(16)));
-
-/* The i-th rpc channel component `server` serves, or NULL. */
-static const kaal_sysdesc_channel_t *served_channel(unsigned server, unsigned i)
-{
-    for (uint32_t k = 0; k < sysdesc.n_channels; k++) {
-        const kaal_sysdesc_channel_t *ch = &sysdesc.channels[k];
-        if (ch->kind == KAAL_SYSDESC_CHANNEL_RPC && ch->component[0] == server && i-- == 0)
-            return ch;
-    }
-    return NULL;
-}
-
-static _Noreturn void herald_main(seL4_Word arg)
-{
-    struct herald *h = (struct herald *)arg;
-    unsigned server = (unsigned)(h - heralds);
-    for (;;) {
-        seL4_Word bits;
-        seL4_Wait(h->notification, &bits);
-        uint64_t pending = atomic_exchange(&h->pending, 0);
-        for (unsigned i = 0; pending; i++, pending >>= 1) {
-            const kaal_sysdesc_channel_t *ch = (pending & 1) ? served_channel(server, i) : NULL;
-            if (!ch)
-                continue;
-            seL4_Word info, badge, mr0 = ch->badge, mr1 = 0, mr2 = 0, mr3 = 0;
-            x64_sys_send_recv(seL4_SysCall, h->endpoint, &badge,
-                              seL4_MessageInfo_new(KAAL_RPC_LABEL_CLIENT_GONE, 0, 0, 1).words[0],
-                              &info, &mr0, &mr1, &mr2, &mr3);
-        }
-    }
-}
-
-/* A herald for every component that serves an rpc channel (at system
- * start; they live as long as init). */
-static const char *make_heralds(void)
-{
-    for (unsigned s = 0; s < sysdesc.n_components; s++) {
-        const kaal_sysdesc_channel_t *ch = served_channel(s, 0);
-        if (!ch)
-            continue;
-        const kaal_sysdesc_cap_t *cap = kaal_sysdesc_find_cap(
-            &sysdesc, &sysdesc.components[s], kaal_sysdesc_string(&sysdesc, ch->end[0]));
-        kaal_ut_alloc_ret_t n = init_alloc(NULL, seL4_NotificationObject, 0, seL4_NotificationBits);
-        kaal_ut_alloc_ret_t t = init_alloc(NULL, seL4_TCBObject, 0, seL4_TCBBits);
-        kaal_slot_ret_t ep = kaal_cspace_alloc(&init_cspace, 1);
-        if (!cap || n.err || t.err || ep.err)
-            return "out of memory for its heralds";
-        struct herald *h = &heralds[s];
-        h->notification = n.cap;
-        h->endpoint = ep.slot;
-        if (seL4_CNode_Mint(seL4_CapInitThreadCNode, ep.slot, seL4_WordBits,
-                            seL4_CapInitThreadCNode, system_objects[cap->object], seL4_WordBits,
-                            seL4_CapRights_new(1, 0, 0, 1), KAAL_RPC_BADGE_INIT) ||
-            start_init_thread(t.cap, herald_main, herald_stacks[s] + INIT_THREAD_STACK_WORDS,
-                              (seL4_Word)h))
-            return "its heralds could not be started";
-    }
-    return NULL;
-}
-
-/* Client c went: queue a notice for the server of each rpc channel it is
- * the client of (KAAL_RPC_LABEL_CLIENT_GONE). */
-static void tell_servers(const struct component *c)
-{
-    unsigned client = (unsigned)(c - components);
-    for (unsigned s = 0; s < sysdesc.n_components; s++) {
-        const kaal_sysdesc_channel_t *ch;
-        uint64_t bits = 0;
-        for (unsigned i = 0; i < 64 && (ch = served_channel(s, i)) != NULL; i++)
-            if (ch->component[1] == client)
-                bits |= 1ull << i;
-        if (bits && heralds[s].notification) {
-            atomic_fetch_or(&heralds[s].pending, bits);
-            seL4_Signal(heralds[s].notification);
-        }
-    }
-}
-
 static void start_component(unsigned index)
 {
     struct component *c = &components[index];
@@ -574,7 +403,7 @@ static void start_component(unsigned index)
         printf("init: component %s not started: %s\n", c->name, why);
         c->running = false;
         stop(c);
-        bury(c);
+        init_bury(index, &c->graves);
     }
 }
 
@@ -679,7 +508,7 @@ kaal_error_t init_start_components(const seL4_BootInfo *bi)
     kaal_ut_alloc_ret_t ep = init_alloc(NULL, seL4_EndpointObject, 0, seL4_EndpointBits);
     const char *why = ep.err ? "out of memory" : make_system_objects();
     if (!why)
-        why = make_heralds();
+        why = init_notices_start(&sysdesc, system_objects);
     if (why) {
         printf("init: system '%s' not started: %s\n",
                kaal_sysdesc_string(&sysdesc, sysdesc.header->name), why);
@@ -762,7 +591,7 @@ static void stop(struct component *c)
     init_release_pci((uint32_t)(c - components) + 1);
     c->running = false;
     if (was_running)
-        tell_servers(c);
+        init_tell_servers((unsigned)(c - components));
 }
 
 /* ---- supervisor requests (KAAL_INIT_LABEL_PS/MEM/LIFECYCLE/POWEROFF/PCI) ---- */
@@ -832,7 +661,7 @@ static kaal_error_t lifecycle(struct component *caller, seL4_Word op, unsigned i
                op == KAAL_INIT_OP_KILL ? "killed" : "stopped",
                (unsigned long)(init_untyped.free_bytes >> 10));
         if (op != KAAL_INIT_OP_RESTART)
-            bury(c);
+            init_bury(index, &c->graves);
     }
     if (op == KAAL_INIT_OP_START || op == KAAL_INIT_OP_RESTART) {
         start_component(index);
@@ -971,7 +800,7 @@ _Noreturn void init_serve(void)
             if (again)
                 printf("init: %s reached its restart limit (%u): stays stopped\n", c->name,
                        c->desc->max_restarts);
-            bury(c);
+            init_bury(index, &c->graves);
         }
     }
 }
