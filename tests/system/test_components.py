@@ -38,6 +38,59 @@ def test_crashing_component_is_restarted_until_its_limit_with_memory_reclaimed(b
         assert "KERNEL FAULT" not in g.output, g.tail()
 
 
+def boot_with_hello_replaced(build, tmp, data, patch_description):
+    """Boots the lifecycle system with hello's boot module replaced by data;
+    if patch_description, the description's size and CRC-32 for that module
+    are made to match (as if the system had been built with it)."""
+    import struct
+    import zlib
+    with open(os.path.join(build, "systems", "lifecycle.initrd")) as f:
+        modules = f.read().strip().split(",")
+    hello = modules[2]
+    assert hello.endswith("hello.elf"), modules
+    with open(hello, "rb") as f:
+        good = f.read()
+    bad_path = os.path.join(tmp, "hello.elf")
+    with open(bad_path, "wb") as f:
+        f.write(data)
+    modules[2] = bad_path
+    if patch_description:
+        with open(modules[1], "rb") as f:
+            blob = bytearray(f.read())
+        old = struct.pack("<II", len(good), zlib.crc32(good))
+        assert blob.count(old) == 1, "hello's module record not found"
+        at = blob.index(old)
+        blob[at:at + 8] = struct.pack("<II", len(data), zlib.crc32(data))
+        blob[12:16] = bytes(4)                       # header CRC over the blob with it zero
+        struct.pack_into("<I", blob, 12, zlib.crc32(blob))
+        modules[1] = os.path.join(tmp, "lifecycle.ksys")
+        with open(modules[1], "wb") as f:
+            f.write(blob)
+    return Guest(os.path.join(build, "kernel", "kaal.elf32"), modules)
+
+
+def test_a_bad_component_elf_is_reported_and_the_others_start(build):
+    import tempfile
+    with open(os.path.join(build, "guest", "bin", "hello.elf"), "rb") as f:
+        good = f.read()
+    not_elf = b"this is not an ELF file\n" * 64
+    wrong_machine = good[:18] + bytes([0xb7, 0x00]) + good[20:]   # EM_AARCH64
+    cases = [
+        (not_elf, True, r"not an ELF file|bad magic"),
+        (wrong_machine, True, r"machine|x86"),
+        (good[:-1] + bytes([good[-1] ^ 0xff]), False, r"does not match the description"),
+    ]
+    for data, patch, why in cases:
+        with tempfile.TemporaryDirectory() as tmp, \
+                boot_with_hello_replaced(build, tmp, data, patch) as g:
+            m = g.expect(r"init: component hello not started: ([^\n]*)\n")
+            assert re.search(why, m.group(1), re.I), m.group(0)
+            # The rest of the system boots: crasher runs (and faults, as it does).
+            g.expect(r"component crasher faulted: VMFault")
+            assert "hello from component hello" not in g.output, g.tail()
+            assert "KERNEL FAULT" not in g.output, g.tail()
+
+
 def test_pingpong_components_talk_over_endpoint_rpc(build):
     with boot_system(build, "pingpong") as g:
         g.expect(r"pong: serving \(first client badge 1\)")
