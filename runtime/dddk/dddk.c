@@ -213,6 +213,14 @@ void kaal_dddk_dispatch(kaal_dddk_device_t *dev, const kaal_dddk_event_t *ev)
             if (drv->ops.irq != NULL)
                 drv->ops.irq(dev);
             dev->platform->ack_irq(dev->platform->ctx);
+            /* Edge-triggered line: the kernel kept the IOAPIC pin masked
+             * from the interrupt to the ack (as seL4 does), and an IOAPIC
+             * drops edges on a masked pin, so a source that rose in that
+             * window raises no interrupt of its own and would keep the line
+             * high for ever. Polling the device once more after the ack
+             * finds it; any later source makes a new edge. */
+            if (!dev->bundle.irq.level && drv->ops.irq != NULL)
+                drv->ops.irq(dev);
         }
         for (unsigned i = 0; i < drv->service.n_channels; i++) {
             uint64_t bit = dev->channels[i].event_bit;

@@ -241,8 +241,9 @@ static void test_rx_reads_iir_and_rbr_only_never_polls_lsr(void **state)
     assert_int_equal(total, 200);
     assert_int_equal(f->uart.n_lsr_reads, 0);
     assert_int_equal(f->uart.n_rbr_reads, 200);
-    /* one IIR read per byte plus one "none" per interrupt */
-    assert_int_equal(f->uart.n_iir_reads, 200 + f->fp.n_irq_delivered);
+    /* one IIR read per byte plus two "none" per interrupt: COM1's line is
+     * edge-triggered, so the DDDK polls once more after the ack */
+    assert_int_equal(f->uart.n_iir_reads, 200 + 2 * f->fp.n_irq_delivered);
 }
 
 static void test_character_timeout_is_handled_like_received_data(void **state)
