@@ -4,7 +4,7 @@
  * three pieces sent to the console separately with a yield in between, so
  * that two chatters of the same priority hand the console their pieces
  * interleaved; the console must still print every line whole. Then one
- * line through printf, and exit. */
+ * line through printf, which must keep the message registers, and exit. */
 #include <kaal/component.h>
 #include <kaal/console.h>
 #include <kaal/stdio.h>
@@ -31,6 +31,17 @@ int main(void)
             seL4_Yield();
         }
     }
+    /* printf must leave the message registers as they were: a server may
+     * print between building a reply and sending it. */
+    const seL4_Word mark = 0x6b61616c00000000ull;
+    for (unsigned i = 0; i < seL4_MsgMaxLength; i++)
+        seL4_SetMR((int)i, mark + i);
     printf("%s done after %ld lines\n", name, lines);
+    for (unsigned i = 0; i < seL4_MsgMaxLength; i++) {
+        if (seL4_GetMR((int)i) != mark + i) {
+            printf("%s: printf changed MR%u\n", name, i);
+            return 3;
+        }
+    }
     return 0;
 }

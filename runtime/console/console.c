@@ -59,10 +59,30 @@ static void debug_write(const void *bytes, size_t n_bytes)
         seL4_DebugPutChar(p[i]);
 }
 
+static kaal_error_t write_chunks(const void *bytes, size_t n_bytes, int raw);
+
+/* printf may run anywhere, also between a server's seL4_SetMR calls for a
+ * reply and its seL4_Reply: the message registers a console call
+ * overwrites (its own words, and MR0-3, which every seL4_Call stub stores
+ * from the reply) are put back afterwards. */
 kaal_error_t kaal_console_write(const void *bytes, size_t n_bytes, int raw)
 {
     if (!console_ep)
         return KAAL_ENOENT;
+    enum { SAVED = 1 + KAAL_CONSOLE_MAX_BYTES / 8 > KAAL_CONSOLE_NAME_WORDS
+                       ? 1 + KAAL_CONSOLE_MAX_BYTES / 8
+                       : KAAL_CONSOLE_NAME_WORDS };
+    _Static_assert(SAVED >= 4 && SAVED <= seL4_MsgMaxLength, "saved registers");
+    seL4_Word saved[SAVED];
+    seL4_IPCBuffer *ipc = seL4_GetIPCBuffer();
+    memcpy(saved, ipc->msg, sizeof(saved));
+    kaal_error_t err = write_chunks(bytes, n_bytes, raw);
+    memcpy(ipc->msg, saved, sizeof(saved));
+    return err;
+}
+
+static kaal_error_t write_chunks(const void *bytes, size_t n_bytes, int raw)
+{
     if (!opened) {
         kaal_error_t err = console_open();
         if (err != KAAL_OK) {
