@@ -259,6 +259,18 @@ class _Checker:
             return None
         return v
 
+    def vaddr(self, table, path):
+        """An optional page-aligned user address under key "vaddr"; None
+        when absent or wrong (the error is recorded)."""
+        if "vaddr" not in table:
+            return None
+        v = self.integer(table, "vaddr", path, 0, S.USER_TOP - 1, None)
+        if v is not None and v % S.PAGE_SIZE:
+            self.err_value(path + ("vaddr",), "vaddr 0x%x is not page aligned (expected a "
+                           "multiple of 0x%x)" % (v, S.PAGE_SIZE))
+            return None
+        return v
+
     def size(self, table, key, path, default, power_of_two=False):
         """Byte sizes: an integer or a string like "64KiB"; page multiples."""
         if key not in table:
@@ -568,13 +580,7 @@ def _check_files(c, t, path, comp, base_dir, check_binaries):
         name = c.name(ft, "name", p, "[[component.file]]")
         rel = c.string(ft, "path", p, "[[component.file]]")
         window = c.size(ft, "max_size", p, S.DEFAULT_FILE_WINDOW)
-        vaddr = None
-        if "vaddr" in ft:
-            vaddr = c.integer(ft, "vaddr", p, 0, S.USER_TOP - 1, None)
-            if vaddr is not None and vaddr % S.PAGE_SIZE:
-                c.err_value(p + ("vaddr",), "vaddr 0x%x is not page aligned (expected a "
-                            "multiple of 0x%x)" % (vaddr, S.PAGE_SIZE))
-                vaddr = None
+        vaddr = c.vaddr(ft, p)
         if name is not None:
             if name in seen:
                 c.err_value(p + ("name",), "duplicate file name '%s' in component '%s' (first "
@@ -637,13 +643,7 @@ def _check_channel(c, t, path, index, by_name):
         c.keys(et, S.END_KEYS[kind], ep, "the %s end" % side)
         comp_name = c.string(et, "component", ep, "the %s end" % side)
         end_name = c.name(et, "end", ep, "the %s end" % side)
-        vaddr = None
-        if "vaddr" in et:
-            vaddr = c.integer(et, "vaddr", ep, 0, S.USER_TOP - 1, None)
-            if vaddr is not None and vaddr % S.PAGE_SIZE:
-                c.err_value(ep + ("vaddr",), "vaddr 0x%x is not page aligned (expected a "
-                            "multiple of 0x%x)" % (vaddr, S.PAGE_SIZE))
-                vaddr = None
+        vaddr = c.vaddr(et, ep)
         if comp_name is None or end_name is None:
             continue
         comp = by_name.get(comp_name)
