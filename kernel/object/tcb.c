@@ -73,16 +73,17 @@ static seL4_Error derive_root(cte_t *src, uint64_t data, cap_type_t want, cap_t 
     return seL4_NoError;
 }
 
+/* seL4's order: derive, then the cap must be a RAM frame, then the
+ * address aligned (so a wrong cap at a bad address is IllegalOperation). */
 static seL4_Error check_buffer(uint64_t vaddr, cte_t *src, cap_t *out)
 {
-    if (vaddr & ((1u << seL4_IPCBufferSizeBits) - 1))
-        return syscall_error(seL4_AlignmentError);
-    cap_t c = src->cap;
-    if (cap_type(c) != cap_frame_cap || c.flag)
-        return syscall_error(seL4_IllegalOperation);
-    derive_ret_t d = cap_derive(src, c);
+    derive_ret_t d = cap_derive(src, src->cap);
     if (d.status != seL4_NoError)
         return d.status;
+    if (cap_type(d.cap) != cap_frame_cap || d.cap.flag)
+        return syscall_error(seL4_IllegalOperation);
+    if (vaddr & ((1u << seL4_IPCBufferSizeBits) - 1))
+        return syscall_error(seL4_AlignmentError);
     *out = d.cap;
     return seL4_NoError;
 }
@@ -94,17 +95,19 @@ static seL4_Error decode_set_space(struct invocation *inv, struct tcb *t, unsign
     cte_t *csrc = inv->extra[first_cap], *vsrc = inv->extra[first_cap + 1];
     cte_t *bsrc = has_buffer ? inv->extra[first_cap + 2] : NULL;
     cap_t ccap, vcap, bcap = cap_null();
-    seL4_Error e = derive_root(csrc, cdata, cap_cnode_cap, &ccap);
-    if (e != seL4_NoError)
-        return e;
-    e = derive_root(vsrc, vdata, cap_pml4_cap, &vcap);
-    if (e != seL4_NoError)
-        return e;
+    seL4_Error e;
+    /* seL4's decodeTCBConfigure checks the buffer before the roots. */
     if (has_buffer && buffer) {
         e = check_buffer(buffer, bsrc, &bcap);
         if (e != seL4_NoError)
             return e;
     }
+    e = derive_root(csrc, cdata, cap_cnode_cap, &ccap);
+    if (e != seL4_NoError)
+        return e;
+    e = derive_root(vsrc, vdata, cap_pml4_cap, &vcap);
+    if (e != seL4_NoError)
+        return e;
     t->fault_handler = fault_ep;
     install(t, TCB_CTABLE, ccap, csrc);
     install(t, TCB_VTABLE, vcap, vsrc);
@@ -214,13 +217,12 @@ seL4_Error decode_tcb_invocation(struct invocation *inv)
             return syscall_error(seL4_TruncatedMessage);
         return decode_set_space(inv, t, 0, inv->mr[0], inv->mr[1], inv->mr[2], false, 0);
     case TCBSetIPCBuffer: {
-        if (inv->length < 1)
+        /* As seL4: the frame cap is required even to clear the buffer. */
+        if (inv->length < 1 || !inv->extra[0])
             return syscall_error(seL4_TruncatedMessage);
         uint64_t buffer = inv->mr[0];
         cap_t bcap = cap_null();
         if (buffer) {
-            if (!inv->extra[0])
-                return syscall_error(seL4_TruncatedMessage);
             e = check_buffer(buffer, inv->extra[0], &bcap);
             if (e != seL4_NoError)
                 return e;
@@ -263,10 +265,12 @@ seL4_Error decode_tcb_invocation(struct invocation *inv)
     case TCBBindNotification: {
         if (!inv->extra[0])
             return syscall_error(seL4_TruncatedMessage);
+        /* seL4's order and codes: a bound TCB first, and a cap that is
+         * not a notification is IllegalOperation, not InvalidCapability. */
+        if (t->bound_ntfn)
+            return syscall_error(seL4_IllegalOperation);
         cap_t n = inv->extra[0]->cap;
         if (cap_type(n) != cap_notification_cap)
-            return error_invalid_cap(1);
-        if (t->bound_ntfn)
             return syscall_error(seL4_IllegalOperation);
         if (!(n.rights & CAP_RIGHT_READ) || ntfn_is_bound(cap_ptr(n)) ||
             ntfn_has_waiters(cap_ptr(n)))

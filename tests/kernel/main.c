@@ -123,6 +123,7 @@ int main(void)
         { ipc_tests, n_ipc_tests },
         { fastpath_tests, n_fastpath_tests },
         { hostile_tests, n_hostile_tests },
+        { hostile_ipc_tests, n_hostile_ipc_tests },
     };
     unsigned n = 0, passed = 0, failed = 0;
     for (unsigned s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
