@@ -64,7 +64,7 @@ static seL4_Word pick(seL4_Word n)
 }
 
 /* ---- fixed objects (env slots: out of reach of random deletes) ---- */
-static seL4_CPtr obj_base, helper_base, ipc_ut, fault_ep, turn, probe, probe_ntfn, spare_cnode,
+static seL4_CPtr obj_base, helper_base, ipc_ut, fault_ep, root_fault_ep, turn, probe, probe_ntfn, spare_cnode,
     empty_vspace, empty_slot, rescuer_tcb;
 static seL4_CPtr buf_frame[N_HELPERS + 1];
 static volatile seL4_Word rescues, rescue_odd, helper_faults_seen;
@@ -212,12 +212,16 @@ static void helper_main(seL4_Word arg, seL4_IPCBuffer *ipc)
 
 /* The rescuer runs only when the root thread and every helper are blocked
  * or stopped: it moves the root thread past its blocking system call. */
-static void rescuer_main(seL4_Word arg, seL4_IPCBuffer *ipc)
+static void rescuer_main(seL4_Word root_fault, seL4_IPCBuffer *ipc)
 {
-    (void)arg;
     (void)ipc;
     for (;;) {
-        seL4_Word rip = 0;
+        seL4_Word rip = 0, b, o, m0, m1, m2, m3;
+        /* If we are blocked sending a cap fault, take the fault message
+         * first: suspending us while BlockedOnReply clears our fault
+         * record; suspending us while BlockedOnSend would not (as in
+         * classic seL4), and our next Call would then go out as a fault. */
+        x64_sys_recv(seL4_SysNBRecv, root_fault, &b, &o, &m0, &m1, &m2, &m3);
         raw_tcb_call(seL4_CapInitThreadTCB, TCBReadRegisters, 2, 1 /* suspend */, 1, 0, &rip);
         if (*(volatile uint16_t *)rip == 0x050f) /* rewound onto `syscall` */
             rip += 2;
@@ -500,8 +504,14 @@ static void setup(void)
         CHECK_OK(seL4_X86_Page_Map(buf_frame[i], seL4_CapInitThreadVSpace, buf_va(i),
                                    seL4_ReadWrite, seL4_X86_Default_VMAttributes));
     }
+    /* Our own cap faults (Recv on a slot that is no endpoint) go to an
+     * endpoint nobody receives on: we block and the rescuer moves us on,
+     * instead of the kernel printing and stopping us. */
+    root_fault_ep = env_object(seL4_EndpointObject, 0);
+    CHECK_OK(seL4_TCB_SetSpace(seL4_CapInitThreadTCB, root_fault_ep, ROOT, 0,
+                               seL4_CapInitThreadVSpace, 0));
     rescuer_tcb = env_object(seL4_TCBObject, 0);
-    start_thread(rescuer_tcb, N_HELPERS, rescuer_main, 0, 1);
+    start_thread(rescuer_tcb, N_HELPERS, rescuer_main, root_fault_ep, 1);
     probe_mcp = 0;
     probe_bound = false;
 }
@@ -551,6 +561,7 @@ static void test_hostile_threads_and_ipc_leave_kernel_intact(void)
     printf("\n");
     (void)reply_outcomes;
     CHECK_EQ(rescue_odd, 0);
+    CHECK_OK(seL4_TCB_SetSpace(seL4_CapInitThreadTCB, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0));
 
     /* Everything deleted: helpers, objects, the rescuer; then the whole
      * test untyped retypes again. */
@@ -574,7 +585,23 @@ static void test_hostile_threads_and_ipc_leave_kernel_intact(void)
     CHECK_EQ(m0, 42);
 }
 
+static void test_call_works_after_set_space_on_ourselves(void)
+{
+    seL4_CPtr fep = env_object(seL4_EndpointObject, 0);
+    CHECK_OK(seL4_TCB_SetSpace(seL4_CapInitThreadTCB, fep, ROOT, 0, seL4_CapInitThreadVSpace, 0));
+    CHECK_OK(seL4_TCB_SetSpace(seL4_CapInitThreadTCB, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0));
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    kthread_start(0, echo_server, ep, 100, 0);
+    seL4_Word b, m0 = 41, m1 = 0, m2 = 0, m3 = 0;
+    seL4_MessageInfo_t out;
+    x64_sys_send_recv(seL4_SysCall, ep, &b, seL4_MessageInfo_new(1, 0, 0, 1).words[0],
+                      &out.words[0], &m0, &m1, &m2, &m3);
+    CHECK_EQ(seL4_MessageInfo_get_label(out), 7);
+    CHECK_EQ(m0, 42);
+}
+
 KTEST_LIST(hostile_ipc_tests) = {
+    KTEST(test_call_works_after_set_space_on_ourselves),
     KTEST(test_hostile_threads_and_ipc_leave_kernel_intact),
 };
 const unsigned n_hostile_ipc_tests = sizeof(hostile_ipc_tests) / sizeof(hostile_ipc_tests[0]);
