@@ -585,6 +585,137 @@ static void test_hostile_threads_and_ipc_leave_kernel_intact(void)
     CHECK_EQ(m0, 42);
 }
 
+/* ---- directed cases: the worst moments, with exact outcomes ---- */
+
+static volatile seL4_Word seen[8];
+
+static void let_children_run(void)
+{
+    CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 50));
+    CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
+}
+
+/* arg = ep | go << 16: take one Call, wait for `go`, reply, count. */
+static void server_then_reply_late(seL4_Word arg, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    seL4_Word b, o, m0, m1, m2, m3;
+    x64_sys_recv(seL4_SysRecv, arg & 0xffff, &b, &o, &m0, &m1, &m2, &m3);
+    seen[0] = seL4_MessageInfo_get_label((seL4_MessageInfo_t){ { o } });
+    x64_sys_recv(seL4_SysRecv, arg >> 16, &b, &o, &m0, &m1, &m2, &m3);
+    x64_sys_reply(seL4_SysReply, seL4_MessageInfo_new(9, 0, 0, 0).words[0], 0, 0, 0, 0);
+    seen[1] = 1;
+}
+
+static void caller(seL4_Word ep, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    seL4_Word b, o, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    x64_sys_send_recv(seL4_SysCall, ep, &b, seL4_MessageInfo_new(5, 0, 0, 0).words[0], &o, &m0,
+                      &m1, &m2, &m3);
+    seen[2] = 1; /* must never get here: we are deleted while waiting */
+}
+
+static void blocking_sender(seL4_Word ep, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    x64_sys_send(seL4_SysSend, ep, seL4_MessageInfo_new(1, 0, 0, 0).words[0], 0, 0, 0, 0);
+    seen[3]++;
+}
+
+static void waiter(seL4_Word n, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    seL4_Word b, o, m0, m1, m2, m3;
+    x64_sys_recv(seL4_SysRecv, n, &b, &o, &m0, &m1, &m2, &m3);
+    seen[4]++;
+}
+
+static void expect_cap_fault(seL4_CPtr fep, seL4_CPtr cptr)
+{
+    seL4_Word b, o, mr[4];
+    x64_sys_recv(seL4_SysRecv, fep, &b, &o, &mr[0], &mr[1], &mr[2], &mr[3]);
+    CHECK_EQ(seL4_MessageInfo_get_label((seL4_MessageInfo_t){ { o } }), seL4_Fault_CapFault);
+    CHECK_EQ(mr[seL4_CapFault_Addr], cptr);
+}
+
+static void test_deleting_threads_and_objects_under_blocked_ipc_is_clean(void)
+{
+    for (unsigned i = 0; i < 8; i++)
+        seen[i] = 0;
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0), go = env_object(seL4_NotificationObject, 0);
+    seL4_CPtr ep2 = env_object(seL4_EndpointObject, 0), n = env_object(seL4_NotificationObject, 0);
+    seL4_CPtr fep = env_object(seL4_EndpointObject, 0);
+    /* A caller blocked on its reply while the server holds the reply cap. */
+    kthread_start(0, server_then_reply_late, ep | go << 16, 100, fep);
+    struct kthread c = kthread_start(1, caller, ep, 100, fep);
+    /* Two senders queued on ep2, a waiter on n. */
+    kthread_start(2, blocking_sender, ep2, 100, fep);
+    kthread_start(3, blocking_sender, ep2, 100, fep);
+    kthread_start(4, waiter, n, 100, fep);
+    let_children_run();
+    CHECK_EQ(seen[0], 5);
+
+    /* Delete the caller: the server's late reply goes nowhere. */
+    CHECK_OK(seL4_CNode_Delete(ROOT, c.tcb, DEPTH));
+    seL4_Signal(go);
+    let_children_run();
+    CHECK_EQ(seen[1], 1);
+    CHECK_EQ(seen[2], 0);
+
+    /* Delete the endpoint with queued senders, the notification with a
+     * waiter: each re-executes its system call on an empty slot. As on
+     * seL4, a Send on a null cap is an error nobody hears (the senders
+     * go on), a Recv on one is a cap fault. */
+    CHECK_OK(seL4_CNode_Delete(ROOT, ep2, DEPTH));
+    let_children_run();
+    CHECK_EQ(seen[3], 2);
+    CHECK_OK(seL4_CNode_Delete(ROOT, n, DEPTH));
+    expect_cap_fault(fep, n);
+    CHECK_EQ(seen[4], 0);
+
+    /* Revoke the untyped under the live threads (the waiter waits for
+     * its fault reply, the server for its `go`), then the
+     * whole untyped retypes: nothing leaked. */
+    CHECK_OK(seL4_CNode_Revoke(ROOT, env_untyped, DEPTH));
+    seL4_CPtr all = env_slot();
+    CHECK_OK(seL4_Untyped_Retype(env_untyped, seL4_UntypedObject, env_untyped_bits, ROOT, 0, 0,
+                                 all, 1));
+    CHECK_OK(seL4_CNode_Delete(ROOT, all, DEPTH));
+}
+
+/* Regressions for the TCB decode order and codes found by the hostile
+ * run (seL4's decodeSetIPCBuffer, checkValidIPCBuffer, decodeTCBConfigure,
+ * decodeBindNotification). */
+static void test_ipc_buffer_cap_type_is_checked_before_alignment(void)
+{
+    seL4_CPtr t = env_object(seL4_TCBObject, 0), n = env_object(seL4_NotificationObject, 0);
+    seL4_CPtr f = env_object(seL4_X86_4K, 0);
+    CHECK_ERR(seL4_TCB_SetIPCBuffer(t, ENV_VADDR + 8, n), seL4_IllegalOperation);
+    CHECK_ERR(seL4_TCB_SetIPCBuffer(t, ENV_VADDR + 8, f), seL4_AlignmentError);
+    CHECK_OK(seL4_TCB_SetIPCBuffer(t, ENV_VADDR + 1024, f));
+    CHECK_OK(seL4_TCB_SetIPCBuffer(t, 0, n)); /* clearing: any cap, but one is required */
+    seL4_Word mr[4] = { 0, 0, 0, 0 };
+    seL4_MessageInfo_t out = seL4__invoke(t, seL4_MessageInfo_new(TCBSetIPCBuffer, 0, 0, 1), mr);
+    CHECK_EQ(seL4_MessageInfo_get_label(out), seL4_TruncatedMessage);
+    /* Configure checks the buffer before the CSpace root. */
+    CHECK_ERR(seL4_TCB_Configure(t, 0, n, 0, seL4_CapInitThreadVSpace, 0, ENV_VADDR + 8, f),
+              seL4_AlignmentError);
+    CHECK_ERR(seL4_TCB_Configure(t, 0, n, 0, seL4_CapInitThreadVSpace, 0, ENV_VADDR, f),
+              seL4_IllegalOperation);
+}
+
+static void test_bind_notification_codes_match_sel4(void)
+{
+    seL4_CPtr t = env_object(seL4_TCBObject, 0), n = env_object(seL4_NotificationObject, 0);
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    CHECK_ERR(seL4_TCB_BindNotification(t, ep), seL4_IllegalOperation);
+    CHECK_ERR(seL4_TCB_UnbindNotification(t), seL4_IllegalOperation);
+    CHECK_OK(seL4_TCB_BindNotification(t, n));
+    CHECK_ERR(seL4_TCB_BindNotification(t, ep), seL4_IllegalOperation); /* bound: checked first */
+    CHECK_OK(seL4_TCB_UnbindNotification(t));
+}
+
 static void test_call_works_after_set_space_on_ourselves(void)
 {
     seL4_CPtr fep = env_object(seL4_EndpointObject, 0);
@@ -601,6 +732,9 @@ static void test_call_works_after_set_space_on_ourselves(void)
 }
 
 KTEST_LIST(hostile_ipc_tests) = {
+    KTEST(test_ipc_buffer_cap_type_is_checked_before_alignment),
+    KTEST(test_bind_notification_codes_match_sel4),
+    KTEST(test_deleting_threads_and_objects_under_blocked_ipc_is_clean),
     KTEST(test_call_works_after_set_space_on_ourselves),
     KTEST(test_hostile_threads_and_ipc_leave_kernel_intact),
 };
