@@ -35,7 +35,7 @@
  */
 #include "thread_env.h"
 
-#define N_STEPS       6000
+#define N_STEPS       10000
 #define N_OBJ_SLOTS   24
 #define N_HELPERS     4
 #define HELPER_OPS    12
