@@ -44,25 +44,6 @@ static void kick(kaal_bytestream_writer_t *w, seL4_CPtr signal)
     }
 }
 
-/* mux output: into the driver's tx ring, waiting for it to give buffers
- * back when all are in flight. */
-static void uart_out(void *ctx, const char *bytes, size_t n)
-{
-    (void)ctx;
-    while (n > 0) {
-        size_t done = kaal_bytestream_write(&uart_tx, bytes, n);
-        bytes += done;
-        n -= done;
-        if (n > 0) {
-            kick(&uart_tx, KAAL_CAP_UART_TX);
-            if (kaal_ring_consumer_arm(&uart_tx.ring.free)) {
-                seL4_Word bits;
-                seL4_Wait(KAAL_CAP_EVENTS, &bits);
-            }
-        }
-    }
-}
-
 /* Keyboard bytes to the shell, as many as its free buffers take. */
 static void pump_input(void)
 {
@@ -84,6 +65,28 @@ static void pump_input(void)
         uart_rx.released = false;
         if (kaal_ring_producer_should_signal(&uart_rx.ring.free))
             seL4_Signal(KAAL_CAP_UART_RX);
+    }
+}
+
+/* mux output: into the driver's tx ring, waiting for it to give buffers
+ * back when all are in flight. */
+static void uart_out(void *ctx, const char *bytes, size_t n)
+{
+    (void)ctx;
+    while (n > 0) {
+        size_t done = kaal_bytestream_write(&uart_tx, bytes, n);
+        bytes += done;
+        n -= done;
+        if (n > 0) {
+            kick(&uart_tx, KAAL_CAP_UART_TX);
+            /* Keystrokes keep moving while output waits for the UART:
+             * else the driver's rx ring fills and it drops bytes. */
+            pump_input();
+            if (kaal_ring_consumer_arm(&uart_tx.ring.free)) {
+                seL4_Word bits;
+                seL4_Wait(KAAL_CAP_EVENTS, &bits);
+            }
+        }
     }
 }
 
@@ -144,6 +147,7 @@ static kaal_error_t serve(seL4_Word badge, seL4_MessageInfo_t info)
     case KAAL_CONSOLE_LABEL_SYNC:
         kick(&uart_tx, KAAL_CAP_UART_TX);
         while (kaal_ring_consumer_available(&uart_tx.ring.free) < KAAL_RING_UART_TX_QUEUE_DEPTH) {
+            pump_input();
             if (kaal_ring_consumer_arm(&uart_tx.ring.free)) {
                 seL4_Word bits;
                 seL4_Wait(KAAL_CAP_EVENTS, &bits);
