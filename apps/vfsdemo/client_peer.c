@@ -25,6 +25,6 @@ int main(void)
     struct vfs_stat st;
     for (int polls = 0; kaal_vfs_stat(KAAL_CAP_VFS, "/peer", &st) == 0 && polls < 100000; polls++)
         seL4_Yield(); /* the test client runs at this priority too */
-    printf("vfs-peer: /peer is unlinked; exiting with fds %d and %d open\n", a, b);
+    /* No line here: the test client, at this priority, may be printing. */
     return a == 0 && b == 1 && n == 13 && ready == 0 ? 0 : 1;
 }
