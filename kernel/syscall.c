@@ -71,6 +71,37 @@ static void debug_name_thread(struct tcb *t)
     target->name[i] = 0;
 }
 
+/*
+ * KAAL_SysDebugCheckObjects(cptr): the no-aliasing invariant over the CDT
+ * descendants of the cap at cptr or, for seL4_CapNull, over every CDT tree
+ * rooted in the caller's CSpace root CNode. Returns the error in the badge
+ * register, then MR0 = caps checked, MR1 = conflicting pairs, MR2/MR3 =
+ * physical addresses of the first pair.
+ */
+static void debug_check_objects(struct tcb *t)
+{
+    uint64_t cptr = arch_syscall_arg(t, 0);
+    cap_t root = t->slots[TCB_CTABLE].cap;
+    struct cdt_alias_report r = { 0, 0, 0, 0 };
+    seL4_Error err = seL4_NoError;
+    cte_t *slot;
+    if (cptr == 0) { /* seL4_CapNull */
+        if (cap_type(root) == cap_cnode_cap)
+            r = cdt_check_aliasing(0, cap_cnode_slots(root), 1ull << root.size_bits);
+        else
+            err = seL4_InvalidCapability;
+    } else if (!cspace_lookup_slot(root, cptr, &slot) || cap_type(slot->cap) == cap_null_cap) {
+        err = seL4_InvalidCapability;
+    } else {
+        r = cdt_check_aliasing(slot, 0, 0);
+    }
+    arch_set_badge(t, err);
+    arch_set_mr(t, 0, r.n_caps);
+    arch_set_mr(t, 1, r.n_conflicts);
+    arch_set_mr(t, 2, r.first ? pptr_to_paddr(cap_ptr(r.first->cap)) : 0);
+    arch_set_mr(t, 3, r.second ? pptr_to_paddr(cap_ptr(r.second->cap)) : 0);
+}
+
 void handle_syscall(int64_t sysno)
 {
     struct tcb *t = ksched.current;
@@ -104,6 +135,9 @@ void handle_syscall(int64_t sysno)
         return;
     case seL4_SysDebugNameThread:
         debug_name_thread(t);
+        return;
+    case KAAL_SysDebugCheckObjects:
+        debug_check_objects(t);
         return;
     case seL4_SysDebugPutChar:
         arch_console_putc((char)arch_syscall_arg(t, 0));

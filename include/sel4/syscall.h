@@ -17,4 +17,6 @@ typedef enum {
     seL4_SysDebugCapIdentify = -12,
     seL4_SysDebugSnapshot = -13,
     seL4_SysDebugNameThread = -14,
+    /* KaaL extension (debug): the kernel's no-aliasing check, <kaal/kdebug.h>. */
+    KAAL_SysDebugCheckObjects = -64,
 } seL4_Syscall_ID;

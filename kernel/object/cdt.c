@@ -181,9 +181,24 @@ static bool cap_is_revocable(cap_t derived, cap_t src)
     }
 }
 
+/*
+ * seL4's setUntypedCapAsFull: once a copy of an untyped exists (the copy is
+ * the source's CDT child), the source retypes from its own watermark while
+ * the copy, having no children, would reset to the bottom of the same
+ * memory. Marking the source full leaves all further retypes to the copy;
+ * the source becomes usable again when the copy (its only child) is gone.
+ */
+static void untyped_mark_full_if_copied(cap_t new_cap, cte_t *src)
+{
+    if (cap_type(src->cap) == cap_untyped_cap && cap_type(new_cap) == cap_untyped_cap &&
+        cap_ptr(src->cap) == cap_ptr(new_cap) && src->cap.size_bits == new_cap.size_bits)
+        src->cap.data = 1ull << src->cap.size_bits;
+}
+
 void cdt_insert(cap_t new_cap, cte_t *src, cte_t *dest)
 {
     bool revocable = cap_is_revocable(new_cap, src->cap);
+    untyped_mark_full_if_copied(new_cap, src);
     cte_t *next = mdb_next(src);
     dest->cap = new_cap;
     dest->mdb_prev = 0;
@@ -334,4 +349,83 @@ void cdt_revoke(cte_t *slot)
     cte_t *next;
     while ((next = mdb_next(slot)) && cdt_is_parent_of(slot, next))
         cdt_delete(next);
+}
+
+/*
+ * The no-aliasing invariant: two caps to physical objects (untyped caps
+ * excepted: they contain objects) either name the same object or cover
+ * disjoint memory. Caps to one object are the same (address, size) pair;
+ * a zombie stands for the CNode or TCB it was. O(n^2) in the caps walked:
+ * a debugging aid for tests, never on a normal path.
+ */
+static bool cap_is_object(cap_t c)
+{
+    return cap_is_physical(c) && cap_type(c) != cap_untyped_cap;
+}
+
+static bool caps_alias(cap_t a, cap_t b)
+{
+    uint64_t a_base = (uint64_t)cap_ptr(a), b_base = (uint64_t)cap_ptr(b);
+    uint64_t a_bits = cap_object_bits(a), b_bits = cap_object_bits(b);
+    uint64_t a_top = a_base + ((1ull << a_bits) - 1), b_top = b_base + ((1ull << b_bits) - 1);
+    if (a_top < b_base || b_top < a_base)
+        return false;
+    bool same_kind = cap_type(a) == cap_type(b) || cap_type(a) == cap_zombie_cap ||
+                     cap_type(b) == cap_zombie_cap;
+    return !(same_kind && a_base == b_base && a_bits == b_bits);
+}
+
+/*
+ * A walk over a set of slots: the CDT descendants of one slot (n_heads 0),
+ * or every CDT tree whose root is in a CNode (heads: its slots; a tree is
+ * walked from its head, the slot with no predecessor, so once).
+ */
+struct cdt_walk {
+    const cte_t *root, *cur, *heads;
+    uint64_t n_heads, next_head;
+};
+
+static void walk_next_tree(struct cdt_walk *w)
+{
+    w->cur = 0;
+    while (!w->cur && w->next_head < w->n_heads) {
+        const cte_t *h = &w->heads[w->next_head++];
+        if (cap_type(h->cap) != cap_null_cap && !mdb_prev(h))
+            w->cur = h;
+    }
+}
+
+static void walk_next(struct cdt_walk *w)
+{
+    const cte_t *next = mdb_next(w->cur);
+    if (w->n_heads) {
+        w->cur = next;
+        if (!next)
+            walk_next_tree(w);
+    } else {
+        w->cur = next && cdt_is_parent_of(w->root, next) ? next : 0;
+    }
+}
+
+struct cdt_alias_report cdt_check_aliasing(const cte_t *slot, const cte_t *heads, uint64_t n_heads)
+{
+    struct cdt_alias_report r = { 0, 0, 0, 0 };
+    struct cdt_walk a = { slot, slot, heads, n_heads, 0 };
+    if (n_heads)
+        walk_next_tree(&a);
+    for (; a.cur; walk_next(&a)) {
+        if (!cap_is_object(a.cur->cap))
+            continue;
+        r.n_caps++;
+        struct cdt_walk b = a;
+        for (walk_next(&b); b.cur; walk_next(&b)) {
+            if (!cap_is_object(b.cur->cap) || !caps_alias(a.cur->cap, b.cur->cap))
+                continue;
+            if (!r.n_conflicts++) {
+                r.first = a.cur;
+                r.second = b.cur;
+            }
+        }
+    }
+    return r;
 }

@@ -64,6 +64,11 @@ void env_map_tables(seL4_Word vaddr);
 /* Creates a frame of 4 KiB mapped at vaddr (tables made as needed). */
 seL4_CPtr env_mapped_frame(seL4_Word vaddr);
 
+/* The kernel's no-aliasing invariant (kaal_DebugCheckObjects) over
+ * everything made from the test untyped, or over the whole kernel; on a
+ * violation records a failure naming `what` and `step`. */
+bool env_check_no_aliasing(const char *what, long step, bool whole_kernel);
+
 #define ROOT seL4_CapInitThreadCNode
 #define DEPTH seL4_WordBits
 

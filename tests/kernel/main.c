@@ -13,6 +13,7 @@
 #include "ktest.h"
 #include "thread_env.h"
 #include <kaal/runtime.h>
+#include <kaal/kdebug.h>
 
 char ktest_failure[160];
 const seL4_BootInfo *env_bi;
@@ -60,6 +61,19 @@ seL4_CPtr env_device_untyped(unsigned *size_bits)
         }
     }
     return 0;
+}
+
+bool env_check_no_aliasing(const char *what, long step, bool whole_kernel)
+{
+    kaal_ObjectCheck c = kaal_DebugCheckObjects(whole_kernel ? seL4_CapNull : env_untyped);
+    if (c.error == seL4_NoError && c.conflicts == 0)
+        return true;
+    if (!ktest_failure[0])
+        snprintf(ktest_failure, sizeof(ktest_failure),
+                 "%s, step %ld: %s; %lu pairs of live objects overlap, first at %#lx and %#lx",
+                 what, step, ktest_error_name(c.error), (unsigned long)c.conflicts,
+                 (unsigned long)c.paddr_first, (unsigned long)c.paddr_second);
+    return false;
 }
 
 void env_map_tables(seL4_Word vaddr)

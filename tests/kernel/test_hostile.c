@@ -3,8 +3,10 @@
  * The hostile test: 100,000 seeded random invocations against our own
  * CSpace and VSpace (random cap pointers, labels, message lengths, message
  * registers and extra caps), then proof that the kernel survived and kept
- * its books: a known-good invocation works, and after revoking the test
- * untyped and deleting every slot it used, the untyped can be retyped whole.
+ * its books: after every invocation no two live objects made from the test
+ * untyped overlap in memory (and none in the whole kernel at the end), a
+ * known-good invocation works, and after revoking the test untyped and
+ * deleting every slot it used, the untyped can be retyped whole.
  *
  * Limits that keep the *test* alive (not the kernel): the invoked and extra
  * cap pointers stay below 4096 (a pointer that does not resolve is a cap
@@ -208,7 +210,10 @@ static void test_hostile_random_invocations_leave_kernel_intact(void)
             aimed_invocation();
         else
             raw_invocation();
+        if (!env_check_no_aliasing("hostile", i, false))
+            break;
     }
+    env_check_no_aliasing("hostile, at the end", N_INVOCATIONS, true);
     printf("# hostile: %d invocations done; outcomes of the aimed ones:", N_INVOCATIONS);
     for (unsigned i = 0; i <= seL4_NumErrors; i++)
         printf(" %s=%u", i < seL4_NumErrors ? ktest_error_name((seL4_Error)i) + 5 : "other",
@@ -235,7 +240,74 @@ static void test_hostile_random_invocations_leave_kernel_intact(void)
     (void)f;
 }
 
+/*
+ * Untyped churn: random retypes (untypeds, frames, CNodes, TCBs) from
+ * untypeds and their copies, Copy/Mint/Move of whatever the slots hold,
+ * Delete and Revoke, in a small set of slots so that copies of untypeds
+ * with and without children are common. After every step no two live
+ * objects may overlap: this is the test that catches a kernel handing out
+ * the same memory twice.
+ */
+#define N_CHURN_STEPS 10000
+#define N_CHURN_SLOTS 16
+
+static void test_hostile_untyped_churn_never_hands_out_memory_twice(void)
+{
+    static const seL4_Word churn_types[] = {
+        seL4_UntypedObject, seL4_UntypedObject, seL4_X86_4K, seL4_X86_4K,
+        seL4_CapTableObject, seL4_TCBObject, seL4_NotificationObject,
+    };
+    rng_state = 0x756e747970656421ull;
+    seL4_CPtr base = env_slot();
+    for (int i = 1; i < N_CHURN_SLOTS; i++)
+        env_slot();
+    seL4_CPtr pool = env_object(seL4_UntypedObject, 18);
+    unsigned made = 0, copied = 0;
+    for (int i = 0; i < N_CHURN_STEPS; i++) {
+        seL4_CPtr a = base + pick(N_CHURN_SLOTS), b = base + pick(N_CHURN_SLOTS);
+        seL4_Error e;
+        switch (pick(8)) {
+        case 0:
+        case 1:
+        case 2: {
+            seL4_Word type = churn_types[pick(sizeof(churn_types) / sizeof(churn_types[0]))];
+            seL4_Word bits = type == seL4_UntypedObject ? 12 + pick(5) : type == seL4_CapTableObject ? 1 + pick(4) : 0;
+            if (pick(2))
+                seL4_CNode_Delete(ROOT, b, DEPTH); /* room, and its object may go */
+            e = seL4_Untyped_Retype(pick(4) ? a : pool, type, bits, ROOT, 0, 0, b, 1);
+            made += e == seL4_NoError;
+            break;
+        }
+        case 3:
+            e = seL4_CNode_Copy(ROOT, b, DEPTH, ROOT, pick(8) ? a : pool, DEPTH, seL4_AllRights);
+            copied += e == seL4_NoError; /* of anything: untypeds are most of what's there */
+            break;
+        case 4:
+            e = seL4_CNode_Mint(ROOT, b, DEPTH, ROOT, a, DEPTH, seL4_AllRights, pick(4));
+            copied += e == seL4_NoError;
+            break;
+        case 5:
+            e = seL4_CNode_Move(ROOT, b, DEPTH, ROOT, a, DEPTH);
+            break;
+        case 6:
+            e = seL4_CNode_Delete(ROOT, a, DEPTH);
+            break;
+        default:
+            e = seL4_CNode_Revoke(ROOT, a, DEPTH);
+            break;
+        }
+        count(e);
+        if (!env_check_no_aliasing("untyped churn", i, false))
+            break;
+    }
+    /* It did churn: objects made and untypeds copied, often. */
+    if ((made < N_CHURN_STEPS / 20 || copied < N_CHURN_STEPS / 40) && !ktest_failure[0])
+        snprintf(ktest_failure, sizeof(ktest_failure),
+                 "only %u objects made and %u copies in %d steps", made, copied, N_CHURN_STEPS);
+}
+
 KTEST_LIST(hostile_tests) = {
     KTEST(test_hostile_random_invocations_leave_kernel_intact),
+    KTEST(test_hostile_untyped_churn_never_hands_out_memory_twice),
 };
 const unsigned n_hostile_tests = sizeof(hostile_tests) / sizeof(hostile_tests[0]);

@@ -6,7 +6,8 @@
  * wrong types, endpoints and notifications with random rights and badges),
  * with random labels, lengths above seL4_MsgMaxLength, extra caps and
  * receive paths, while the root thread deletes, revokes, suspends and
- * reconfigures the helpers and the objects they are blocked on. Afterwards
+ * reconfigures the helpers and the objects they are blocked on. After every
+ * step no two live objects made from the test untyped overlap. Afterwards
  * everything is deleted, the whole test untyped is retyped again (nothing
  * leaked) and a normal Call round trip must still work.
  *
@@ -547,11 +548,13 @@ static void test_hostile_threads_and_ipc_leave_kernel_intact(void)
                 seL4_Wait(turn, NULL);
             break;
         }
+        env_check_no_aliasing("hostile-ipc", i, false);
         if (ktest_failure[0]) {
             printf("# hostile-ipc: first failure at step %d\n", i);
             break;
         }
     }
+    env_check_no_aliasing("hostile-ipc, at the end", N_STEPS, true);
     printf("# hostile-ipc: %u helpers spawned, %lu rescues (%lu odd), %lu fault messages;"
            " outcomes:", spawned, (unsigned long)rescues, (unsigned long)rescue_odd,
            (unsigned long)helper_faults_seen);

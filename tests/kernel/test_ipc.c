@@ -181,6 +181,20 @@ static void test_granted_cap_lands_in_the_receive_slot(void)
     CHECK_ERR(seL4_CNode_Delete(ROOT, dest, DEPTH), seL4_NoError);
 }
 
+static void test_untyped_sent_over_ipc_leaves_the_senders_copy_full(void)
+{
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    seL4_CPtr ut = env_object(seL4_UntypedObject, 12), dest = env_slot();
+    seL4_SetCapReceivePath(ROOT, dest, DEPTH);
+    kthread_start(0, child_send_cap, ep | (ut << 16), 100, 0);
+    seL4_Word badge, mr[4];
+    seL4_MessageInfo_t info = recv_raw(ep, &badge, mr);
+    CHECK_EQ(seL4_MessageInfo_get_extraCaps(info), 1);
+    CHECK_ERR(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, env_slot(), 1),
+              seL4_NotEnoughMemory);
+    CHECK_OK(seL4_Untyped_Retype(dest, seL4_X86_4K, 0, ROOT, 0, 0, env_slot(), 1));
+}
+
 static void test_cap_without_grant_right_is_not_transferred(void)
 {
     seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
@@ -648,6 +662,7 @@ KTEST_LIST(ipc_tests) = {
     KTEST(test_nbsend_without_receiver_is_dropped),
     KTEST(test_call_on_receive_only_endpoint_is_invalid_capability),
     KTEST(test_granted_cap_lands_in_the_receive_slot),
+    KTEST(test_untyped_sent_over_ipc_leaves_the_senders_copy_full),
     KTEST(test_cap_without_grant_right_is_not_transferred),
     KTEST(test_cap_to_the_same_endpoint_is_unwrapped_to_its_badge),
     KTEST(test_deleting_an_endpoint_restarts_its_blocked_receiver),

@@ -5,6 +5,7 @@
  * device untyped rules, and every argument error with its details.
  */
 #include "ktest.h"
+#include <kaal/kdebug.h>
 
 static seL4_Error retype(seL4_CPtr ut, seL4_Word type, seL4_Word bits, seL4_CPtr slot, seL4_Word n)
 {
@@ -286,6 +287,73 @@ static void test_untyped_copy_cannot_retype_over_parent_children(void)
               seL4_RevokeFirst);
 }
 
+/* Frames retyped from an untyped and from a copy of it: the kernel must
+ * never hand out the same memory twice (seL4's setUntypedCapAsFull). */
+static void test_untyped_copy_leaves_the_original_full(void)
+{
+    seL4_CPtr ut = env_object(seL4_UntypedObject, 16), copy = env_slot();
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, ut, DEPTH, seL4_AllRights));
+    CHECK_ERR(retype(ut, seL4_X86_4K, 0, env_slot(), 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_GetMR(0), 0); /* memory left */
+    CHECK_OK(retype(copy, seL4_X86_4K, 0, env_slot(), 1));
+}
+
+static void test_untyped_and_its_copy_never_share_memory(void)
+{
+    seL4_CPtr ut = env_object(seL4_UntypedObject, 14), copy = env_slot();
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, ut, DEPTH, seL4_AllRights));
+    seL4_CPtr from_copy = env_slot(), from_ut = env_slot();
+    CHECK_OK(retype(copy, seL4_X86_4K, 0, from_copy, 1));
+    seL4_Error e = retype(ut, seL4_X86_4K, 0, from_ut, 1);
+    if (e == seL4_NoError)
+        CHECK_TRUE(seL4_X86_Page_GetAddress(from_ut).paddr !=
+                   seL4_X86_Page_GetAddress(from_copy).paddr);
+    CHECK_ERR(e, seL4_NotEnoughMemory);
+    kaal_ObjectCheck c = kaal_DebugCheckObjects(env_untyped);
+    CHECK_OK(c.error);
+    CHECK_EQ(c.conflicts, 0);
+    CHECK_TRUE(c.caps >= 1); /* at least the frame made from the copy */
+}
+
+static void test_mint_of_an_untyped_leaves_the_original_full(void)
+{
+    seL4_CPtr ut = env_object(seL4_UntypedObject, 12), minted = env_slot();
+    CHECK_OK(seL4_CNode_Mint(ROOT, minted, DEPTH, ROOT, ut, DEPTH, seL4_AllRights, 7));
+    CHECK_ERR(retype(ut, seL4_EndpointObject, 0, env_slot(), 1), seL4_NotEnoughMemory);
+    CHECK_OK(retype(minted, seL4_EndpointObject, 0, env_slot(), 1));
+}
+
+static void test_original_untyped_is_usable_once_its_copy_is_gone(void)
+{
+    seL4_CPtr ut = env_object(seL4_UntypedObject, 12), copy = env_slot(), f = env_slot();
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, ut, DEPTH, seL4_AllRights));
+    CHECK_OK(seL4_CNode_Delete(ROOT, copy, DEPTH));
+    /* No children any more: the retype starts from the bottom again. */
+    CHECK_OK(retype(ut, seL4_X86_4K, 0, f, 1));
+    CHECK_EQ(seL4_X86_Page_GetAddress(f).paddr & 0xfff, 0);
+}
+
+static void test_objects_of_a_deleted_copy_keep_the_original_full_until_revoke(void)
+{
+    seL4_CPtr ut = env_object(seL4_UntypedObject, 12), copy = env_slot();
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, ut, DEPTH, seL4_AllRights));
+    CHECK_OK(retype(copy, seL4_X86_4K, 0, env_slot(), 1));
+    CHECK_OK(seL4_CNode_Delete(ROOT, copy, DEPTH));
+    /* The frame lives on below ut: ut must not hand its memory out again. */
+    CHECK_ERR(retype(ut, seL4_X86_4K, 0, env_slot(), 1), seL4_NotEnoughMemory);
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ut, DEPTH));
+    CHECK_OK(retype(ut, seL4_X86_4K, 0, env_slot(), 1));
+}
+
+static void test_object_check_rejects_a_cap_that_does_not_resolve(void)
+{
+    CHECK_ERR(kaal_DebugCheckObjects(env_slot()).error, seL4_InvalidCapability);
+    kaal_ObjectCheck all = kaal_DebugCheckObjects(seL4_CapNull);
+    CHECK_OK(all.error);
+    CHECK_EQ(all.conflicts, 0);
+    CHECK_TRUE(all.caps > 10); /* the whole kernel: our image's frames at least */
+}
+
 static void test_full_size_retype_after_revoke(void)
 {
     seL4_CPtr a = env_slot();
@@ -325,6 +393,12 @@ KTEST_LIST(retype_tests) = {
     KTEST(test_retype_fills_consecutive_slots),
     KTEST(test_new_frames_are_zeroed),
     KTEST(test_untyped_copy_cannot_retype_over_parent_children),
+    KTEST(test_untyped_copy_leaves_the_original_full),
+    KTEST(test_untyped_and_its_copy_never_share_memory),
+    KTEST(test_mint_of_an_untyped_leaves_the_original_full),
+    KTEST(test_original_untyped_is_usable_once_its_copy_is_gone),
+    KTEST(test_objects_of_a_deleted_copy_keep_the_original_full_until_revoke),
+    KTEST(test_object_check_rejects_a_cap_that_does_not_resolve),
     KTEST(test_full_size_retype_after_revoke),
 };
 const unsigned n_retype_tests = sizeof(retype_tests) / sizeof(retype_tests[0]);

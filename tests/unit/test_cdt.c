@@ -283,6 +283,70 @@ static void test_random_operations_keep_the_list_consistent(void **state)
         assert_true(empty(&root[i]));
 }
 
+static void test_copy_of_an_untyped_marks_the_source_full(void **state)
+{
+    (void)state;
+    new_object(cap_untyped_cap, 4096, 12, &root[1]);
+    root[1].cap.data = 256; /* some watermark */
+    cdt_insert(root[1].cap, &root[1], &root[2]);
+    assert_int_equal(root[1].cap.data, 4096);
+    assert_int_equal(root[2].cap.data, 256); /* the copy keeps the watermark */
+    assert_true(cdt_is_parent_of(&root[1], &root[2]));
+    check_list();
+}
+
+static void test_copy_of_other_caps_leaves_the_source_alone(void **state)
+{
+    (void)state;
+    new_object(cap_endpoint_cap, 16, 0, &root[1]);
+    cap_t badged = root[1].cap;
+    badged.data = 5;
+    cdt_insert(badged, &root[1], &root[2]);
+    assert_int_equal(root[1].cap.data, 0);
+    /* An untyped inserted below another (bigger) untyped: not a copy. */
+    cap_t small = cap_make(cap_untyped_cap, mem, 12, 0);
+    cdt_insert(small, &root[0], &root[3]);
+    assert_int_equal(root[0].cap.data, 0);
+    check_list();
+}
+
+static void test_aliasing_check_finds_overlapping_objects_only(void **state)
+{
+    (void)state;
+    new_object(cap_untyped_cap, 8192, 13, &root[1]);
+    cap_t f = cap_make(cap_frame_cap, cap_ptr(root[1].cap), 12, 0);
+    cdt_insert_new(&root[1], &root[2], f);
+    cdt_insert(f, &root[2], &root[3]); /* a copy: the same object */
+    struct cdt_alias_report r = cdt_check_aliasing(&root[0], NULL, 0);
+    assert_int_equal(r.n_conflicts, 0);
+    assert_int_equal(r.n_caps, 2);
+    /* A TCB over the frame's memory: two objects, one memory. */
+    cap_t t = cap_make(cap_thread_cap, (uint8_t *)cap_ptr(f) + 2048, 0, 0);
+    cdt_insert_new(&root[1], &root[4], t);
+    r = cdt_check_aliasing(&root[0], NULL, 0);
+    assert_int_equal(r.n_conflicts, 2); /* with the frame and with its copy */
+    assert_true(r.first == &root[4] || r.second == &root[4]);
+    /* The same from the CNode view: every tree rooted in root[]. */
+    r = cdt_check_aliasing(NULL, root, 256);
+    assert_int_equal(r.n_conflicts, 2);
+    /* A subtree that does not hold both sees nothing. */
+    r = cdt_check_aliasing(&root[2], NULL, 0);
+    assert_int_equal(r.n_conflicts, 0);
+}
+
+static void test_aliasing_check_sees_trees_of_different_roots(void **state)
+{
+    (void)state;
+    /* A second CDT root (as boot caps are) whose frame overlaps an object
+     * made from the untyped at root[0]. */
+    new_object(cap_endpoint_cap, 16, 0, &root[1]);
+    root[9].cap = cap_make(cap_frame_cap, (uint8_t *)cap_ptr(root[1].cap) - 0, 12, 0);
+    mdb_set_flags(&root[9], true, true);
+    struct cdt_alias_report r = cdt_check_aliasing(NULL, root, 256);
+    assert_int_equal(r.n_conflicts, 1);
+    assert_int_equal(cdt_check_aliasing(&root[0], NULL, 0).n_conflicts, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +361,14 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cnode_containing_itself_is_reclaimed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_operations_keep_the_list_consistent, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_copy_of_an_untyped_marks_the_source_full, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_copy_of_other_caps_leaves_the_source_alone, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_aliasing_check_finds_overlapping_objects_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_aliasing_check_sees_trees_of_different_roots, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

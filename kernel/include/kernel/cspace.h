@@ -121,6 +121,17 @@ void cdt_delete(cte_t *slot);
 /* Deletes every CDT descendant of the slot. */
 void cdt_revoke(cte_t *slot);
 
+/* Debugging aid (KAAL_SysDebugCheckObjects): pairs of caps that name
+ * overlapping but different objects. Walks the CDT descendants of slot,
+ * or (n_heads > 0) every CDT tree whose root cap is one of heads[0..n).
+ * first/second: the first such pair found. */
+struct cdt_alias_report {
+    uint64_t n_caps, n_conflicts;
+    const cte_t *first, *second;
+};
+struct cdt_alias_report cdt_check_aliasing(const cte_t *slot, const cte_t *heads,
+                                           uint64_t n_heads);
+
 /* ---- object hooks the CDT calls (kernel/object/objecttype.c) ---- */
 
 /* Does deleting this final cap require clearing slots the object holds?
