@@ -72,9 +72,11 @@ static _Noreturn void tombstone(seL4_Word endpoint)
 /* Does a component other than d hold a cap to system object obj? */
 static bool shared_with_others(const kaal_sysdesc_component_t *d, uint32_t obj)
 {
-    for (uint32_t i = 0; i < sysdesc->n_caps; i++)
-        if (sysdesc->caps[i].object == obj && (i < d->first_cap || i >= d->first_cap + d->n_caps))
+    for (uint32_t i = 0; i < sysdesc->n_caps; i++) {
+        bool own = i >= d->first_cap && i < d->first_cap + d->n_caps;
+        if (!own && sysdesc->caps[i].object == obj)
             return true;
+    }
     return false;
 }
 

@@ -178,11 +178,11 @@ static kaal_error_t sys_request(void *ctx, seL4_Word init_op, const char *name)
 {
     (void)ctx;
     char buf[KAAL_COMPONENT_NAME_MAX];
-    memset(buf, 0, sizeof(buf));
-    for (size_t i = 0; i < sizeof(buf) - 1 && name[i]; i++)
-        buf[i] = name[i];
-    if (strlen(name) >= sizeof(buf))
+    size_t len = strlen(name);
+    if (len >= sizeof(buf))
         return KAAL_ENOENT;
+    memset(buf, 0, sizeof(buf));
+    memcpy(buf, name, len);
     seL4_SetMR(0, init_op);
     for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
         seL4_Word v;
