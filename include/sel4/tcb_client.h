@@ -163,7 +163,7 @@ static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
 {
     char *dst = (char *)seL4_GetIPCBuffer()->msg;
     seL4_Word i;
-    for (i = 0; name[i] && i < sizeof(seL4_GetIPCBuffer()->msg) - 1; i++)
+    for (i = 0; i < sizeof(seL4_GetIPCBuffer()->msg) - 1 && name[i]; i++)
         dst[i] = name[i];
     dst[i] = 0;
     seL4_Word u0 = 0, u1 = 0, u2 = 0, u3 = 0, u4 = 0, u5 = 0;

@@ -506,7 +506,7 @@ kaal_error_t init_start_components(const seL4_BootInfo *bi)
     }
     if (sysdesc.n_components > MAX_COMPONENTS) {
         printf("init: %u components, at most %u supported\n", sysdesc.n_components,
-               MAX_COMPONENTS);
+               (unsigned)MAX_COMPONENTS);
         return KAAL_ENOSPC;
     }
     kaal_ut_alloc_ret_t ep = init_alloc(NULL, seL4_EndpointObject, 0, seL4_EndpointBits);
