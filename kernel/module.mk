@@ -26,3 +26,15 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDSCRIPT)
 # QEMU's multiboot loader takes 32-bit ELFs only: same image, 32-bit wrapper.
 $(KERNEL_IMAGE): $(KERNEL_ELF)
 	$(OBJCOPY) -O elf32-i386 $< $@
+
+# make KAAL_DEBUG_SYSCALLS=0 builds a kernel without the debug system calls
+# (seL4_DebugPutChar, seL4_DebugHalt, ...): they are then UnknownSyscall
+# faults for every thread, as in a seL4 release build. The value is kept in
+# a file so that changing it rebuilds kernel/syscall.c.
+KAAL_DEBUG_SYSCALLS ?= 1
+KAAL_DEBUG_SYSCALLS_CFG := $(BUILD)/kernel/debug-syscalls.cfg
+$(KAAL_DEBUG_SYSCALLS_CFG): FORCE
+	@mkdir -p $(@D)
+	@echo $(KAAL_DEBUG_SYSCALLS) | cmp -s - $@ || echo $(KAAL_DEBUG_SYSCALLS) > $@
+$(BUILD)/kernel/kernel/syscall.o: KERNEL_CFLAGS += -DKAAL_DEBUG_SYSCALLS=$(KAAL_DEBUG_SYSCALLS)
+$(BUILD)/kernel/kernel/syscall.o: $(KAAL_DEBUG_SYSCALLS_CFG)

@@ -10,6 +10,14 @@
  * NBRecv receive on an endpoint or wait on a notification (a cap without
  * the Read right, or another type, is a CapFault in the receive phase);
  * Reply answers through the Caller slot; ReplyRecv is both.
+ *
+ * Debug system calls (DebugPutChar, DebugHalt, DebugNameThread) exist in
+ * seL4 only in debug builds, where handleUnknownSyscall looks at a number
+ * that is no seL4 call before making it a fault. handle_debug_syscall()
+ * is that step, and the one place that decides whether a thread may make
+ * them: not in a kernel built with KAAL_DEBUG_SYSCALLS=0, not for a thread
+ * with KAAL_TCBFlag_NoDebugSyscalls. Then the number is an UnknownSyscall
+ * fault, as in a seL4 release build (docs/sel4-deviations.md).
  */
 #include <kernel/thread.h>
 #include <kernel/fault.h>
@@ -19,11 +27,9 @@
 #include <sel4/syscall.h>
 #include <kaal/string.h>
 
-static _Noreturn void debug_halt(void)
-{
-    kprintf("[KaaL] seL4_DebugHalt: stopping the machine\n");
-    machine_halt(MACHINE_EXIT_SUCCESS);
-}
+#ifndef KAAL_DEBUG_SYSCALLS
+#define KAAL_DEBUG_SYSCALLS 1 /* make KAAL_DEBUG_SYSCALLS=0 leaves them out */
+#endif
 
 static void handle_recv(struct tcb *t, bool blocking)
 {
@@ -53,6 +59,13 @@ static void handle_recv(struct tcb *t, bool blocking)
     }
     lookup_fault_missing(0);
     fault_cap(t, cptr, true);
+}
+
+#if KAAL_DEBUG_SYSCALLS
+static _Noreturn void debug_halt(void)
+{
+    kprintf("[KaaL] seL4_DebugHalt: stopping the machine\n");
+    machine_halt(MACHINE_EXIT_SUCCESS);
 }
 
 /* seL4_DebugNameThread: the name is a string in the caller's IPC buffer. */
@@ -101,6 +114,36 @@ static void debug_check_objects(struct tcb *t)
     arch_set_mr(t, 2, r.first ? pptr_to_paddr(cap_ptr(r.first->cap)) : 0);
     arch_set_mr(t, 3, r.second ? pptr_to_paddr(cap_ptr(r.second->cap)) : 0);
 }
+#endif
+
+/* The debug call sysno if this kernel has it and t may make it (true);
+ * false leaves sysno to be an UnknownSyscall fault. */
+static bool handle_debug_syscall(struct tcb *t, int64_t sysno)
+{
+#if KAAL_DEBUG_SYSCALLS
+    if (t->no_debug_syscalls)
+        return false;
+    switch (sysno) {
+    case seL4_SysDebugPutChar:
+        arch_console_putc((char)arch_syscall_arg(t, 0));
+        return true;
+    case seL4_SysDebugHalt:
+        debug_halt();
+    case seL4_SysDebugNameThread:
+        debug_name_thread(t);
+        return true;
+    case KAAL_SysDebugCheckObjects:
+        debug_check_objects(t);
+        return true;
+    default:
+        return false;
+    }
+#else
+    (void)t;
+    (void)sysno;
+    return false;
+#endif
+}
 
 void handle_syscall(int64_t sysno)
 {
@@ -133,21 +176,12 @@ void handle_syscall(int64_t sysno)
         ipc_reply(t);
         handle_recv(t, true);
         return;
-    case seL4_SysDebugNameThread:
-        debug_name_thread(t);
-        return;
-    case KAAL_SysDebugCheckObjects:
-        debug_check_objects(t);
-        return;
-    case seL4_SysDebugPutChar:
-        arch_console_putc((char)arch_syscall_arg(t, 0));
-        return;
-    case seL4_SysDebugHalt:
-        debug_halt();
     case seL4_SysYield:
         sched_yield();
         return;
     default: {
+        if (handle_debug_syscall(t, sysno))
+            return;
         struct fault f = { .type = seL4_Fault_UnknownSyscall, .addr = (uint64_t)sysno };
         handle_fault(t, &f);
         return;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Console output for components: printf and friends (no FILE, no libc).
- * Output goes through kaal_console_putc: seL4_DebugPutChar by default; in a
+ * Output goes through kaal_console_putc: kaal_debug_putc by default; in a
  * component with a console channel the start code points it at the console
  * client (<kaal/console.h>), which hands the console whole lines. */
 #pragma once
@@ -16,3 +16,9 @@ int puts(const char *s);
 
 /* Where console output goes; replaceable at run time. */
 extern void (*kaal_console_putc)(char c);
+
+/* seL4_DebugPutChar, or nothing in a component whose system withholds the
+ * debug system calls (system.toml debug_syscalls = false: the start code
+ * sets kaal_debug_syscalls_withheld), where the call would be a fault. */
+void kaal_debug_putc(char c);
+extern int kaal_debug_syscalls_withheld;

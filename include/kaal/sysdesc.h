@@ -22,7 +22,8 @@
 
 #define KAAL_SYSDESC_MAGIC 0x5359534bu /* "KSYS" read as a little-endian u32 */
 #define KAAL_SYSDESC_VERSION_MAJOR 1   /* readers reject other majors */
-#define KAAL_SYSDESC_VERSION_MINOR 2   /* additions only; readers ignore it (1: files, 2: PCI/DMA) */
+#define KAAL_SYSDESC_VERSION_MINOR 3   /* additions only; readers ignore it (1: files, 2: PCI/DMA,
+                                          3: component flags) */
 #define KAAL_SYSDESC_PAGE_SIZE 4096u
 #define KAAL_SYSDESC_NONE 0xffffffffu /* cap with no object (device resources) */
 #define KAAL_SYSDESC_NAME_MAX 31      /* component, end and cap names */
@@ -44,6 +45,10 @@ enum {
 #define KAAL_SYSDESC_RESTART_NEVER 0
 #define KAAL_SYSDESC_RESTART_ALWAYS 1
 #define KAAL_SYSDESC_RESTART_ON_FAILURE 2
+
+/* kaal_sysdesc_component_t.flags (1.3; 0 in older blobs) */
+#define KAAL_SYSDESC_COMPONENT_NO_DEBUG_SYSCALLS 1u /* debug_syscalls = false: init sets
+                                                       KAAL_TCBFlag_NoDebugSyscalls */
 
 /* kaal_sysdesc_channel_t.kind */
 #define KAAL_SYSDESC_CHANNEL_RPC 1
@@ -128,7 +133,8 @@ typedef struct kaal_sysdesc_component {
     uint8_t restart; /* KAAL_SYSDESC_RESTART_* */
     uint16_t max_restarts;
     uint8_t cnode_size_bits;
-    uint8_t reserved0[3];
+    uint8_t flags; /* KAAL_SYSDESC_COMPONENT_* (1.3); other bits are ignored */
+    uint8_t reserved0[2];
     uint32_t first_cap, n_caps;
     uint32_t first_region, n_regions;
     uint32_t first_config, n_config;

@@ -2,8 +2,9 @@
 /*
  * TCB, IRQ and I/O port invocation stubs, libsel4's names, argument orders
  * and message layouts for classic (non-MCS) x86_64, plus
- * seL4_DebugNameThread. KaaL extension: KAAL_TCBFlag_ForeignABI for
- * seL4_TCB_SetFlags (docs/sel4-deviations.md).
+ * seL4_DebugNameThread. KaaL extensions: KAAL_TCBFlag_ForeignABI and
+ * KAAL_TCBFlag_NoDebugSyscalls for seL4_TCB_SetFlags
+ * (docs/sel4-deviations.md).
  */
 #pragma once
 
@@ -17,6 +18,9 @@ typedef struct seL4_UserContext_ {
 } seL4_UserContext;
 
 #define KAAL_TCBFlag_ForeignABI (1ul << 32)
+/* The debug system calls are UnknownSyscall faults for the thread. Set
+ * only: clearing it is ignored; TCBs the thread retypes inherit it. */
+#define KAAL_TCBFlag_NoDebugSyscalls (1ul << 33)
 
 typedef struct seL4_TCB_SetFlags {
     int error;

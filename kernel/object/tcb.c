@@ -5,7 +5,8 @@
  * SetMCPriority, SetSchedParams (priorities bounded by the authority TCB's
  * maximum controlled priority), Read/Write/CopyRegisters (seL4_UserContext
  * order), Suspend, Resume, Bind/UnbindNotification, SetTLSBase, and
- * SetFlags carrying KaaL's foreign-ABI flag (docs/sel4-deviations.md).
+ * SetFlags carrying KaaL's foreign-ABI and no-debug-syscalls flags
+ * (docs/sel4-deviations.md).
  *
  * Thread life cycle: Suspend cancels whatever IPC the thread is in and
  * makes it Inactive; Resume of a stopped thread (Inactive or waiting for a
@@ -18,7 +19,14 @@
 #include <kernel/fault.h>
 #include <arch/fpu.h>
 
-#define KAAL_TCB_FLAG_FOREIGN_ABI (1ull << 32) /* <sel4/functions.h> */
+#define KAAL_TCB_FLAG_FOREIGN_ABI (1ull << 32)         /* <sel4/tcb_client.h> */
+#define KAAL_TCB_FLAG_NO_DEBUG_SYSCALLS (1ull << 33) /* <sel4/tcb_client.h> */
+
+static uint64_t tcb_flags(const struct tcb *t)
+{
+    return (t->foreign_abi ? KAAL_TCB_FLAG_FOREIGN_ABI : 0) |
+           (t->no_debug_syscalls ? KAAL_TCB_FLAG_NO_DEBUG_SYSCALLS : 0);
+}
 
 void tcb_suspend(struct tcb *t)
 {
@@ -291,10 +299,13 @@ seL4_Error decode_tcb_invocation(struct invocation *inv)
     case TCBSetFlags: {
         if (inv->length < 2)
             return syscall_error(seL4_TruncatedMessage);
-        uint64_t flags = t->foreign_abi ? KAAL_TCB_FLAG_FOREIGN_ABI : 0;
-        flags = (flags & ~inv->mr[0]) | inv->mr[1];
+        uint64_t flags = (tcb_flags(t) & ~inv->mr[0]) | inv->mr[1];
         t->foreign_abi = flags & KAAL_TCB_FLAG_FOREIGN_ABI;
-        inv->reply_mr[0] = t->foreign_abi ? KAAL_TCB_FLAG_FOREIGN_ABI : 0;
+        /* One way: a component holds its own TCB cap, and must not give
+         * itself back the debug calls its system withheld. */
+        if (flags & KAAL_TCB_FLAG_NO_DEBUG_SYSCALLS)
+            t->no_debug_syscalls = true;
+        inv->reply_mr[0] = tcb_flags(t);
         inv->reply_length = 1;
         return seL4_NoError;
     }

@@ -9,6 +9,7 @@
  * written by the kernel.
  */
 #include <kernel/invocation.h>
+#include <kernel/thread.h>
 
 #define RETYPE_FAN_OUT_LIMIT seL4_UntypedRetypeMaxObjects
 
@@ -22,6 +23,10 @@ static void invoke_untyped_retype(cte_t *slot, uint64_t free_offset, uint64_t ty
     for (uint64_t i = n; i-- > 0;) {
         void *obj = (void *)(base + free_offset + (i << obj_bits));
         cap_t cap = object_create(type, obj, user_size, device);
+        /* A thread without the debug calls cannot get them back by making
+         * a thread: the new TCB inherits the flag (docs/sel4-deviations.md). */
+        if (type == seL4_TCBObject && ksched.current && ksched.current->no_debug_syscalls)
+            ((struct tcb *)obj)->no_debug_syscalls = true;
         cdt_insert_new(slot, &dest[i], cap);
     }
 }

@@ -9,7 +9,8 @@
  * bytes reach the console in the order it printed them, and the console
  * sees whole lines. The first Call of each life of the component is OPEN
  * with its name (the console prefixes lines with it). Without a console
- * endpoint nothing changes: seL4_DebugPutChar, as in init and the kernel.
+ * endpoint nothing changes: seL4_DebugPutChar, as in init and the kernel
+ * (kaal_debug_putc: nothing where the system withholds the debug calls).
  * Single-threaded, like the rest of the runtime.
  */
 #include <kaal/component.h>
@@ -56,7 +57,7 @@ static void debug_write(const void *bytes, size_t n_bytes)
 {
     const char *p = bytes;
     for (size_t i = 0; i < n_bytes; i++)
-        seL4_DebugPutChar(p[i]);
+        kaal_debug_putc(p[i]);
 }
 
 static kaal_error_t write_chunks(const void *bytes, size_t n_bytes, int raw);

@@ -34,6 +34,10 @@ void __kaal_start_c(const void *arg, seL4_Word reason)
     if (start && start->magic == KAAL_COMPONENT_START_MAGIC) {
         component = start;
         __sel4_ipc_buffer = start->ipc_buffer;
+        /* Asked of the kernel, which decides: a debug call would fault. */
+        seL4_TCB_SetFlags_t fl = seL4_TCB_SetFlags(KAAL_SYSDESC_SLOT_TCB, 0, 0);
+        kaal_debug_syscalls_withheld =
+            fl.error == seL4_NoError && (fl.flags & KAAL_TCBFlag_NoDebugSyscalls);
         if (start->heap_size_bytes)
             kaal_heap_add_region(kaal_malloc_heap(), (void *)start->heap_vaddr,
                                  start->heap_size_bytes);

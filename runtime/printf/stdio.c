@@ -4,12 +4,15 @@
 #include <kaal/string.h>
 #include <sel4/sel4.h>
 
-static void debug_putc(char c)
+int kaal_debug_syscalls_withheld;
+
+void kaal_debug_putc(char c)
 {
-    seL4_DebugPutChar(c);
+    if (!kaal_debug_syscalls_withheld)
+        seL4_DebugPutChar(c);
 }
 
-void (*kaal_console_putc)(char c) = debug_putc;
+void (*kaal_console_putc)(char c) = kaal_debug_putc;
 
 static void console_sink(void *ctx, char c)
 {

@@ -388,6 +388,10 @@ static const char *build_and_start(unsigned index)
         /* It may make threads up to its own priority, never above. */
         seL4_TCB_SetMCPriority(tcb.cap, seL4_CapInitThreadTCB, d->priority) != seL4_NoError)
         return "its thread could not be configured";
+    /* system.toml debug_syscalls = false: for good (the flag is set-only). */
+    if ((d->flags & KAAL_SYSDESC_COMPONENT_NO_DEBUG_SYSCALLS) &&
+        seL4_TCB_SetFlags(tcb.cap, 0, KAAL_TCBFlag_NoDebugSyscalls).error != seL4_NoError)
+        return "its debug system calls could not be withheld";
     if (run_from_entry(c, 0) != seL4_NoError)
         return "its thread could not be started";
     c->running = true;
@@ -782,8 +786,13 @@ _Noreturn void init_serve(void)
         } else {
             seL4_Word addr, ip;
             fault_where(label, &addr, &ip);
-            printf("component %s faulted: %s at %p (rip %p)\n", c->name, fault_name(label),
-                   (void *)addr, (void *)ip);
+            if (label == seL4_Fault_UnknownSyscall)
+                /* The seL4 number (rdx): e.g. a debug call withheld from it. */
+                printf("component %s faulted: UnknownSyscall %ld (rip %p)\n", c->name,
+                       (long)seL4_GetMR(seL4_UnknownSyscall_Syscall), (void *)ip);
+            else
+                printf("component %s faulted: %s at %p (rip %p)\n", c->name,
+                       fault_name(label), (void *)addr, (void *)ip);
         }
         stop(c);
         printf("init: %s reclaimed, %lu KiB of RAM untyped free\n", c->name,

@@ -135,6 +135,7 @@ int main(void)
         { retype_tests, n_retype_tests },
         { vspace_tests, n_vspace_tests },
         { ipc_tests, n_ipc_tests },
+        { debug_syscall_tests, n_debug_syscall_tests },
         { fastpath_tests, n_fastpath_tests },
         { hostile_tests, n_hostile_tests },
         { hostile_ipc_tests, n_hostile_ipc_tests },

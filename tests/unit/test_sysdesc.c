@@ -75,6 +75,8 @@ static void test_components_keep_their_toml_settings(void **state)
     assert_int_equal(client->priority, 100); /* the documented default */
     assert_int_equal(logger->priority, 10);
     assert_int_equal(logger->restart, KAAL_SYSDESC_RESTART_NEVER);
+    assert_int_equal(logger->flags, KAAL_SYSDESC_COMPONENT_NO_DEBUG_SYSCALLS);
+    assert_int_equal(client->flags, 0); /* debug calls by default */
     /* Same binary, same boot module. */
     assert_int_equal(logger->module, client->module);
     assert_int_not_equal(server->module, client->module);

@@ -79,8 +79,8 @@ class TestSchemaErrors(SystomlCase):
         self.assertOneError(BASE + "prioriy = 3\n",
                             "system.toml:11:1: error: unknown key 'prioriy' in [[component]]; "
                             "did you mean 'priority'? (expected one of: binary, cap, config, "
-                            "devices, dma, file, heap_size, max_restarts, name, priority, restart, "
-                            "stack_size)")
+                            "debug_syscalls, devices, dma, file, heap_size, max_restarts, name, "
+                            "priority, restart, stack_size)")
 
     def test_unknown_top_level_table_is_reported(self):
         self.assertOneError(BASE + "[[chanel]]\nkind = \"rpc\"\n",

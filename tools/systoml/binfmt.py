@@ -14,7 +14,7 @@ import zlib
 from . import schema as S
 
 HEADER = struct.Struct("<4sHHIIIIII" + "II" * S.N_TABLES)
-COMPONENT = struct.Struct("<IIBBHB3xIIIIIIIIQQQQQQ")
+COMPONENT = struct.Struct("<IIBBHBB2xIIIIIIIIQQQQQQ")
 CHANNEL = struct.Struct("<IHHIIIIIIQQ")
 OBJECT = struct.Struct("<IIQ")
 CAP = struct.Struct("<IHHIIQQ")
@@ -66,6 +66,7 @@ def encode(system):
         comps.append(COMPONENT.pack(
             strs.add(comp.name), comp.module, comp.priority, S.RESTART[comp.restart],
             comp.max_restarts, comp.cnode_bits,
+            0 if comp.debug_syscalls else S.COMPONENT_FLAG_NO_DEBUG_SYSCALLS,
             first_cap, len(comp.caps), first_region, len(comp.regions),
             first_config, len(comp.config), first_file if comp.files else 0, len(comp.files),
             comp.heap_vaddr, comp.heap_size, comp.stack_top, comp.stack_size,
@@ -155,11 +156,13 @@ def decode(blob):
     for r in table(S.TABLE_MODULES, MODULE):
         out["modules"].append({"name": string(r[0]), "size": r[1], "crc32": r[2]})
     for r in table(S.TABLE_COMPONENTS, COMPONENT):
-        (cname, module, prio, restart, max_restarts, bits, fc, nc, fr, nr, fcfg, ncfg, ff, nf,
+        (cname, module, prio, restart, max_restarts, bits, flags, fc, nc, fr, nr, fcfg, ncfg, ff, nf,
          heap_vaddr, heap_size, stack_top, stack_size, ipc_buffer, _res2) = r
         comp = {"name": string(cname), "module": module, "priority": prio,
                 "restart": restarts.get(restart, restart), "max_restarts": max_restarts,
-                "cnode_bits": bits, "heap_vaddr": heap_vaddr, "heap_size": heap_size,
+                "cnode_bits": bits,
+                "debug_syscalls": not flags & S.COMPONENT_FLAG_NO_DEBUG_SYSCALLS,
+                "heap_vaddr": heap_vaddr, "heap_size": heap_size,
                 "stack_top": stack_top, "stack_size": stack_size, "ipc_buffer": ipc_buffer,
                 "caps": [], "regions": [], "config": {}, "files": []}
         for f in files[ff:ff + nf]:

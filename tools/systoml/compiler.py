@@ -125,6 +125,7 @@ class Component:
     stack_top: int = S.STACK_TOP
     ipc_buffer: int = S.IPC_BUFFER_VADDR
     dma: int = 0                                 # bytes of DMA region (0: none)
+    debug_syscalls: bool = True                  # seL4_Debug* calls (false: withheld)
     windows: list = field(default_factory=list)  # (cap, size, what): BARs, DMA to place
 
 
@@ -259,6 +260,16 @@ class _Checker:
             return None
         return v
 
+    def boolean(self, table, key, path, default):
+        if key not in table:
+            return default
+        v = table[key]
+        if not isinstance(v, bool):
+            self.err_value(path + (key,), "'%s' must be true or false, not %s"
+                           % (key, _type_name(v) if not isinstance(v, str) else "'%s'" % v))
+            return None
+        return v
+
     def vaddr(self, table, path):
         """An optional page-aligned user address under key "vaddr"; None
         when absent or wrong (the error is recorded)."""
@@ -381,6 +392,7 @@ def compile_file(path, check_binaries=True, display=None):
 def _pass_declarations(c, doc, base_dir, check_binaries):
     c.keys(doc, S.TOP_KEYS, (), "the top level")
     sys_name = None
+    debug_default = True
     sys_table = c.table(doc, "system", (), "[system]")
     if sys_table is None and "system" not in doc:
         c.at((1, 1), "no [system] table (expected [system] with name = \"...\")")
@@ -388,6 +400,8 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
         c.keys(sys_table, S.SYSTEM_KEYS, ("system",), "[system]")
         sys_name = c.string(sys_table, "name", ("system",), "[system]")
         c.string(sys_table, "description", ("system",), "[system]", required=False)
+        # The default for every component; a component's own key wins.
+        debug_default = c.boolean(sys_table, "debug_syscalls", ("system",), True)
 
     components, by_name = [], {}
     comp_tables = c.array_of_tables(doc, "component", (), "component")
@@ -406,6 +420,7 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
             else:
                 by_name[name] = comp
         comp.priority = c.integer(t, "priority", path, 0, 255, S.DEFAULT_PRIORITY)
+        comp.debug_syscalls = c.boolean(t, "debug_syscalls", path, debug_default is not False)
         comp.heap_size = c.size(t, "heap_size", path, S.DEFAULT_HEAP)
         comp.stack_size = c.size(t, "stack_size", path, S.DEFAULT_STACK)
         restart = c.string(t, "restart", path, what, required=False) or "never"

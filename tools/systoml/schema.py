@@ -10,7 +10,7 @@ PAGE_SIZE = 4096
 # ---- binary format (docs/system-toml.md, include/kaal/sysdesc.h) ----------
 MAGIC = b"KSYS"
 VERSION_MAJOR = 1
-VERSION_MINOR = 1          # 1.1: the files table (boot files per component)
+VERSION_MINOR = 3          # 1.1: files table; 1.2: PCI/DMA caps; 1.3: component flags
 HEADER_SIZE = 96
 N_TABLES = 8
 TABLE_COMPONENTS, TABLE_CHANNELS, TABLE_OBJECTS, TABLE_CAPS, TABLE_REGIONS, \
@@ -28,6 +28,8 @@ RECORD_SIZES = {
 NONE = 0xFFFFFFFF  # "no object" in a cap record
 
 RESTART = {"never": 0, "always": 1, "on-failure": 2}
+# Component record flags (1.3); 0 is what a 1.2 blob means.
+COMPONENT_FLAG_NO_DEBUG_SYSCALLS = 1   # debug_syscalls = false
 CHANNEL_KIND = {"rpc": 1, "ring": 2}
 OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4}
 CAP_KIND = {"endpoint": 1, "notification": 2, "untyped": 3, "ioport": 4, "irq": 5,
@@ -102,9 +104,10 @@ DEVICES = {
 
 # ---- keys each table accepts (for "unknown key" and "did you mean") ---------
 TOP_KEYS = {"system", "component", "channel"}
-SYSTEM_KEYS = {"name", "description", "console"}
+SYSTEM_KEYS = {"name", "description", "console", "debug_syscalls"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
-                  "max_restarts", "devices", "config", "cap", "file", "dma"}
+                  "max_restarts", "devices", "config", "cap", "file", "dma",
+                  "debug_syscalls"}
 CAP_KEYS = {"name", "kind", "size"}
 FILE_KEYS = {"name", "path", "vaddr", "max_size"}
 CHANNEL_KEYS = {

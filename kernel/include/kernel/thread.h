@@ -71,6 +71,10 @@ struct tcb {
     /* KaaL extension: every `syscall` of this thread is an UnknownSyscall
      * fault (foreign ABI, e.g. Linux), see docs/sel4-deviations.md. */
     bool foreign_abi;
+    /* KaaL extension: the debug system calls (kernel/syscall.c) are
+     * UnknownSyscall faults for this thread. Set once, never cleared;
+     * TCBs this thread retypes inherit it. */
+    bool no_debug_syscalls;
 };
 _Static_assert(sizeof(struct tcb) <= 2048, "a TCB fits its 2^seL4_TCBBits object");
 

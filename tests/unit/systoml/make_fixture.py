@@ -46,7 +46,8 @@ def static_asserts():
              ("KAAL_SYSDESC_RIGHT_WRITE", S.RIGHT_WRITE),
              ("KAAL_SYSDESC_RIGHT_GRANT", S.RIGHT_GRANT),
              ("KAAL_SYSDESC_RIGHT_GRANT_REPLY", S.RIGHT_GRANT_REPLY),
-             ("KAAL_SYSDESC_RIGHTS_ALL", S.RIGHTS_ALL)]
+             ("KAAL_SYSDESC_RIGHTS_ALL", S.RIGHTS_ALL),
+             ("KAAL_SYSDESC_COMPONENT_NO_DEBUG_SYSCALLS", S.COMPONENT_FLAG_NO_DEBUG_SYSCALLS)]
     tables = {S.TABLE_COMPONENTS: ("COMPONENTS", "component"),
               S.TABLE_CHANNELS: ("CHANNELS", "channel"), S.TABLE_OBJECTS: ("OBJECTS", "object"),
               S.TABLE_CAPS: ("CAPS", "cap"), S.TABLE_REGIONS: ("REGIONS", "region"),
