@@ -3,10 +3,11 @@
  * The *WithMRs system calls (<sel4/functions.h>) on the real kernel, made
  * by the root thread with its IPC buffer pointer set to NULL: with at most
  * four words they must not touch the IPC buffer at all (a stray access
- * would be a VM fault of the root thread and stop the suite). Checks
- * libsel4's copy rules: Call/ReplyRecv send only the words below the
- * message length, Send/NBSend/Reply every word whose pointer is given, a
- * NULL pointer sends 0 and receives nothing.
+ * would be a VM fault of the root thread and stop the suite). Checks that
+ * given words arrive, a NULL pointer sends 0 and receives nothing, and
+ * every given pointer gets the reply's word. (That Call/ReplyRecv send
+ * only the words below the length is not visible here: the kernel
+ * transfers only `length` words anyway.)
  * Children use the raw stubs and run only while the root thread (priority
  * 255) is blocked; they report through `seen` and signal a notification.
  */
