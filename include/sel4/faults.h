@@ -5,15 +5,21 @@
  */
 #pragma once
 
-typedef enum {
+#include <sel4/macros.h>
+#include <sel4/types.h>
+
+/* libsel4 generates this from the seL4_Fault tagged union (an int-sized
+ * enum, unlike the message-index enums below). */
+enum seL4_Fault_tag {
     seL4_Fault_NullFault = 0,
     seL4_Fault_CapFault = 1,
     seL4_Fault_UnknownSyscall = 2,
     seL4_Fault_UserException = 3,
-    seL4_Fault_VMFault = 5,
-} seL4_FaultType;
+    seL4_Fault_VMFault = 5
+};
+typedef enum seL4_Fault_tag seL4_Fault_tag_t;
 
-enum {
+typedef enum {
     seL4_CapFault_IP,
     seL4_CapFault_Addr,
     seL4_CapFault_InRecvPhase,
@@ -22,9 +28,10 @@ enum {
     seL4_CapFault_DepthMismatch_BitsFound,
     seL4_CapFault_GuardMismatch_GuardFound = seL4_CapFault_DepthMismatch_BitsFound,
     seL4_CapFault_GuardMismatch_BitsFound,
-};
+    SEL4_FORCE_LONG_ENUM(seL4_CapFault_Msg),
+} seL4_CapFault_Msg;
 
-enum {
+typedef enum {
     seL4_UnknownSyscall_RAX,
     seL4_UnknownSyscall_RBX,
     seL4_UnknownSyscall_RCX,
@@ -45,21 +52,49 @@ enum {
     seL4_UnknownSyscall_FLAGS,
     seL4_UnknownSyscall_Syscall,
     seL4_UnknownSyscall_Length,
-};
+    SEL4_FORCE_LONG_ENUM(seL4_UnknownSyscall_Msg),
+} seL4_UnknownSyscall_Msg;
 
-enum {
+typedef enum {
     seL4_UserException_FaultIP,
     seL4_UserException_SP,
     seL4_UserException_FLAGS,
     seL4_UserException_Number,
     seL4_UserException_Code,
     seL4_UserException_Length,
-};
+    SEL4_FORCE_LONG_ENUM(seL4_UserException_Msg),
+} seL4_UserException_Msg;
 
-enum {
+typedef enum {
     seL4_VMFault_IP,
     seL4_VMFault_Addr,
     seL4_VMFault_PrefetchFault,
     seL4_VMFault_FSR,
     seL4_VMFault_Length,
-};
+    SEL4_FORCE_LONG_ENUM(seL4_VMFault_Msg),
+} seL4_VMFault_Msg;
+
+static inline seL4_Bool seL4_isVMFault_tag(seL4_MessageInfo_t tag)
+{
+    return seL4_MessageInfo_get_label(tag) == seL4_Fault_VMFault;
+}
+
+static inline seL4_Bool seL4_isUnknownSyscall_tag(seL4_MessageInfo_t tag)
+{
+    return seL4_MessageInfo_get_label(tag) == seL4_Fault_UnknownSyscall;
+}
+
+static inline seL4_Bool seL4_isUserException_tag(seL4_MessageInfo_t tag)
+{
+    return seL4_MessageInfo_get_label(tag) == seL4_Fault_UserException;
+}
+
+static inline seL4_Bool seL4_isNullFault_tag(seL4_MessageInfo_t tag)
+{
+    return seL4_MessageInfo_get_label(tag) == seL4_Fault_NullFault;
+}
+
+static inline seL4_Bool seL4_isCapFault_tag(seL4_MessageInfo_t tag)
+{
+    return seL4_MessageInfo_get_label(tag) == seL4_Fault_CapFault;
+}

@@ -149,6 +149,102 @@ static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_
     return info;
 }
 
+/*
+ * The *WithMRs forms (libsel4's x86_64 non-MCS set): MR0-3 travel through
+ * the caller's variables instead of the IPC buffer, so with at most four
+ * words they work with no IPC buffer set at all. A NULL pointer sends 0
+ * and receives nothing. As in libsel4, Send/NBSend/Reply send every word
+ * whose pointer is given, Call/ReplyRecv only those below the message
+ * length; every receiving form writes all four non-NULL pointers. Words 4
+ * and up are the IPC buffer's, as for the plain forms.
+ */
+static inline seL4_Word seL4__mr_in(const seL4_Word *mr)
+{
+    return mr ? *mr : 0;
+}
+
+static inline seL4_Word seL4__mr_in_below(const seL4_Word *mr, seL4_MessageInfo_t msgInfo,
+                                          seL4_Word i)
+{
+    return mr && seL4_MessageInfo_get_length(msgInfo) > i ? *mr : 0;
+}
+
+static inline void seL4__mr_out(seL4_Word *mr, seL4_Word value)
+{
+    if (mr) *mr = value;
+}
+
+static inline void seL4_SendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0,
+                                    seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+    x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], seL4__mr_in(mr0), seL4__mr_in(mr1),
+                 seL4__mr_in(mr2), seL4__mr_in(mr3));
+}
+
+static inline void seL4_NBSendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0,
+                                      seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+    x64_sys_send(seL4_SysNBSend, dest, msgInfo.words[0], seL4__mr_in(mr0), seL4__mr_in(mr1),
+                 seL4__mr_in(mr2), seL4__mr_in(mr3));
+}
+
+static inline void seL4_ReplyWithMRs(seL4_MessageInfo_t msgInfo, seL4_Word *mr0, seL4_Word *mr1,
+                                     seL4_Word *mr2, seL4_Word *mr3)
+{
+    x64_sys_reply(seL4_SysReply, msgInfo.words[0], seL4__mr_in(mr0), seL4__mr_in(mr1),
+                  seL4__mr_in(mr2), seL4__mr_in(mr3));
+}
+
+static inline seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
+                                                  seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge, msg0, msg1, msg2, msg3;
+    x64_sys_recv(seL4_SysRecv, src, &badge, &info.words[0], &msg0, &msg1, &msg2, &msg3);
+    seL4__mr_out(mr0, msg0);
+    seL4__mr_out(mr1, msg1);
+    seL4__mr_out(mr2, msg2);
+    seL4__mr_out(mr3, msg3);
+    seL4__mr_out(sender, badge);
+    return info;
+}
+
+static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo,
+                                                  seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                                                  seL4_Word *mr3)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word msg0 = seL4__mr_in_below(mr0, msgInfo, 0), msg1 = seL4__mr_in_below(mr1, msgInfo, 1);
+    seL4_Word msg2 = seL4__mr_in_below(mr2, msgInfo, 2), msg3 = seL4__mr_in_below(mr3, msgInfo, 3);
+    seL4_Word unused;
+    x64_sys_send_recv(seL4_SysCall, dest, &unused, msgInfo.words[0], &info.words[0], &msg0, &msg1,
+                      &msg2, &msg3);
+    seL4__mr_out(mr0, msg0);
+    seL4__mr_out(mr1, msg1);
+    seL4__mr_out(mr2, msg2);
+    seL4__mr_out(mr3, msg3);
+    return info;
+}
+
+static inline seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr src, seL4_MessageInfo_t msgInfo,
+                                                       seL4_Word *sender, seL4_Word *mr0,
+                                                       seL4_Word *mr1, seL4_Word *mr2,
+                                                       seL4_Word *mr3)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word msg0 = seL4__mr_in_below(mr0, msgInfo, 0), msg1 = seL4__mr_in_below(mr1, msgInfo, 1);
+    seL4_Word msg2 = seL4__mr_in_below(mr2, msgInfo, 2), msg3 = seL4__mr_in_below(mr3, msgInfo, 3);
+    seL4_Word badge;
+    x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &msg0,
+                      &msg1, &msg2, &msg3);
+    seL4__mr_out(mr0, msg0);
+    seL4__mr_out(mr1, msg1);
+    seL4__mr_out(mr2, msg2);
+    seL4__mr_out(mr3, msg3);
+    seL4__mr_out(sender, badge);
+    return info;
+}
+
 static inline void seL4_Wait(seL4_CPtr src, seL4_Word *sender)
 {
     seL4_Recv(src, sender);
@@ -169,6 +265,12 @@ static inline void seL4_DebugPutChar(char c)
     seL4_Word unused0 = 0, unused1 = 0, unused2 = 0, unused3 = 0, unused4 = 0, unused5 = 0;
     x64_sys_send_recv(seL4_SysDebugPutChar, (seL4_Word)(unsigned char)c, &unused0, 0, &unused1,
                       &unused2, &unused3, &unused4, &unused5);
+}
+
+static inline void seL4_DebugPutString(char *str)
+{
+    for (char *s = str; *s; s++)
+        seL4_DebugPutChar(*s);
 }
 
 /* Stops the machine. Under the test harness QEMU reports success. */

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <sel4/macros.h>
 #include <sel4/types.h>
 
 typedef enum api_object {
@@ -35,6 +36,7 @@ typedef enum {
     seL4_MissingCapability,
     seL4_DepthMismatch,
     seL4_GuardMismatch,
+    SEL4_FORCE_LONG_ENUM(seL4_LookupFailureType),
 } seL4_LookupFailureType;
 
 #include <sel4/arch/object_types.h>

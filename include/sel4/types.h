@@ -9,11 +9,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
+typedef int8_t   seL4_Int8;
+typedef int16_t  seL4_Int16;
+typedef int32_t  seL4_Int32;
+typedef int64_t  seL4_Int64;
 typedef uint8_t  seL4_Uint8;
 typedef uint16_t seL4_Uint16;
 typedef uint32_t seL4_Uint32;
 typedef uint64_t seL4_Uint64;
-typedef int64_t  seL4_Int64;
 typedef uint64_t seL4_Word;
 typedef seL4_Word seL4_CPtr;
 typedef seL4_Word seL4_NodeId;
@@ -25,7 +28,11 @@ typedef seL4_CPtr seL4_IRQControl;
 typedef seL4_CPtr seL4_TCB;
 typedef seL4_CPtr seL4_Untyped;
 typedef seL4_CPtr seL4_DomainSet;
-typedef seL4_Uint8 seL4_Bool;
+typedef seL4_Int8 seL4_Bool;
+
+#define seL4_True  1
+#define seL4_False 0
+#define seL4_Null  ((void *)0)
 
 #define seL4_WordBits        64
 #define seL4_WordSizeBits    3
@@ -94,6 +101,46 @@ static inline seL4_MessageInfo_t seL4_MessageInfo_set_capsUnwrapped(seL4_Message
 {
     mi.words[0] = (mi.words[0] & ~((seL4_Word)0x7 << 9)) | ((v & 0x7) << 9);
     return mi;
+}
+
+/* The pointer forms libsel4's bitfield generator also emits. */
+static inline void seL4_MessageInfo_ptr_new(seL4_MessageInfo_t *mi, seL4_Word label,
+                                            seL4_Word capsUnwrapped, seL4_Word extraCaps,
+                                            seL4_Word length)
+{
+    *mi = seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length);
+}
+static inline seL4_Word seL4_MessageInfo_ptr_get_label(seL4_MessageInfo_t *mi)
+{
+    return seL4_MessageInfo_get_label(*mi);
+}
+static inline seL4_Word seL4_MessageInfo_ptr_get_capsUnwrapped(seL4_MessageInfo_t *mi)
+{
+    return seL4_MessageInfo_get_capsUnwrapped(*mi);
+}
+static inline seL4_Word seL4_MessageInfo_ptr_get_extraCaps(seL4_MessageInfo_t *mi)
+{
+    return seL4_MessageInfo_get_extraCaps(*mi);
+}
+static inline seL4_Word seL4_MessageInfo_ptr_get_length(seL4_MessageInfo_t *mi)
+{
+    return seL4_MessageInfo_get_length(*mi);
+}
+static inline void seL4_MessageInfo_ptr_set_label(seL4_MessageInfo_t *mi, seL4_Word v)
+{
+    *mi = seL4_MessageInfo_set_label(*mi, v);
+}
+static inline void seL4_MessageInfo_ptr_set_capsUnwrapped(seL4_MessageInfo_t *mi, seL4_Word v)
+{
+    *mi = seL4_MessageInfo_set_capsUnwrapped(*mi, v);
+}
+static inline void seL4_MessageInfo_ptr_set_extraCaps(seL4_MessageInfo_t *mi, seL4_Word v)
+{
+    *mi = seL4_MessageInfo_set_extraCaps(*mi, v);
+}
+static inline void seL4_MessageInfo_ptr_set_length(seL4_MessageInfo_t *mi, seL4_Word v)
+{
+    *mi = seL4_MessageInfo_set_length(*mi, v);
 }
 
 /* seL4_CapRights: grantReply 3 | grant 2 | read 1 | write 0 */

@@ -137,6 +137,7 @@ int main(void)
         { ipc_tests, n_ipc_tests },
         { debug_syscall_tests, n_debug_syscall_tests },
         { fastpath_tests, n_fastpath_tests },
+        { withmrs_tests, n_withmrs_tests },
         { hostile_tests, n_hostile_tests },
         { hostile_ipc_tests, n_hostile_ipc_tests },
     };

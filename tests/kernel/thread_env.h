@@ -24,3 +24,5 @@ struct kthread kthread_create(unsigned index, void (*fn)(seL4_Word, seL4_IPCBuff
 
 extern const struct ktest ipc_tests[];
 extern const unsigned n_ipc_tests;
+extern const struct ktest withmrs_tests[];
+extern const unsigned n_withmrs_tests;
