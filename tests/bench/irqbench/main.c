@@ -14,7 +14,8 @@
  * worker thread (priority 10) copies one endpoint cap into 100,000 slots of
  * a CNode and revokes the original, ROUNDS times. The root thread waits on
  * a notification until the handler says it is done, then prints
- *   irqbench: idle_worst_us N / loaded_worst_us N / ... lines.
+ *   irqbench: idle_worst_us N / loaded_worst_us N / ... lines (revoke_worst_us:
+ * the shots that expired while the worker was in its revoke phase).
  *
  * All three threads share the root task's IPC buffer (the libsel4 stubs
  * use the one global buffer): only the worker uses message words past MR3,
@@ -45,8 +46,11 @@ static uint8_t stacks[2][STACK_BYTES] __attribute__((aligned(16)));
 /* written by the worker, read by the handler */
 static volatile int worker_done;
 static volatile unsigned worker_rounds;
+static volatile unsigned worker_phase; /* 1 copying, 2 revoking */
 /* written by the handler, read by the root thread after done */
 static uint64_t cycles_per_ms, idle_worst, loaded_worst, loaded_sum, n_loaded;
+static uint64_t revoke_worst;
+static unsigned worst_phase, n_over_ms;
 
 static inline uint64_t rdtsc(void)
 {
@@ -121,8 +125,14 @@ static void handler(void)
             if (late > idle_worst)
                 idle_worst = late;
         } else {
-            if (late > loaded_worst)
+            if (late > loaded_worst) {
                 loaded_worst = late;
+                worst_phase = worker_phase;
+            }
+            if (late > cycles_per_ms)
+                n_over_ms++;
+            if (worker_phase == 2 && late > revoke_worst)
+                revoke_worst = late;
             loaded_sum += late;
             n_loaded++;
             if (worker_done)
@@ -138,8 +148,10 @@ static void worker(void)
     seL4_CPtr ep = object(seL4_EndpointObject, 0);
     seL4_CPtr caps = object(seL4_CapTableObject, CAPS_BITS);
     for (unsigned r = 0; r < ROUNDS; r++) {
+        worker_phase = 1;
         for (seL4_Word i = 0; i < N_CAPS; i++)
             check(seL4_CNode_Copy(caps, i, CAPS_BITS, ROOT, ep, DEPTH, seL4_AllRights), "copy");
+        worker_phase = 2;
         check(seL4_CNode_Revoke(ROOT, ep, DEPTH), "revoke");
         worker_rounds = r + 1;
     }
@@ -209,8 +221,11 @@ int main(void)
     printf("irqbench: cycles_per_us %u\n", (unsigned)(cycles_per_ms / 1000));
     printf("irqbench: idle_worst_us %u\n", us(idle_worst));
     printf("irqbench: loaded_worst_us %u\n", us(loaded_worst));
+    printf("irqbench: revoke_worst_us %u\n", us(revoke_worst));
     printf("irqbench: loaded_mean_us %u\n", n_loaded ? us(loaded_sum / n_loaded) : 0);
     printf("irqbench: loaded_shots %u rounds %u\n", (unsigned)n_loaded, worker_rounds);
+    printf("irqbench: loaded_worst_phase %u (1 copying, 2 revoking)\n", worst_phase);
+    printf("irqbench: loaded_over_1ms %u\n", n_over_ms);
     printf("irqbench: done\n");
     seL4_DebugHalt();
     return 0;
