@@ -21,8 +21,13 @@
  * makes one more zombie self-contained, so the walk terminates. A self-contained zombie that is
  * not reachable any more stays in the CDT below its untyped and is freed by
  * revoking that untyped (see docs/sel4-deviations.md).
+ *
+ * Delete and revoke have preemptible forms for the CNode invocations: they
+ * stop at a preemption point (kernel/preemption.h) with the CDT valid,
+ * zombies counting what is left, and continue when called again.
  */
 #include <kernel/cspace.h>
+#include <kernel/preemption.h>
 
 static bool cap_is_physical(cap_t c)
 {
@@ -298,7 +303,11 @@ static cap_t zombie_new(cap_t owner, void *slots_owner, uint64_t n_slots)
  * cycle. */
 static uint64_t n_zombies;
 
-void cdt_delete(cte_t *top)
+/* Each pass of the outer loop empties one slot (or swaps two zombies), and
+ * each empty slot a zombie's count steps over is a unit of work: at every
+ * preemption point the zombies' counts are stored, so the CDT is valid and
+ * a new call from the same top continues the work. */
+static seL4_Error delete_slot(cte_t *top, bool preemptible)
 {
     for (;;) {
         cte_t *cur = top;
@@ -306,7 +315,7 @@ void cdt_delete(cte_t *top)
         for (;;) {
             cap_t c = cur->cap;
             if (cap_type(c) == cap_null_cap)
-                return; /* only top can be empty here */
+                return seL4_NoError; /* only top can be empty here */
             if (cap_type(c) != cap_zombie_cap) {
                 bool final = cdt_is_final(cur);
                 uint64_t n_slots = 0;
@@ -323,8 +332,13 @@ void cdt_delete(cte_t *top)
             uint64_t n_slots = 0;
             cte_t *slots = cap_owned_slots(c, &n_slots);
             uint64_t n = c.data;
-            while (n > 0 && (cap_type(slots[n - 1].cap) == cap_null_cap || &slots[n - 1] == cur))
+            while (n > 0 && (cap_type(slots[n - 1].cap) == cap_null_cap || &slots[n - 1] == cur)) {
                 n--;
+                if (preemptible && preemption_point()) {
+                    cur->cap.data = n;
+                    return KERNEL_PREEMPTED;
+                }
+            }
             cur->cap.data = n;
             if (n == 0) {
                 cte_clear(cur);
@@ -340,15 +354,45 @@ void cdt_delete(cte_t *top)
             cur = child;
         }
         if (cur == top && cap_type(top->cap) == cap_null_cap)
-            return;
+            return seL4_NoError;
+        if (preemptible && preemption_point())
+            return KERNEL_PREEMPTED;
     }
+}
+
+/* seL4's cteRevoke: a preempted revoke has deleted a prefix of the
+ * children (the first one may be a zombie still being emptied). */
+static seL4_Error revoke_slot(cte_t *slot, bool preemptible)
+{
+    cte_t *next;
+    while ((next = mdb_next(slot)) && cdt_is_parent_of(slot, next)) {
+        seL4_Error err = delete_slot(next, preemptible);
+        if (err != seL4_NoError)
+            return err;
+        if (preemptible && preemption_point())
+            return KERNEL_PREEMPTED;
+    }
+    return seL4_NoError;
+}
+
+seL4_Error cdt_delete_preemptible(cte_t *slot)
+{
+    return delete_slot(slot, true);
+}
+
+seL4_Error cdt_revoke_preemptible(cte_t *slot)
+{
+    return revoke_slot(slot, true);
+}
+
+void cdt_delete(cte_t *slot)
+{
+    (void)delete_slot(slot, false);
 }
 
 void cdt_revoke(cte_t *slot)
 {
-    cte_t *next;
-    while ((next = mdb_next(slot)) && cdt_is_parent_of(slot, next))
-        cdt_delete(next);
+    (void)revoke_slot(slot, false);
 }
 
 /*

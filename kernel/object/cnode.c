@@ -4,9 +4,12 @@
  * SaveCaller and CancelBadgedSends, with seL4's argument checks in seL4's
  * order (so the same bad call gets the same error). The invoked CNode cap is
  * the destination root; (index, depth) address the destination slot.
+ * Revoke and Delete may stop at a preemption point (KERNEL_PREEMPTED) and
+ * continue when the caller's system call runs again.
  */
 #include <kernel/invocation.h>
 #include <kernel/ipc.h>
+#include <kernel/preemption.h>
 
 static void invoke_cnode_insert(cap_t cap, cte_t *src, cte_t *dest)
 {
@@ -144,11 +147,9 @@ seL4_Error decode_cnode_invocation(struct invocation *inv)
     case CNodeMutate:
         return decode_copy_like(inv, dest);
     case CNodeRevoke:
-        cdt_revoke(dest);
-        return seL4_NoError;
+        return cdt_revoke_preemptible(dest); /* may be KERNEL_PREEMPTED */
     case CNodeDelete:
-        cdt_delete(dest);
-        return seL4_NoError;
+        return cdt_delete_preemptible(dest);
     case CNodeSaveCaller:
         if (cdt_ensure_empty(dest) != seL4_NoError)
             return seL4_DeleteFirst;

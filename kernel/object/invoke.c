@@ -7,13 +7,16 @@
  * Endpoint and notification caps go to IPC (ipc_invoke); everything else is
  * decoded and performed here, and for seL4_Call the reply is written back
  * into the caller's registers and IPC buffer: label 0 and the result words
- * on success, label = seL4_Error and seL4's error details otherwise.
+ * on success, label = seL4_Error and seL4's error details otherwise. An
+ * invocation stopped at a preemption point gets no reply: the caller is
+ * rewound to its `syscall` instruction and makes the call again.
  */
 #include <kernel/invocation.h>
 #include <kernel/fault.h>
 #include <kernel/thread.h>
 #include <kernel/ipc.h>
 #include <kernel/vspace.h>
+#include <kernel/preemption.h>
 
 /* Puts message register i of the reply (registers 0-3, then the buffer). */
 static unsigned set_mr(uint64_t regs[4], seL4_IPCBuffer *buf, unsigned i, uint64_t v)
@@ -144,6 +147,12 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
     }
     ksyscall_error = (syscall_error_t){ 0 };
     seL4_Error err = decode_invocation(&inv);
+    if (err == KERNEL_PREEMPTED) {
+        /* seL4's Restart state: the system call runs again after the
+         * pending interrupt, which is taken on the way out. */
+        arch_rewind_syscall(t);
+        return;
+    }
     if (!is_call)
         return;
     /* The invocation may have unmapped the caller's IPC buffer. */

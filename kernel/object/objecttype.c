@@ -35,6 +35,7 @@ unsigned object_size_bits(uint64_t type, uint64_t user_size_bits)
     }
 }
 
+/* The retype has zeroed the memory (untyped.c); only non-zero fields are set. */
 cap_t object_create(uint64_t type, void *ptr, uint64_t user_size_bits, bool device)
 {
     cap_t c;
@@ -46,7 +47,6 @@ cap_t object_create(uint64_t type, void *ptr, uint64_t user_size_bits, bool devi
         return c;
     case seL4_TCBObject: {
         struct tcb *t = ptr;
-        memset(t, 0, sizeof(*t));
         /* User segments, flags and FPU state valid from the start: a thread
          * resumed before WriteRegisters must not take the kernel down. */
         arch_thread_init_context(t, 0, 0);
@@ -55,17 +55,14 @@ cap_t object_create(uint64_t type, void *ptr, uint64_t user_size_bits, bool devi
         return cap_make(cap_thread_cap, ptr, 0, 0);
     }
     case seL4_EndpointObject:
-        memset(ptr, 0, 1u << seL4_EndpointBits);
         c = cap_make(cap_endpoint_cap, ptr, 0, 0);
         c.rights = CAP_RIGHTS_ALL;
         return c;
     case seL4_NotificationObject:
-        memset(ptr, 0, 1u << seL4_NotificationBits);
         c = cap_make(cap_notification_cap, ptr, 0, 0);
         c.rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
         return c;
     case seL4_CapTableObject:
-        memset(ptr, 0, (uint64_t)1 << (user_size_bits + seL4_SlotBits));
         return cap_make(cap_cnode_cap, ptr, (unsigned)user_size_bits, 0);
     default:
         return arch_object_create(type, ptr, device);

@@ -7,17 +7,77 @@
  * next retype starts again from the bottom, as in seL4. Device untyped
  * memory can only become frames or smaller device untypeds and is never
  * written by the kernel.
+ *
+ * New objects start zeroed: the retype clears the memory of all of them
+ * first, in CLEAR_CHUNK_BYTES chunks with a preemption point after each
+ * (256 objects of 2 MiB are half a GiB). A clearing that is preempted is
+ * remembered in `clearings` by its range, and the restarted retype, which
+ * computes the same range if nothing changed meanwhile, goes on from there.
+ * Invariant: a record's [base, done) is zero. Only creating objects can
+ * write to memory above a watermark, and every creation drops the records
+ * its memory overlaps (untyped_forget_clearings), so a record is never
+ * stale; if more clearings are interrupted at once than there are records,
+ * the oldest starts again from its beginning.
  */
 #include <kernel/invocation.h>
 #include <kernel/thread.h>
+#include <kernel/preemption.h>
+#include <kaal/string.h>
 
 #define RETYPE_FAN_OUT_LIMIT seL4_UntypedRetypeMaxObjects
+#define CLEAR_CHUNK_BYTES 256 /* seL4's CONFIG_RESET_CHUNK_BITS = 8 */
+#define N_CLEARINGS 8
+
+struct clearing {
+    uint64_t base, end; /* kernel addresses; base == end: unused */
+    uint64_t done;      /* [base, done) is zero */
+    uint64_t age;
+};
+static struct clearing clearings[N_CLEARINGS];
+static uint64_t clearing_clock;
+
+void untyped_forget_clearings(uint64_t base, uint64_t end)
+{
+    for (unsigned i = 0; i < N_CLEARINGS; i++)
+        if (clearings[i].base < end && base < clearings[i].end)
+            clearings[i] = (struct clearing){ 0, 0, 0, 0 };
+}
+
+static struct clearing *clearing_for(uint64_t base, uint64_t end)
+{
+    struct clearing *oldest = &clearings[0];
+    for (unsigned i = 0; i < N_CLEARINGS; i++) {
+        struct clearing *c = &clearings[i];
+        if (c->base == base && c->end == end)
+            return c;
+        if (c->age < oldest->age)
+            oldest = c;
+    }
+    *oldest = (struct clearing){ base, end, base, 0 };
+    return oldest;
+}
+
+/* Zeroes [base, end) or stops with KERNEL_PREEMPTED, keeping the progress. */
+static seL4_Error clear_memory(uint64_t base, uint64_t end)
+{
+    struct clearing *c = clearing_for(base, end);
+    c->age = ++clearing_clock;
+    while (c->done < end) {
+        uint64_t n = end - c->done < CLEAR_CHUNK_BYTES ? end - c->done : CLEAR_CHUNK_BYTES;
+        memset((void *)c->done, 0, n);
+        c->done += n;
+        if (c->done < end && preemption_point())
+            return KERNEL_PREEMPTED;
+    }
+    return seL4_NoError;
+}
 
 static void invoke_untyped_retype(cte_t *slot, uint64_t free_offset, uint64_t type,
                                   uint64_t user_size, cte_t *dest, uint64_t n, bool device)
 {
     unsigned obj_bits = object_size_bits(type, user_size);
     uint64_t base = (uint64_t)cap_ptr(slot->cap);
+    untyped_forget_clearings(base + free_offset, base + free_offset + (n << obj_bits));
     slot->cap.data = free_offset + (n << obj_bits);
     /* Insert in reverse so the CDT order matches the slot order. */
     for (uint64_t i = n; i-- > 0;) {
@@ -95,6 +155,14 @@ seL4_Error decode_untyped_invocation(struct invocation *inv)
     if (aligned > ut_bytes || ((ut_bytes - aligned) >> obj_bits) < node_window) {
         ksyscall_error.memory_left = free_bytes;
         return syscall_error(seL4_NotEnoughMemory);
+    }
+    /* The objects' memory is cleared before anything changes, so a
+     * preemption here leaves nothing to undo. Untypeds are not cleared. */
+    if (!device && type != seL4_UntypedObject) {
+        uint64_t base = (uint64_t)cap_ptr(ut) + aligned;
+        seL4_Error err = clear_memory(base, base + (node_window << obj_bits));
+        if (err != seL4_NoError)
+            return err;
     }
     invoke_untyped_retype(inv->slot, aligned, type, user_size, dest, node_window, device);
     return seL4_NoError;

@@ -77,3 +77,4 @@ extern const unsigned n_cnode_tests, n_retype_tests, n_vspace_tests, n_hostile_t
 extern const struct ktest fastpath_tests[]; extern const unsigned n_fastpath_tests;
 extern const struct ktest hostile_ipc_tests[]; extern const unsigned n_hostile_ipc_tests;
 extern const struct ktest debug_syscall_tests[]; extern const unsigned n_debug_syscall_tests;
+extern const struct ktest preempt_tests[]; extern const unsigned n_preempt_tests;

@@ -138,6 +138,7 @@ int main(void)
         { debug_syscall_tests, n_debug_syscall_tests },
         { fastpath_tests, n_fastpath_tests },
         { withmrs_tests, n_withmrs_tests },
+        { preempt_tests, n_preempt_tests },
         { hostile_tests, n_hostile_tests },
         { hostile_ipc_tests, n_hostile_ipc_tests },
     };

@@ -1,8 +1,17 @@
 # In-guest kernel test suite: the root task `kernel-tests` (see README.md).
-KERNEL_TEST_SRCS := tests/kernel/main.c tests/kernel/test_cnode.c tests/kernel/test_retype.c \
-  tests/kernel/test_vspace.c tests/kernel/test_hostile.c \
-  tests/kernel/thread_env.c tests/kernel/test_ipc.c tests/kernel/test_fastpath.c \
-  tests/kernel/test_hostile_ipc.c tests/kernel/test_debug_syscalls.c tests/kernel/test_withmrs.c
+KERNEL_TEST_SRCS := \
+  tests/kernel/main.c \
+  tests/kernel/test_cnode.c \
+  tests/kernel/test_retype.c \
+  tests/kernel/test_vspace.c \
+  tests/kernel/test_hostile.c \
+  tests/kernel/thread_env.c \
+  tests/kernel/test_ipc.c \
+  tests/kernel/test_fastpath.c \
+  tests/kernel/test_hostile_ipc.c \
+  tests/kernel/test_debug_syscalls.c \
+  tests/kernel/test_withmrs.c \
+  tests/kernel/test_preempt.c
 $(eval $(call guest_program,kernel-tests,$(KERNEL_TEST_SRCS)))
 TEST_KERNEL_DEPS += $(BUILD)/guest/bin/kernel-tests.elf $(KERNEL_IMAGE)
 

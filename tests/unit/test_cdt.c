@@ -15,8 +15,18 @@
 #include <cmocka.h>
 
 #include <kernel/cspace.h>
+#include <kernel/preemption.h>
 
 static unsigned n_final_cnodes, n_finalised;
+
+/* The kernel's preemption point, stubbed: with preempt_every = k every
+ * k-th unit of work reports a pending interrupt. */
+static unsigned preempt_every, n_units;
+
+bool preemption_point(void)
+{
+    return preempt_every && ++n_units % preempt_every == 0;
+}
 
 cte_t *cap_owned_slots(cap_t cap, uint64_t *n_slots)
 {
@@ -58,6 +68,7 @@ static int setup(void **state)
     mem_used = 0;
     root = carve(256 * sizeof(cte_t));
     n_final_cnodes = n_finalised = 0;
+    preempt_every = n_units = 0;
     /* Slot 0: the untyped covering all of mem, a CDT root. */
     root[0].cap = cap_make(cap_untyped_cap, mem, 20, 0);
     mdb_set_flags(&root[0], true, true);
@@ -231,6 +242,72 @@ static void test_cnode_containing_itself_is_reclaimed(void **state)
     assert_int_equal(cdt_ensure_no_children(&root[0]), seL4_NoError);
 }
 
+/* Calls op until it finishes, checking the list at every preemption. */
+static unsigned run_preempted(seL4_Error (*op)(cte_t *), cte_t *slot)
+{
+    unsigned stops = 0;
+    seL4_Error err;
+    while ((err = op(slot)) == KERNEL_PREEMPTED) {
+        stops++;
+        check_list();
+        assert_true(stops < 100000);
+    }
+    assert_int_equal(err, seL4_NoError);
+    return stops;
+}
+
+static void test_preempted_revoke_continues_to_the_end(void **state)
+{
+    (void)state;
+    new_object(cap_endpoint_cap, 16, 0, &root[1]);
+    for (unsigned i = 2; i < 200; i++)
+        cdt_insert(root[1].cap, &root[1], &root[i]);
+    cte_t *a = new_cnode(3, &root[200]);
+    for (unsigned i = 0; i < 8; i++)
+        new_cnode(4, &a[i]);
+    preempt_every = 7;
+    assert_true(run_preempted(cdt_revoke_preemptible, &root[1]) > 10);
+    for (unsigned i = 2; i < 200; i++)
+        assert_true(empty(&root[i]));
+    assert_false(empty(&root[1]));
+    assert_true(run_preempted(cdt_revoke_preemptible, &root[0]) > 0);
+    assert_int_equal(cdt_ensure_no_children(&root[0]), seL4_NoError);
+    assert_int_equal(n_final_cnodes, 9);
+    for (unsigned i = 1; i < 256; i++)
+        assert_true(empty(&root[i]));
+}
+
+static void test_preempted_delete_of_nested_and_cyclic_cnodes_finishes(void **state)
+{
+    (void)state;
+    cte_t *outer = new_cnode(6, &root[1]), *prev = outer;
+    for (int i = 0; i < 50; i++) {
+        cte_t *next = new_cnode(5, &root[2]);
+        cdt_move(root[2].cap, &root[2], &prev[i % 32]);
+        prev = next;
+    }
+    new_cnode(2, &root[3]);
+    cdt_move(root[3].cap, &root[3], &outer[40]);
+    preempt_every = 3;
+    assert_true(run_preempted(cdt_delete_preemptible, &root[1]) > 10);
+    assert_true(empty(&root[1]));
+    assert_int_equal(n_final_cnodes, 52);
+    /* A cycle: the outer CNode inside the innermost, and nothing else. */
+    outer = new_cnode(6, &root[1]);
+    prev = outer;
+    for (int i = 0; i < 20; i++) {
+        cte_t *next = new_cnode(5, &root[2]);
+        cdt_move(root[2].cap, &root[2], &prev[i % 32]);
+        prev = next;
+    }
+    cdt_insert(root[1].cap, &root[1], &prev[7]);
+    assert_int_equal(run_preempted(cdt_delete_preemptible, &root[1]), 0); /* not final */
+    assert_true(run_preempted(cdt_revoke_preemptible, &root[0]) > 10);
+    assert_int_equal(cdt_ensure_no_children(&root[0]), seL4_NoError);
+    for (unsigned i = 1; i < 256; i++)
+        assert_true(empty(&root[i]));
+}
+
 static uint64_t seed = 12345;
 static unsigned rnd(unsigned n)
 {
@@ -360,6 +437,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cnode_cycle_terminates_and_revoke_reclaims, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cnode_containing_itself_is_reclaimed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_preempted_revoke_continues_to_the_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_preempted_delete_of_nested_and_cyclic_cnodes_finishes,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_operations_keep_the_list_consistent, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_copy_of_an_untyped_marks_the_source_full, setup,

@@ -120,6 +120,12 @@ void cdt_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
 void cdt_delete(cte_t *slot);
 /* Deletes every CDT descendant of the slot. */
 void cdt_revoke(cte_t *slot);
+/* The same with preemption points: KERNEL_PREEMPTED (kernel/preemption.h)
+ * when stopped there with an interrupt pending; the CDT is valid (the slot
+ * may hold a zombie, a revoke has deleted some of the children) and
+ * calling again on the same slot continues. Else seL4_NoError. */
+seL4_Error cdt_delete_preemptible(cte_t *slot);
+seL4_Error cdt_revoke_preemptible(cte_t *slot);
 
 /* Debugging aid (KAAL_SysDebugCheckObjects): pairs of caps that name
  * overlapping but different objects. Walks the CDT descendants of slot,

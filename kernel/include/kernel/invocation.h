@@ -45,9 +45,13 @@ seL4_Error decode_tcb_invocation(struct invocation *inv);
 seL4_Error decode_irq_control_invocation(struct invocation *inv);
 seL4_Error decode_irq_handler_invocation(struct invocation *inv);
 
-/* Object creation and capability transformations (kernel/object/objecttype.c). */
+/* Object creation and capability transformations (kernel/object/objecttype.c).
+ * object_create: the memory is already zero (cleared by the retype). */
 unsigned object_size_bits(uint64_t type, uint64_t user_size_bits);
 cap_t object_create(uint64_t type, void *ptr, uint64_t user_size_bits, bool device);
+/* Memory [base, end) (kernel addresses) becomes an object: interrupted
+ * clearings it overlaps start again (kernel/object/untyped.c). */
+void untyped_forget_clearings(uint64_t base, uint64_t end);
 typedef struct derive_ret {
     seL4_Error status;
     cap_t cap;

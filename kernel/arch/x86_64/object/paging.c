@@ -78,6 +78,7 @@ static uint64_t *kernel_pml4(void)
     return paddr_to_pptr(arch_kernel_vspace_root());
 }
 
+/* The memory is zero (the retype cleared it); device frames are never written. */
 cap_t arch_object_create(uint64_t type, void *ptr, bool device)
 {
     cap_t c;
@@ -85,27 +86,21 @@ cap_t arch_object_create(uint64_t type, void *ptr, bool device)
     case seL4_X86_4K:
     case seL4_X86_LargePageObject:
     case seL4_X64_HugePageObject:
-        if (!device)
-            memset(ptr, 0, 1ull << arch_object_size_bits(type));
         c = cap_make(cap_frame_cap, ptr, arch_object_size_bits(type), 0);
         c.rights = VM_READ_WRITE;
         c.flag = device;
         return c;
     case seL4_X64_PML4Object: {
         uint64_t *pml4 = ptr;
-        memset(pml4, 0, PAGE_SIZE);
         for (unsigned i = KERNEL_PML4_FIRST; i < 512; i++)
             pml4[i] = kernel_pml4()[i];
         return cap_make(cap_pml4_cap, ptr, 0, 0);
     }
     case seL4_X86_PDPTObject:
-        memset(ptr, 0, PAGE_SIZE);
         return cap_make(cap_pdpt_cap, ptr, 0, 0);
     case seL4_X86_PageDirectoryObject:
-        memset(ptr, 0, PAGE_SIZE);
         return cap_make(cap_page_directory_cap, ptr, 0, 0);
     default: /* seL4_X86_PageTableObject */
-        memset(ptr, 0, PAGE_SIZE);
         return cap_make(cap_page_table_cap, ptr, 0, 0);
     }
 }
@@ -399,6 +394,7 @@ static seL4_Error decode_asid_control(struct invocation *inv)
 
     /* invoke: the whole untyped becomes the pool */
     struct asid_pool *pool = cap_ptr(ut);
+    untyped_forget_clearings((uint64_t)pool, (uint64_t)pool + (1ull << seL4_ASIDPoolBits));
     memset(pool, 0, sizeof(*pool));
     parent->cap.data = 1ull << seL4_ASIDPoolBits;
     cdt_insert_new(parent, r.slot,
