@@ -17,4 +17,5 @@ typedef enum {
     seL4_SysDebugCapIdentify = -12,
     seL4_SysDebugSnapshot = -13,
     seL4_SysDebugNameThread = -14,
+    seL4_SysSetTLSBase = -15, /* CONFIG_SET_TLS_BASE_SELF: x86_64 without FSGSBASE */
 } seL4_Syscall_ID;
