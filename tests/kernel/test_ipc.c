@@ -2,7 +2,9 @@
 /*
  * IPC, notification, fault, TCB and scheduling tests: the root thread
  * talks to threads it starts in its own address space (thread_env.c).
- * Child threads use the raw system-call stubs and their own IPC buffer.
+ * Child threads use the normal seL4_* calls on their own IPC buffer and
+ * TLS (thread_env.c); the root thread uses the raw stubs where a test
+ * checks the register convention itself.
  * The root thread runs at priority 255; children below it run only while
  * the root thread is blocked, which makes every interleaving here
  * deterministic.
@@ -25,46 +27,51 @@ static seL4_MessageInfo_t recv_raw(seL4_CPtr ep, seL4_Word *badge, seL4_Word mr[
 static void child_send4(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    x64_sys_send(seL4_SysSend, ep, seL4_MessageInfo_new(0x42, 0, 0, 4).words[0], 11, 22, 33, 44);
+    seL4_SetMR(0, 11);
+    seL4_SetMR(1, 22);
+    seL4_SetMR(2, 33);
+    seL4_SetMR(3, 44);
+    seL4_Send(ep, seL4_MessageInfo_new(0x42, 0, 0, 4));
 }
 
 static void child_server(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    seL4_Word badge, mr[4];
-    seL4_MessageInfo_t info = recv_raw(ep, &badge, mr);
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
     shared[0] = seL4_MessageInfo_get_label(info);
     shared[1] = badge;
-    x64_sys_reply(seL4_SysReply, seL4_MessageInfo_new(7, 0, 0, 2).words[0], mr[0] + 1, mr[1] * 2,
-                  0, 0);
+    seL4_SetMR(0, seL4_GetMR(0) + 1);
+    seL4_SetMR(1, seL4_GetMR(1) * 2);
+    seL4_Reply(seL4_MessageInfo_new(7, 0, 0, 2));
 }
 
 static void child_send_badge_order(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    x64_sys_send(seL4_SysSend, arg & 0xffff, seL4_MessageInfo_new(0, 0, 0, 1).words[0], arg >> 16,
-                 0, 0, 0);
+    seL4_SetMR(0, arg >> 16);
+    seL4_Send(arg & 0xffff, seL4_MessageInfo_new(0, 0, 0, 1));
 }
 
 static void child_send_long(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
-    for (int i = 4; i < 10; i++)
-        ipc->msg[i] = 100 + (seL4_Word)i;
-    x64_sys_send(seL4_SysSend, ep, seL4_MessageInfo_new(1, 0, 0, 10).words[0], 100, 101, 102, 103);
+    (void)ipc;
+    for (int i = 0; i < 10; i++)
+        seL4_SetMR(i, 100 + (seL4_Word)i);
+    seL4_Send(ep, seL4_MessageInfo_new(1, 0, 0, 10));
 }
 
 static void child_send_cap(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
-    ipc->caps_or_badges[0] = arg >> 16;
-    x64_sys_send(seL4_SysSend, arg & 0xffff, seL4_MessageInfo_new(3, 0, 1, 0).words[0], 0, 0, 0,
-                 0);
+    (void)ipc;
+    seL4_SetCap(0, arg >> 16);
+    seL4_Send(arg & 0xffff, seL4_MessageInfo_new(3, 0, 1, 0));
 }
 
 static void child_recv_forever(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    seL4_Word badge, mr[4];
-    recv_raw(ep, &badge, mr);
+    seL4_Recv(ep, NULL);
     shared[2] = 1;
 }
 
@@ -73,7 +80,7 @@ static void child_count(seL4_Word slot, seL4_IPCBuffer *ipc)
     (void)ipc;
     for (;;) {
         shared[slot]++;
-        x64_sys_null(seL4_SysYield);
+        seL4_Yield();
     }
 }
 
@@ -281,7 +288,7 @@ static void test_signal_badges_are_ored(void)
 static void child_signal(seL4_Word n, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    x64_sys_send_null(seL4_SysSend, n, 0);
+    seL4_Signal(n);
 }
 
 static void test_wait_blocks_until_a_signal(void)
@@ -542,7 +549,7 @@ static void child_sse(seL4_Word slot, seL4_IPCBuffer *ipc)
     double acc = (double)slot;
     for (int i = 0; i < 200; i++) {
         __asm__ volatile("movq %0, %%xmm3" : : "r"((seL4_Word)slot * 0x0101010101010101ul) : "xmm3");
-        x64_sys_null(seL4_SysYield);
+        seL4_Yield();
         seL4_Word back;
         __asm__ volatile("movq %%xmm3, %0" : "=r"(back));
         if (back != slot * 0x0101010101010101ul)
