@@ -16,6 +16,11 @@ int main(void);
 /* The bootinfo the kernel passed to the root task (NULL elsewhere). */
 const seL4_BootInfo *kaal_bootinfo(void);
 
+/* Root task only: the cap of the bootinfo's userImageFrames frame holding
+ * addr, a byte of the program's own image (.data, .bss); seL4_CapNull for
+ * another address or program. For an IPC buffer of another thread. */
+seL4_CPtr kaal_root_image_frame(const void *addr);
+
 /* Ends the program. The root task has no parent: it stops the machine,
  * reporting the status on the console. */
 _Noreturn void kaal_exit(int status);

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The seL4 system calls and message-register accessors, as in libsel4 with
- * LibSel4UseThreadLocals=OFF: the current thread's IPC buffer is found
- * through the global __sel4_ipc_buffer, which the runtime's start code sets.
+ * LibSel4UseThreadLocals=ON: each thread finds its own IPC buffer through
+ * the thread-local __sel4_ipc_buffer. The runtime gives every thread a TLS
+ * block with fs_base pointing at it and sets the pointer there: the start
+ * code for the main thread, kaal_thread_start() for the others
+ * (<kaal/thread.h>, runtime/README.md "Threads and TLS"). The local-exec
+ * model makes seL4_GetMR one %fs-relative load: every KaaL program is a
+ * static executable whose TLS block sits at a link-time offset from fs_base.
  */
 #pragma once
 
@@ -10,7 +15,7 @@
 #include <sel4/syscall.h>
 #include <sel4/arch/syscalls.h>
 
-extern seL4_IPCBuffer *__sel4_ipc_buffer;
+extern __thread seL4_IPCBuffer *__sel4_ipc_buffer __attribute__((tls_model("local-exec")));
 
 static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
 {
@@ -19,6 +24,13 @@ static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
 static inline void seL4_SetIPCBuffer(seL4_IPCBuffer *ipc_buffer)
 {
     __sel4_ipc_buffer = ipc_buffer;
+}
+/* The calling thread's fs_base (seL4's CONFIG_SET_TLS_BASE_SELF system
+ * call, x86_64 without FSGSBASE). Registers only: it works before the
+ * thread has a TLS block or an IPC buffer. */
+static inline void seL4_SetTLSBase(seL4_Word tls_base)
+{
+    x64_sys_send_null(seL4_SysSetTLSBase, tls_base, 0);
 }
 static inline seL4_Word seL4_GetMR(int i)
 {
@@ -93,12 +105,17 @@ static inline void seL4_Signal(seL4_CPtr dest)
     x64_sys_send_null(seL4_SysSend, dest, seL4_MessageInfo_new(0, 0, 0, 0).words[0]);
 }
 
+/* Four plain 64-bit stores: GCC's SLP vectoriser would pair them into SSE
+ * stores, and a thread that uses SSE costs a lazy FPU switch (a #NM trap
+ * and a state save and load) each time it alternates with another thread
+ * that does, such as a server thread and its client (call_rt_same_as in
+ * tests/bench/ipcbench: 2,000 cycles became 6,000). */
 static inline void seL4__store_mrs(seL4_Word mr0, seL4_Word mr1, seL4_Word mr2, seL4_Word mr3)
 {
-    seL4_SetMR(0, mr0);
-    seL4_SetMR(1, mr1);
-    seL4_SetMR(2, mr2);
-    seL4_SetMR(3, mr3);
+    seL4_Word *msg = seL4_GetIPCBuffer()->msg;
+    __asm__ volatile("movq %4, %0\n\tmovq %5, %1\n\tmovq %6, %2\n\tmovq %7, %3"
+                     : "=m"(msg[0]), "=m"(msg[1]), "=m"(msg[2]), "=m"(msg[3])
+                     : "r"(mr0), "r"(mr1), "r"(mr2), "r"(mr3));
 }
 
 static inline seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender)

@@ -17,6 +17,9 @@ typedef enum {
     seL4_SysDebugCapIdentify = -12,
     seL4_SysDebugSnapshot = -13,
     seL4_SysDebugNameThread = -14,
+    /* CONFIG_SET_TLS_BASE_SELF (x86_64 without FSGSBASE instructions): seL4
+     * numbers its optional calls the same in every configuration. */
+    seL4_SysSetTLSBase = -30,
     /* KaaL extension (debug): the kernel's no-aliasing check, <kaal/kdebug.h>. */
     KAAL_SysDebugCheckObjects = -64,
 } seL4_Syscall_ID;

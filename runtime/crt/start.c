@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* C start-up: record what the kernel (root task) or init (component, see
- * <kaal/component.h>) passed, run main, exit with its value. */
+/* C start-up: give the main thread its TLS block (<kaal/thread.h>), record
+ * what the kernel (root task) or init (component, see <kaal/component.h>)
+ * passed, run main, exit with its value. */
 #include <kaal/component.h>
+#include <kaal/elf.h>
 #include <kaal/console.h>
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
+#include <kaal/thread.h>
 
-seL4_IPCBuffer *__sel4_ipc_buffer;
 static const seL4_BootInfo *bootinfo;
 static const kaal_component_start_t *component;
 
@@ -29,11 +31,13 @@ static _Noreturn void abort_pending_call(void)
 void __kaal_start_c(const void *arg, seL4_Word reason)
 {
     const kaal_component_start_t *start = arg;
+    /* Registers only so far; a restart for an abort comes with fs_base 0. */
+    kaal_thread_setup_main(NULL);
     if (reason == KAAL_COMPONENT_ABORT_MAGIC)
         abort_pending_call();
     if (start && start->magic == KAAL_COMPONENT_START_MAGIC) {
         component = start;
-        __sel4_ipc_buffer = start->ipc_buffer;
+        seL4_SetIPCBuffer(start->ipc_buffer);
         /* Asked of the kernel, which decides: a debug call would fault. */
         seL4_TCB_SetFlags_t fl = seL4_TCB_SetFlags(KAAL_SYSDESC_SLOT_TCB, 0, 0);
         kaal_debug_syscalls_withheld =
@@ -44,7 +48,7 @@ void __kaal_start_c(const void *arg, seL4_Word reason)
         kaal_console_attach(start->console_ep, start->name);
     } else if (arg) {
         bootinfo = arg;
-        __sel4_ipc_buffer = bootinfo->ipcBuffer;
+        seL4_SetIPCBuffer(bootinfo->ipcBuffer);
     }
     kaal_exit(main());
 }
@@ -77,6 +81,27 @@ int64_t kaal_component_config_int(const char *key, int64_t dflt)
 const seL4_BootInfo *kaal_bootinfo(void)
 {
     return bootinfo;
+}
+
+/* userImageFrames are the image's pages in address order from the lowest
+ * PT_LOAD page (seL4's bootinfo; kernel/boot/root_task.c). */
+seL4_CPtr kaal_root_image_frame(const void *addr)
+{
+    extern const kaal_elf64_ehdr_t __ehdr_start;
+    const kaal_elf64_phdr_t *ph =
+        (const void *)((const uint8_t *)&__ehdr_start + __ehdr_start.e_phoff);
+    uint64_t lowest = UINT64_MAX;
+    if (!bootinfo)
+        return seL4_CapNull;
+    for (unsigned i = 0; i < __ehdr_start.e_phnum; i++)
+        if (ph[i].p_type == KAAL_PT_LOAD && ph[i].p_memsz && ph[i].p_vaddr < lowest)
+            lowest = ph[i].p_vaddr;
+    uint64_t page = (uint64_t)addr & ~0xffful, first = lowest & ~0xffful;
+    if (lowest == UINT64_MAX || page < first)
+        return seL4_CapNull;
+    uint64_t index = (page - first) >> 12;
+    const seL4_SlotRegion *frames = &bootinfo->userImageFrames;
+    return index < frames->end - frames->start ? frames->start + index : seL4_CapNull;
 }
 
 void kaal_exit(int status)

@@ -13,54 +13,70 @@
  *               stopped.
  *
  * Both run at INIT_THREAD_PRIORITY, just below init, so they run only while
- * init is blocked: the stubs' use of init's IPC buffer cannot race with
- * init. A tombstone that took a call answers it before anything else runs
- * (init never destroys one between its receive and its reply); a herald's
- * notice is on the endpoint before a restarted client can call. Heralds
- * pass their message in registers only, so the threads at their priority
- * cannot disturb each other through that buffer either.
+ * init is blocked. A tombstone that took a call answers it before anything
+ * else runs (init never destroys one between its receive and its reply); a
+ * herald's notice is on the endpoint before a restarted client can call.
+ * Each is a kaal_thread (<kaal/thread.h>) with its own stack, TLS block and
+ * IPC buffer in init's image (its frame cap from the bootinfo), so it uses
+ * the normal seL4_* calls without touching init's buffer.
  */
 #include "notices.h"
 
 #include <stdatomic.h>
 
 #include <kaal/component.h>
+#include <kaal/runtime.h>
+#include <kaal/thread.h>
 
 #define MAX_TOMBSTONES 4            /* per stopped component: one per endpoint it serves */
 #define INIT_THREAD_STACK_WORDS 128 /* 1 KiB: a tombstone or herald loop */
 #define INIT_THREAD_PRIORITY (seL4_MaxPrio - 1)
+#define INIT_THREAD_TLS_BYTES 256   /* init's TLS: the runtime's few words */
 
 static const kaal_sysdesc_t *sysdesc;
 static const seL4_CPtr *system_objects; /* init's caps, by object index */
 
+/* What one of init's threads runs on, apart from its stack. */
+struct init_thread_memory {
+    seL4_IPCBuffer *ipc_buffer;
+    uint8_t *tls;
+};
+
 /* Starts a thread in init's CSpace and VSpace at INIT_THREAD_PRIORITY
  * running fn(arg) on the stack below stack_top (16-byte aligned). */
 static seL4_Error start_init_thread(seL4_CPtr tcb, void (*fn)(seL4_Word), uint64_t *stack_top,
-                                    seL4_Word arg)
+                                    struct init_thread_memory mem, seL4_Word arg)
 {
-    seL4_UserContext regs = {0};
-    regs.rip = (seL4_Word)fn;
-    regs.rsp = (seL4_Word)(stack_top - 1); /* as if called: rsp + 8 is 16-byte aligned */
-    regs.rdi = arg;
-    regs.rflags = 0x202;
-    seL4_Error e =
-        seL4_TCB_SetSpace(tcb, 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0);
-    if (!e)
-        e = seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, INIT_THREAD_PRIORITY);
-    if (!e)
-        e = seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
-    return e;
+    seL4_CPtr frame = kaal_root_image_frame(mem.ipc_buffer);
+    if (!frame)
+        return seL4_InvalidArgument;
+    kaal_thread_config_t cfg = {
+        .tcb = tcb,
+        .authority = seL4_CapInitThreadTCB,
+        .priority = INIT_THREAD_PRIORITY,
+        .cspace = seL4_CapInitThreadCNode,
+        .vspace = seL4_CapInitThreadVSpace,
+        .ipc_buffer = mem.ipc_buffer,
+        .ipc_buffer_frame = frame,
+        .stack_top = stack_top,
+        .tls_region = mem.tls,
+        .tls_region_bytes = INIT_THREAD_TLS_BYTES,
+        .entry = fn,
+        .arg = arg,
+    };
+    return kaal_thread_start(&cfg) == KAAL_OK ? seL4_NoError : seL4_InvalidArgument;
 }
 
 /* ---- tombstones: the callers of a stopped server get an answer ---- */
 
 static uint64_t tombstone_stacks[MAX_COMPONENTS][MAX_TOMBSTONES][INIT_THREAD_STACK_WORDS]
     __attribute__((aligned(16)));
+static seL4_IPCBuffer tombstone_ipc_buffers[MAX_COMPONENTS][MAX_TOMBSTONES];
+static uint8_t tombstone_tls[MAX_COMPONENTS][MAX_TOMBSTONES][INIT_THREAD_TLS_BYTES];
 
 /* A thread of init's own that answers every call on a stopped server's
  * endpoint with KAAL_RPC_LABEL_SERVER_GONE, as the server's runtime does
- * for the call it dies in. It runs only while init is blocked (init has the
- * highest priority), so the stubs' use of init's IPC buffer does not race. */
+ * for the call it dies in. */
 static _Noreturn void tombstone(seL4_Word endpoint)
 {
     seL4_Word badge;
@@ -91,8 +107,10 @@ void init_bury(unsigned index, struct init_objects *graves)
             !shared_with_others(d, cap->object))
             continue;
         kaal_ut_alloc_ret_t t = init_alloc(graves, seL4_TCBObject, 0, seL4_TCBBits);
+        struct init_thread_memory mem = { &tombstone_ipc_buffers[index][n],
+                                          tombstone_tls[index][n] };
         if (t.err || start_init_thread(t.cap, tombstone,
-                                       tombstone_stacks[index][n] + INIT_THREAD_STACK_WORDS,
+                                       tombstone_stacks[index][n] + INIT_THREAD_STACK_WORDS, mem,
                                        system_objects[cap->object]))
             break;
         n++;
@@ -106,14 +124,15 @@ void init_bury(unsigned index, struct init_objects *graves)
  * init sets in `pending` (bit i: the i-th rpc channel it serves, in
  * description order), on the endpoint of its first rpc channel (a server
  * with several rpc ends hears of all its clients there). Like the tombstones it runs only while
- * init is blocked, and it passes its message in registers only, so the other threads at its
- * priority cannot disturb it through init's IPC buffer. */
+ * init is blocked. */
 struct herald {
     seL4_CPtr notification, endpoint; /* endpoint: badge KAAL_RPC_BADGE_INIT */
     _Atomic uint64_t pending;
 };
 static struct herald heralds[MAX_COMPONENTS];
 static uint64_t herald_stacks[MAX_COMPONENTS][INIT_THREAD_STACK_WORDS] __attribute__((aligned(16)));
+static seL4_IPCBuffer herald_ipc_buffers[MAX_COMPONENTS];
+static uint8_t herald_tls[MAX_COMPONENTS][INIT_THREAD_TLS_BYTES];
 
 /* The i-th rpc channel component `server` serves, or NULL. */
 static const kaal_sysdesc_channel_t *served_channel(unsigned server, unsigned i)
@@ -138,10 +157,8 @@ static _Noreturn void herald_main(seL4_Word arg)
             const kaal_sysdesc_channel_t *ch = (pending & 1) ? served_channel(server, i) : NULL;
             if (!ch)
                 continue;
-            seL4_Word info, badge, mr0 = ch->badge, mr1 = 0, mr2 = 0, mr3 = 0;
-            x64_sys_send_recv(seL4_SysCall, h->endpoint, &badge,
-                              seL4_MessageInfo_new(KAAL_RPC_LABEL_CLIENT_GONE, 0, 0, 1).words[0],
-                              &info, &mr0, &mr1, &mr2, &mr3);
+            seL4_SetMR(0, ch->badge);
+            seL4_Call(h->endpoint, seL4_MessageInfo_new(KAAL_RPC_LABEL_CLIENT_GONE, 0, 0, 1));
         }
     }
 }
@@ -168,6 +185,7 @@ const char *init_notices_start(const kaal_sysdesc_t *sd, const seL4_CPtr *object
                             seL4_CapInitThreadCNode, system_objects[cap->object], seL4_WordBits,
                             seL4_CapRights_new(1, 0, 0, 1), KAAL_RPC_BADGE_INIT) ||
             start_init_thread(t.cap, herald_main, herald_stacks[s] + INIT_THREAD_STACK_WORDS,
+                              (struct init_thread_memory){ &herald_ipc_buffers[s], herald_tls[s] },
                               (seL4_Word)h))
             return "its heralds could not be started";
     }

@@ -28,29 +28,23 @@ static void record(seL4_Word who)
  */
 static void echo_server(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
+    (void)ipc;
     seL4_CPtr ep = arg & 0xffff;
-    ipc->receiveCNode = seL4_CapInitThreadCNode;
-    ipc->receiveIndex = arg >> 16;
-    ipc->receiveDepth = seL4_WordBits;
-    seL4_Word badge, info, mr0, mr1, mr2, mr3;
-    x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    seL4_SetCapReceivePath(seL4_CapInitThreadCNode, arg >> 16, seL4_WordBits);
+    seL4_Word badge;
+    seL4_MessageInfo_t in = seL4_Recv(ep, &badge);
     for (;;) {
-        seL4_MessageInfo_t in = {{info}};
         seL4_Word len = seL4_MessageInfo_get_length(in);
         seL4_Word extra = seL4_MessageInfo_get_extraCaps(in);
         for (seL4_Word i = 4; i < len; i++)
-            extra += ipc->msg[i];
-        seL4_Word r0 = badge, r1 = mr0 + 1, r2 = mr1 * 2, r3 = extra;
-        (void)mr2;
-        (void)mr3;
-        x64_sys_send_recv(
-            seL4_SysReplyRecv, ep, &badge,
-            seL4_MessageInfo_new(seL4_MessageInfo_get_label(in) + 1, 0, 0, 4).words[0], &info, &r0,
-            &r1, &r2, &r3);
-        mr0 = r0;
-        mr1 = r1;
-        mr2 = r2;
-        mr3 = r3;
+            extra += seL4_GetMR((int)i);
+        seL4_Word mr0 = seL4_GetMR(0), mr1 = seL4_GetMR(1);
+        seL4_SetMR(0, badge);
+        seL4_SetMR(1, mr0 + 1);
+        seL4_SetMR(2, mr1 * 2);
+        seL4_SetMR(3, extra);
+        in = seL4_ReplyRecv(ep, seL4_MessageInfo_new(seL4_MessageInfo_get_label(in) + 1, 0, 0, 4),
+                            &badge);
     }
 }
 
@@ -162,8 +156,7 @@ static void test_call_to_a_lower_priority_server_falls_back_and_is_answered(void
 static void waiter(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    seL4_Word badge;
-    x64_sys_recv(seL4_SysRecv, arg & 0xffff, &badge, &badge, &badge, &badge, &badge, &badge);
+    seL4_Wait(arg & 0xffff, NULL);
     record(arg >> 16);
 }
 
@@ -173,14 +166,12 @@ static void waking_server(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
     seL4_CPtr ep = arg & 0xffff;
-    seL4_Word badge, info, mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
-    x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
     for (;;) {
-        x64_sys_send(seL4_SysSend, arg >> 16, seL4_MessageInfo_new(0, 0, 0, 0).words[0], 0, 0, 0,
-                     0);
-        mr0 = 77;
-        x64_sys_send_recv(seL4_SysReplyRecv, ep, &badge, seL4_MessageInfo_new(0, 0, 0, 1).words[0],
-                          &info, &mr0, &mr1, &mr2, &mr3);
+        seL4_Signal(arg >> 16);
+        seL4_SetMR(0, 77);
+        seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
     }
 }
 
@@ -236,16 +227,14 @@ static void bound_server(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
     seL4_CPtr ep = arg & 0xffff, self_ntfn = arg >> 16;
-    seL4_Word badge, info, mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
-    x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
     for (;;) {
-        x64_sys_send(seL4_SysSend, self_ntfn, seL4_MessageInfo_new(0, 0, 0, 0).words[0], 0, 0, 0,
-                     0);
-        mr0 = 5;
-        x64_sys_send_recv(seL4_SysReplyRecv, ep, &badge, seL4_MessageInfo_new(0, 0, 0, 1).words[0],
-                          &info, &mr0, &mr1, &mr2, &mr3);
+        seL4_Signal(self_ntfn);
+        seL4_SetMR(0, 5);
+        seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
         record(badge); /* the notification's badge, the receive did not block */
-        x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+        seL4_Recv(ep, &badge);
     }
 }
 
@@ -295,15 +284,15 @@ static void sse_server(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
     const seL4_Word mine = 0x5151515151515151ul;
-    seL4_Word badge, info, mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
-    x64_sys_recv(seL4_SysRecv, ep, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    seL4_Word badge, ok = 0;
+    seL4_Recv(ep, &badge);
     for (;;) {
+        seL4_SetMR(0, ok); /* the previous round's check */
         __asm__ volatile("movq %0, %%xmm7" : : "r"(mine) : "xmm7");
-        x64_sys_send_recv(seL4_SysReplyRecv, ep, &badge, seL4_MessageInfo_new(0, 0, 0, 1).words[0],
-                          &info, &mr0, &mr1, &mr2, &mr3);
+        seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
         seL4_Word back;
         __asm__ volatile("movq %%xmm7, %0" : "=r"(back));
-        mr0 = back == mine; /* reported in the next reply */
+        ok = back == mine;
     }
 }
 

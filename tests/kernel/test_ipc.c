@@ -2,12 +2,16 @@
 /*
  * IPC, notification, fault, TCB and scheduling tests: the root thread
  * talks to threads it starts in its own address space (thread_env.c).
- * Child threads use the raw system-call stubs and their own IPC buffer.
+ * Child threads use the normal seL4_* calls on their own IPC buffer and
+ * TLS (thread_env.c); the root thread uses the raw stubs where a test
+ * checks the register convention itself.
  * The root thread runs at priority 255; children below it run only while
  * the root thread is blocked, which makes every interleaving here
  * deterministic.
  */
 #include "thread_env.h"
+
+#include <kaal/tls.h>
 
 static volatile seL4_Word shared[16];
 
@@ -23,46 +27,51 @@ static seL4_MessageInfo_t recv_raw(seL4_CPtr ep, seL4_Word *badge, seL4_Word mr[
 static void child_send4(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    x64_sys_send(seL4_SysSend, ep, seL4_MessageInfo_new(0x42, 0, 0, 4).words[0], 11, 22, 33, 44);
+    seL4_SetMR(0, 11);
+    seL4_SetMR(1, 22);
+    seL4_SetMR(2, 33);
+    seL4_SetMR(3, 44);
+    seL4_Send(ep, seL4_MessageInfo_new(0x42, 0, 0, 4));
 }
 
 static void child_server(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    seL4_Word badge, mr[4];
-    seL4_MessageInfo_t info = recv_raw(ep, &badge, mr);
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
     shared[0] = seL4_MessageInfo_get_label(info);
     shared[1] = badge;
-    x64_sys_reply(seL4_SysReply, seL4_MessageInfo_new(7, 0, 0, 2).words[0], mr[0] + 1, mr[1] * 2,
-                  0, 0);
+    seL4_SetMR(0, seL4_GetMR(0) + 1);
+    seL4_SetMR(1, seL4_GetMR(1) * 2);
+    seL4_Reply(seL4_MessageInfo_new(7, 0, 0, 2));
 }
 
 static void child_send_badge_order(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    x64_sys_send(seL4_SysSend, arg & 0xffff, seL4_MessageInfo_new(0, 0, 0, 1).words[0], arg >> 16,
-                 0, 0, 0);
+    seL4_SetMR(0, arg >> 16);
+    seL4_Send(arg & 0xffff, seL4_MessageInfo_new(0, 0, 0, 1));
 }
 
 static void child_send_long(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
-    for (int i = 4; i < 10; i++)
-        ipc->msg[i] = 100 + (seL4_Word)i;
-    x64_sys_send(seL4_SysSend, ep, seL4_MessageInfo_new(1, 0, 0, 10).words[0], 100, 101, 102, 103);
+    (void)ipc;
+    for (int i = 0; i < 10; i++)
+        seL4_SetMR(i, 100 + (seL4_Word)i);
+    seL4_Send(ep, seL4_MessageInfo_new(1, 0, 0, 10));
 }
 
 static void child_send_cap(seL4_Word arg, seL4_IPCBuffer *ipc)
 {
-    ipc->caps_or_badges[0] = arg >> 16;
-    x64_sys_send(seL4_SysSend, arg & 0xffff, seL4_MessageInfo_new(3, 0, 1, 0).words[0], 0, 0, 0,
-                 0);
+    (void)ipc;
+    seL4_SetCap(0, arg >> 16);
+    seL4_Send(arg & 0xffff, seL4_MessageInfo_new(3, 0, 1, 0));
 }
 
 static void child_recv_forever(seL4_Word ep, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    seL4_Word badge, mr[4];
-    recv_raw(ep, &badge, mr);
+    seL4_Recv(ep, NULL);
     shared[2] = 1;
 }
 
@@ -71,7 +80,7 @@ static void child_count(seL4_Word slot, seL4_IPCBuffer *ipc)
     (void)ipc;
     for (;;) {
         shared[slot]++;
-        x64_sys_null(seL4_SysYield);
+        seL4_Yield();
     }
 }
 
@@ -293,7 +302,7 @@ static void test_signal_badges_are_ored(void)
 static void child_signal(seL4_Word n, seL4_IPCBuffer *ipc)
 {
     (void)ipc;
-    x64_sys_send_null(seL4_SysSend, n, 0);
+    seL4_Signal(n);
 }
 
 static void test_wait_blocks_until_a_signal(void)
@@ -465,7 +474,8 @@ static void test_read_registers_returns_what_write_registers_set(void)
     seL4_UserContext r;
     memset(&r, 0, sizeof(r));
     CHECK_OK(seL4_TCB_ReadRegisters(k.tcb, 0, 0, 20, &r));
-    CHECK_EQ(r.rdi, 0);
+    CHECK_EQ(r.rsi, 0); /* kaal_thread_configure's arg: thread_env's slot 0 */
+    CHECK_TRUE(r.fs_base != 0);
     r.rbx = 0x1111;
     r.r12 = 0x2222;
     r.r15 = 0x3333;
@@ -553,7 +563,7 @@ static void child_sse(seL4_Word slot, seL4_IPCBuffer *ipc)
     double acc = (double)slot;
     for (int i = 0; i < 200; i++) {
         __asm__ volatile("movq %0, %%xmm3" : : "r"((seL4_Word)slot * 0x0101010101010101ul) : "xmm3");
-        x64_sys_null(seL4_SysYield);
+        seL4_Yield();
         seL4_Word back;
         __asm__ volatile("movq %%xmm3, %0" : "=r"(back));
         if (back != slot * 0x0101010101010101ul)
@@ -595,6 +605,106 @@ static void test_tls_base_is_the_fs_base(void)
     CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 50));
     CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
     CHECK_EQ(shared[13], 0x5eed);
+}
+
+static void child_sets_its_own_tls_base(seL4_Word arg, seL4_IPCBuffer *ipc)
+{
+    (void)arg;
+    uintptr_t mine = kaal_tls_self();
+    seL4_SetTLSBase((seL4_Word)&tls_word);
+    shared[13] = kaal_tls_self();
+    seL4_SetTLSBase(0xffff800000000000ul); /* not a user address: changes nothing */
+    shared[14] = kaal_tls_self();
+    seL4_SetTLSBase(mine);
+    shared[15] = seL4_GetIPCBuffer() == ipc;
+}
+
+static void test_set_tls_base_syscall_moves_only_the_callers_fs_base(void)
+{
+    shared[13] = shared[14] = shared[15] = 0;
+    uintptr_t root_tp = kaal_tls_self();
+    kthread_start(0, child_sets_its_own_tls_base, 0, 100, 0);
+    CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 50));
+    CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
+    CHECK_EQ(shared[13], 0x5eed);
+    CHECK_EQ(shared[14], 0x5eed);
+    CHECK_EQ(shared[15], 1);
+    CHECK_EQ(kaal_tls_self(), root_tp);
+}
+
+/* ---- per-thread IPC buffers and TLS ---- */
+
+#define N_TLS_CLIENTS 3
+#define TLS_ROUNDS 16
+#define TLS_MRS 6 /* two past the four that travel in registers */
+
+static __thread seL4_Word thread_tag = 0x7a6; /* .tdata: every thread starts with it */
+static __thread seL4_Word thread_id;          /* .tbss */
+static volatile seL4_Word tls_client_good[N_TLS_CLIENTS];
+
+static seL4_Word tls_mr(seL4_Word id, seL4_Word round, int i)
+{
+    return (id + 1) * 100000 + round * 100 + (seL4_Word)i;
+}
+
+/* Fills a long message, lets the other clients fill theirs, then calls:
+ * with one IPC buffer for all threads the message would be the last
+ * writer's, and the reply would land where the thread does not look. */
+static void tls_client(seL4_Word arg, seL4_IPCBuffer *ipc)
+{
+    seL4_Word id = arg >> 16;
+    seL4_CPtr ep = arg & 0xffff;
+    seL4_Word good = thread_tag == 0x7a6 && thread_id == 0 && seL4_GetIPCBuffer() == ipc;
+    thread_id = id + 1;
+    for (seL4_Word r = 0; r < TLS_ROUNDS; r++) {
+        for (int i = 0; i < TLS_MRS; i++)
+            seL4_SetMR(i, tls_mr(id, r, i));
+        seL4_Yield();
+        seL4_MessageInfo_t info = seL4_Call(ep, seL4_MessageInfo_new(id, 0, 0, TLS_MRS));
+        bool ok = seL4_MessageInfo_get_length(info) == TLS_MRS && thread_id == id + 1;
+        for (int i = 0; i < TLS_MRS; i++)
+            ok = ok && seL4_GetMR(i) == tls_mr(id, r, i) + 1;
+        good += ok;
+        seL4_Yield();
+    }
+    tls_client_good[id] = good;
+}
+
+static void test_each_thread_has_its_own_ipc_buffer_and_tls(void)
+{
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    seL4_IPCBuffer *root_buffer = seL4_GetIPCBuffer();
+    for (seL4_Word id = 0; id < N_TLS_CLIENTS; id++) {
+        tls_client_good[id] = 0;
+        kthread_start((unsigned)id, tls_client, id << 16 | ep, 100, 0);
+    }
+    thread_id = 0xbeef;
+    unsigned bad = 0;
+    seL4_Word label = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, NULL);
+    for (unsigned n = 0; n < N_TLS_CLIENTS * TLS_ROUNDS; n++) {
+        label = seL4_MessageInfo_get_label(info);
+        seL4_Word first = seL4_GetMR(0), round = (first % 100000) / 100;
+        if (seL4_MessageInfo_get_length(info) != TLS_MRS || first != tls_mr(label, round, 0))
+            bad++;
+        for (int i = 0; i < TLS_MRS; i++) {
+            if (seL4_GetMR(i) != tls_mr(label, round, i))
+                bad++;
+            seL4_SetMR(i, seL4_GetMR(i) + 1);
+        }
+        if (n + 1 < N_TLS_CLIENTS * TLS_ROUNDS)
+            info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, TLS_MRS), NULL);
+        else
+            seL4_Reply(seL4_MessageInfo_new(0, 0, 0, TLS_MRS));
+    }
+    /* Let the clients check their last replies. */
+    CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 50));
+    CHECK_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
+    CHECK_EQ(bad, 0);
+    for (seL4_Word id = 0; id < N_TLS_CLIENTS; id++)
+        CHECK_EQ(tls_client_good[id], 1 + TLS_ROUNDS);
+    CHECK_EQ(thread_id, 0xbeef);
+    CHECK_TRUE(seL4_GetIPCBuffer() == root_buffer);
 }
 
 static void test_debug_name_thread_does_not_disturb_it(void)
@@ -684,6 +794,8 @@ KTEST_LIST(ipc_tests) = {
     KTEST(test_low_priority_thread_does_not_run_while_root_is_busy),
     KTEST(test_two_threads_using_sse_keep_their_registers),
     KTEST(test_tls_base_is_the_fs_base),
+    KTEST(test_set_tls_base_syscall_moves_only_the_callers_fs_base),
+    KTEST(test_each_thread_has_its_own_ipc_buffer_and_tls),
     KTEST(test_debug_name_thread_does_not_disturb_it),
     KTEST(test_io_port_range_is_enforced),
     KTEST(test_pit_interrupt_signals_the_handlers_notification),

@@ -1,51 +1,58 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Thread helper for the kernel tests: TCB from the test untyped, configured
- * with the root CNode and VSpace, a fresh IPC buffer frame mapped in the
- * thread window and a static stack; rip = a trampoline that calls fn and
- * then suspends the thread, so a returning thread never runs off its stack.
+ * Thread helper for the kernel tests: TCB from the test untyped, started by
+ * kaal_thread_configure (<kaal/thread.h>) in the root CNode and VSpace with
+ * a fresh IPC buffer frame mapped in the thread window, a static stack and
+ * TLS region; a returning fn suspends its thread, so it never runs off its
+ * stack.
  */
 #include "thread_env.h"
 
+#include <kaal/thread.h>
+
 #define N_STACKS 8
 #define STACK_BYTES 8192
+#define TLS_BYTES 512
 
 static uint8_t stacks[N_STACKS][STACK_BYTES] __attribute__((aligned(16)));
-static bool tables_ready_for_window;
+static uint8_t tls_regions[N_STACKS][TLS_BYTES];
+static struct {
+    void (*fn)(seL4_Word, seL4_IPCBuffer *);
+    seL4_Word arg;
+} starts[N_STACKS];
 
-static void trampoline(seL4_Word arg, seL4_IPCBuffer *ipc, void (*fn)(seL4_Word, seL4_IPCBuffer *),
-                       seL4_CPtr self)
+static void kthread_main(seL4_Word index)
 {
-    fn(arg, ipc);
-    /* Suspend ourselves: a plain Call on our own TCB cap. */
-    seL4_Word mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0, out;
-    x64_sys_send_recv(seL4_SysCall, self, &out, seL4_MessageInfo_new(TCBSuspend, 0, 0, 0).words[0],
-                      &out, &mr0, &mr1, &mr2, &mr3);
-    for (;;)
-        ;
+    starts[index].fn(starts[index].arg, seL4_GetIPCBuffer());
 }
 
 struct kthread kthread_create(unsigned index, void (*fn)(seL4_Word, seL4_IPCBuffer *),
                               seL4_Word arg, seL4_Word prio, seL4_CPtr fault_ep)
 {
     struct kthread k = { 0, 0 };
-    (void)tables_ready_for_window;
     seL4_Word va = (8ul + index) << 39; /* a PML4 slot of its own */
     seL4_CPtr frame = env_mapped_frame(va);
     k.tcb = env_object(seL4_TCBObject, 0);
     k.ipc = (seL4_IPCBuffer *)va;
-    CHECK_OK(seL4_TCB_Configure(k.tcb, fault_ep, ROOT, 0, seL4_CapInitThreadVSpace, 0, va, frame));
-    CHECK_OK(seL4_TCB_SetPriority(k.tcb, seL4_CapInitThreadTCB, prio));
-    seL4_UserContext regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.rip = (seL4_Word)trampoline;
-    regs.rsp = (seL4_Word)&stacks[index % N_STACKS][STACK_BYTES - 8];
-    regs.rflags = 0x202;
-    regs.rdi = arg;
-    regs.rsi = va;
-    regs.rdx = (seL4_Word)fn;
-    regs.rcx = k.tcb;
-    CHECK_OK(seL4_TCB_WriteRegisters(k.tcb, 0, 0, 20, &regs));
+    unsigned slot = index % N_STACKS;
+    starts[slot].fn = fn;
+    starts[slot].arg = arg;
+    kaal_thread_config_t cfg = {
+        .tcb = k.tcb,
+        .authority = seL4_CapInitThreadTCB,
+        .priority = prio,
+        .fault_ep = fault_ep,
+        .cspace = ROOT,
+        .vspace = seL4_CapInitThreadVSpace,
+        .ipc_buffer = k.ipc,
+        .ipc_buffer_frame = frame,
+        .stack_top = &stacks[slot][STACK_BYTES],
+        .tls_region = tls_regions[slot],
+        .tls_region_bytes = sizeof(tls_regions[slot]),
+        .entry = kthread_main,
+        .arg = slot,
+    };
+    CHECK_EQ(kaal_thread_configure(&cfg), KAAL_OK);
     return k;
 }
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Threads for the IPC/fault/scheduling tests: a TCB in the root task's
- * CSpace and VSpace with its own stack and IPC buffer, started at fn(arg).
- * Child threads must not use seL4_GetIPCBuffer() (it names the root
- * thread's buffer): they get their own buffer as `ipc`.
+ * CSpace and VSpace with its own stack, TLS block and IPC buffer, started
+ * at fn(arg, ipc). seL4_GetIPCBuffer() in the child is `ipc`, so children
+ * use the normal seL4_* calls.
  */
 #pragma once
 

@@ -17,6 +17,7 @@
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 #include <kaal/sysdesc.h>
+#include <kaal/thread.h>
 
 #include "client_caps.h"
 
@@ -45,16 +46,17 @@ static uint64_t median(void)
 }
 
 static uint64_t local_stack[512] __attribute__((aligned(16)));
+static uint8_t local_tls[256];
 
-/* The same-address-space server: raw stubs, so it never touches the main
- * thread's IPC buffer (messages fit in registers). */
-static void local_server(void)
+/* The same-address-space server: a thread with its own TLS and an IPC
+ * buffer in the second KiB of this component's IPC-buffer frame. */
+static void local_server(seL4_Word unused)
 {
-    seL4_Word badge, info, mr0, mr1, mr2, mr3;
-    x64_sys_recv(seL4_SysRecv, KAAL_CAP_LOCAL, &badge, &info, &mr0, &mr1, &mr2, &mr3);
+    (void)unused;
+    seL4_Word badge;
+    seL4_Recv(KAAL_CAP_LOCAL, &badge);
     for (;;)
-        x64_sys_send_recv(seL4_SysReplyRecv, KAAL_CAP_LOCAL, &badge,
-                          seL4_MessageInfo_new(0, 0, 0, 1).words[0], &info, &mr0, &mr1, &mr2, &mr3);
+        seL4_ReplyRecv(KAAL_CAP_LOCAL, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
 }
 
 static int start_local_server(void)
@@ -62,18 +64,22 @@ static int start_local_server(void)
     seL4_CPtr tcb = KAAL_COMPONENT_FIRST_FREE_SLOT;
     if (seL4_Untyped_Retype(KAAL_CAP_SPARE, seL4_TCBObject, 0, KAAL_SYSDESC_SLOT_CNODE, 0, 0, tcb,
                             1) != seL4_NoError ||
-        seL4_TCB_Configure(tcb, 0, KAAL_SYSDESC_SLOT_CNODE, 0, KAAL_SYSDESC_SLOT_VSPACE, 0,
-                           KAAL_IPC_BUFFER_VADDR + 1024,
-                           KAAL_SYSDESC_SLOT_IPC_BUFFER) != seL4_NoError ||
         seL4_TCB_SetPriority(KAAL_SYSDESC_SLOT_TCB, KAAL_SYSDESC_SLOT_TCB, 0) != seL4_NoError)
         return -1;
-    seL4_UserContext regs = {0};
-    regs.rip = (seL4_Word)local_server;
-    regs.rsp = (seL4_Word)&local_stack[512] - 8; /* as after a call */
-    regs.rflags = 0x202;
-    if (seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs) != seL4_NoError)
-        return -1;
-    return 0;
+    kaal_thread_config_t cfg = {
+        .tcb = tcb,
+        .authority = KAAL_SYSDESC_SLOT_TCB,
+        .priority = 0,
+        .cspace = KAAL_SYSDESC_SLOT_CNODE,
+        .vspace = KAAL_SYSDESC_SLOT_VSPACE,
+        .ipc_buffer = (seL4_IPCBuffer *)(KAAL_IPC_BUFFER_VADDR + 1024),
+        .ipc_buffer_frame = KAAL_SYSDESC_SLOT_IPC_BUFFER,
+        .stack_top = &local_stack[512],
+        .tls_region = local_tls,
+        .tls_region_bytes = sizeof(local_tls),
+        .entry = local_server,
+    };
+    return kaal_thread_start(&cfg) == KAAL_OK ? 0 : -1;
 }
 
 int main(void)
