@@ -6,7 +6,7 @@
  * number, as in a seL4 build without them, and the machine keeps running;
  * the flag cannot be cleared, and threads the thread makes inherit it.
  * Threads without the flag (the root task, other children) keep the calls.
- * Children use raw system calls and their own IPC buffer (thread_env.h).
+ * Children make the debug calls as raw system calls (thread_env.h).
  */
 #include "thread_env.h"
 
@@ -35,8 +35,10 @@ static seL4_Word tcb_flags(seL4_CPtr tcb)
 }
 
 /* Every debug call, then a mark that it got past them. */
-static void child_debug_calls(seL4_Word tcb, seL4_IPCBuffer *ipc)
+static void child_debug_calls(seL4_Word unused, seL4_IPCBuffer *ipc)
 {
+    (void)unused;
+    seL4_Word tcb = shared[1];
     seL4_Word u0 = 0, u1 = 0, u2 = 0, u3 = 0, u4 = 0, u5 = 0;
     x64_sys_send_recv(seL4_SysDebugPutChar, '!', &u0, 0, &u1, &u2, &u3, &u4, &u5);
     x64_sys_null(seL4_SysDebugHalt);
@@ -76,10 +78,7 @@ static void test_debug_calls_of_a_thread_without_them_are_unknown_syscall_faults
     CHECK_OK(fl.error);
     CHECK_EQ(fl.flags, KAAL_TCBFlag_NoDebugSyscalls);
     /* The child names its own TCB: the cap is in the shared root CNode. */
-    seL4_UserContext r;
-    CHECK_OK(seL4_TCB_ReadRegisters(k.tcb, 0, 0, 20, &r));
-    r.rdi = k.tcb;
-    CHECK_OK(seL4_TCB_WriteRegisters(k.tcb, 0, 0, 20, &r));
+    shared[1] = k.tcb;
     CHECK_OK(seL4_TCB_Resume(k.tcb));
     expect_unknown_syscall(fault_ep, (seL4_Word)seL4_SysDebugPutChar);
     expect_unknown_syscall(fault_ep, (seL4_Word)seL4_SysDebugHalt);
