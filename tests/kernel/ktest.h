@@ -71,3 +71,4 @@ extern const struct ktest cnode_tests[], retype_tests[], vspace_tests[], hostile
 extern const unsigned n_cnode_tests, n_retype_tests, n_vspace_tests, n_hostile_tests;
 extern const struct ktest fastpath_tests[]; extern const unsigned n_fastpath_tests;
 extern const struct ktest hostile_ipc_tests[]; extern const unsigned n_hostile_ipc_tests;
+extern const struct ktest tcb_regs_tests[], irq_tests[]; extern const unsigned n_tcb_regs_tests, n_irq_tests;

@@ -122,6 +122,7 @@ int main(void)
         { vspace_tests, n_vspace_tests },
         { ipc_tests, n_ipc_tests },
         { fastpath_tests, n_fastpath_tests },
+        { tcb_regs_tests, n_tcb_regs_tests }, { irq_tests, n_irq_tests },
         { hostile_tests, n_hostile_tests },
         { hostile_ipc_tests, n_hostile_ipc_tests },
     };

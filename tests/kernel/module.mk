@@ -3,6 +3,7 @@ KERNEL_TEST_SRCS := tests/kernel/main.c tests/kernel/test_cnode.c tests/kernel/t
   tests/kernel/test_vspace.c tests/kernel/test_hostile.c \
   tests/kernel/thread_env.c tests/kernel/test_ipc.c tests/kernel/test_fastpath.c \
   tests/kernel/test_hostile_ipc.c
+KERNEL_TEST_SRCS += tests/kernel/test_tcb_regs.c tests/kernel/test_irq.c
 $(eval $(call guest_program,kernel-tests,$(KERNEL_TEST_SRCS)))
 TEST_KERNEL_DEPS += $(BUILD)/guest/bin/kernel-tests.elf $(KERNEL_IMAGE)
 
