@@ -2,9 +2,9 @@
 /*
  * Generic interrupt handling. The kernel timer drives time slices; every
  * other line belongs to user space through IRQHandler capabilities: the arch
- * has masked the line and acknowledged the controller before we get here,
- * and the handler's notification is signalled (handle_user_irq). The line is
- * unmasked again by seL4_IRQHandler_Ack.
+ * has acknowledged the controller before we get here; handle_user_irq masks
+ * the line where it can (an IOAPIC pin, not an MSI) and signals the
+ * handler's notification. seL4_IRQHandler_Ack unmasks it again.
  */
 #include <kernel/interrupt.h>
 #include <kernel/kprintf.h>

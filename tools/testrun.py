@@ -144,7 +144,8 @@ def run_kernel(build, tally):
     if not os.path.exists(suite):
         tally.fail("kernel-tests", "missing %s (run make)" % suite)
         return
-    with qemu_harness.Guest(kernel, [suite]) as g:
+    # edu: a PCI device that raises an MSI on request (tests/kernel/test_irq.c).
+    with qemu_harness.Guest(kernel, [suite], extra=("-device", "edu")) as g:
         try:
             g.expect(r"\d+ passed, \d+ failed", timeout=600)
             status = g.wait_exit(timeout=30)

@@ -186,6 +186,20 @@ static inline seL4_Error seL4_IRQControl_GetIOAPIC(seL4_IRQControl _service, seL
                              ioapic, pin);
 }
 
+static inline seL4_Error seL4_IRQControl_GetMSI(seL4_IRQControl _service, seL4_CNode root,
+                                                seL4_Word index, seL4_Uint8 depth,
+                                                seL4_Word pci_bus, seL4_Word pci_dev,
+                                                seL4_Word pci_func, seL4_Word handle,
+                                                seL4_Word vector)
+{
+    seL4_SetCap(0, root);
+    seL4_SetMR(4, pci_func);
+    seL4_SetMR(5, handle);
+    seL4_SetMR(6, vector);
+    return seL4__simple_call(_service, X86IRQIssueIRQHandlerMSI, 1, 7, index, depth & 0xff,
+                             pci_bus, pci_dev);
+}
+
 static inline seL4_Error seL4_IRQHandler_Ack(seL4_IRQHandler _service)
 {
     return seL4__simple_call(_service, IRQAckIRQ, 0, 0, 0, 0, 0, 0);

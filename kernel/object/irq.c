@@ -4,9 +4,10 @@
  * IRQHandler cap per IRQ number (the arch decodes where the line comes
  * from: IOAPIC pin or MSI); the handler cap names a notification
  * (SetNotification) that the kernel signals, with that notification cap's
- * badge, each time the line fires. The line is masked from delivery until
- * the handler acknowledges it (IRQHandler_Ack), so a driver sees one signal
- * per interrupt it has not yet handled.
+ * badge, each time the line fires. A line the arch can mask (an IOAPIC
+ * pin) is masked from delivery until the handler acknowledges it
+ * (IRQHandler_Ack), so a driver sees one signal per interrupt it has not
+ * yet handled; an MSI cannot be masked (as in seL4) and signals each time.
  *
  * State per IRQ number: issued (a handler cap exists) and the notification
  * and badge to signal. A deleted notification is forgotten here.
@@ -15,8 +16,9 @@
 #include <kernel/interrupt.h>
 #include <kernel/ipc.h>
 #include <kernel/kprintf.h>
+#include <arch/irq.h>
 
-#define N_IRQS 64 /* N_USER_IRQ_VECTORS */
+#define N_IRQS ARCH_N_USER_IRQS
 
 static struct {
     bool issued;
@@ -90,7 +92,7 @@ seL4_Error decode_irq_handler_invocation(struct invocation *inv)
 void handle_user_irq(int irq)
 {
     if (irq < 0 || irq >= N_IRQS || !irqs[irq].issued) {
-        kprintf("[KaaL] IRQ %d has no handler: masked\n", irq);
+        kprintf("[KaaL] IRQ %d has no handler: ignored\n", irq);
         return;
     }
     arch_irq_set_masked((unsigned)irq, true); /* until IRQHandler_Ack */

@@ -139,6 +139,8 @@ int main(void)
         { fastpath_tests, n_fastpath_tests },
         { withmrs_tests, n_withmrs_tests },
         { preempt_tests, n_preempt_tests },
+        { tcb_regs_tests, n_tcb_regs_tests },
+        { irq_tests, n_irq_tests },
         { hostile_tests, n_hostile_tests },
         { hostile_ipc_tests, n_hostile_ipc_tests },
     };

@@ -11,7 +11,9 @@ KERNEL_TEST_SRCS := \
   tests/kernel/test_hostile_ipc.c \
   tests/kernel/test_debug_syscalls.c \
   tests/kernel/test_withmrs.c \
-  tests/kernel/test_preempt.c
+  tests/kernel/test_preempt.c \
+  tests/kernel/test_tcb_regs.c \
+  tests/kernel/test_irq.c
 $(eval $(call guest_program,kernel-tests,$(KERNEL_TEST_SRCS)))
 TEST_KERNEL_DEPS += $(BUILD)/guest/bin/kernel-tests.elf $(KERNEL_IMAGE)
 

@@ -56,6 +56,11 @@ void ioapic_init(void)
     kprintf("[KaaL] IOAPIC at %#x: %u pins\n", IOAPIC_DEFAULT_PADDR, n_pins);
 }
 
+unsigned ioapic_count(void)
+{
+    return n_pins ? 1 : 0;
+}
+
 unsigned ioapic_n_pins(unsigned ioapic)
 {
     return ioapic == 0 ? n_pins : 0;

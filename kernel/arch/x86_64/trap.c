@@ -108,11 +108,14 @@ void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0)
     fpu_init_state(t);
 }
 
-/* What CR3 and the FS base MSR hold, so a switch between threads of one
- * VSpace writes neither (a CR3 write flushes the TLB; under TCG the whole
- * software TLB). write_cr3() (io.h) keeps x86_loaded_cr3 up to date. */
+/* What CR3 and the FS/GS base MSRs hold, so a switch between threads of
+ * one VSpace writes none of them (a CR3 write flushes the TLB; under TCG
+ * the whole software TLB). write_cr3() (io.h) keeps x86_loaded_cr3 up to
+ * date. The kernel itself never uses FS or GS (no swapgs): MSR_GS_BASE
+ * holds the user's gs_base in the kernel too. */
 uint64_t x86_loaded_cr3 KERNEL_HOT_DATA;
 static uint64_t loaded_fs_base KERNEL_HOT_DATA;
+static uint64_t loaded_gs_base KERNEL_HOT_DATA;
 
 /* On the fast path (kernel/fastpath.c), hence in .text.fastpath with only
  * hot data and the TCB touched. */
@@ -128,10 +131,15 @@ KERNEL_FASTPATH_TEXT void arch_activate_thread(struct tcb *t)
     paddr_t root = t->vspace_root ? t->vspace_root : arch_kernel_vspace_root();
     if (x86_loaded_cr3 != root)
         write_cr3(root);
-    /* qemu64 has no FSGSBASE: the TLS base goes through the MSR. */
+    /* qemu64 has no FSGSBASE: the segment bases go through the MSRs
+     * (seL4's CONFIG_FSGSBASE_MSR). */
     if (t->ctx.fs_base != loaded_fs_base) {
         wrmsr(MSR_FS_BASE, t->ctx.fs_base);
         loaded_fs_base = t->ctx.fs_base;
+    }
+    if (t->ctx.gs_base != loaded_gs_base) {
+        wrmsr(MSR_GS_BASE, t->ctx.gs_base);
+        loaded_gs_base = t->ctx.gs_base;
     }
     /* sysret only when the state is exactly what syscall left behind and
      * rip is canonical (sysret to a non-canonical rip faults in ring 0). */

@@ -78,6 +78,7 @@ bool ntfn_has_waiters(const struct notification *n);
 #define KAAL_REG_RSP 1
 #define KAAL_REG_RFLAGS 2
 #define KAAL_REG_FS_BASE 18
+#define KAAL_REG_GS_BASE 19
 #define KAAL_N_USER_REGS 20
 #define KAAL_N_FRAME_REGS 10 /* rip .. rbp: CopyRegisters' "frame" part */
 uint64_t arch_get_user_reg(const struct tcb *t, unsigned reg);

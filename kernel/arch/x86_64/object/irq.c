@@ -2,11 +2,26 @@
 /*
  * x86 sources of user interrupts and I/O ports, seL4's x86 invocations.
  *
- * IRQControl_GetIOAPIC(root, index, depth, ioapic, pin, level, polarity,
- * vector) routes an IOAPIC pin to IRQ number `vector` (CPU vector
- * VECTOR_IRQ_BASE + vector) and issues the handler cap; the pin stays
- * masked until the first IRQHandler_Ack. GetMSI is not offered yet (no
- * PCI MSI programming in the kernel): IllegalOperation.
+ * IRQ numbers 0..ARCH_N_USER_IRQS-1 (seL4 pc99's user range, 0..107) are
+ * CPU vectors VECTOR_IRQ_BASE + irq. Both IRQControl invocations decode as
+ * seL4's Arch_decodeIRQControlInvocation, in its order: label, length and
+ * root cap (TruncatedMessage), irq range (RangeError 0..107), irq already
+ * issued (RevokeFirst), destination slot (lookup, then DeleteFirst), then
+ * the source's own arguments.
+ *
+ * GetIOAPIC(root, index, depth, ioapic, pin, level, polarity, irq) routes
+ * an IOAPIC pin to the irq's vector; the pin stays masked until the first
+ * IRQHandler_Ack, and is masked again each time it fires. KaaL refuses a
+ * pin that an issued handler already owns (RevokeFirst, after all of
+ * seL4's checks); seL4 silently re-routes it.
+ *
+ * GetMSI(root, index, depth, pci_bus, pci_dev, pci_func, handle, irq)
+ * checks the PCI address (RangeError 0..255, 0..31, 0..7) and issues the
+ * handler; like seL4 without an IOMMU it trusts the caller, who programs
+ * the device's MSI capability (address 0xfee00000 | APIC ID 0 << 12, data
+ * VECTOR_IRQ_BASE + irq, fixed delivery, edge). An MSI cannot be masked
+ * here: Ack has nothing to unmask, and the LAPIC EOI the trap path sends
+ * is the whole acknowledgement.
  *
  * IOPortControl_Issue(first, last, root, index, depth) issues a cap to a
  * port range no other issued cap overlaps; IOPort In/Out check that the
@@ -18,8 +33,14 @@
 #include <arch/io.h>
 #include <arch/ioapic.h>
 
+#define PCI_BUS_MAX  255
+#define PCI_DEV_MAX  31
+#define PCI_FUNC_MAX 7
+
+/* Where each IRQ number's interrupts come from (set when it is issued;
+ * only meaningful while irq_is_issued()). */
 static struct {
-    bool routed;
+    enum { IRQ_SOURCE_NONE, IRQ_SOURCE_IOAPIC, IRQ_SOURCE_MSI } source;
     uint8_t ioapic, pin;
 } lines[N_USER_IRQ_VECTORS];
 
@@ -27,7 +48,7 @@ static uint64_t ports_issued[65536 / 64];
 
 void arch_irq_set_masked(unsigned irq, bool masked)
 {
-    if (irq < N_USER_IRQ_VECTORS && lines[irq].routed)
+    if (irq < N_USER_IRQ_VECTORS && lines[irq].source == IRQ_SOURCE_IOAPIC)
         ioapic_set_masked(lines[irq].ioapic, lines[irq].pin, masked);
 }
 
@@ -44,14 +65,45 @@ static seL4_Error dest_slot(struct invocation *inv, uint64_t index, uint64_t dep
     return seL4_NoError;
 }
 
+/* seL4's ioapic_decode_map_pin_to_vector, then KaaL's one-owner-per-pin. */
+static seL4_Error decode_ioapic_source(uint64_t ioapic, uint64_t pin, uint64_t level,
+                                       uint64_t polarity)
+{
+    unsigned n_ioapics = ioapic_count();
+    if (n_ioapics == 0)
+        return syscall_error(seL4_IllegalOperation);
+    if (ioapic >= n_ioapics)
+        return error_range(0, n_ioapics - 1);
+    unsigned n_pins = ioapic_n_pins((unsigned)ioapic);
+    if (pin >= n_pins)
+        return error_range(0, n_pins - 1);
+    if (level > 1 || polarity > 1)
+        return error_range(0, 1);
+    for (unsigned i = 0; i < N_USER_IRQ_VECTORS; i++)
+        if (lines[i].source == IRQ_SOURCE_IOAPIC && lines[i].ioapic == ioapic &&
+            lines[i].pin == pin && irq_is_issued(i))
+            return syscall_error(seL4_RevokeFirst);
+    return seL4_NoError;
+}
+
+static seL4_Error decode_msi_source(uint64_t bus, uint64_t dev, uint64_t func)
+{
+    if (bus > PCI_BUS_MAX)
+        return error_range(0, PCI_BUS_MAX);
+    if (dev > PCI_DEV_MAX)
+        return error_range(0, PCI_DEV_MAX);
+    if (func > PCI_FUNC_MAX)
+        return error_range(0, PCI_FUNC_MAX);
+    return seL4_NoError;
+}
+
 seL4_Error arch_decode_irq_control(struct invocation *inv)
 {
-    if (inv->label != X86IRQIssueIRQHandlerIOAPIC)
+    if (inv->label != X86IRQIssueIRQHandlerIOAPIC && inv->label != X86IRQIssueIRQHandlerMSI)
         return syscall_error(seL4_IllegalOperation);
     if (inv->length < 7 || !inv->extra[0])
         return syscall_error(seL4_TruncatedMessage);
-    uint64_t ioapic = inv->mr[2], pin = inv->mr[3], level = inv->mr[4];
-    uint64_t polarity = inv->mr[5], irq = inv->mr[6];
+    uint64_t irq = inv->mr[6];
     if (irq >= N_USER_IRQ_VECTORS)
         return error_range(0, N_USER_IRQ_VECTORS - 1);
     if (irq_is_issued((unsigned)irq))
@@ -60,20 +112,23 @@ seL4_Error arch_decode_irq_control(struct invocation *inv)
     seL4_Error e = dest_slot(inv, inv->mr[0], inv->mr[1], &dest);
     if (e != seL4_NoError)
         return e;
-    if (ioapic_n_pins((unsigned)(ioapic > 255 ? 255 : ioapic)) == 0)
-        return error_range(0, 0);
-    if (pin >= ioapic_n_pins((unsigned)ioapic))
-        return error_range(0, ioapic_n_pins((unsigned)ioapic) - 1);
-    if (level > 1 || polarity > 1)
-        return error_range(0, 1);
-    for (unsigned i = 0; i < N_USER_IRQ_VECTORS; i++)
-        if (lines[i].routed && lines[i].ioapic == ioapic && lines[i].pin == pin &&
-            irq_is_issued(i))
-            return syscall_error(seL4_RevokeFirst);
-    ioapic_route((unsigned)ioapic, (unsigned)pin, level, polarity, (unsigned)irq);
-    lines[irq].routed = true;
-    lines[irq].ioapic = (uint8_t)ioapic;
-    lines[irq].pin = (uint8_t)pin;
+    if (inv->label == X86IRQIssueIRQHandlerMSI) {
+        /* mr[5], the MSI data "handle", is not needed without an IOMMU. */
+        e = decode_msi_source(inv->mr[2], inv->mr[3], inv->mr[4]);
+        if (e != seL4_NoError)
+            return e;
+        lines[irq].source = IRQ_SOURCE_MSI;
+    } else {
+        uint64_t ioapic = inv->mr[2], pin = inv->mr[3], level = inv->mr[4];
+        uint64_t polarity = inv->mr[5];
+        e = decode_ioapic_source(ioapic, pin, level, polarity);
+        if (e != seL4_NoError)
+            return e;
+        ioapic_route((unsigned)ioapic, (unsigned)pin, level, polarity, (unsigned)irq);
+        lines[irq].source = IRQ_SOURCE_IOAPIC;
+        lines[irq].ioapic = (uint8_t)ioapic;
+        lines[irq].pin = (uint8_t)pin;
+    }
     irq_issue((unsigned)irq, inv->slot, dest);
     return seL4_NoError;
 }

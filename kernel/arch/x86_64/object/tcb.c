@@ -6,8 +6,10 @@
  * r8-r15, fs_base, gs_base), the register words of UnknownSyscall and
  * UserException fault messages, and the sanitising of every register value
  * user space hands in: rip and rsp stay canonical user addresses, rflags
- * keeps only arithmetic flags and DF with IF forced on, fs_base stays
- * canonical, so returning to user mode can never fault in the kernel.
+ * keeps only arithmetic flags and DF with IF forced on, fs_base and gs_base
+ * stay canonical user addresses (else 0, as seL4 does for non-canonical
+ * ones), so returning to user mode or loading the base MSRs can never fault
+ * in the kernel.
  *
  * FaultIP is the saved rip: a thread that entered through `syscall` has
  * rip after the instruction until arch_rewind_syscall moves it back (the
@@ -86,6 +88,7 @@ static uint64_t sanitise(unsigned reg, uint64_t v)
     case KAAL_REG_RFLAGS:
         return (v & USER_FLAGS_MASK) | USER_RFLAGS;
     case KAAL_REG_FS_BASE:
+    case KAAL_REG_GS_BASE:
         return v > CANONICAL_USER_MAX ? 0 : v;
     default:
         return v;
@@ -116,7 +119,8 @@ uint64_t arch_get_user_reg(const struct tcb *t, unsigned reg)
     case 16: return f->r14;
     case 17: return f->r15;
     case KAAL_REG_FS_BASE: return t->ctx.fs_base;
-    default: return 0; /* gs_base: not kept (no SWAPGS user state) */
+    case KAAL_REG_GS_BASE: return t->ctx.gs_base;
+    default: return 0;
     }
 }
 
@@ -149,6 +153,7 @@ void arch_set_user_reg(struct tcb *t, unsigned reg, uint64_t v)
     case 16: f->r14 = v; break;
     case 17: f->r15 = v; break;
     case KAAL_REG_FS_BASE: t->ctx.fs_base = v; break;
+    case KAAL_REG_GS_BASE: t->ctx.gs_base = v; break;
     default: break;
     }
 }

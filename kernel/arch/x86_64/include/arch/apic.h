@@ -3,13 +3,14 @@
 #pragma once
 
 #include <stdint.h>
+#include <arch/irq.h>
 
 /* Vectors: 0x00-0x1f exceptions; 0x20-0x2f the masked 8259s (spurious only);
- * 0x30-0x6f user IRQs (IOAPIC pins, MSIs); 0xef the kernel timer; 0xff the
- * APIC spurious vector. */
+ * 0x30-0x9b user IRQs 0..107 (IOAPIC pins and MSIs, seL4 pc99's user range);
+ * 0xef the kernel timer; 0xff the APIC spurious vector. */
 #define VECTOR_PIC_BASE     0x20
 #define VECTOR_IRQ_BASE     0x30
-#define N_USER_IRQ_VECTORS  0x40
+#define N_USER_IRQ_VECTORS  ARCH_N_USER_IRQS
 #define VECTOR_TIMER        0xef
 #define VECTOR_APIC_SPURIOUS 0xff
 

@@ -26,7 +26,9 @@ struct x86_fpu_state {
 
 struct arch_context {
     struct x86_frame frame;
-    uint64_t fs_base;
+    /* Segment bases (seL4_UserContext fs_base, gs_base), loaded through the
+     * FS/GS base MSRs when the thread runs (arch_activate_thread). */
+    uint64_t fs_base, gs_base;
     /* FPU switches left to make eagerly on the way back to this thread
      * (fpu.c): set when it takes the FPU through #NM. */
     uint32_t fpu_eager_left;

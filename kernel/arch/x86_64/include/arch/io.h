@@ -58,3 +58,4 @@ static inline uint64_t rdtsc(void)
 #define MSR_LSTAR   0xC0000082
 #define MSR_SFMASK  0xC0000084
 #define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101

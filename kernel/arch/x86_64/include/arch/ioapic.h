@@ -11,6 +11,8 @@
 #define IOAPIC_DEFAULT_PADDR 0xFEC00000u
 
 void ioapic_init(void);
+/* Number of IOAPICs the kernel drives (0 or 1: the one at the PC address). */
+unsigned ioapic_count(void);
 /* Number of input pins of IOAPIC `ioapic` (0 if there is no such IOAPIC). */
 unsigned ioapic_n_pins(unsigned ioapic);
 /* Routes pin to irq (masked until ioapic_set_masked(.., false)). The caller
