@@ -156,8 +156,8 @@ void handle_syscall(int64_t sysno)
     switch (sysno) {
     case seL4_SysSetTLSBase: {
         /* seL4 on x86_64 without FSGSBASE (CONFIG_SET_TLS_BASE_SELF): the
-         * caller's own fs_base, loaded on the way out; a base that is no
-         * user address changes nothing (Arch_setTLSRegister). */
+         * caller's own fs_base, loaded on the way out; a non-canonical base
+         * changes nothing (Arch_setTLSRegister). */
         uint64_t old = arch_get_user_reg(t, KAAL_REG_FS_BASE), base = arch_syscall_arg(t, 0);
         arch_set_user_reg(t, KAAL_REG_FS_BASE, base);
         if (arch_get_user_reg(t, KAAL_REG_FS_BASE) != base)

@@ -505,11 +505,34 @@ static void test_kernel_sanitises_written_rflags_and_rip(void)
     seL4_UserContext r;
     CHECK_OK(seL4_TCB_ReadRegisters(k.tcb, 0, 0, 20, &r));
     r.rflags = 0x3000; /* IOPL 3 */
-    r.rip = 0xffff800000000000ul;
+    r.rip = 0x0000800000000000ul; /* not canonical: 0, as seL4 */
     CHECK_OK(seL4_TCB_WriteRegisters(k.tcb, 0, 0, 3, &r));
     CHECK_OK(seL4_TCB_ReadRegisters(k.tcb, 0, 0, 3, &r));
     CHECK_EQ(r.rflags & 0x3200, 0x200);
-    CHECK_TRUE(r.rip < 0x800000000000ul);
+    CHECK_EQ(r.rip, 0);
+    r.rip = 0xffff800000000000ul; /* canonical kernel half: kept, as seL4 */
+    CHECK_OK(seL4_TCB_WriteRegisters(k.tcb, 0, 0, 3, &r));
+    CHECK_OK(seL4_TCB_ReadRegisters(k.tcb, 0, 0, 3, &r));
+    CHECK_EQ(r.rip, 0xffff800000000000ul);
+}
+
+/* A thread sent to run kernel code faults in user mode, with the address. */
+static void test_thread_started_at_a_kernel_address_gets_a_vm_fault(void)
+{
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    struct kthread k = kthread_create(0, child_signal, 0, 100, ep);
+    seL4_UserContext r;
+    CHECK_OK(seL4_TCB_ReadRegisters(k.tcb, 0, 0, 20, &r));
+    r.rip = 0xffffffff80001000ul;
+    r.gs_base = r.fs_base = 0xffff800000000000ul;
+    CHECK_OK(seL4_TCB_WriteRegisters(k.tcb, 1, 0, 20, &r));
+    seL4_Word badge, mr[4];
+    seL4_MessageInfo_t info = recv_raw(ep, &badge, mr);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+    CHECK_EQ(mr[seL4_VMFault_IP], 0xffffffff80001000ul);
+    CHECK_EQ(mr[seL4_VMFault_Addr], 0xffffffff80001000ul);
+    CHECK_EQ(mr[seL4_VMFault_PrefetchFault], 1);
+    CHECK_OK(seL4_TCB_Suspend(k.tcb));
 }
 
 static void test_priority_above_mcp_is_range_error(void)
@@ -613,7 +636,7 @@ static void child_sets_its_own_tls_base(seL4_Word arg, seL4_IPCBuffer *ipc)
     uintptr_t mine = kaal_tls_self();
     seL4_SetTLSBase((seL4_Word)&tls_word);
     shared[13] = kaal_tls_self();
-    seL4_SetTLSBase(0xffff800000000000ul); /* not a user address: changes nothing */
+    seL4_SetTLSBase(0x0000800000000000ul); /* not canonical: changes nothing */
     shared[14] = kaal_tls_self();
     seL4_SetTLSBase(mine);
     shared[15] = seL4_GetIPCBuffer() == ipc;
@@ -788,6 +811,7 @@ KTEST_LIST(ipc_tests) = {
     KTEST(test_read_registers_returns_what_write_registers_set),
     KTEST(test_read_registers_count_out_of_range_is_range_error),
     KTEST(test_kernel_sanitises_written_rflags_and_rip),
+    KTEST(test_thread_started_at_a_kernel_address_gets_a_vm_fault),
     KTEST(test_priority_above_mcp_is_range_error),
     KTEST(test_higher_priority_child_runs_first),
     KTEST(test_yield_round_robins_equal_priorities),

@@ -5,11 +5,12 @@
  * seL4_UserContext (rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp,
  * r8-r15, fs_base, gs_base), the register words of UnknownSyscall and
  * UserException fault messages, and the sanitising of every register value
- * user space hands in: rip and rsp stay canonical user addresses, rflags
- * keeps only arithmetic flags and DF with IF forced on, fs_base and gs_base
- * stay canonical user addresses (else 0, as seL4 does for non-canonical
- * ones), so returning to user mode or loading the base MSRs can never fault
- * in the kernel.
+ * user space hands in: rip, fs_base and gs_base must be canonical (else
+ * 0, seL4's Mode_sanitiseRegister; a kernel-half value is kept, as in seL4,
+ * and only makes the thread fault in user mode), rsp a user address (else
+ * 0: seL4 keeps any rsp), rflags keeps only arithmetic flags and DF with IF
+ * forced on; so returning to user mode or loading the base MSRs can never
+ * fault in the kernel.
  *
  * FaultIP is the saved rip: a thread that entered through `syscall` has
  * rip after the instruction until arch_rewind_syscall moves it back (the
@@ -24,6 +25,7 @@
 #define VECTOR_REWOUND (VECTOR_SYSCALL + 1)
 #define USER_FLAGS_MASK 0xcd5ull /* CF PF AF ZF SF DF OF */
 #define CANONICAL_USER_MAX 0x00007fffffffffffull
+#define CANONICAL_KERNEL_MIN 0xffff800000000000ull
 
 void arch_set_badge(struct tcb *t, uint64_t badge)
 {
@@ -79,17 +81,22 @@ paddr_t arch_tcb_vspace_root(const struct tcb *t)
     return pptr_to_paddr(cap_ptr(c));
 }
 
+static bool is_canonical(uint64_t v)
+{
+    return v <= CANONICAL_USER_MAX || v >= CANONICAL_KERNEL_MIN;
+}
+
 static uint64_t sanitise(unsigned reg, uint64_t v)
 {
     switch (reg) {
     case KAAL_REG_RIP:
+    case KAAL_REG_FS_BASE:
+    case KAAL_REG_GS_BASE:
+        return is_canonical(v) ? v : 0; /* seL4's Mode_sanitiseRegister */
     case KAAL_REG_RSP:
         return v > CANONICAL_USER_MAX ? 0 : v;
     case KAAL_REG_RFLAGS:
         return (v & USER_FLAGS_MASK) | USER_RFLAGS;
-    case KAAL_REG_FS_BASE:
-    case KAAL_REG_GS_BASE:
-        return v > CANONICAL_USER_MAX ? 0 : v;
     default:
         return v;
     }
