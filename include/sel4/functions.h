@@ -100,9 +100,11 @@ static inline void seL4_Reply(seL4_MessageInfo_t msgInfo)
     x64_sys_reply(seL4_SysReply, msgInfo.words[0], SEL4__MR_IN(n));
 }
 
+/* Length 1 as in libsel4 (a notification ignores it; on an endpoint the
+ * receiver gets one word, whatever MR0's register held). */
 static inline void seL4_Signal(seL4_CPtr dest)
 {
-    x64_sys_send_null(seL4_SysSend, dest, seL4_MessageInfo_new(0, 0, 0, 0).words[0]);
+    x64_sys_send_null(seL4_SysSend, dest, seL4_MessageInfo_new(0, 0, 0, 1).words[0]);
 }
 
 /* Four plain 64-bit stores: GCC's SLP vectoriser would pair them into SSE

@@ -305,6 +305,18 @@ static void child_signal(seL4_Word n, seL4_IPCBuffer *ipc)
     seL4_Signal(n);
 }
 
+/* libsel4's seL4_Signal is a Send of length 1: on an endpoint the
+ * receiver gets a one-word message with label 0. */
+static void test_signal_on_an_endpoint_is_a_one_word_send(void)
+{
+    seL4_CPtr ep = env_object(seL4_EndpointObject, 0);
+    kthread_start(0, child_signal, ep, 100, 0);
+    seL4_Word badge, mr[4];
+    seL4_MessageInfo_t info = recv_raw(ep, &badge, mr);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 0);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), 1);
+}
+
 static void test_wait_blocks_until_a_signal(void)
 {
     seL4_CPtr n = env_object(seL4_NotificationObject, 0);
@@ -802,6 +814,7 @@ KTEST_LIST(ipc_tests) = {
     KTEST(test_suspended_sender_leaves_the_queue),
     KTEST(test_signal_then_wait_returns_the_badge),
     KTEST(test_signal_badges_are_ored),
+    KTEST(test_signal_on_an_endpoint_is_a_one_word_send),
     KTEST(test_wait_blocks_until_a_signal),
     KTEST(test_bound_notification_wakes_a_receive_on_the_endpoint),
     KTEST(test_vmfault_message_and_reply_resumes_the_thread),
