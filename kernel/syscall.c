@@ -16,6 +16,7 @@
 #include <kernel/invocation.h>
 #include <kernel/ipc.h>
 #include <kernel/kprintf.h>
+#include <kernel/vspace.h>
 #include <sel4/syscall.h>
 #include <kaal/string.h>
 
@@ -102,6 +103,26 @@ static void debug_check_objects(struct tcb *t)
     arch_set_mr(t, 3, r.second ? pptr_to_paddr(cap_ptr(r.second->cap)) : 0);
 }
 
+/*
+ * KAAL_SysDebugPageEntry(vaddr): the leaf paging entry that maps vaddr in
+ * the caller's VSpace. Returns the error in the badge register, MR0 = the
+ * entry (0 if unmapped), MR1 = its level.
+ */
+static void debug_page_entry(struct tcb *t)
+{
+    uint64_t va = arch_syscall_arg(t, 0);
+    unsigned level = 0;
+    uint64_t entry = 0;
+    seL4_Error err = seL4_NoError;
+    if (va >= USER_TOP || !t->vspace_root)
+        err = seL4_InvalidArgument;
+    else
+        entry = arch_debug_page_entry(t->vspace_root, va, &level);
+    arch_set_badge(t, err);
+    arch_set_mr(t, 0, entry);
+    arch_set_mr(t, 1, level);
+}
+
 void handle_syscall(int64_t sysno)
 {
     struct tcb *t = ksched.current;
@@ -138,6 +159,9 @@ void handle_syscall(int64_t sysno)
         return;
     case KAAL_SysDebugCheckObjects:
         debug_check_objects(t);
+        return;
+    case KAAL_SysDebugPageEntry:
+        debug_page_entry(t);
         return;
     case seL4_SysDebugPutChar:
         arch_console_putc((char)arch_syscall_arg(t, 0));

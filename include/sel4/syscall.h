@@ -17,6 +17,8 @@ typedef enum {
     seL4_SysDebugCapIdentify = -12,
     seL4_SysDebugSnapshot = -13,
     seL4_SysDebugNameThread = -14,
-    /* KaaL extension (debug): the kernel's no-aliasing check, <kaal/kdebug.h>. */
+    /* KaaL extensions (debug), <kaal/kdebug.h>: the kernel's no-aliasing
+     * check, and the caller's page-table entry for an address. */
     KAAL_SysDebugCheckObjects = -64,
+    KAAL_SysDebugPageEntry = -65,
 } seL4_Syscall_ID;
