@@ -4,10 +4,10 @@
 a newcomer reads must list every file in it.
 
 Rule. A source file must be named in the README.md of its own directory, by
-its file name or by its path relative to that directory; if its directory
-has no README.md, in the README.md of the nearest ancestor directory that has
-one, by its path relative to that README's directory (`arch/fastpath.h` in
-include/sel4/README.md names include/sel4/arch/fastpath.h). A name counts only
+its file name; if its directory has no README.md, in the README.md of the
+nearest ancestor directory that has one, by its path relative to that
+README's directory (`arch/syscalls.h` in include/sel4/README.md names
+include/sel4/arch/syscalls.h). A name counts only
 as a whole word: `elf.c` does not name `self.c` or `foo/elf.c`.
 
 Source files are the files `git ls-files` lists (tracked, plus untracked ones
@@ -19,8 +19,7 @@ kernel/arch/x86_64/arch.mk and tests/system/systems/vfs.toml each have a role
 of their own. Three names are exempt because the name is the role and the
 build finds them by it: `module.mk` (a directory's build rules, read by the
 top-level Makefile), `system.toml` (the system a directory builds) and
-`component.toml` (a component's declaration); the top-level README.md and
-tests/README.md describe them once. Hidden paths (`.ci/`, `.gitignore`) are
+`component.toml` (a component's declaration); tests/README.md says so once. Hidden paths (`.ci/`, `.gitignore`) are
 configuration of outside tools, not part of the map.
 
 Errors go to stderr as `path:line:col: error: message`; the exit status is 1
