@@ -26,7 +26,7 @@ CRT0         := $(BUILD)/guest/runtime/crt/crt0.o
 MODULES := $(sort $(wildcard */module.mk */*/module.mk */*/*/module.mk))
 include $(MODULES)
 
-.PHONY: all deps run debug test test-unit test-kernel test-system bench fuzz \
+.PHONY: all deps run debug test test-source test-unit test-kernel test-system bench fuzz \
         format lint clean FORCE
 
 all: $(KERNEL_IMAGE) $(GUEST_PROGRAMS) $(GUEST_LIBS) $(SYSTEMS) $(UNIT_TESTS) $(FUZZ_TARGETS)
@@ -61,10 +61,15 @@ debug: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK)
 	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -s -S -kernel $(KERNEL_IMAGE) -initrd $(ROOT_TASK); \
 	  status=$$?; $(QEMU_STATUS_CHECK)
 
-TESTRUN := $(PYTHON) tools/testrun.py --build $(BUILD)
+TESTRUN := ARCH=$(ARCH) $(PYTHON) tools/testrun.py --build $(BUILD)
 
 test: $(DEPS_STAMP) all $(TEST_KERNEL_DEPS) $(TEST_SYSTEM_DEPS)
 	@$(TESTRUN) all --unit $(UNIT_TESTS) --fuzz $(FUZZ_TARGETS) --fuzz-runs $(FUZZ_RUNS)
+
+# The source tree: cppcheck (tools/lint.sh) and every source file named in a
+# README (tools/check_readmes.py).
+test-source: $(DEPS_STAMP) all
+	@$(TESTRUN) source
 
 test-unit: $(DEPS_STAMP) $(UNIT_TESTS) $(FUZZ_TARGETS)
 	@$(TESTRUN) unit --unit $(UNIT_TESTS) --fuzz $(FUZZ_TARGETS) --fuzz-runs $(FUZZ_RUNS)
@@ -86,12 +91,9 @@ fuzz: $(BUILD)/fuzz/$(NAME)
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-# Compiler warnings are already errors in every build; cppcheck adds the rest.
-lint: all
-	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -D__x86_64__ \
-	  -Iinclude -Ikernel/include -Ikernel/arch/$(ARCH)/include \
-	  $$(git ls-files 'kernel/*.c' 'runtime/*.c' 'services/*.c' 'drivers/*.c')
+# cppcheck; the command is tools/lint.sh, which `make test` runs too.
+lint: $(DEPS_STAMP) all
+	@ARCH=$(ARCH) tools/lint.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -24,6 +24,7 @@
 #include <kernel/invocation.h>
 #include <kernel/ipc.h>
 #include <kernel/kprintf.h>
+#include <kernel/vspace.h>
 #include <sel4/syscall.h>
 #include <kaal/string.h>
 
@@ -114,6 +115,26 @@ static void debug_check_objects(struct tcb *t)
     arch_set_mr(t, 2, r.first ? pptr_to_paddr(cap_ptr(r.first->cap)) : 0);
     arch_set_mr(t, 3, r.second ? pptr_to_paddr(cap_ptr(r.second->cap)) : 0);
 }
+
+/*
+ * KAAL_SysDebugPageEntry(vaddr): the leaf paging entry that maps vaddr in
+ * the caller's VSpace. Returns the error in the badge register, MR0 = the
+ * entry (0 if unmapped), MR1 = its level.
+ */
+static void debug_page_entry(struct tcb *t)
+{
+    uint64_t va = arch_syscall_arg(t, 0);
+    unsigned level = 0;
+    uint64_t entry = 0;
+    seL4_Error err = seL4_NoError;
+    if (va >= USER_TOP || !t->vspace_root)
+        err = seL4_InvalidArgument;
+    else
+        entry = arch_debug_page_entry(t->vspace_root, va, &level);
+    arch_set_badge(t, err);
+    arch_set_mr(t, 0, entry);
+    arch_set_mr(t, 1, level);
+}
 #endif
 
 /* The debug call sysno if this kernel has it and t may make it (true);
@@ -134,6 +155,9 @@ static bool handle_debug_syscall(struct tcb *t, int64_t sysno)
         return true;
     case KAAL_SysDebugCheckObjects:
         debug_check_objects(t);
+        return true;
+    case KAAL_SysDebugPageEntry:
+        debug_page_entry(t);
         return true;
     default:
         return false;

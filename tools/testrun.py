@@ -3,6 +3,10 @@
 """KaaL test runner: runs the suites and prints one closing line.
 
 Suites
+  source  the source tree: `lint` runs tools/lint.sh (cppcheck, the command
+          `make lint` runs), `readme` runs tools/check_readmes.py (every
+          source file named in a README.md); each passes or fails with the
+          tool's own messages
   unit    host binaries built with cmocka (run with TAP output), ASan+UBSan
   kernel  the in-guest kernel test root task, booted under QEMU; it prints TAP
           lines (`ok N - name`, `not ok N - name # why`) on the serial console
@@ -159,6 +163,27 @@ def run_kernel(build, tally):
                    % (g.status, g.tail()))
 
 
+def run_source(tally):
+    """Checks of the source tree, each a named test with the tool's output
+    as its failure message."""
+    checks = [("lint", [os.path.join(ROOT, "tools", "lint.sh")]),
+              ("readme", [sys.executable, os.path.join(ROOT, "tools", "check_readmes.py")])]
+    for name, cmd in checks:
+        try:
+            p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        except OSError as e:
+            tally.fail(name, "cannot run %s: %s" % (cmd[0], e))
+            continue
+        except subprocess.TimeoutExpired:
+            tally.fail(name, "%s timed out after 600 s" % " ".join(cmd))
+            continue
+        if p.returncode == 0:
+            tally.ok(name)
+        else:
+            tally.fail(name, "%s: exit status %d\n%s%s" % (
+                os.path.relpath(cmd[-1], ROOT), p.returncode, p.stdout[-4000:], p.stderr[-4000:]))
+
+
 def load_module(path):
     spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
     mod = importlib.util.module_from_spec(spec)
@@ -189,7 +214,7 @@ def run_system(build, tally, only=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("suite", choices=["all", "unit", "kernel", "system"])
+    ap.add_argument("suite", choices=["all", "source", "unit", "kernel", "system"])
     ap.add_argument("--build", default="build")
     ap.add_argument("--unit", nargs="*", default=[])
     ap.add_argument("--fuzz", nargs="*", default=[])
@@ -199,12 +224,14 @@ def main():
     build = os.path.abspath(args.build)
 
     tallies = []
-    suites = ["unit", "kernel", "system"] if args.suite == "all" else [args.suite]
+    suites = ["source", "unit", "kernel", "system"] if args.suite == "all" else [args.suite]
     for suite in suites:
         t = Tally(suite)
         start = time.monotonic()
         print("== %s tests" % suite, flush=True)
-        if suite == "unit":
+        if suite == "source":
+            run_source(t)
+        elif suite == "unit":
             run_unit(args.unit, t)
             run_python_unit(t)
             run_fuzz(build, args.fuzz, args.fuzz_runs, t)

@@ -20,6 +20,8 @@ typedef enum {
     /* CONFIG_SET_TLS_BASE_SELF (x86_64 without FSGSBASE instructions): seL4
      * numbers its optional calls the same in every configuration. */
     seL4_SysSetTLSBase = -30,
-    /* KaaL extension (debug): the kernel's no-aliasing check, <kaal/kdebug.h>. */
+    /* KaaL extensions (debug), <kaal/kdebug.h>: the kernel's no-aliasing
+     * check, and the caller's page-table entry for an address. */
     KAAL_SysDebugCheckObjects = -64,
+    KAAL_SysDebugPageEntry = -65,
 } seL4_Syscall_ID;

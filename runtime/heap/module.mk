@@ -33,13 +33,6 @@ valgrind-heap: $(HEAP_VG_TESTS)
 
 $(eval $(call host_bench,heap,runtime/heap/bench/bench_heap.c runtime/heap/heap.c))
 
-# `make guest-runtime-smoke`: boots tests/unit/heap/guest_smoke.c as the
-# root task and checks that heap, rings and DMA pool pass inside a guest.
+# tests/unit/heap/guest_smoke.c booted as the root task: heap, malloc, rings
+# and DMA pool inside a guest (tests/system/test_runtime_guest.py).
 $(eval $(call guest_program,runtime-smoke,tests/unit/heap/guest_smoke.c))
-
-.PHONY: guest-runtime-smoke
-guest-runtime-smoke: $(KERNEL_IMAGE) $(BUILD)/guest/bin/runtime-smoke.elf
-	@timeout 120 $(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL_IMAGE) \
-	  -initrd $(BUILD)/guest/bin/runtime-smoke.elf > $(BUILD)/runtime-smoke.log 2>&1; \
-	  grep -E '^(ok|not ok|heap:|[0-9]+ passed)' $(BUILD)/runtime-smoke.log; \
-	  grep -qE '^[1-9][0-9]* passed, 0 failed' $(BUILD)/runtime-smoke.log

@@ -8,6 +8,7 @@
  * is flushed: a new frame at the same address shows its own contents).
  */
 #include "ktest.h"
+#include <kaal/kdebug.h>
 
 #define VS seL4_CapInitThreadVSpace
 #define ATTR seL4_X86_Default_VMAttributes
@@ -396,15 +397,44 @@ static void test_asid_control_other_label_is_illegal_operation(void)
               seL4_IllegalOperation);
 }
 
+/* Leaf paging-entry bits (Intel SDM 4.5, table 4-19), as
+ * kaal_DebugPageEntry returns the entry. */
+#define PTE_W    (1ul << 1)
+#define PTE_U    (1ul << 2)
+#define PTE_PWT  (1ul << 3)
+#define PTE_PCD  (1ul << 4)
+#define PTE_ADDR 0x000ffffffffff000ul
+
+/* The entry the MMU uses for vaddr, checked to be a present 4 KiB PTE. */
+static seL4_Word pte_of(seL4_Word vaddr)
+{
+    kaal_PageEntry e = kaal_DebugPageEntry(vaddr);
+    CHECK_OK(e.error);
+    CHECK_EQ(e.level, 0);
+    CHECK_EQ(e.entry & 1, 1);
+    return e.entry;
+}
+
 static void test_cache_attributes_map_usable_memory(void)
 {
+    /* The attribute must reach the PTE: with the power-on PAT (entries 0-3
+     * WB, WT, UC-, UC; SDM 11.12.4), PWT alone selects write-through and
+     * PCD alone uncached. */
     env_map_tables(ENV_VADDR);
-    seL4_CPtr a = frame(), b = frame();
+    seL4_CPtr a = frame(), b = frame(), c = frame();
     CHECK_OK(seL4_X86_Page_Map(a, VS, ENV_VADDR, seL4_ReadWrite, seL4_X86_CacheDisabled));
     CHECK_OK(seL4_X86_Page_Map(b, VS, ENV_VADDR + 0x1000, seL4_ReadWrite, seL4_X86_WriteThrough));
+    CHECK_OK(seL4_X86_Page_Map(c, VS, ENV_VADDR + 0x2000, seL4_ReadWrite, ATTR));
     *(volatile seL4_Word *)ENV_VADDR = 9;
     *(volatile seL4_Word *)(ENV_VADDR + 0x1000) = 10;
     CHECK_EQ(*(volatile seL4_Word *)ENV_VADDR + *(volatile seL4_Word *)(ENV_VADDR + 0x1000), 19);
+    CHECK_EQ(pte_of(ENV_VADDR) & (PTE_PCD | PTE_PWT), PTE_PCD);
+    CHECK_EQ(pte_of(ENV_VADDR + 0x1000) & (PTE_PCD | PTE_PWT), PTE_PWT);
+    CHECK_EQ(pte_of(ENV_VADDR + 0x2000) & (PTE_PCD | PTE_PWT), 0);
+    /* Each PTE maps its own frame, user-accessible and writable. */
+    CHECK_EQ(pte_of(ENV_VADDR) & PTE_ADDR, seL4_X86_Page_GetAddress(a).paddr);
+    CHECK_EQ(pte_of(ENV_VADDR + 0x1000) & PTE_ADDR, seL4_X86_Page_GetAddress(b).paddr);
+    CHECK_EQ(pte_of(ENV_VADDR + 0x2000) & (PTE_U | PTE_W), PTE_U | PTE_W);
 }
 
 static void test_root_task_paging_caps_are_mapped(void)
@@ -418,14 +448,32 @@ static void test_root_task_paging_caps_are_mapped(void)
     CHECK_ERR(seL4__simple_call(first, X86PDPTUnmap, 0, 0, 0, 0, 0, 0), seL4_RevokeFirst);
 }
 
+extern const char __executable_start[]; /* GNU ld: the image's first byte */
+
 static void test_root_task_image_frames_report_their_addresses(void)
 {
-    seL4_CPtr f = env_bi->userImageFrames.start;
-    seL4_X86_Page_GetAddress_t r = seL4_X86_Page_GetAddress(f);
-    CHECK_OK(r.error);
+    /* userImageFrames are the image's pages in address order from its
+     * first page: frame i reports the physical address the root task's
+     * own page table maps at that page, and a copy of its cap maps the
+     * same memory. */
+    seL4_SlotRegion frames = env_bi->userImageFrames;
+    seL4_Word image = (seL4_Word)__executable_start & ~0xffful;
+    CHECK_TRUE(frames.end > frames.start);
+    for (seL4_CPtr f = frames.start; f < frames.end; f++) {
+        seL4_X86_Page_GetAddress_t r = seL4_X86_Page_GetAddress(f);
+        CHECK_OK(r.error);
+        CHECK_EQ(r.paddr, pte_of(image + (f - frames.start) * 0x1000) & PTE_ADDR);
+    }
+    seL4_CPtr mid = frames.start + (frames.end - frames.start) / 2, copy = env_slot();
+    seL4_Word mid_vaddr = image + (mid - frames.start) * 0x1000;
+    env_map_tables(ENV_VADDR);
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, mid, DEPTH, seL4_AllRights));
+    CHECK_OK(seL4_X86_Page_Map(copy, VS, ENV_VADDR, seL4_CanRead, ATTR));
+    CHECK_TRUE(memcmp((const void *)ENV_VADDR, (const void *)mid_vaddr, 0x1000) == 0);
     /* Re-mapping an image frame at its own address (as seL4 allows). */
-    CHECK_OK(seL4_X86_Page_Map(f, VS, 0x400000, seL4_ReadWrite, ATTR));
-    CHECK_ERR(seL4_X86_Page_Map(f, VS, ENV_VADDR, seL4_ReadWrite, ATTR), seL4_InvalidArgument);
+    CHECK_OK(seL4_X86_Page_Map(frames.start, VS, image, seL4_ReadWrite, ATTR));
+    CHECK_ERR(seL4_X86_Page_Map(frames.start, VS, ENV_VADDR, seL4_ReadWrite, ATTR),
+              seL4_InvalidArgument);
 }
 
 KTEST_LIST(vspace_tests) = {

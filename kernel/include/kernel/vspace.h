@@ -20,6 +20,11 @@ void arch_boot_drop_identity_map(void);
 /* The kernel's own top-level table (the boot PML4): kernel half only. */
 paddr_t arch_kernel_vspace_root(void);
 
+/* Debugging aid (KAAL_SysDebugPageEntry): the leaf paging entry mapping the
+ * user address va below root, 0 if none; *level is 0 for a 4 KiB page, 1
+ * and 2 for the large sizes. */
+uint64_t arch_debug_page_entry(paddr_t root, vaddr_t va, unsigned *level);
+
 /* ---- caps for the root task (arch object code) ---- */
 #include <kernel/cap.h>
 #include <stdbool.h>

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Runs the heap, DMA pool and rings inside a KaaL guest (booted as the root
- * task by `make guest-runtime-smoke`), to show the freestanding builds work
- * where they will be used, not only on the host: malloc and friends over a
- * .bss arena, misuse reporting, an SPSC ring with batching and signal
- * suppression, the MPMC queue, and a DMA pool with made-up physical
- * addresses (the broker does not hand out frames yet). Prints TAP lines and
- * `N passed, N failed`. The thorough tests are the host ones.
+ * Runs the heap, DMA pool and rings inside a KaaL guest (booted as the
+ * root task by tests/system/test_runtime_guest.py), to show the
+ * freestanding builds work where they will be used, not only on the host:
+ * malloc and friends over a .bss arena, misuse reporting, an SPSC ring with
+ * batching and signal suppression, the MPMC queue, and a DMA pool with
+ * made-up physical addresses (the broker does not hand out frames yet).
+ * Prints TAP lines and `N passed, N failed`. The thorough tests are the
+ * host ones.
  */
 #include <kaal/dma.h>
 #include <kaal/heap.h>

@@ -557,6 +557,22 @@ seL4_IPCBuffer *arch_ipc_buffer(struct tcb *t)
     return 0;
 }
 
+uint64_t arch_debug_page_entry(paddr_t root, vaddr_t va, unsigned *level)
+{
+    const uint64_t *table = paddr_to_pptr(root);
+    for (int l = 3; l >= 0; l--) {
+        uint64_t e = table[(va >> (PAGE_BITS + 9 * l)) & 511];
+        if (!(e & PTE_P))
+            return 0;
+        if (l == 0 || (l < 3 && (e & PTE_PS))) {
+            *level = (unsigned)l;
+            return e;
+        }
+        table = paddr_to_pptr(e & PTE_ADDR);
+    }
+    return 0;
+}
+
 /* ---- the root task's caps (kernel/boot/root_task.c) ---- */
 
 cap_t arch_boot_vspace_cap(paddr_t root)
