@@ -172,6 +172,15 @@ static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
 
 /* ---- IRQs ---- */
 
+/* The generic Get: on x86 every IRQ is an IOAPIC pin or an MSI, so the
+ * kernel answers seL4_IllegalOperation (as seL4 pc99 does). */
+static inline seL4_Error seL4_IRQControl_Get(seL4_IRQControl _service, seL4_Word irq,
+                                             seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
+{
+    seL4_SetCap(0, root);
+    return seL4__simple_call(_service, IRQIssueIRQHandler, 1, 3, irq, index, depth & 0xff, 0);
+}
+
 static inline seL4_Error seL4_IRQControl_GetIOAPIC(seL4_IRQControl _service, seL4_CNode root,
                                                    seL4_Word index, seL4_Uint8 depth,
                                                    seL4_Word ioapic, seL4_Word pin,

@@ -3,7 +3,8 @@
  * libsel4 corpus: a polled-then-interrupt-driven x86 device as in the seL4
  * interrupts tutorial and sel4test's ioports tests: issue an I/O port cap,
  * read and write ports, get an IOAPIC IRQ handler, bind it to a
- * notification, wait and acknowledge.
+ * notification, wait and acknowledge; an MSI handler (GetMSI) and the
+ * generic IRQControl_Get x86 refuses.
  * Checked to compile against real libsel4 (make check-libsel4).
  */
 #include <sel4/sel4.h>
@@ -50,4 +51,22 @@ seL4_Error devices_main(seL4_BootInfo *info, seL4_CPtr ntfn)
     if (error != seL4_NoError)
         return error;
     return seL4_IRQHandler_Clear(irq_cap);
+}
+
+/* An MSI for a PCI function (the driver programs the device's MSI
+ * capability itself); the generic Get, which x86 refuses. */
+seL4_Error msi_irq(seL4_CPtr irq_cap, seL4_CPtr ntfn);
+seL4_Error msi_irq(seL4_CPtr irq_cap, seL4_CPtr ntfn)
+{
+    seL4_Error error = seL4_IRQControl_GetMSI(seL4_CapIRQControl, seL4_CapInitThreadCNode,
+                                              irq_cap, seL4_WordBits, 0, 3, 0, 0, 100);
+    if (error != seL4_NoError)
+        return error;
+    error = seL4_IRQHandler_SetNotification(irq_cap, ntfn);
+    if (error != seL4_NoError)
+        return error;
+    if (seL4_IRQControl_Get(seL4_CapIRQControl, 5, seL4_CapInitThreadCNode, irq_cap + 1,
+                            seL4_WordBits) != seL4_IllegalOperation)
+        return seL4_InvalidArgument;
+    return seL4_IRQHandler_Ack(irq_cap);
 }
