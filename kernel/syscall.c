@@ -119,7 +119,8 @@ static void debug_check_objects(struct tcb *t)
 /*
  * KAAL_SysDebugPageEntry(vaddr): the leaf paging entry that maps vaddr in
  * the caller's VSpace. Returns the error in the badge register, MR0 = the
- * entry (0 if unmapped), MR1 = its level.
+ * entry (0 if unmapped), MR1 = its level, MR2 = the memory type it selects
+ * through the PAT.
  */
 static void debug_page_entry(struct tcb *t)
 {
@@ -134,6 +135,7 @@ static void debug_page_entry(struct tcb *t)
     arch_set_badge(t, err);
     arch_set_mr(t, 0, entry);
     arch_set_mr(t, 1, level);
+    arch_set_mr(t, 2, entry ? arch_debug_memory_type(entry, level) : 0);
 }
 #endif
 

@@ -40,11 +40,20 @@ typedef struct kaal_PageEntry {
     seL4_Error error;  /* seL4_InvalidArgument: vaddr is not a user address */
     seL4_Word entry;   /* the leaf entry, 0 if vaddr is not mapped */
     seL4_Word level;   /* 0: 4 KiB PTE, 1: 2 MiB PDE, 2: 1 GiB PDPTE */
+    seL4_Word memory_type; /* what the PAT makes of the entry: KAAL_MEMTYPE_* */
 } kaal_PageEntry;
+
+/* Memory types as the PAT MSR encodes them (Intel SDM 11.12.3). */
+#define KAAL_MEMTYPE_UC       0
+#define KAAL_MEMTYPE_WC       1
+#define KAAL_MEMTYPE_WT       4
+#define KAAL_MEMTYPE_WP       5
+#define KAAL_MEMTYPE_WB       6
+#define KAAL_MEMTYPE_UC_MINUS 7
 
 static inline kaal_PageEntry kaal_DebugPageEntry(seL4_Word vaddr)
 {
     seL4_Word err, info = 0, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
     x64_sys_send_recv(KAAL_SysDebugPageEntry, vaddr, &err, 0, &info, &m0, &m1, &m2, &m3);
-    return (kaal_PageEntry){ (seL4_Error)err, m0, m1 };
+    return (kaal_PageEntry){ (seL4_Error)err, m0, m1, m2 };
 }

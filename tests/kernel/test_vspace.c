@@ -415,16 +415,32 @@ static seL4_Word pte_of(seL4_Word vaddr)
     return e.entry;
 }
 
+static seL4_Word memory_type_of(seL4_Word vaddr)
+{
+    return kaal_DebugPageEntry(vaddr).memory_type;
+}
+
 static void test_cache_attributes_map_usable_memory(void)
 {
     /* The attribute must reach the PTE: with the power-on PAT (entries 0-3
      * WB, WT, UC-, UC; SDM 11.12.4), PWT alone selects write-through and
      * PCD alone uncached. */
     env_map_tables(ENV_VADDR);
-    seL4_CPtr a = frame(), b = frame(), c = frame();
+    seL4_CPtr a = frame(), b = frame(), c = frame(), d = frame(), e = frame();
     CHECK_OK(seL4_X86_Page_Map(a, VS, ENV_VADDR, seL4_ReadWrite, seL4_X86_CacheDisabled));
     CHECK_OK(seL4_X86_Page_Map(b, VS, ENV_VADDR + 0x1000, seL4_ReadWrite, seL4_X86_WriteThrough));
     CHECK_OK(seL4_X86_Page_Map(c, VS, ENV_VADDR + 0x2000, seL4_ReadWrite, ATTR));
+    CHECK_OK(seL4_X86_Page_Map(d, VS, ENV_VADDR + 0x3000, seL4_ReadWrite,
+                               seL4_X86_WriteCombining));
+    CHECK_OK(seL4_X86_Page_Map(e, VS, ENV_VADDR + 0x4000, seL4_ReadWrite,
+                               seL4_X86_CacheDisabled | seL4_X86_WriteThrough));
+    /* And the memory type the CPU then uses, through the PAT as the kernel
+     * set it up (entry 4 write-combining, as seL4's init_pat_msr). */
+    CHECK_EQ(memory_type_of(ENV_VADDR), KAAL_MEMTYPE_UC_MINUS);
+    CHECK_EQ(memory_type_of(ENV_VADDR + 0x1000), KAAL_MEMTYPE_WT);
+    CHECK_EQ(memory_type_of(ENV_VADDR + 0x2000), KAAL_MEMTYPE_WB);
+    CHECK_EQ(memory_type_of(ENV_VADDR + 0x3000), KAAL_MEMTYPE_WC);
+    CHECK_EQ(memory_type_of(ENV_VADDR + 0x4000), KAAL_MEMTYPE_UC);
     *(volatile seL4_Word *)ENV_VADDR = 9;
     *(volatile seL4_Word *)(ENV_VADDR + 0x1000) = 10;
     CHECK_EQ(*(volatile seL4_Word *)ENV_VADDR + *(volatile seL4_Word *)(ENV_VADDR + 0x1000), 19);

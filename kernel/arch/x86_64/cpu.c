@@ -8,10 +8,15 @@
  * cleared: the kernel runs with interrupts off) into the stubs of traps.S;
  * the double fault runs on its own IST stack so a kernel stack overflow
  * still gets reported.
+ *
+ * The PAT MSR keeps its power-on entries (WB, WT, UC-, UC, twice) except
+ * entry 4, which becomes write-combining, as seL4's init_pat_msr: that is
+ * what seL4_X86_WriteCombining (PTE PAT bit alone) selects.
  */
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <kernel/machine.h>
+#include <kernel/vspace.h>
 
 /* In .data.hot (kernel/include/kernel/fastpath.h): every switch writes rsp0. */
 struct x86_tss x86_tss __attribute__((aligned(16), section(".data.hot")));
@@ -72,6 +77,26 @@ static void mask_legacy_pic(void)
     outb(0xA1, 0xFF);
 }
 
+#define MSR_PAT 0x277
+#define PAT_WRITE_COMBINING 0x01ull
+
+static void init_pat(void)
+{
+    uint64_t pat = rdmsr(MSR_PAT);
+    pat = (pat & ~(0xffull << 32)) | (PAT_WRITE_COMBINING << 32);
+    wrmsr(MSR_PAT, pat);
+}
+
+/* Leaf-entry bits that pick the PAT entry (Intel SDM 4.9.2): PWT, PCD and
+ * PAT, the last at bit 7 in a 4 KiB PTE, bit 12 in a large-page entry. */
+unsigned arch_debug_memory_type(uint64_t entry, unsigned level)
+{
+    unsigned pat_bit = level == 0 ? 7 : 12;
+    unsigned index = (unsigned)(((entry >> 3) & 1) | (((entry >> 4) & 1) << 1) |
+                                (((entry >> pat_bit) & 1) << 2));
+    return (unsigned)(rdmsr(MSR_PAT) >> (8 * index)) & 7;
+}
+
 void x86_cpu_init(void)
 {
     uint64_t tss = (uint64_t)&x86_tss;
@@ -107,5 +132,6 @@ void x86_cpu_init(void)
     wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
     wrmsr(MSR_SFMASK, 0x200 | 0x400 | 0x100 | 0x40000); /* IF DF TF AC */
 
+    init_pat();
     mask_legacy_pic();
 }

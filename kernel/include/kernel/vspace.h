@@ -24,6 +24,9 @@ paddr_t arch_kernel_vspace_root(void);
  * user address va below root, 0 if none; *level is 0 for a 4 KiB page, 1
  * and 2 for the large sizes. */
 uint64_t arch_debug_page_entry(paddr_t root, vaddr_t va, unsigned *level);
+/* The memory type (the PAT MSR's entry value: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB,
+ * 7 UC-) that such an entry at that level selects. */
+unsigned arch_debug_memory_type(uint64_t entry, unsigned level);
 
 /* ---- caps for the root task (arch object code) ---- */
 #include <kernel/cap.h>
