@@ -34,6 +34,7 @@
 #include <kaal/ring.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
+#include <kaal/supervisor.h>
 #include <kaal/sysdesc.h>
 
 #define MAX_SYSTEM_OBJECTS 256
@@ -613,27 +614,21 @@ static bool is_supervisor(const struct component *c)
 
 static void name_to_mrs(const char *name, unsigned first_mr)
 {
-    char buf[KAAL_COMPONENT_NAME_MAX];
-    memset(buf, 0, sizeof(buf));
-    for (size_t i = 0; i < sizeof(buf) - 1 && name[i]; i++)
-        buf[i] = name[i];
-    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
-        seL4_Word v;
-        memcpy(&v, buf + w * 8, 8);
-        seL4_SetMR(first_mr + w, v);
-    }
+    uint64_t words[KAAL_INIT_NAME_WORDS] = { 0 };
+    kaal_supervisor_name_to_words(name, words); /* init's names always fit */
+    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++)
+        seL4_SetMR(first_mr + w, words[w]);
 }
 
 static int find_component(unsigned first_mr)
 {
-    char buf[KAAL_COMPONENT_NAME_MAX + 1];
-    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
-        seL4_Word v = seL4_GetMR(first_mr + w);
-        memcpy(buf + w * 8, &v, 8);
-    }
-    buf[KAAL_COMPONENT_NAME_MAX] = 0;
+    uint64_t words[KAAL_INIT_NAME_WORDS];
+    char name[KAAL_COMPONENT_NAME_MAX + 1];
+    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++)
+        words[w] = seL4_GetMR(first_mr + w);
+    kaal_supervisor_words_to_name(words, name);
     for (uint32_t i = 0; i < sysdesc.n_components; i++)
-        if (strcmp(components[i].name, buf) == 0)
+        if (strcmp(components[i].name, name) == 0)
             return (int)i;
     return -1;
 }

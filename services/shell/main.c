@@ -17,7 +17,7 @@
  * port ("debug-exit" grant: writing 0 makes QEMU exit with status 1, which
  * `make run` and the test harness read as success). ps, caps, mem and
  * start/stop/restart/kill are supervisor requests to init over the
- * component's init endpoint (<kaal/component.h>; system.toml gives the
+ * component's init endpoint (<kaal/supervisor.h>; system.toml gives the
  * shell `supervisor = true`), and so is crash (init resumes the component at
  * address 0; no name: the default system's "demo"), and so is lspci (one
  * KAAL_INIT_LABEL_PCI request per PCI device init found). The file
@@ -32,6 +32,7 @@
 #include <kaal/shell.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
+#include <kaal/supervisor.h>
 #include <kaal/sysdesc.h>
 #include <kaal/vfs_client.h>
 
@@ -61,7 +62,6 @@ static void console_write(void *ctx, const char *bytes, size_t n)
 
 /* ---- system ops ---- */
 
-static kaal_error_t init_call(seL4_Word label, unsigned n_words);
 
 static uint8_t rtc_seconds(void)
 {
@@ -120,41 +120,27 @@ static kaal_error_t sys_poweroff(void *ctx)
 {
     (void)ctx;
     kaal_console_sync(); /* "powering off" reaches the UART before the machine stops */
-    init_call(KAAL_INIT_LABEL_POWEROFF, 0); /* ACPI S5: QEMU exits with status 0 */
+    kaal_supervisor_poweroff(); /* ACPI S5: QEMU exits with status 0 */
     /* Still running (no ACPI S5 here): QEMU's debug-exit port, status 1. */
     seL4_X86_IOPort_Out8(KAAL_CAP_DEBUG_EXIT_IOPORT, KAAL_DEV_DEBUG_EXIT_PORT_BASE, 0);
     return KAAL_ESEL4; /* still running: the port did not stop the machine */
 }
 
-/* One supervisor request to init (<kaal/component.h>); the reply's label
- * is its error. */
-static kaal_error_t init_call(seL4_Word label, unsigned n_words)
-{
-    seL4_MessageInfo_t reply =
-        seL4_Call(KAAL_SYSDESC_SLOT_INIT_EP, seL4_MessageInfo_new(label, 0, 0, n_words));
-    return (kaal_error_t)seL4_MessageInfo_get_label(reply);
-}
-
 static size_t sys_components(void *ctx, kaal_shell_component_t *out, size_t max)
 {
     (void)ctx;
-    size_t n = 0;
+    seL4_Word n = 0;
     for (size_t i = 0; i < max; i++) {
-        seL4_SetMR(0, i);
-        if (init_call(KAAL_INIT_LABEL_PS, 1) != KAAL_OK)
+        kaal_supervisor_component_t info;
+        if (kaal_supervisor_component(i, &info, &n) != KAAL_OK)
             break;
-        n = seL4_GetMR(0);
         kaal_shell_component_t *c = &out[i];
         memset(c, 0, sizeof(*c));
-        c->state = seL4_GetMR(1) ? "running" : "stopped";
-        c->priority = (uint8_t)seL4_GetMR(2);
-        c->restarts = (uint32_t)seL4_GetMR(3);
-        c->n_caps = (uint32_t)seL4_GetMR(4);
-        for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS && w * 8 < sizeof(c->name); w++) {
-            seL4_Word v = seL4_GetMR(5 + w);
-            memcpy(c->name + w * 8, &v, 8);
-        }
-        c->name[sizeof(c->name) - 1] = 0;
+        c->state = info.running ? "running" : "stopped";
+        c->priority = info.priority;
+        c->restarts = info.restarts;
+        c->n_caps = info.n_caps;
+        snprintf(c->name, sizeof(c->name), "%s", info.name);
     }
     return n;
 }
@@ -162,34 +148,16 @@ static size_t sys_components(void *ctx, kaal_shell_component_t *out, size_t max)
 static kaal_error_t sys_mem(void *ctx, kaal_shell_mem_t *out)
 {
     (void)ctx;
-    kaal_error_t err = init_call(KAAL_INIT_LABEL_MEM, 0);
+    kaal_supervisor_mem_t m;
+    kaal_error_t err = kaal_supervisor_mem(&m);
     if (err != KAAL_OK)
         return err;
-    out->untyped_total_bytes = seL4_GetMR(0);
-    out->untyped_free_bytes = seL4_GetMR(1);
+    out->untyped_total_bytes = m.untyped_total_bytes;
+    out->untyped_free_bytes = m.untyped_free_bytes;
     kaal_heap_stats_t h = kaal_heap_stats(kaal_malloc_heap());
     out->heap_total_bytes = h.total_bytes;
     out->heap_used_bytes = h.in_use_bytes;
     return KAAL_OK;
-}
-
-/* A KAAL_INIT_LABEL_LIFECYCLE request: operation and component name. */
-static kaal_error_t sys_request(void *ctx, seL4_Word init_op, const char *name)
-{
-    (void)ctx;
-    char buf[KAAL_COMPONENT_NAME_MAX];
-    size_t len = strlen(name);
-    if (len >= sizeof(buf))
-        return KAAL_ENOENT;
-    memset(buf, 0, sizeof(buf));
-    memcpy(buf, name, len);
-    seL4_SetMR(0, init_op);
-    for (unsigned w = 0; w < KAAL_INIT_NAME_WORDS; w++) {
-        seL4_Word v;
-        memcpy(&v, buf + w * 8, 8);
-        seL4_SetMR(1 + w, v);
-    }
-    return init_call(KAAL_INIT_LABEL_LIFECYCLE, 1 + KAAL_INIT_NAME_WORDS);
 }
 
 static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const char *name)
@@ -198,13 +166,15 @@ static kaal_error_t sys_lifecycle(void *ctx, kaal_shell_lifecycle_t op, const ch
                         : op == KAAL_SHELL_STOP    ? KAAL_INIT_OP_STOP
                         : op == KAAL_SHELL_RESTART ? KAAL_INIT_OP_RESTART
                                                    : KAAL_INIT_OP_KILL;
-    return sys_request(ctx, init_op, name);
+    (void)ctx;
+    return kaal_supervisor_lifecycle(init_op, name);
 }
 
 /* No name: the default system's demo component, "demo". */
 static kaal_error_t sys_crash(void *ctx, const char *name)
 {
-    return sys_request(ctx, KAAL_INIT_OP_CRASH, name != NULL ? name : "demo");
+    (void)ctx;
+    return kaal_supervisor_lifecycle(KAAL_INIT_OP_CRASH, name != NULL ? name : "demo");
 }
 
 /* lspci: the PCI devices init's broker found, one supervisor request
@@ -218,19 +188,16 @@ static const kaal_device_list_t *sys_devices(void *ctx)
     (void)ctx;
     kaal_devices_init(&pci_list, pci_storage, SHELL_MAX_PCI);
     for (seL4_Word i = 0;; i++) {
-        seL4_SetMR(0, i);
-        kaal_error_t err = init_call(KAAL_INIT_LABEL_PCI, 1);
+        kaal_device_t dev;
+        seL4_Word n_pci = 0;
+        kaal_error_t err = kaal_supervisor_pci(i, &dev, &n_pci);
         if (err == KAAL_ENOENT)
             break;
         if (err != KAAL_OK)
             return NULL;
-        seL4_Word n_pci = seL4_GetMR(0);
-        uint64_t words[KAAL_DEVICE_WIRE_WORDS];
-        for (unsigned w = 0; w < KAAL_DEVICE_WIRE_WORDS; w++)
-            words[w] = seL4_GetMR(1 + w);
-        kaal_device_t *dev = kaal_devices_add(&pci_list, KAAL_BUS_PCI);
-        if (dev != NULL && kaal_device_decode(words, KAAL_DEVICE_WIRE_WORDS, dev) != KAAL_OK)
-            return NULL;
+        kaal_device_t *slot = kaal_devices_add(&pci_list, KAAL_BUS_PCI);
+        if (slot != NULL)
+            *slot = dev;
         if (i + 1 >= n_pci)
             break;
     }
