@@ -161,10 +161,6 @@ GAPS = [
     ("domain_set", "seL4_Error f(void);\nseL4_Error f(void) {"
      " return seL4_DomainSet_Set(seL4_CapDomain, 0, seL4_CapInitThreadTCB); }\n",
      "seL4_DomainSet_*: domain invocations are not implemented"),
-    ("irq_msi", "seL4_Error f(void);\nseL4_Error f(void) {"
-     " return seL4_IRQControl_GetMSI(seL4_CapIRQControl, seL4_CapInitThreadCNode, 20, 64,"
-     " 0, 0, 0, 0, 0); }\n",
-     "seL4_IRQControl_GetMSI (and the generic seL4_IRQControl_Get): not implemented"),
     ("tcb_flags", "seL4_Word f(void);\nseL4_Word f(void) {"
      " return seL4_TCB_SetFlags(seL4_CapInitThreadTCB, 0, seL4_TCBFlag_fpuDisabled).flags; }\n",
      "seL4_TCBFlag names: fpuDisabled is not supported"),
