@@ -11,11 +11,12 @@
  */
 #pragma once
 
+#include <sel4/macros.h>
 #include <sel4/types.h>
 #include <sel4/syscall.h>
 #include <sel4/arch/syscalls.h>
 
-extern __thread seL4_IPCBuffer *__sel4_ipc_buffer __attribute__((tls_model("local-exec")));
+extern LIBSEL4_THREAD_LOCAL seL4_IPCBuffer *__sel4_ipc_buffer __attribute__((tls_model("local-exec")));
 
 static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
 {

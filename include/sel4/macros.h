@@ -8,3 +8,7 @@
 #define SEL4_FORCE_LONG_ENUM(type) _enum_pad_##type = ((1ULL << ((sizeof(long) * 8) - 1)) - 1)
 
 #define LIBSEL4_BIT(n) (1ul << (n))
+
+/* libsel4 with LibSel4UseThreadLocals=ON: per-thread libsel4 state such as
+ * __sel4_ipc_buffer is a __thread variable. */
+#define LIBSEL4_THREAD_LOCAL __thread

@@ -51,12 +51,15 @@ static inline seL4_Error seL4_TCB_WriteRegisters(seL4_TCB _service, seL4_Bool re
                                                  seL4_Uint8 arch_flags, seL4_Word count,
                                                  seL4_UserContext *regs)
 {
+    /* As libsel4: the message always has room for the whole context (22
+     * words) and the kernel checks count against that; only the registers
+     * below count are copied (libsel4 copies count, past the struct too). */
     const seL4_Word *w = (const seL4_Word *)regs;
-    for (seL4_Word i = 2; i < count + 2 && i < 22; i++)
-        seL4_SetMR((int)i, w[i - 2]);
-    return seL4__simple_call(_service, TCBWriteRegisters, 0, count + 2,
-                             (resume_target & 1) | ((seL4_Word)arch_flags << 8), count,
-                             count > 0 ? w[0] : 0, count > 1 ? w[1] : 0);
+    for (seL4_Word i = 2; i < count && i < 20; i++)
+        seL4_SetMR((int)i + 2, w[i]);
+    return seL4__simple_call(_service, TCBWriteRegisters, 0, 22,
+                             (resume_target & 1) | ((seL4_Word)arch_flags << 8), count, w[0],
+                             w[1]);
 }
 
 static inline seL4_Error seL4_TCB_CopyRegisters(seL4_TCB _service, seL4_TCB source,
