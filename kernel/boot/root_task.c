@@ -2,10 +2,11 @@
 /*
  * The root task, built the way seL4 builds its initial thread: the ELF in
  * boot module 0 is copied into fresh frames at its link addresses; after the
- * image come the bootinfo frame, the extra bootinfo pages and the IPC
- * buffer; the thread starts at the ELF entry with rdi = bootinfo address.
- * KaaL extension: boot modules 1..n are mapped read-only after the IPC
- * buffer and listed in a KAAL_BOOTINFO_HEADER_MODULES chunk.
+ * image come the IPC buffer, the bootinfo frame and the extra bootinfo
+ * pages, in seL4's order; the thread starts at the ELF entry with rdi =
+ * bootinfo address. KaaL extension: boot modules 1..n are mapped read-only
+ * after the extra bootinfo and listed in a KAAL_BOOTINFO_HEADER_MODULES
+ * chunk.
  *
  * CNode slots follow seL4's order: the fixed caps (seL4_NumInitialCaps),
  * then paging structures, extra bootinfo pages, image frames, module frames,
@@ -122,9 +123,10 @@ struct tcb *create_root_task(const struct boot_params *bp, struct boot_mem *bm)
     }
     seL4_Word n_image_frames = (ui_end - ui_start) / PAGE_SIZE;
 
-    vaddr_t bi_vaddr = ui_end;
+    /* seL4's order (init_sys_state): IPC buffer, bootinfo, extra bootinfo. */
+    vaddr_t ipc_vaddr = ui_end;
+    vaddr_t bi_vaddr = ipc_vaddr + PAGE_SIZE;
     vaddr_t extra_vaddr = bi_vaddr + PAGE_SIZE;
-    vaddr_t ipc_vaddr = extra_vaddr + EXTRA_BI_PAGES * PAGE_SIZE;
     paddr_t bi_frame = alloc_page(bm);
     paddr_t ipc_frame = alloc_page(bm);
     paddr_t extra_frames[EXTRA_BI_PAGES];
@@ -151,7 +153,7 @@ struct tcb *create_root_task(const struct boot_params *bp, struct boot_mem *bm)
     seL4_Word slot = seL4_NumInitialCaps;
     /* Slots are assigned after mapping, once n_tables is final; remember
      * the module frame counts for now. */
-    vaddr_t va = ipc_vaddr + PAGE_SIZE;
+    vaddr_t va = extra_vaddr + EXTRA_BI_PAGES * PAGE_SIZE;
     seL4_Word module_pages = 0;
     for (unsigned m = 1; m < bp->n_modules; m++) {
         const struct boot_module *bm_mod = &bp->modules[m];

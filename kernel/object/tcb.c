@@ -30,6 +30,9 @@ static uint64_t tcb_flags(const struct tcb *t)
 
 void tcb_suspend(struct tcb *t)
 {
+    /* Restart too: KaaL keeps that state until the thread next blocks. */
+    if (thread_is_runnable(t))
+        arch_update_restart_pc(t);
     ipc_cancel(t);
     t->state = ThreadState_Inactive;
     sched_remove(t);

@@ -111,9 +111,54 @@ static void test_threads_run_with_their_own_gs_base_across_a_switch(void)
     CHECK_EQ(r.gs_base, (seL4_Word)&gs_words[0]);
 }
 
+/* ---- the restart PC (seL4's FaultIP; oracle G5/G7/G13) ---- */
+
+static void child_waits(seL4_Word ntfn, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    seL4_Word badge;
+    seL4_Wait(ntfn, &badge);
+}
+
+/* Wakes the root thread, then keeps running (it yields to its equals). */
+static void child_signals_and_runs(seL4_Word ntfn, seL4_IPCBuffer *ipc)
+{
+    (void)ipc;
+    seL4_Signal(ntfn);
+    for (;;)
+        seL4_Yield();
+}
+
+static bool is_syscall_at(seL4_Word rip)
+{
+    const volatile uint8_t *p = (const volatile uint8_t *)rip;
+    return p[0] == 0x0f && p[1] == 0x05;
+}
+
+/* A thread blocked in a system call reads back at its `syscall`
+ * instruction, where it restarts; one suspended while running reads back
+ * after its last system call, where it goes on. */
+static void test_read_registers_gives_seL4s_restart_pc(void)
+{
+    seL4_CPtr ntfn = env_object(seL4_NotificationObject, 0);
+    seL4_CPtr wake = env_object(seL4_NotificationObject, 0);
+    struct kthread blocked = kthread_start(0, child_waits, ntfn, 100, 0);
+    struct kthread running = kthread_start(1, child_signals_and_runs, wake, 100, 0);
+    seL4_Word badge;
+    seL4_Wait(wake, &badge); /* both ran: one waits, the other is preempted */
+    seL4_UserContext r = { 0 };
+    CHECK_OK(seL4_TCB_ReadRegisters(blocked.tcb, 0, 0, 1, &r));
+    CHECK_TRUE(is_syscall_at(r.rip));
+    CHECK_OK(seL4_TCB_ReadRegisters(blocked.tcb, 1, 0, 1, &r)); /* suspended: still there */
+    CHECK_TRUE(is_syscall_at(r.rip));
+    CHECK_OK(seL4_TCB_ReadRegisters(running.tcb, 1, 0, 1, &r));
+    CHECK_TRUE(is_syscall_at(r.rip - 2));
+}
+
 KTEST_LIST(tcb_regs_tests) = {
     KTEST(test_gs_base_round_trips_through_write_and_read_registers),
     KTEST(test_copy_registers_copies_gs_base_with_the_other_registers),
     KTEST(test_threads_run_with_their_own_gs_base_across_a_switch),
+    KTEST(test_read_registers_gives_seL4s_restart_pc),
 };
 const unsigned n_tcb_regs_tests = sizeof(tcb_regs_tests) / sizeof(tcb_regs_tests[0]);

@@ -54,18 +54,7 @@ DEBUG_CALLS = ("KaaL implements DebugPutChar, DebugHalt and DebugNameThread only
                "DumpScheduler and -12 CapIdentify are UnknownSyscall faults")
 SYSCALL_SP = ("KaaL saves the whole user context at syscall entry, seL4 not rsp: seL4's "
               "ReadRegisters gives a syscall-blocked thread's stale rsp, KaaL its real one")
-RESTART_PC = ("KNOWN BUG: ReadRegisters gives rip = seL4's FaultIP, which after a syscall "
-              "is the syscall instruction (the restart PC) unless the thread was suspended "
-              "while running (updateRestartPC); KaaL gives the address after it "
-              "(kernel/arch/x86_64/object/tcb.c arch_get_user_reg, kernel/object/tcb.c "
-              "decode_read_registers/tcb_suspend)")
 EXPECTED_DIFFERENCES = {
-    "PROBE START": (
-        "PROBE START bootinfo=end+0x0 ipcbuf=end+0x2000 image=[0x400000,0x42d170) tls memsz=8",
-        "KNOWN BUG: seL4 maps the IPC buffer at the first page after the image and the "
-        "bootinfo frame after it, then the extra bootinfo; KaaL maps bootinfo, extra "
-        "bootinfo, then the IPC buffer (kernel/boot/root_task.c create_root_task: "
-        "ipc_vaddr = ui_end, bi_vaddr = ipc_vaddr + PAGE_SIZE, extra after it)", None),
     "L1": (
         "L1 first .data word (initialised 0x5a5a5a5a5a5a5a5a) reads 0x5a5a5a5a5a5a5a5a; "
         "PT_TLS vaddr=0x408000 memsz=8",
@@ -75,12 +64,12 @@ EXPECTED_DIFFERENCES = {
         "G5   rip=<after syscall> rsp=0x41d000 rflags=0x202 rdi=slot+2 fs_base=0x42b800 "
         "gs_base=0x41a000", SYSCALL_SP, DEV + " (Compared with real seL4: saved rsp)"),
     "G7#1": (
-        "G7   rip=<after syscall> rsp=0x41f000 rflags=0x202 rdi=slot+2 fs_base=0x0 gs_base=0x0",
-        RESTART_PC + "; and " + SYSCALL_SP, DEV + " (Compared with real seL4: saved rsp)"),
+        "G7   rip=<at syscall> rsp=0x41f000 rflags=0x202 rdi=slot+2 fs_base=0x0 gs_base=0x0",
+        SYSCALL_SP, DEV + " (Compared with real seL4: saved rsp)"),
     "G13#2": (  # the root's real rsp: somewhere in its .bss stack
-        re.compile(r"G13   rip=<after syscall> rsp=0x4[0-9a-f]{5} rflags=0x246 rdi=slot\+2 "
+        re.compile(r"G13   rip=<at syscall> rsp=0x4[0-9a-f]{5} rflags=0x246 rdi=slot\+2 "
                    r"fs_base=0x42b400 gs_base=0x0"),
-        RESTART_PC + "; and " + SYSCALL_SP, DEV + " (Compared with real seL4: saved rsp)"),
+        SYSCALL_SP, DEV + " (Compared with real seL4: saved rsp)"),
 }
 for _rdi in ("0x1", "0x2", "0x4", "0x0", "0xfffff"):
     EXPECTED_DIFFERENCES["S2 -12 rdi_in=%s" % _rdi] = (

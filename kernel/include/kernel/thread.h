@@ -120,5 +120,8 @@ uint64_t arch_fault_ip(const struct tcb *t);
 /* A thread blocked in (or faulting from) a system call will re-execute it
  * when it next runs (seL4's Restart: resume at FaultIP). */
 void arch_rewind_syscall(struct tcb *t);
+/* seL4's updateRestartPC: a thread stopped while running resumes after
+ * its last system call, not at it. */
+void arch_update_restart_pc(struct tcb *t);
 /* Physical address of t's VSpace root, from its VTable slot (0: none). */
 paddr_t arch_tcb_vspace_root(const struct tcb *t);

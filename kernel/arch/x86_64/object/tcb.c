@@ -12,10 +12,15 @@
  * forced on; so returning to user mode or loading the base MSRs can never
  * fault in the kernel.
  *
- * FaultIP is the saved rip: a thread that entered through `syscall` has
- * rip after the instruction until arch_rewind_syscall moves it back (the
- * frame's vector then stops saying "syscall", so it leaves through iretq
- * and is never rewound twice).
+ * A thread that entered through `syscall` has rip after the instruction
+ * while its frame's vector says VECTOR_SYSCALL (it leaves through sysret).
+ * Its restart PC, seL4's FaultIP, is then the `syscall` instruction itself:
+ * that is what ReadRegisters and fault messages give (as seL4; oracle
+ * G7/G13), and where arch_rewind_syscall moves rip when the call must run
+ * again. arch_update_restart_pc (seL4's updateRestartPC, for a thread
+ * suspended while running) keeps rip after the instruction instead. Both
+ * leave the vector VECTOR_REWOUND: the frame leaves through iretq and is
+ * never rewound twice.
  */
 #include <kernel/ipc.h>
 #include <kernel/fault.h>
@@ -73,6 +78,13 @@ void arch_rewind_syscall(struct tcb *t)
     }
 }
 
+void arch_update_restart_pc(struct tcb *t)
+{
+    struct x86_frame *f = &t->ctx.frame;
+    if (f->vector == VECTOR_SYSCALL)
+        f->vector = VECTOR_REWOUND;
+}
+
 paddr_t arch_tcb_vspace_root(const struct tcb *t)
 {
     cap_t c = t->slots[TCB_VTABLE].cap;
@@ -107,7 +119,7 @@ uint64_t arch_get_user_reg(const struct tcb *t, unsigned reg)
 {
     const struct x86_frame *f = &t->ctx.frame;
     switch (reg) {
-    case KAAL_REG_RIP: return f->rip;
+    case KAAL_REG_RIP: return f->vector == VECTOR_SYSCALL ? f->rip - 2 : f->rip;
     case KAAL_REG_RSP: return f->rsp;
     case KAAL_REG_RFLAGS: return f->rflags;
     case 3: return f->rax;
