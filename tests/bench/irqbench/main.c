@@ -17,11 +17,13 @@
  *   irqbench: idle_worst_us N / loaded_worst_us N / ... lines (revoke_worst_us:
  * the shots that expired while the worker was in its revoke phase).
  *
- * All three threads share the root task's IPC buffer (the libsel4 stubs
- * use the one global buffer): only the worker uses message words past MR3,
- * and the others make register-only calls or are blocked meanwhile.
+ * All three threads share the root task's IPC buffer (each thread's TLS
+ * block points at it, <kaal/thread.h>): only the worker uses message words
+ * past MR3, and the others make register-only calls or are blocked
+ * meanwhile.
  */
 #include <kaal/runtime.h>
+#include <kaal/thread.h>
 #include <sel4/sel4.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
@@ -41,7 +43,9 @@
 static const seL4_BootInfo *bi;
 static seL4_CPtr untyped, next_slot;
 static seL4_CPtr ports, irq, irq_ntfn, done_ntfn, worker_tcb;
+#define TLS_BYTES 512
 static uint8_t stacks[2][STACK_BYTES] __attribute__((aligned(16)));
+static uint8_t tls_regions[2][TLS_BYTES] __attribute__((aligned(16)));
 
 /* written by the worker, read by the handler */
 static volatile int worker_done;
@@ -158,28 +162,30 @@ static void worker(void)
     worker_done = 1;
 }
 
-static void entry(void (*fn)(void), seL4_CPtr self)
+static void entry(seL4_Word fn)
 {
-    fn();
-    for (;;)
-        seL4_TCB_Suspend(self);
+    ((void (*)(void))fn)();
 }
 
 static seL4_CPtr thread(void (*fn)(void), unsigned index, seL4_Word prio)
 {
     seL4_CPtr tcb = object(seL4_TCBObject, 0);
-    check(seL4_TCB_Configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0,
-                             (seL4_Word)seL4_GetIPCBuffer(), seL4_CapInitThreadIPCBuffer),
-          "configure");
-    check(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, prio), "priority");
-    seL4_UserContext regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.rip = (seL4_Word)entry;
-    regs.rsp = (seL4_Word)&stacks[index][STACK_BYTES - 8];
-    regs.rflags = 0x202;
-    regs.rdi = (seL4_Word)fn;
-    regs.rsi = tcb;
-    check(seL4_TCB_WriteRegisters(tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs), "regs");
+    kaal_thread_config_t cfg = {
+        .tcb = tcb,
+        .authority = seL4_CapInitThreadTCB,
+        .priority = prio,
+        .cspace = ROOT,
+        .vspace = seL4_CapInitThreadVSpace,
+        .ipc_buffer = seL4_GetIPCBuffer(),
+        .ipc_buffer_frame = seL4_CapInitThreadIPCBuffer,
+        .stack_top = &stacks[index][STACK_BYTES],
+        .tls_region = tls_regions[index],
+        .tls_region_bytes = sizeof(tls_regions[index]),
+        .entry = entry,
+        .arg = (seL4_Word)fn,
+    };
+    check(kaal_thread_configure(&cfg) == KAAL_OK ? seL4_NoError : seL4_InvalidArgument,
+          "thread");
     return tcb;
 }
 
