@@ -234,6 +234,22 @@ static int may_delete(const vfs_proc_t *p, const vfs_vnode_t *dir, const vfs_vno
 
 enum { LAST_NORM, LAST_DOT, LAST_DOTDOT, LAST_ROOT };
 
+/* What walk_path does with the last component of a path (every component
+ * before it is always followed and must be a directory). */
+enum {
+    WALK_FOLLOW = 1 << 0,    /* a symlink there is followed */
+    WALK_DIRECTORY = 1 << 1, /* it must be a directory; with WALK_CREATE: it will be one,
+                                so a trailing slash is allowed */
+    WALK_PARENT = 1 << 2,    /* not looked up: the walk stops at its directory */
+    WALK_CREATE = 1 << 3,    /* it must not exist yet and the directory must accept it
+                                (filename_create); implies WALK_PARENT */
+    WALK_OPEN_CREATE = 1 << 4, /* open with O_CREAT: a trailing slash is EISDIR and a
+                                  missing name ends the walk with WALK_MISSING */
+};
+/* walk_path's answer for WALK_OPEN_CREATE when the last component does not
+ * exist: the walk (parent and name) is left held for the caller. */
+#define WALK_MISSING 1
+
 typedef struct {
     vfs_proc_t *p;
     int n_links; /* symlinks followed in this lookup */
@@ -387,30 +403,35 @@ static int follow_link(nd_t *nd, walk_t *w, loc_t link)
     return 0;
 }
 
-/* Resolves the last component of w (consuming w): follows symlinks when
- * follow is set (a trailing slash forces it) and insists on a directory
- * when must_dir is set (a trailing slash forces that too). */
-static int resolve_last(nd_t *nd, walk_t *w, bool follow, bool must_dir, loc_t *out)
+/* Resolves the last component of w (consuming w) as flags say: see
+ * walk_path. With WALK_OPEN_CREATE a missing name answers WALK_MISSING and
+ * leaves w held (its parent is where the caller creates the file). */
+static int resolve_last(nd_t *nd, walk_t *w, unsigned flags, loc_t *out)
 {
     for (;;) {
         if (w->trailing && w->type == LAST_NORM) {
-            follow = true;
-            must_dir = true;
+            if (flags & WALK_OPEN_CREATE) {
+                walk_done(w);
+                return E(EISDIR);
+            }
+            flags |= WALK_FOLLOW | WALK_DIRECTORY;
         }
         loc_t child;
         int err = step(nd->p->vfs, w->parent, w->name, w->len, w->type, &child);
+        if (err == E(ENOENT) && (flags & WALK_OPEN_CREATE) && w->type == LAST_NORM)
+            return WALK_MISSING;
         if (err) {
             walk_done(w);
             return err;
         }
-        if (follow && VFS_S_ISLNK(child.vn->mode)) {
+        if ((flags & WALK_FOLLOW) && VFS_S_ISLNK(child.vn->mode)) {
             err = follow_link(nd, w, child);
             if (err)
                 return err;
             continue;
         }
         walk_done(w);
-        if (must_dir && !VFS_S_ISDIR(child.vn->mode)) {
+        if ((flags & WALK_DIRECTORY) && !VFS_S_ISDIR(child.vn->mode)) {
             loc_put(child);
             return E(ENOTDIR);
         }
@@ -453,7 +474,7 @@ static int walk_parent(nd_t *nd, loc_t start, const char *path, walk_t *w)
         }
         walk_t sub = {cur, path, len, classify(path, len), false, NULL};
         loc_t child;
-        err = resolve_last(nd, &sub, true, true, &child); /* consumes cur */
+        err = resolve_last(nd, &sub, WALK_FOLLOW | WALK_DIRECTORY, &child); /* consumes cur */
         if (err)
             return err;
         cur = child;
@@ -472,47 +493,61 @@ static int walk_from(nd_t *nd, int dirfd, const char *path, walk_t *w)
     return walk_parent(nd, start, path, w);
 }
 
-/* Resolves a whole path for the calls that act on an existing object. */
-static int resolve(vfs_proc_t *p, int dirfd, const char *path, bool follow, loc_t *out)
+/* filename_create(): the last component of w must be a new name in a
+ * directory that accepts it. Consumes w on error. */
+static int create_last(vfs_proc_t *p, walk_t *w, unsigned flags)
 {
-    int err = check_path(path);
+    int err = 0;
+    if (w->type != LAST_NORM) {
+        err = E(EEXIST);
+    } else {
+        vfs_vnode_t *vn;
+        err = lookup_raw(w->parent.vn, w->name, w->len, &vn);
+        if (!err) {
+            vfs_vnode_put(vn);
+            err = E(EEXIST);
+        } else if (err == E(ENOENT)) {
+            err = (w->trailing && !(flags & WALK_DIRECTORY)) ? E(ENOENT) : 0;
+        }
+        if (!err)
+            err = may_create(p, w->parent.vn);
+    }
     if (err)
-        return err;
-    nd_t nd = {p, 0};
-    walk_t w;
-    err = walk_from(&nd, dirfd, path, &w);
-    if (err)
-        return err;
-    return resolve_last(&nd, &w, follow, false, out);
+        walk_done(w);
+    return err;
 }
 
-/* The parent and name for mkdir, symlink and link (filename_create). */
-static int create_walk(vfs_proc_t *p, int dirfd, const char *path, bool is_dir, walk_t *w)
+/* The one path walk of every call: checks path (EFAULT, ENAMETOOLONG,
+ * ENOENT for ""), resolves every component but the last from dirfd (or the
+ * root), then treats the last one as flags say. With WALK_PARENT or
+ * WALK_CREATE, *w holds the directory and the name (walk_done releases
+ * them); otherwise *out is the referenced object and w may be NULL. With
+ * WALK_OPEN_CREATE the answer is 0 (*out) or WALK_MISSING (*w). On error
+ * nothing is held. */
+static int walk_path(vfs_proc_t *p, int dirfd, const char *path, unsigned flags, walk_t *w,
+                     loc_t *out)
 {
     int err = check_path(path);
     if (err)
         return err;
+    walk_t own;
+    if (!w)
+        w = &own;
     nd_t nd = {p, 0};
     err = walk_from(&nd, dirfd, path, w);
     if (err)
         return err;
-    if (w->type != LAST_NORM) {
-        walk_done(w);
-        return E(EEXIST);
-    }
-    vfs_vnode_t *vn;
-    err = lookup_raw(w->parent.vn, w->name, w->len, &vn);
-    if (!err) {
-        vfs_vnode_put(vn);
-        err = E(EEXIST);
-    } else if (err == E(ENOENT)) {
-        err = (w->trailing && !is_dir) ? E(ENOENT) : 0;
-    }
-    if (!err)
-        err = may_create(p, w->parent.vn);
-    if (err)
-        walk_done(w);
-    return err;
+    if (flags & WALK_CREATE)
+        return create_last(p, w, flags);
+    if (flags & WALK_PARENT)
+        return 0;
+    return resolve_last(&nd, w, flags, out);
+}
+
+/* WALK_FOLLOW unless the *at flags carry AT_SYMLINK_NOFOLLOW. */
+static unsigned at_follow(int at_flags)
+{
+    return (at_flags & VFS_AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW;
 }
 
 /* ---- namespace and mounts ----------------------------------------------- */
@@ -565,7 +600,7 @@ int vfs_mount(vfs_t *vfs, vfs_proc_t *proc, const char *path, vfs_fs_t *fs)
         return 0;
     }
     loc_t at;
-    int err = proc ? resolve(proc, VFS_AT_FDCWD, path, true, &at) : E(EINVAL);
+    int err = proc ? walk_path(proc, VFS_AT_FDCWD, path, WALK_FOLLOW, NULL, &at) : E(EINVAL);
     if (!err) {
         if (!VFS_S_ISDIR(at.vn->mode))
             err = E(ENOTDIR);
@@ -594,7 +629,7 @@ int vfs_mount(vfs_t *vfs, vfs_proc_t *proc, const char *path, vfs_fs_t *fs)
 int vfs_umount(vfs_t *vfs, vfs_proc_t *proc, const char *path)
 {
     loc_t at;
-    int err = resolve(proc, VFS_AT_FDCWD, path, true, &at);
+    int err = walk_path(proc, VFS_AT_FDCWD, path, WALK_FOLLOW, NULL, &at);
     if (err)
         return err;
     struct vfs_mount *m = at.mnt;
@@ -752,60 +787,28 @@ static int may_open(vfs_proc_t *p, vfs_vnode_t *vn, int acc_mode, int flags)
     return 0;
 }
 
-/* The O_CREAT side of open (open_last_lookups): finds or creates the last
- * component, following symlinks unless O_NOFOLLOW (O_EXCL implies it). */
-static int open_create(nd_t *nd, walk_t *w, int flags, vfs_mode_t mode, bool *created, loc_t *out)
+/* The O_CREAT side of open (lookup_open) once the walk found no file:
+ * creates a regular file in w's directory (consuming w). */
+static int open_create_file(vfs_proc_t *p, walk_t *w, vfs_mode_t mode, loc_t *out)
 {
-    vfs_proc_t *p = nd->p;
-    for (;;) {
-        if (w->type != LAST_NORM) {
-            int err = step(p->vfs, w->parent, w->name, w->len, w->type, out);
-            walk_done(w);
-            return err;
+    vfs_vnode_t *dir = w->parent.vn;
+    int err = may_create(p, dir);
+    if (!err && !dir->ops->create)
+        err = E(EPERM);
+    if (!err) {
+        vfs_mode_t m = (mode & 07777 & ~p->umask) | VFS_S_IFREG;
+        vfs_gid_t gid = p->gid;
+        if (dir->mode & VFS_S_ISGID)
+            gid = dir->gid;
+        vfs_vnode_t *vn;
+        err = dir->ops->create(dir, w->name, w->len, m, p->uid, gid, NULL, &vn);
+        if (!err) {
+            *out = (loc_t){w->parent.mnt, vn};
+            w->parent.mnt->refs++;
         }
-        if (w->trailing) {
-            walk_done(w);
-            return E(EISDIR);
-        }
-        loc_t child;
-        int err = step(p->vfs, w->parent, w->name, w->len, w->type, &child);
-        if (err == E(ENOENT)) {
-            vfs_vnode_t *dir = w->parent.vn;
-            err = may_create(p, dir);
-            if (!err && !dir->ops->create)
-                err = E(EPERM);
-            if (err) {
-                walk_done(w);
-                return err;
-            }
-            vfs_mode_t m = (mode & 07777 & ~p->umask) | VFS_S_IFREG;
-            vfs_gid_t gid = p->gid;
-            if (dir->mode & VFS_S_ISGID)
-                gid = dir->gid;
-            vfs_vnode_t *vn;
-            err = dir->ops->create(dir, w->name, w->len, m, p->uid, gid, NULL, &vn);
-            if (!err) {
-                *out = (loc_t){w->parent.mnt, vn};
-                w->parent.mnt->refs++;
-                *created = true;
-            }
-            walk_done(w);
-            return err;
-        }
-        if (err) {
-            walk_done(w);
-            return err;
-        }
-        if (VFS_S_ISLNK(child.vn->mode) && !(flags & VFS_O_NOFOLLOW)) {
-            err = follow_link(nd, w, child);
-            if (err)
-                return err;
-            continue;
-        }
-        walk_done(w);
-        *out = child;
-        return 0;
     }
+    walk_done(w);
+    return err;
 }
 
 static int do_truncate(vfs_vnode_t *vn, int64_t length)
@@ -821,7 +824,7 @@ int vfs_openat(vfs_proc_t *p, int dirfd, const char *path, int flags, vfs_mode_t
         return E(EINVAL);
     if (flags & (VFS_O_PATH | (VFS_O_TMPFILE & ~VFS_O_DIRECTORY)))
         return E(EOPNOTSUPP);
-    int err = check_path(path);
+    int err = check_path(path); /* a bad name is reported before EMFILE, as Linux does */
     if (err)
         return err;
     int fd = fd_alloc(p, 0);
@@ -832,25 +835,19 @@ int vfs_openat(vfs_proc_t *p, int dirfd, const char *path, int flags, vfs_mode_t
     int acc_mode = acc_table[flags & VFS_O_ACCMODE];
     if (flags & VFS_O_TRUNC)
         acc_mode |= MAY_WRITE;
-    int lookup_flags = flags;
-    if ((flags & VFS_O_CREAT) && (flags & VFS_O_EXCL))
-        lookup_flags |= VFS_O_NOFOLLOW;
+    /* O_EXCL implies O_NOFOLLOW; O_CREAT excludes O_DIRECTORY (checked above). */
+    unsigned walk_flags = (flags & VFS_O_NOFOLLOW) ? 0 : WALK_FOLLOW;
+    if (flags & VFS_O_CREAT)
+        walk_flags = ((flags & VFS_O_EXCL) ? 0 : walk_flags) | WALK_OPEN_CREATE;
+    else if (flags & VFS_O_DIRECTORY)
+        walk_flags |= WALK_DIRECTORY;
 
-    nd_t nd = {p, 0};
     walk_t w;
-    err = walk_from(&nd, dirfd, path, &w);
-    if (err)
-        return err;
     loc_t target;
-    bool created = false;
-    bool must_dir = (flags & VFS_O_DIRECTORY) != 0;
-    if (flags & VFS_O_CREAT) {
-        err = open_create(&nd, &w, lookup_flags, mode, &created, &target);
-    } else {
-        if (w.trailing && w.type == LAST_NORM)
-            must_dir = true;
-        err = resolve_last(&nd, &w, !(flags & VFS_O_NOFOLLOW), must_dir, &target);
-    }
+    err = walk_path(p, dirfd, path, walk_flags, &w, &target);
+    bool created = err == WALK_MISSING;
+    if (created)
+        err = open_create_file(p, &w, mode, &target);
     if (err)
         return err;
     vfs_vnode_t *vn = target.vn;
@@ -860,8 +857,6 @@ int vfs_openat(vfs_proc_t *p, int dirfd, const char *path, int flags, vfs_mode_t
         else if (VFS_S_ISDIR(vn->mode))
             err = E(EISDIR);
     }
-    if (!err && must_dir && !VFS_S_ISDIR(vn->mode))
-        err = E(ENOTDIR);
     bool truncate = false;
     if (!err && !created) {
         truncate = (flags & VFS_O_TRUNC) && VFS_S_ISREG(vn->mode);
@@ -1139,7 +1134,7 @@ int vfs_fstatat(vfs_proc_t *p, int dirfd, const char *path, struct vfs_stat *st,
     if (flags & ~VFS_AT_SYMLINK_NOFOLLOW)
         return E(EINVAL);
     loc_t l;
-    int err = resolve(p, dirfd, path, !(flags & VFS_AT_SYMLINK_NOFOLLOW), &l);
+    int err = walk_path(p, dirfd, path, at_follow(flags), NULL, &l);
     if (err)
         return err;
     fill_stat(&l, st);
@@ -1164,7 +1159,7 @@ int vfs_fchmodat(vfs_proc_t *p, int dirfd, const char *path, vfs_mode_t mode, in
     if (flags & ~VFS_AT_SYMLINK_NOFOLLOW)
         return E(EINVAL);
     loc_t l;
-    int err = resolve(p, dirfd, path, !(flags & VFS_AT_SYMLINK_NOFOLLOW), &l);
+    int err = walk_path(p, dirfd, path, at_follow(flags), NULL, &l);
     if (err)
         return err;
     err = VFS_S_ISLNK(l.vn->mode) ? E(EOPNOTSUPP) : do_chmod(p, l.vn, mode);
@@ -1210,7 +1205,7 @@ int vfs_fchownat(vfs_proc_t *p, int dirfd, const char *path, vfs_uid_t uid, vfs_
     if (flags & ~VFS_AT_SYMLINK_NOFOLLOW)
         return E(EINVAL);
     loc_t l;
-    int err = resolve(p, dirfd, path, !(flags & VFS_AT_SYMLINK_NOFOLLOW), &l);
+    int err = walk_path(p, dirfd, path, at_follow(flags), NULL, &l);
     if (err)
         return err;
     err = do_chown(p, l.vn, uid, gid);
@@ -1247,7 +1242,7 @@ int vfs_utimensat(vfs_proc_t *p, int dirfd, const char *path, const vfs_timespec
         l = f->loc;
         loc_get(l);
     } else {
-        err = resolve(p, dirfd, path, !(flags & VFS_AT_SYMLINK_NOFOLLOW), &l);
+        err = walk_path(p, dirfd, path, at_follow(flags), NULL, &l);
         if (err)
             return err;
     }
@@ -1285,7 +1280,7 @@ int vfs_faccessat(vfs_proc_t *p, int dirfd, const char *path, int mode, int flag
     if (flags & ~(VFS_AT_SYMLINK_NOFOLLOW | VFS_AT_EACCESS))
         return E(EINVAL);
     loc_t l;
-    int err = resolve(p, dirfd, path, !(flags & VFS_AT_SYMLINK_NOFOLLOW), &l);
+    int err = walk_path(p, dirfd, path, at_follow(flags), NULL, &l);
     if (err)
         return err;
     err = permission(p, l.vn, mode);
@@ -1303,7 +1298,7 @@ static int do_statfs(const loc_t *l, struct vfs_statfs *st)
 int vfs_statfs(vfs_proc_t *p, const char *path, struct vfs_statfs *st)
 {
     loc_t l;
-    int err = resolve(p, VFS_AT_FDCWD, path, true, &l);
+    int err = walk_path(p, VFS_AT_FDCWD, path, WALK_FOLLOW, NULL, &l);
     if (err)
         return err;
     err = do_statfs(&l, st);
@@ -1326,7 +1321,7 @@ int vfs_truncate(vfs_proc_t *p, const char *path, int64_t length)
     if (length < 0)
         return E(EINVAL);
     loc_t l;
-    int err = resolve(p, VFS_AT_FDCWD, path, true, &l);
+    int err = walk_path(p, VFS_AT_FDCWD, path, WALK_FOLLOW, NULL, &l);
     if (err)
         return err;
     if (VFS_S_ISDIR(l.vn->mode))
@@ -1403,7 +1398,7 @@ int64_t vfs_getdents64(vfs_proc_t *p, int fd, void *buf, size_t n_bytes)
 int vfs_mkdirat(vfs_proc_t *p, int dirfd, const char *path, vfs_mode_t mode)
 {
     walk_t w;
-    int err = create_walk(p, dirfd, path, true, &w);
+    int err = walk_path(p, dirfd, path, WALK_CREATE | WALK_DIRECTORY, &w, NULL);
     if (err)
         return err;
     vfs_vnode_t *dir = w.parent.vn, *vn;
@@ -1430,7 +1425,7 @@ int vfs_symlinkat(vfs_proc_t *p, const char *target, int newdirfd, const char *l
     if (err)
         return err;
     walk_t w;
-    err = create_walk(p, newdirfd, linkpath, false, &w);
+    err = walk_path(p, newdirfd, linkpath, WALK_CREATE, &w, NULL);
     if (err)
         return err;
     vfs_vnode_t *dir = w.parent.vn, *vn;
@@ -1452,11 +1447,12 @@ int vfs_linkat(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd, c
     if (flags & ~VFS_AT_SYMLINK_FOLLOW)
         return E(EINVAL);
     loc_t src;
-    int err = resolve(p, olddirfd, oldpath, (flags & VFS_AT_SYMLINK_FOLLOW) != 0, &src);
+    int err = walk_path(p, olddirfd, oldpath, (flags & VFS_AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, NULL,
+                        &src);
     if (err)
         return err;
     walk_t w;
-    err = create_walk(p, newdirfd, newpath, false, &w);
+    err = walk_path(p, newdirfd, newpath, WALK_CREATE, &w, NULL);
     if (err) {
         loc_put(src);
         return err;
@@ -1487,12 +1483,8 @@ int vfs_unlinkat(vfs_proc_t *p, int dirfd, const char *path, int flags)
     if (flags & ~VFS_AT_REMOVEDIR)
         return E(EINVAL);
     bool rmdir = (flags & VFS_AT_REMOVEDIR) != 0;
-    int err = check_path(path);
-    if (err)
-        return err;
-    nd_t nd = {p, 0};
     walk_t w;
-    err = walk_from(&nd, dirfd, path, &w);
+    int err = walk_path(p, dirfd, path, WALK_PARENT, &w, NULL);
     if (err)
         return err;
     if (w.type != LAST_NORM) {
@@ -1552,14 +1544,12 @@ int vfs_renameat2(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd
     if (!err)
         err = check_path(newpath);
     if (err)
-        return err;
-    nd_t nd = {p, 0};
+        return err; /* both names are checked before either is walked */
     walk_t ow, nw;
-    err = walk_from(&nd, olddirfd, oldpath, &ow);
+    err = walk_path(p, olddirfd, oldpath, WALK_PARENT, &ow, NULL);
     if (err)
         return err;
-    nd = (nd_t){p, 0};
-    err = walk_from(&nd, newdirfd, newpath, &nw);
+    err = walk_path(p, newdirfd, newpath, WALK_PARENT, &nw, NULL);
     if (err) {
         walk_done(&ow);
         return err;
@@ -1620,7 +1610,7 @@ int64_t vfs_readlinkat(vfs_proc_t *p, int dirfd, const char *path, char *buf, si
     if (n_bytes == 0 || n_bytes > INT32_MAX)
         return E(EINVAL);
     loc_t l;
-    int err = resolve(p, dirfd, path, false, &l);
+    int err = walk_path(p, dirfd, path, 0, NULL, &l);
     if (err)
         return err;
     int64_t r = E(EINVAL);
@@ -1640,7 +1630,7 @@ int64_t vfs_readlinkat(vfs_proc_t *p, int dirfd, const char *path, char *buf, si
 int vfs_chdir(vfs_proc_t *p, const char *path)
 {
     loc_t l;
-    int err = resolve(p, VFS_AT_FDCWD, path, true, &l);
+    int err = walk_path(p, VFS_AT_FDCWD, path, WALK_FOLLOW, NULL, &l);
     if (err)
         return err;
     if (!VFS_S_ISDIR(l.vn->mode))
