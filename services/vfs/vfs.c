@@ -1540,13 +1540,9 @@ int vfs_renameat2(vfs_proc_t *p, int olddirfd, const char *oldpath, int newdirfd
 {
     if (flags & ~(unsigned)VFS_RENAME_NOREPLACE)
         return E(EINVAL);
-    int err = check_path(oldpath);
-    if (!err)
-        err = check_path(newpath);
-    if (err)
-        return err; /* both names are checked before either is walked */
+    /* The old name is walked before the new one is checked (do_renameat2). */
     walk_t ow, nw;
-    err = walk_path(p, olddirfd, oldpath, WALK_PARENT, &ow, NULL);
+    int err = walk_path(p, olddirfd, oldpath, WALK_PARENT, &ow, NULL);
     if (err)
         return err;
     err = walk_path(p, newdirfd, newpath, WALK_PARENT, &nw, NULL);

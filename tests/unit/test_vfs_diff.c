@@ -1406,6 +1406,7 @@ static void test_last_component_rules_match_linux(void **state)
     S(OPEN, .p = "ld/new", .flags = O_CREAT | O_EXCL | O_WRONLY, .mode = 0600);
     S(STAT, .p = "d/new");
     /* A bad name wins over its walk, and over EMFILE. */
+    S(RENAME, .p = "nodir/x", .q = toolong); /* the old name's walk fails first */
     S(RENAME, .p = toolong, .q = "");
     S(RENAME, .p = "", .q = "nodir/x");
     S(SYMLINK, .p = "nodir/x", .q = "");
