@@ -207,6 +207,25 @@ static void check_errors(void)
              LINUX_EINVAL);
     r = seL4_Call(EP, seL4_MessageInfo_new(999, 0, 0, 0));
     check_eq("unknown operation: ENOSYS", (int64_t)seL4_MessageInfo_get_label(r), LINUX_ENOSYS);
+    r = seL4_Call(EP, seL4_MessageInfo_new(0, 0, 0, 0));
+    check_eq("operation 0: ENOSYS", (int64_t)seL4_MessageInfo_get_label(r), LINUX_ENOSYS);
+    r = seL4_Call(EP, seL4_MessageInfo_new(VFS_RPC_N_OPS, 0, 0, 0));
+    check_eq("the first label past the last operation: ENOSYS",
+             (int64_t)seL4_MessageInfo_get_label(r), LINUX_ENOSYS);
+    /* Every operation has a handler: with arguments no call accepts (fd -1,
+     * lengths past PATH_MAX, counts past a message) each answers an errno
+     * of its own, never ENOSYS. RESET is left out: it would close our fds. */
+    int n_served = 0;
+    for (seL4_Word op = VFS_RPC_OPEN; op < VFS_RPC_N_OPS; op++) {
+        if (op == VFS_RPC_RESET)
+            continue;
+        for (int i = 0; i < 4; i++)
+            seL4_SetMR(i, ~(seL4_Word)0);
+        r = seL4_Call(EP, seL4_MessageInfo_new(op, 0, 0, 4));
+        if (seL4_MessageInfo_get_label(r) != LINUX_ENOSYS)
+            n_served++;
+    }
+    check_eq("every operation label has a handler", n_served, VFS_RPC_N_OPS - 2);
     seL4_SetMR(0, 3);
     seL4_SetMR(1, 100000);
     r = seL4_Call(EP, seL4_MessageInfo_new(VFS_RPC_READ, 0, 0, 2));

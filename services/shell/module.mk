@@ -20,7 +20,8 @@ $(eval $(call host_test,test_shell,tests/unit/test_shell.c $(SHELL_SRCS) tests/u
 # The file commands on the VFS library itself (services/vfs, a ramfs at /).
 $(eval $(call host_test,test_shell_files,tests/unit/test_shell_files.c $(SHELL_SRCS) \
   tests/unit/dddk/term.c runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c \
-  services/vfs/vfs.c services/vfs/ramfs.c services/vfs/devfs.c))
+  $(addprefix services/vfs/,vfs.c path.c perm.c mount.c proc.c open.c io.c attr.c dir.c names.c \
+  ramfs.c devfs.c)))
 $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shell/lineedit.c \
   tests/unit/dddk/term.c))
 

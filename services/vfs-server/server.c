@@ -209,130 +209,283 @@ static int64_t serve_shm(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo_t req,
                            : vfs_pread(p, fd, data, count, file_offset);
 }
 
-/* Serves one request of client p; the reply goes in the IPC buffer. */
+/* One request being served: its client, the message, its first three
+ * argument words and where the reply's bytes go (MR1 on). */
+typedef struct {
+    vfs_proc_t *p;
+    seL4_Word badge;
+    seL4_MessageInfo_t info;
+    seL4_Word a0, a1, a2;
+    char *out;
+} vfs_request_t;
+
+/* A handler decodes and checks its request, calls the VFS and builds the
+ * reply in the IPC buffer. */
+typedef seL4_MessageInfo_t (*vfs_handler_t)(const vfs_request_t *rq);
+
+static int rq_fd(const vfs_request_t *rq)
+{
+    return (int)rq->a0;
+}
+
+/* A result with bytes from MR1: as many as a non-negative result says. */
+static seL4_MessageInfo_t reply_bytes(int64_t n)
+{
+    return reply(n, n > 0 ? (size_t)n : 0);
+}
+
+static seL4_MessageInfo_t handle_open(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 3, rq->a2, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_open(rq->p, path_a, (int)rq->a0, (vfs_mode_t)rq->a1), 0);
+}
+
+static seL4_MessageInfo_t handle_close(const vfs_request_t *rq)
+{
+    return reply(vfs_close(rq->p, rq_fd(rq)), 0);
+}
+
+static seL4_MessageInfo_t handle_read(const vfs_request_t *rq)
+{
+    if (rq->a1 > VFS_RPC_MAX_DATA)
+        return reply(-LINUX_EINVAL, 0);
+    return reply_bytes(vfs_read(rq->p, rq_fd(rq), rq->out, rq->a1));
+}
+
+static seL4_MessageInfo_t handle_write(const vfs_request_t *rq)
+{
+    if (rq->a1 > VFS_RPC_MAX_DATA || !request_has(rq->info, 2, rq->a1))
+        return reply(-LINUX_EINVAL, 0);
+    return reply(vfs_write(rq->p, rq_fd(rq), request_bytes(2), rq->a1), 0);
+}
+
+static seL4_MessageInfo_t handle_pread(const vfs_request_t *rq)
+{
+    if (rq->a1 > VFS_RPC_MAX_DATA)
+        return reply(-LINUX_EINVAL, 0);
+    return reply_bytes(vfs_pread(rq->p, rq_fd(rq), rq->out, rq->a1, (int64_t)rq->a2));
+}
+
+static seL4_MessageInfo_t handle_pwrite(const vfs_request_t *rq)
+{
+    if (rq->a1 > VFS_RPC_MAX_DATA || !request_has(rq->info, 3, rq->a1))
+        return reply(-LINUX_EINVAL, 0);
+    return reply(vfs_pwrite(rq->p, rq_fd(rq), request_bytes(3), rq->a1, (int64_t)rq->a2), 0);
+}
+
+static seL4_MessageInfo_t handle_lseek(const vfs_request_t *rq)
+{
+    return reply(vfs_lseek(rq->p, rq_fd(rq), (int64_t)rq->a1, (int)rq->a2), 0);
+}
+
+static seL4_MessageInfo_t handle_fstat(const vfs_request_t *rq)
+{
+    struct vfs_stat st;
+    int r = vfs_fstat(rq->p, rq_fd(rq), &st);
+    if (r == 0)
+        memcpy(rq->out, &st, sizeof st);
+    return reply(r, sizeof st);
+}
+
+static seL4_MessageInfo_t handle_stat(const vfs_request_t *rq)
+{
+    struct vfs_stat st;
+    int r = take_paths(rq->info, rq->badge, 2, rq->a1, 0);
+    if (r < 0)
+        return reply(r, 0);
+    r = vfs_fstatat(rq->p, VFS_AT_FDCWD, path_a, &st, (int)rq->a0);
+    if (r == 0)
+        memcpy(rq->out, &st, sizeof st);
+    return reply(r, sizeof st);
+}
+
+static seL4_MessageInfo_t handle_mkdir(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 2, rq->a1, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_mkdir(rq->p, path_a, (vfs_mode_t)rq->a0), 0);
+}
+
+static seL4_MessageInfo_t handle_unlink(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 2, rq->a1, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_unlinkat(rq->p, VFS_AT_FDCWD, path_a, (int)rq->a0), 0);
+}
+
+static seL4_MessageInfo_t handle_rename(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 3, rq->a1, rq->a2);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_renameat2(rq->p, VFS_AT_FDCWD, path_a, VFS_AT_FDCWD, path_b, (unsigned)rq->a0),
+                 0);
+}
+
+static seL4_MessageInfo_t handle_getdents64(const vfs_request_t *rq)
+{
+    if (rq->a1 > VFS_RPC_MAX_DATA)
+        return reply(-LINUX_EINVAL, 0);
+    return reply_bytes(vfs_getdents64(rq->p, rq_fd(rq), rq->out, rq->a1));
+}
+
+static seL4_MessageInfo_t handle_statfs(const vfs_request_t *rq)
+{
+    struct vfs_statfs st;
+    int r = take_paths(rq->info, rq->badge, 1, rq->a0, 0);
+    if (r < 0)
+        return reply(r, 0);
+    r = vfs_statfs(rq->p, path_a, &st);
+    if (r == 0)
+        memcpy(rq->out, &st, sizeof st);
+    return reply(r, sizeof st);
+}
+
+static seL4_MessageInfo_t handle_fstatfs(const vfs_request_t *rq)
+{
+    struct vfs_statfs st;
+    int r = vfs_fstatfs(rq->p, rq_fd(rq), &st);
+    if (r == 0)
+        memcpy(rq->out, &st, sizeof st);
+    return reply(r, sizeof st);
+}
+
+static seL4_MessageInfo_t handle_ftruncate(const vfs_request_t *rq)
+{
+    return reply(vfs_ftruncate(rq->p, rq_fd(rq), (int64_t)rq->a1), 0);
+}
+
+static seL4_MessageInfo_t handle_truncate(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 2, rq->a1, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_truncate(rq->p, path_a, (int64_t)rq->a0), 0);
+}
+
+static seL4_MessageInfo_t handle_dup(const vfs_request_t *rq)
+{
+    return reply(vfs_dup(rq->p, rq_fd(rq)), 0);
+}
+
+static seL4_MessageInfo_t handle_dup2(const vfs_request_t *rq)
+{
+    return reply(vfs_dup2(rq->p, rq_fd(rq), (int)rq->a1), 0);
+}
+
+static seL4_MessageInfo_t handle_chdir(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 1, rq->a0, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_chdir(rq->p, path_a), 0);
+}
+
+static seL4_MessageInfo_t handle_getcwd(const vfs_request_t *rq)
+{
+    size_t room = (seL4_MsgMaxLength - 1) * sizeof(seL4_Word);
+    return reply_bytes(vfs_getcwd(rq->p, rq->out, room));
+}
+
+static seL4_MessageInfo_t handle_symlink(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 2, rq->a0, rq->a1);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_symlink(rq->p, path_a, path_b), 0);
+}
+
+static seL4_MessageInfo_t handle_readlink(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 1, rq->a0, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply_bytes(
+        vfs_readlink(rq->p, path_a, rq->out, (seL4_MsgMaxLength - 1) * sizeof(seL4_Word)));
+}
+
+static seL4_MessageInfo_t handle_link(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 2, rq->a0, rq->a1);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_link(rq->p, path_a, path_b), 0);
+}
+
+static seL4_MessageInfo_t handle_chmod(const vfs_request_t *rq)
+{
+    int r = take_paths(rq->info, rq->badge, 2, rq->a1, 0);
+    if (r < 0)
+        return reply(r, 0);
+    return reply(vfs_chmod(rq->p, path_a, (vfs_mode_t)rq->a0), 0);
+}
+
+static seL4_MessageInfo_t handle_reset(const vfs_request_t *rq)
+{
+    return reply(client_reset(rq->badge), 0);
+}
+
+static seL4_MessageInfo_t handle_read_shm(const vfs_request_t *rq)
+{
+    return reply(serve_shm(rq->p, rq->badge, rq->info, false), 0);
+}
+
+static seL4_MessageInfo_t handle_write_shm(const vfs_request_t *rq)
+{
+    return reply(serve_shm(rq->p, rq->badge, rq->info, true), 0);
+}
+
+/* The handler of each operation label (<kaal/vfs_rpc.h>); label 0 has none. */
+static const vfs_handler_t handlers[VFS_RPC_N_OPS] = {
+    [VFS_RPC_OPEN] = handle_open,
+    [VFS_RPC_CLOSE] = handle_close,
+    [VFS_RPC_READ] = handle_read,
+    [VFS_RPC_WRITE] = handle_write,
+    [VFS_RPC_PREAD] = handle_pread,
+    [VFS_RPC_PWRITE] = handle_pwrite,
+    [VFS_RPC_LSEEK] = handle_lseek,
+    [VFS_RPC_FSTAT] = handle_fstat,
+    [VFS_RPC_STAT] = handle_stat,
+    [VFS_RPC_MKDIR] = handle_mkdir,
+    [VFS_RPC_UNLINK] = handle_unlink,
+    [VFS_RPC_RENAME] = handle_rename,
+    [VFS_RPC_GETDENTS64] = handle_getdents64,
+    [VFS_RPC_STATFS] = handle_statfs,
+    [VFS_RPC_FSTATFS] = handle_fstatfs,
+    [VFS_RPC_FTRUNCATE] = handle_ftruncate,
+    [VFS_RPC_TRUNCATE] = handle_truncate,
+    [VFS_RPC_DUP] = handle_dup,
+    [VFS_RPC_DUP2] = handle_dup2,
+    [VFS_RPC_CHDIR] = handle_chdir,
+    [VFS_RPC_GETCWD] = handle_getcwd,
+    [VFS_RPC_SYMLINK] = handle_symlink,
+    [VFS_RPC_READLINK] = handle_readlink,
+    [VFS_RPC_LINK] = handle_link,
+    [VFS_RPC_CHMOD] = handle_chmod,
+    [VFS_RPC_RESET] = handle_reset,
+    [VFS_RPC_READ_SHM] = handle_read_shm,
+    [VFS_RPC_WRITE_SHM] = handle_write_shm,
+};
+
+/* Serves one request of client p: the handler of its label, ENOSYS for a
+ * label without one. The reply goes in the IPC buffer. */
 static seL4_MessageInfo_t serve(vfs_proc_t *p, seL4_Word badge, seL4_MessageInfo_t req)
 {
-    seL4_Word a0 = seL4_GetMR(0), a1 = seL4_GetMR(1), a2 = seL4_GetMR(2);
-    char *out = (char *)&seL4_GetIPCBuffer()->msg[1];
-    int fd = (int)a0;
-    int r;
-
-    switch (seL4_MessageInfo_get_label(req)) {
-    case VFS_RPC_OPEN:
-        if ((r = take_paths(req, badge, 3, a2, 0)) < 0)
-            return reply(r, 0);
-        return reply(vfs_open(p, path_a, (int)a0, (vfs_mode_t)a1), 0);
-    case VFS_RPC_CLOSE: return reply(vfs_close(p, fd), 0);
-    case VFS_RPC_READ: {
-        if (a1 > VFS_RPC_MAX_DATA)
-            return reply(-LINUX_EINVAL, 0);
-        int64_t n = vfs_read(p, fd, out, a1);
-        return reply(n, n > 0 ? (size_t)n : 0);
-    }
-    case VFS_RPC_WRITE:
-        if (a1 > VFS_RPC_MAX_DATA || !request_has(req, 2, a1))
-            return reply(-LINUX_EINVAL, 0);
-        return reply(vfs_write(p, fd, request_bytes(2), a1), 0);
-    case VFS_RPC_PREAD: {
-        if (a1 > VFS_RPC_MAX_DATA)
-            return reply(-LINUX_EINVAL, 0);
-        int64_t n = vfs_pread(p, fd, out, a1, (int64_t)a2);
-        return reply(n, n > 0 ? (size_t)n : 0);
-    }
-    case VFS_RPC_PWRITE:
-        if (a1 > VFS_RPC_MAX_DATA || !request_has(req, 3, a1))
-            return reply(-LINUX_EINVAL, 0);
-        return reply(vfs_pwrite(p, fd, request_bytes(3), a1, (int64_t)a2), 0);
-    case VFS_RPC_LSEEK: return reply(vfs_lseek(p, fd, (int64_t)a1, (int)a2), 0);
-    case VFS_RPC_FSTAT: {
-        struct vfs_stat st;
-        r = vfs_fstat(p, fd, &st);
-        if (r == 0)
-            memcpy(out, &st, sizeof st);
-        return reply(r, sizeof st);
-    }
-    case VFS_RPC_STAT: {
-        struct vfs_stat st;
-        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
-            return reply(r, 0);
-        r = vfs_fstatat(p, VFS_AT_FDCWD, path_a, &st, (int)a0);
-        if (r == 0)
-            memcpy(out, &st, sizeof st);
-        return reply(r, sizeof st);
-    }
-    case VFS_RPC_MKDIR:
-        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
-            return reply(r, 0);
-        return reply(vfs_mkdir(p, path_a, (vfs_mode_t)a0), 0);
-    case VFS_RPC_UNLINK:
-        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
-            return reply(r, 0);
-        return reply(vfs_unlinkat(p, VFS_AT_FDCWD, path_a, (int)a0), 0);
-    case VFS_RPC_RENAME:
-        if ((r = take_paths(req, badge, 3, a1, a2)) < 0)
-            return reply(r, 0);
-        return reply(vfs_renameat2(p, VFS_AT_FDCWD, path_a, VFS_AT_FDCWD, path_b, (unsigned)a0), 0);
-    case VFS_RPC_GETDENTS64: {
-        if (a1 > VFS_RPC_MAX_DATA)
-            return reply(-LINUX_EINVAL, 0);
-        int64_t n = vfs_getdents64(p, fd, out, a1);
-        return reply(n, n > 0 ? (size_t)n : 0);
-    }
-    case VFS_RPC_STATFS: {
-        struct vfs_statfs st;
-        if ((r = take_paths(req, badge, 1, a0, 0)) < 0)
-            return reply(r, 0);
-        r = vfs_statfs(p, path_a, &st);
-        if (r == 0)
-            memcpy(out, &st, sizeof st);
-        return reply(r, sizeof st);
-    }
-    case VFS_RPC_FSTATFS: {
-        struct vfs_statfs st;
-        r = vfs_fstatfs(p, fd, &st);
-        if (r == 0)
-            memcpy(out, &st, sizeof st);
-        return reply(r, sizeof st);
-    }
-    case VFS_RPC_FTRUNCATE: return reply(vfs_ftruncate(p, fd, (int64_t)a1), 0);
-    case VFS_RPC_TRUNCATE:
-        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
-            return reply(r, 0);
-        return reply(vfs_truncate(p, path_a, (int64_t)a0), 0);
-    case VFS_RPC_DUP: return reply(vfs_dup(p, fd), 0);
-    case VFS_RPC_DUP2: return reply(vfs_dup2(p, fd, (int)a1), 0);
-    case VFS_RPC_CHDIR:
-        if ((r = take_paths(req, badge, 1, a0, 0)) < 0)
-            return reply(r, 0);
-        return reply(vfs_chdir(p, path_a), 0);
-    case VFS_RPC_GETCWD: {
-        size_t room = (seL4_MsgMaxLength - 1) * sizeof(seL4_Word);
-        r = vfs_getcwd(p, out, room);
-        return reply(r, r > 0 ? (size_t)r : 0);
-    }
-    case VFS_RPC_SYMLINK:
-        if ((r = take_paths(req, badge, 2, a0, a1)) < 0)
-            return reply(r, 0);
-        return reply(vfs_symlink(p, path_a, path_b), 0);
-    case VFS_RPC_READLINK: {
-        if ((r = take_paths(req, badge, 1, a0, 0)) < 0)
-            return reply(r, 0);
-        int64_t n = vfs_readlink(p, path_a, out, (seL4_MsgMaxLength - 1) * sizeof(seL4_Word));
-        return reply(n, n > 0 ? (size_t)n : 0);
-    }
-    case VFS_RPC_LINK:
-        if ((r = take_paths(req, badge, 2, a0, a1)) < 0)
-            return reply(r, 0);
-        return reply(vfs_link(p, path_a, path_b), 0);
-    case VFS_RPC_CHMOD:
-        if ((r = take_paths(req, badge, 2, a1, 0)) < 0)
-            return reply(r, 0);
-        return reply(vfs_chmod(p, path_a, (vfs_mode_t)a0), 0);
-    case VFS_RPC_RESET: return reply(client_reset(badge), 0);
-    case VFS_RPC_READ_SHM: return reply(serve_shm(p, badge, req, false), 0);
-    case VFS_RPC_WRITE_SHM: return reply(serve_shm(p, badge, req, true), 0);
-    default: return reply(-LINUX_ENOSYS, 0);
-    }
+    seL4_Word label = seL4_MessageInfo_get_label(req);
+    if (label >= VFS_RPC_N_OPS || !handlers[label])
+        return reply(-LINUX_ENOSYS, 0);
+    vfs_request_t rq = {.p = p,
+                        .badge = badge,
+                        .info = req,
+                        .a0 = seL4_GetMR(0),
+                        .a1 = seL4_GetMR(1),
+                        .a2 = seL4_GetMR(2),
+                        .out = (char *)&seL4_GetIPCBuffer()->msg[1]};
+    return handlers[label](&rq);
 }
 
 /* Root ramfs and /dev; 0 or a negative errno. */

@@ -1,7 +1,10 @@
-# services/vfs: the VFS core library (vfs.c), ramfs and devfs.
+# services/vfs: the VFS core library (vfs.c and the files it is split into,
+# see README.md), ramfs and devfs.
 # Built twice: into the host tests/fuzzer/benchmark below, and as a guest
 # static library (freestanding, GUEST_CFLAGS) for the VFS server component.
-VFS_SRCS := services/vfs/vfs.c services/vfs/ramfs.c services/vfs/devfs.c
+VFS_CORE_SRCS := $(addprefix services/vfs/,vfs.c path.c perm.c mount.c proc.c open.c io.c attr.c \
+  dir.c names.c)
+VFS_SRCS := $(VFS_CORE_SRCS) services/vfs/ramfs.c services/vfs/devfs.c
 VFS_GUEST_LIB := $(BUILD)/guest/libvfs.a
 GUEST_LIBS += $(VFS_GUEST_LIB)
 

@@ -1325,6 +1325,105 @@ static void test_unlinked_open_file_stays_readable_like_linux(void **state)
     finish_case();
 }
 
+/* How each call treats the last component of its path (the flags of the
+ * VFS's one path walk): followed or not, must be a directory, trailing
+ * slashes, names that must be new, O_CREAT through symlinks, and which
+ * error wins when a name is bad and its walk or the fd table would fail
+ * too. */
+static void test_last_component_rules_match_linux(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    static char toolong[4200];
+    memset(toolong, 'x', 4100);
+    toolong[4100] = 0;
+    S(MKDIR, .p = "d", .mode = 0755);
+    int fd = (int)S(OPEN, .p = "f", .flags = O_CREAT | O_RDWR, .mode = 0644);
+    S(WRITE, .fd = fd, .len = 20, .seed = 4);
+    S(SYMLINK, .p = "ld", .q = "d");
+    S(SYMLINK, .p = "lf", .q = "f");
+    S(SYMLINK, .p = "lnew", .q = "new/");
+    S(SYMLINK, .p = "dang", .q = "made");
+    /* Followed or not. */
+    S(STAT, .p = "lf");
+    S(LSTAT, .p = "lf");
+    S(LSTAT, .p = "lf/");
+    S(LSTAT, .p = "ld/");
+    S(LSTAT, .p = "dang/");
+    S(FSTATAT, .fd = AT_FDCWD, .p = "ld", .flags = AT_SYMLINK_NOFOLLOW);
+    S(READLINK, .p = "lf", .len = 100);
+    S(READLINK, .p = "lf/", .len = 100);
+    S(READLINK, .p = "ld/", .len = 100);
+    S(CHMOD, .p = "lf", .mode = 0640);
+    S(LCHOWN, .p = "lf", .uid = 7, .gid = 8);
+    S(CHOWN, .p = "lf", .uid = 5, .gid = 6);
+    S(ACCESS, .p = "dang", .mode = F_OK);
+    S(TRUNCATE, .p = "lf", .off = 3);
+    S(LINK, .p = "lf", .q = "hl");
+    S(LSTAT, .p = "hl");
+    S(LINK_FOLLOW, .p = "lf", .q = "hl2");
+    S(LSTAT, .p = "hl2");
+    S(LINK_FOLLOW, .p = "dang", .q = "hl3");
+    S(LINK, .p = "ld/", .q = "hl4");
+    S(UNLINK, .p = "lf/");
+    S(RMDIR, .p = "ld/");
+    /* Must be a directory. */
+    S(CHDIR, .p = "lf");
+    S(CHDIR, .p = "ld");
+    S(CHDIR, .p = "/s1/s2/w");
+    S(OPEN, .p = "lf", .flags = O_RDONLY | O_DIRECTORY);
+    S(OPEN, .p = "ld", .flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    S(OPEN, .p = "ld/", .flags = O_RDONLY | O_NOFOLLOW);
+    S(OPEN, .p = "lf/", .flags = O_RDONLY | O_NOFOLLOW);
+    S(TRUNCATE, .p = "lf/", .off = 1);
+    /* Names that must be new. */
+    S(MKDIR, .p = "m/", .mode = 0755);
+    S(MKDIR, .p = "m2//", .mode = 0755);
+    S(SYMLINK, .p = "s/", .q = "x");
+    S(LINK, .p = "f", .q = "l/");
+    S(SYMLINK, .p = "f/", .q = "x");
+    S(MKDIR, .p = "lf/", .mode = 0755);
+    S(MKDIR, .p = "dang", .mode = 0755);
+    S(SYMLINK, .p = ".", .q = "x");
+    S(LINK, .p = "f", .q = "..");
+    S(MKDIR, .p = "d/.", .mode = 0755);
+    S(MKDIR, .p = "nodir/x", .mode = 0755);
+    S(MKDIR, .p = "f/x", .mode = 0755);
+    S(LINK, .p = "f", .q = "dang");
+    /* Open with O_CREAT. */
+    S(OPEN, .p = "lnew", .flags = O_CREAT | O_WRONLY, .mode = 0600);
+    S(OPEN, .p = "ld", .flags = O_CREAT | O_RDONLY, .mode = 0600);
+    S(OPEN, .p = "..", .flags = O_CREAT | O_RDONLY, .mode = 0600);
+    S(OPEN, .p = "/", .flags = O_CREAT | O_RDONLY, .mode = 0600);
+    S(OPEN, .p = "d/", .flags = O_CREAT | O_RDONLY, .mode = 0600);
+    S(OPEN, .p = "lf", .flags = O_CREAT | O_EXCL | O_WRONLY, .mode = 0600);
+    S(OPEN, .p = "lf", .flags = O_CREAT | O_NOFOLLOW | O_WRONLY, .mode = 0600);
+    S(OPEN, .p = "dang", .flags = O_CREAT | O_NOFOLLOW | O_WRONLY, .mode = 0600);
+    int cfd = (int)S(OPEN, .p = "dang", .flags = O_CREAT | O_WRONLY, .mode = 0604);
+    S(FSTAT, .fd = cfd);
+    S(LSTAT, .p = "made");
+    S(OPEN, .p = "ld/new", .flags = O_CREAT | O_EXCL | O_WRONLY, .mode = 0600);
+    S(STAT, .p = "d/new");
+    /* A bad name wins over its walk, and over EMFILE. */
+    S(RENAME, .p = "nodir/x", .q = toolong); /* the old name's walk fails first */
+    S(RENAME, .p = toolong, .q = "");
+    S(RENAME, .p = "", .q = "nodir/x");
+    S(SYMLINK, .p = "nodir/x", .q = "");
+    S(SYMLINK, .p = "nodir/x", .q = toolong);
+    S(UNLINK, .p = toolong);
+    S(MKDIR, .p = "", .mode = 0755);
+    S(STAT, .p = toolong);
+    int last = fd;
+    while (last >= 0)
+        last = (int)S(OPEN, .p = "f", .flags = O_RDONLY); /* until EMFILE */
+    S(OPEN, .p = "", .flags = O_RDONLY);
+    S(OPEN, .p = toolong, .flags = O_RDONLY);
+    S(OPEN, .p = "nodir/x", .flags = O_RDONLY);
+    S(OPEN, .p = "brandnew", .flags = O_CREAT | O_RDWR, .mode = 0644);
+    finish_case();
+}
+
 /* ---- random sequences -------------------------------------------------------- */
 
 static uint64_t g_rng;
@@ -1660,6 +1759,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_getdents64_matches_linux, case_setup, case_teardown),
         cmocka_unit_test_setup_teardown(test_unlinked_open_file_stays_readable_like_linux,
                                         case_setup, case_teardown),
+        cmocka_unit_test_setup_teardown(test_last_component_rules_match_linux, case_setup,
+                                        case_teardown),
         cmocka_unit_test_setup_teardown(test_random_sequences_match_linux, case_setup,
                                         case_teardown),
         cmocka_unit_test_setup_teardown(test_random_sequences_match_linux_second_seed, case_setup,
