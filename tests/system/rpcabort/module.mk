@@ -1,6 +1,5 @@
 # rpcabort (tests/system/test_rpcabort.py): a server that dies inside a
-# call, and its client. kaal_system needs $(ROOT_TASK) from services/init/,
-# included before this directory.
+# call, and its client.
 RPCABORT_INCLUDE := $(BUILD)/systems/rpcabort-include
 $(eval $(call kaal_system_headers,rpcabort,tests/system/rpcabort/system.toml))
 $(BUILD)/guest/tests/system/rpcabort/%.o: GUEST_CFLAGS += -I$(RPCABORT_INCLUDE)

@@ -1,0 +1,59 @@
+# System and component build macros (mk/README.md). Included by rules.mk,
+# before any module.mk, so every module.mk may call them. Nothing here
+# depends on the order in which module.mk files are read: lists other
+# module.mk files add to (GUEST_PROGRAMS, ROOT_TASK) are prerequisites
+# through secondary expansion ($$$$), i.e. read once all are included.
+
+# Where the system compiler looks for component.toml files (each declares a
+# component type: tools/systoml/component.py), and where their binaries are.
+KAAL_COMPONENT_DIRS := apps drivers services system tests
+KAAL_COMPONENT_TOMLS := $(shell find $(KAAL_COMPONENT_DIRS) -name component.toml 2>/dev/null)
+SYSTOML_SEARCH = $(addprefix --component-dir ,$(KAAL_COMPONENT_DIRS)) --bin-dir $(BUILD)/guest/bin
+SYSTOML_DEPS = $(wildcard tools/systoml/*.py)
+
+# $(call kaal_component,DIR,PROGRAM,SOURCES[,LIBS]): the component DIR/component.toml
+# declares, built once for every system that uses it: its <TYPE>_caps.h
+# (from the component.toml alone) in $(BUILD)/components/DIR/, then
+# $(BUILD)/guest/bin/PROGRAM.elf (PROGRAM.elf must be the toml's `binary`)
+# from SOURCES, compiled with that header on the include path, linked with
+# LIBS (static libraries) before libkaal.
+define kaal_component
+$(BUILD)/components/$(1)/.stamp: $(1)/component.toml $(SYSTOML_DEPS)
+	@mkdir -p $$(@D)
+	$(PYTHON) tools/systoml-compile --component $(1)/component.toml --header-dir $$(@D)
+	@touch $$@
+$(patsubst %,$(BUILD)/guest/%.o,$(basename $(3))): GUEST_CFLAGS += -I$(BUILD)/components/$(1)
+$(patsubst %,$(BUILD)/guest/%.o,$(basename $(3))): $(BUILD)/components/$(1)/.stamp
+$(call guest_program,$(2),$(3),$(4))
+endef
+
+# $(call kaal_system,NAME,TOML): compiles a system description and its boot
+# module list into $(BUILD)/systems/NAME.initrd (`make run SYSTEM=NAME`). The
+# toml is copied to $(BUILD)/NAME.system.toml so its paths ("guest/bin/x.elf",
+# boot files) resolve inside the build directory. It waits for every guest
+# program and component.toml; a boot file that is build output needs its
+# own line: `$(BUILD)/systems/NAME.initrd: FILE`.
+define kaal_system
+SYSTEMS += $(BUILD)/systems/$(1).initrd
+$(BUILD)/systems/$(1).initrd: $(2) $$$$(GUEST_PROGRAMS) $$$$(ROOT_TASK) $(KAAL_COMPONENT_TOMLS) \
+  $(SYSTOML_DEPS)
+	@mkdir -p $(BUILD)/systems
+	cp $(2) $(BUILD)/$(1).system.toml
+	$(PYTHON) tools/systoml-compile $(BUILD)/$(1).system.toml -o $(BUILD)/systems/$(1).ksys \
+	  $(SYSTOML_SEARCH)
+	$(PYTHON) tools/mkimage $(BUILD)/$(1).system.toml --sysdesc $(BUILD)/systems/$(1).ksys \
+	  --root-task $$(ROOT_TASK) $(SYSTOML_SEARCH) -o $$@
+endef
+
+# $(call kaal_system_headers,NAME,TOML): <NAME>_caps.h of each inline
+# component (`binary = ...`, no component.toml) of a system, in
+# $(BUILD)/systems/NAME-include/, made before those components are compiled
+# (they need no binaries). Components with a component.toml use
+# kaal_component instead.
+define kaal_system_headers
+$(BUILD)/systems/$(1)-include/.stamp: $(2) $(KAAL_COMPONENT_TOMLS) $(SYSTOML_DEPS)
+	@mkdir -p $(BUILD)/systems/$(1)-include
+	$(PYTHON) tools/systoml-compile $(2) --no-binaries --header-dir $(BUILD)/systems/$(1)-include \
+	  $(SYSTOML_SEARCH)
+	@touch $$@
+endef
