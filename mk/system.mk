@@ -7,23 +7,25 @@
 # Where the system compiler looks for component.toml files (each declares a
 # component type: tools/systoml/component.py), and where their binaries are.
 KAAL_COMPONENT_DIRS := apps drivers services system tests
-KAAL_COMPONENT_TOMLS := $(shell find $(KAAL_COMPONENT_DIRS) -name component.toml 2>/dev/null)
+KAAL_COMPONENT_TOMLS := $(shell find $(KAAL_COMPONENT_DIRS) \( -name component.toml -o \
+  -name '*.component.toml' \) 2>/dev/null)
 SYSTOML_SEARCH = $(addprefix --component-dir ,$(KAAL_COMPONENT_DIRS)) --bin-dir $(BUILD)/guest/bin
 SYSTOML_DEPS = $(wildcard tools/systoml/*.py)
 
-# $(call kaal_component,DIR,PROGRAM,SOURCES[,LIBS]): the component DIR/component.toml
-# declares, built once for every system that uses it: its <TYPE>_caps.h
-# (from the component.toml alone) in $(BUILD)/components/DIR/, then
-# $(BUILD)/guest/bin/PROGRAM.elf (PROGRAM.elf must be the toml's `binary`)
-# from SOURCES, compiled with that header on the include path, linked with
-# LIBS (static libraries) before libkaal.
+# $(call kaal_component,TOML,PROGRAM,SOURCES[,LIBS]): the component a
+# component.toml (DIR/component.toml, or DIR/NAME.component.toml when a
+# directory holds several) declares, built once for every system that uses
+# it: its <TYPE>_caps.h, from the toml alone, in $(BUILD)/components/TOML-without-.toml/,
+# then $(BUILD)/guest/bin/PROGRAM.elf (PROGRAM.elf is the toml's `binary`)
+# from SOURCES compiled with that header on the include path, linked with
+# LIBS (static libraries) before libkaal. Systems then name it by its type.
 define kaal_component
-$(BUILD)/components/$(1)/.stamp: $(1)/component.toml $(SYSTOML_DEPS)
+$(BUILD)/components/$(basename $(1))/.stamp: $(1) $(SYSTOML_DEPS)
 	@mkdir -p $$(@D)
-	$(PYTHON) tools/systoml-compile --component $(1)/component.toml --header-dir $$(@D)
+	$(PYTHON) tools/systoml-compile --component $(1) --header-dir $$(@D)
 	@touch $$@
-$(patsubst %,$(BUILD)/guest/%.o,$(basename $(3))): GUEST_CFLAGS += -I$(BUILD)/components/$(1)
-$(patsubst %,$(BUILD)/guest/%.o,$(basename $(3))): $(BUILD)/components/$(1)/.stamp
+$(patsubst %,$(BUILD)/guest/%.o,$(basename $(3))): GUEST_CFLAGS += -I$(BUILD)/components/$(basename $(1))
+$(patsubst %,$(BUILD)/guest/%.o,$(basename $(3))): $(BUILD)/components/$(basename $(1))/.stamp
 $(call guest_program,$(2),$(3),$(4))
 endef
 

@@ -11,3 +11,7 @@ $(DEFAULT_ROOTFS): tools/mkcpio.py $(shell find system/rootfs)
 $(eval $(call kaal_system,default,system/default.toml))
 $(BUILD)/systems/default.initrd: $(DEFAULT_ROOTFS)
 TEST_SYSTEM_DEPS += $(BUILD)/systems/default.initrd
+# The second system from the same ELFs (alt.toml, tests/system/test_alt_system.py).
+$(eval $(call kaal_system,alt,system/alt.toml))
+$(BUILD)/systems/alt.initrd: $(DEFAULT_ROOTFS)
+TEST_SYSTEM_DEPS += $(BUILD)/systems/alt.initrd

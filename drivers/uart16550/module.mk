@@ -27,4 +27,4 @@ uart16550-lines:
 
 # The driver component (component.toml): the DDDK's seL4 platform over its
 # serial0 grant and ring ends, then the DDDK main.
-$(eval $(call kaal_component,drivers/uart16550,uart16550,drivers/uart16550/main.c $(UART16550_SRCS)))
+$(eval $(call kaal_component,drivers/uart16550/component.toml,uart16550,drivers/uart16550/main.c $(UART16550_SRCS)))

@@ -27,4 +27,4 @@ $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shel
 # The shell component (component.toml): the core above on the console's
 # input ring, date from drivers/rtc.
 $(BUILD)/guest/services/shell/main.o: GUEST_CFLAGS += -Idrivers
-$(eval $(call kaal_component,services/shell,shell,services/shell/main.c $(SHELL_SRCS) drivers/rtc/rtc.c))
+$(eval $(call kaal_component,services/shell/component.toml,shell,services/shell/main.c $(SHELL_SRCS) drivers/rtc/rtc.c))

@@ -1,7 +1,7 @@
 # services/vfs-server: the VFS server component (README.md, component.toml),
 # one ELF for every system that runs it, linked with the VFS library
 # (services/vfs/module.mk makes $(BUILD)/guest/libvfs.a).
-$(eval $(call kaal_component,services/vfs-server,vfs-server,\
+$(eval $(call kaal_component,services/vfs-server/component.toml,vfs-server,\
   services/vfs-server/server.c services/vfs-server/rootfs.c,$(BUILD)/guest/libvfs.a))
 # Its systems (clients in apps/vfsdemo/): the protocol test system.
 $(eval $(call kaal_system,vfs,tests/system/systems/vfs.toml))

@@ -358,9 +358,9 @@ class TestTreeComponents(unittest.TestCase):
         found = []
         for top in ("apps", "drivers", "services", "system", "tests"):
             for d, _subdirs, files in os.walk(os.path.join(ROOT, top)):
-                if "component.toml" in files:
-                    found.append(os.path.join(d, "component.toml"))
-        self.assertGreaterEqual(len(found), 6)
+                found += [os.path.join(d, f) for f in files
+                          if f == "component.toml" or f.endswith(".component.toml")]
+        self.assertGreaterEqual(len(found), 7)
         for path in found:
             ctype, diags = load_component_toml(path)
             self.assertEqual([str(d) for d in diags], [], path)

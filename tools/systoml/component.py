@@ -126,20 +126,21 @@ class TypeIndex:
         for top in self._dirs():
             for d, subdirs, files in os.walk(top):
                 subdirs[:] = sorted(s for s in subdirs if not s.startswith("."))
-                if "component.toml" not in files:
-                    continue
-                path = os.path.join(d, "component.toml")
-                try:
-                    with open(path, "rb") as f:
-                        table = tomllib.load(f).get("component", {})
-                except (OSError, tomllib.TOMLDecodeError):
-                    table = {}
-                name, binary = table.get("name"), table.get("binary")
-                if isinstance(name, str):
-                    full = _binary_path(self.search, path, binary) if isinstance(binary, str) \
-                        else None
-                    self._index.setdefault(name, []).append((path, full))
+                for fname in sorted(files):
+                    if fname == "component.toml" or fname.endswith(".component.toml"):
+                        self._add(os.path.join(d, fname))
         return self._index
+
+    def _add(self, path):
+        try:
+            with open(path, "rb") as f:
+                table = tomllib.load(f).get("component", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            table = {}
+        name, binary = table.get("name"), table.get("binary")
+        if isinstance(name, str):
+            full = _binary_path(self.search, path, binary) if isinstance(binary, str) else None
+            self._index.setdefault(name, []).append((path, full))
 
     def owner_of_binary(self, full):
         """The type whose binary is `full`, when the system uses component types
