@@ -65,5 +65,5 @@ $(BUILD)/fuzz/$(1): $(2) | $(DEPS_STAMP)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(2)
 endef
 
-# kaal_component, kaal_system, kaal_system_headers.
+# kaal_component and kaal_system.
 include mk/system.mk

@@ -46,16 +46,3 @@ $(BUILD)/systems/$(1).initrd: $(2) $$$$(GUEST_PROGRAMS) $$$$(ROOT_TASK) $(KAAL_C
 	$(PYTHON) tools/mkimage $(BUILD)/$(1).system.toml --sysdesc $(BUILD)/systems/$(1).ksys \
 	  --root-task $$(ROOT_TASK) $(SYSTOML_SEARCH) -o $$@
 endef
-
-# $(call kaal_system_headers,NAME,TOML): <NAME>_caps.h of each inline
-# component (`binary = ...`, no component.toml) of a system, in
-# $(BUILD)/systems/NAME-include/, made before those components are compiled
-# (they need no binaries). Components with a component.toml use
-# kaal_component instead.
-define kaal_system_headers
-$(BUILD)/systems/$(1)-include/.stamp: $(2) $(KAAL_COMPONENT_TOMLS) $(SYSTOML_DEPS)
-	@mkdir -p $(BUILD)/systems/$(1)-include
-	$(PYTHON) tools/systoml-compile $(2) --no-binaries --header-dir $(BUILD)/systems/$(1)-include \
-	  $(SYSTOML_SEARCH)
-	@touch $$@
-endef

@@ -8,7 +8,7 @@
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
 
-#include "killer_caps.h"
+#include "rpcabort_killer_caps.h"
 
 int main(void)
 {
