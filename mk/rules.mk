@@ -23,13 +23,16 @@ $(BUILD)/host/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-# $(call guest_program,NAME,SOURCES): a static user-space ELF linked with the
-# runtime start code and libkaal, at $(BUILD)/guest/bin/NAME.elf.
+# $(call guest_program,NAME,SOURCES[,LIBS]): a static user-space ELF at
+# $(BUILD)/guest/bin/NAME.elf: the runtime start code, the objects of
+# SOURCES (.c/.S under $(BUILD)/guest/, compiled with GUEST_CFLAGS), the
+# static libraries LIBS, libkaal and libgcc. A component with a
+# component.toml uses kaal_component (mk/system.mk), which calls this.
 define guest_program
 GUEST_PROGRAMS += $(BUILD)/guest/bin/$(1).elf
-$(BUILD)/guest/bin/$(1).elf: $(patsubst %,$(BUILD)/guest/%.o,$(basename $(2))) $(LIBKAAL) $(CRT0)
+$(BUILD)/guest/bin/$(1).elf: $(patsubst %,$(BUILD)/guest/%.o,$(basename $(2))) $(3) $(LIBKAAL) $(CRT0)
 	@mkdir -p $$(@D)
-	$(CC) $(GUEST_LDFLAGS) -o $$@ $(CRT0) $(patsubst %,$(BUILD)/guest/%.o,$(basename $(2))) $(LIBKAAL) $(GUEST_LIBGCC)
+	$(CC) $(GUEST_LDFLAGS) -o $$@ $(CRT0) $(patsubst %,$(BUILD)/guest/%.o,$(basename $(2))) $(3) $(LIBKAAL) $(GUEST_LIBGCC)
 endef
 
 # $(call host_test,NAME,SOURCES[,EXTRA_LDLIBS]): a cmocka unit test binary at
@@ -61,3 +64,6 @@ $(BUILD)/fuzz/$(1): $(2) | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(2)
 endef
+
+# kaal_component and kaal_system.
+include mk/system.mk

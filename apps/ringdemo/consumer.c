@@ -14,7 +14,7 @@
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
-#include "consumer_caps.h"
+#include "ringdemo_consumer_caps.h"
 #include "ringdemo.h"
 
 static unsigned long check(const kaal_ring_desc_t *d, const ringdemo_msg_t *m, uint64_t expect)

@@ -15,7 +15,7 @@
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
-#include "producer_caps.h"
+#include "ringdemo_producer_caps.h"
 #include "ringdemo.h"
 
 #define BATCH 16

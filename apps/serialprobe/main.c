@@ -9,7 +9,7 @@
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
-#include "probe_caps.h"
+#include "serialprobe_caps.h"
 
 #define COM2 KAAL_DEV_SERIAL1_PORT_BASE
 #define IER 1

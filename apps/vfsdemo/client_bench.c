@@ -22,7 +22,7 @@
 #include <kaal/vfs_client.h>
 #include <kaal/vfs_rpc.h>
 
-#include "vfs_bench_caps.h"
+#include "vfs_client_bench_caps.h"
 
 #define EP KAAL_CAP_VFS
 #define VFSBENCH_BLOCK_BYTES (64u * 1024u)

@@ -14,7 +14,7 @@
 #include <kaal/vfs_client.h>
 #include <kaal/vfs_rpc.h>
 
-#include "vfs_client_caps.h"
+#include "vfs_client_test_caps.h"
 
 #define EP KAAL_CAP_VFS
 #define BIG_BYTES 10000 /* more than ten messages' worth */

@@ -1,16 +1,8 @@
-# Client components of the VFS server's systems: the protocol test
-# (tests/system/systems/vfs.toml). They include their generated <NAME_caps.h>.
-# The systems themselves are made in services/vfs-server/module.mk, which is
-# included after services/init (the system image needs init's ELF).
-$(BUILD)/guest/apps/vfsdemo/client_test.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfs-include
-$(BUILD)/guest/apps/vfsdemo/client_test.o: $(BUILD)/systems/vfs-include/.stamp
-$(eval $(call guest_program,vfs-client-test,apps/vfsdemo/client_test.c))
-$(BUILD)/guest/apps/vfsdemo/client_peer.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfs-include
-$(BUILD)/guest/apps/vfsdemo/client_peer.o: $(BUILD)/systems/vfs-include/.stamp
-$(eval $(call guest_program,vfs-client-peer,apps/vfsdemo/client_peer.c))
-
-# The benchmark client (tests/system/systems/vfsbench.toml).
-$(eval $(call kaal_system_headers,vfsbench,tests/system/systems/vfsbench.toml))
-$(BUILD)/guest/apps/vfsdemo/client_bench.o: GUEST_CFLAGS += -I$(BUILD)/systems/vfsbench-include
-$(BUILD)/guest/apps/vfsdemo/client_bench.o: $(BUILD)/systems/vfsbench-include/.stamp
-$(eval $(call guest_program,vfs-client-bench,apps/vfsdemo/client_bench.c))
+# Client components of the VFS server's systems, one component.toml each:
+# the protocol test client and its peer (tests/system/systems/vfs.toml,
+# rootfs_bad.toml; the peer also in system/alt.toml) and the benchmark
+# client (tests/system/systems/vfsbench.toml). The systems are made in
+# services/vfs-server/module.mk.
+$(eval $(call kaal_component,apps/vfsdemo/test.component.toml,vfs-client-test,apps/vfsdemo/client_test.c))
+$(eval $(call kaal_component,apps/vfsdemo/peer.component.toml,vfs-client-peer,apps/vfsdemo/client_peer.c))
+$(eval $(call kaal_component,apps/vfsdemo/bench.component.toml,vfs-client-bench,apps/vfsdemo/client_bench.c))

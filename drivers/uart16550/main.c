@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The uart16550 driver component: the DDDK's seL4 platform over the caps
  * system.toml grants it (`devices = ["serial0"]`, ring ends "tx" and "rx",
- * names from the generated <uart_caps.h>), then the DDDK's main. It
+ * names from <uart16550_caps.h>, generated from component.toml), then the DDDK's main. It
  * returns only if the driver could not start; init then reports the exit.
  */
 #include <kaal/dddk_sel4.h>
@@ -9,7 +9,7 @@
 #include <kaal/sysdesc.h>
 
 #include "uart16550.h"
-#include "uart_caps.h"
+#include "uart16550_caps.h"
 
 static kaal_dddk_sel4_t cfg = {
     .isa_name = "com1",

@@ -25,9 +25,6 @@ uart16550-lines:
 	@printf 'uart16550 device logic: %s lines (drivers/uart16550/uart16550.c)\n' \
 	  $$(awk -f drivers/uart16550/count-logic-lines.awk drivers/uart16550/uart16550.c)
 
-# The driver component of the default system (system/default.toml): the
-# DDDK's seL4 platform over its serial0 grant and ring ends, then the DDDK main.
-DEFAULT_SYSTEM_INCLUDE := $(BUILD)/systems/default-include
-$(BUILD)/guest/drivers/uart16550/main.o: GUEST_CFLAGS += -I$(DEFAULT_SYSTEM_INCLUDE)
-$(BUILD)/guest/drivers/uart16550/main.o: $(DEFAULT_SYSTEM_INCLUDE)/.stamp
-$(eval $(call guest_program,uart16550,drivers/uart16550/main.c $(UART16550_SRCS)))
+# The driver component (component.toml): the DDDK's seL4 platform over its
+# serial0 grant and ring ends, then the DDDK main.
+$(eval $(call kaal_component,drivers/uart16550/component.toml,uart16550,drivers/uart16550/main.c $(UART16550_SRCS)))

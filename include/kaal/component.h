@@ -33,6 +33,16 @@ typedef struct kaal_component_config {
     int64_t value;
 } kaal_component_config_t;
 
+/* A ring end the system wired (its data region, mapped by init). A
+ * component.toml may declare optional ends; a component built once for
+ * several systems (the VFS server's shm1..shm4) learns which are wired here. */
+#define KAAL_COMPONENT_MAX_RINGS 8 /* the first 8 wired ring ends are listed */
+typedef struct kaal_component_ring {
+    char name[KAAL_COMPONENT_NAME_MAX]; /* the end's name */
+    seL4_Word data_vaddr;               /* its header's KAAL_RING_<NAME>_DATA_VADDR */
+    seL4_Word data_size_bytes;
+} kaal_component_ring_t;
+
 /* A PCI device init granted (system.toml `devices`): what was decided at
  * boot, when the broker sized and placed the BARs. The header has the
  * vaddrs and caps; this has the physical facts. */
@@ -72,6 +82,8 @@ typedef struct kaal_component_start {
      * init found room at run time (seL4_X86_Page_GetAddress of its first
      * frame). 0 size: none. */
     seL4_Word dma_vaddr, dma_paddr, dma_size_bytes;
+    seL4_Word n_rings;
+    kaal_component_ring_t rings[KAAL_COMPONENT_MAX_RINGS]; /* the first n_rings */
 } kaal_component_start_t;
 /* init writes it at the top of the stack's top page; main's first frames
  * share that page. */
@@ -140,6 +152,10 @@ const kaal_component_start_t *kaal_component(void);
  * (not a component, or the system gives it no such file). A component built
  * for several systems (the VFS server) finds its files this way. */
 const kaal_component_file_t *kaal_component_file(const char *name);
+
+/* The ring end `name` if the system wired it (its data region is mapped),
+ * else NULL. */
+const kaal_component_ring_t *kaal_component_ring(const char *name);
 
 /* The int/bool config value `key` init passed, or dflt. */
 int64_t kaal_component_config_int(const char *key, int64_t dflt);

@@ -68,6 +68,16 @@ const kaal_component_file_t *kaal_component_file(const char *name)
     return 0;
 }
 
+const kaal_component_ring_t *kaal_component_ring(const char *name)
+{
+    if (!component)
+        return 0;
+    for (seL4_Word i = 0; i < component->n_rings && i < KAAL_COMPONENT_MAX_RINGS; i++)
+        if (strncmp(component->rings[i].name, name, KAAL_COMPONENT_NAME_MAX) == 0)
+            return &component->rings[i];
+    return 0;
+}
+
 int64_t kaal_component_config_int(const char *key, int64_t dflt)
 {
     if (!component)

@@ -299,6 +299,18 @@ static void fill_start_extras(kaal_component_start_t *start, const kaal_sysdesc_
         kaal_snprintf(out->key, sizeof(out->key), "%s", kaal_sysdesc_string(&sysdesc, cf->key));
         out->value = (int64_t)cf->value;
     }
+    /* Wired ring ends: the regions named "<end>.data" (tools/systoml). */
+    for (uint32_t i = 0; i < d->n_regions && start->n_rings < KAAL_COMPONENT_MAX_RINGS; i++) {
+        const kaal_sysdesc_region_t *r = &sysdesc.regions[d->first_region + i];
+        const char *name = kaal_sysdesc_string(&sysdesc, r->name);
+        size_t len = strlen(name);
+        if (len <= 5 || len - 5 >= KAAL_COMPONENT_NAME_MAX || strcmp(name + len - 5, ".data") != 0)
+            continue;
+        kaal_component_ring_t *out = &start->rings[start->n_rings++];
+        memcpy(out->name, name, len - 5);
+        out->data_vaddr = r->vaddr;
+        out->data_size_bytes = r->size_bytes;
+    }
 }
 
 static const char *build_and_start(unsigned index)

@@ -25,8 +25,7 @@ $(eval $(call host_test,test_shell_files,tests/unit/test_shell_files.c $(SHELL_S
 $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shell/lineedit.c \
   tests/unit/dddk/term.c))
 
-# The shell component of the default system (system/default.toml): the core
-# above on the uart16550 component's byte stream, date from drivers/rtc.
-$(BUILD)/guest/services/shell/main.o: GUEST_CFLAGS += -I$(BUILD)/systems/default-include -Idrivers
-$(BUILD)/guest/services/shell/main.o: $(BUILD)/systems/default-include/.stamp
-$(eval $(call guest_program,shell,services/shell/main.c $(SHELL_SRCS) drivers/rtc/rtc.c))
+# The shell component (component.toml): the core above on the console's
+# input ring, date from drivers/rtc.
+$(BUILD)/guest/services/shell/main.o: GUEST_CFLAGS += -Idrivers
+$(eval $(call kaal_component,services/shell/component.toml,shell,services/shell/main.c $(SHELL_SRCS) drivers/rtc/rtc.c))

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include <kaal/component.h>
+#include <kaal/format.h>
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
@@ -29,7 +30,7 @@
 #include <kaal/vfs_rpc.h>
 
 #include "rootfs.h"
-#include "vfs_caps.h"
+#include "vfs_server_caps.h"
 
 #define VFS_SERVER_MAX_CLIENTS 64
 #define VFS_SERVER_MAX_FDS 256
@@ -47,23 +48,15 @@ typedef struct {
     size_t size_bytes;
 } vfs_shm_region_t;
 
+/* The ring ends shm1..shm4 its component.toml declares (all optional), at
+ * the addresses of <vfs_server_caps.h>; start() keeps the ones the system
+ * wired (kaal_component_ring), so one ELF serves any wiring. */
 #define SHM_REGION(n)                                                                              \
     {n, (char *)KAAL_RING_SHM##n##_DATA_VADDR, KAAL_RING_SHM##n##_DATA_SIZE_BYTES},
-static const vfs_shm_region_t shm_regions[] = {
-#ifdef KAAL_RING_SHM1_DATA_VADDR
-    SHM_REGION(1)
-#endif
-#ifdef KAAL_RING_SHM2_DATA_VADDR
-        SHM_REGION(2)
-#endif
-#ifdef KAAL_RING_SHM3_DATA_VADDR
-            SHM_REGION(3)
-#endif
-#ifdef KAAL_RING_SHM4_DATA_VADDR
-                SHM_REGION(4)
-#endif
-                    {0, NULL, 0},
-};
+static const vfs_shm_region_t shm_declared[] = {SHM_REGION(1) SHM_REGION(2) SHM_REGION(3)
+                                                    SHM_REGION(4)};
+#define N_SHM (sizeof shm_declared / sizeof shm_declared[0])
+static vfs_shm_region_t shm_regions[N_SHM + 1]; /* wired ones, then {0} */
 
 static vfs_t *vfs;
 static vfs_client_t clients[VFS_SERVER_MAX_CLIENTS];
@@ -519,9 +512,25 @@ static int mount_filesystems(size_t heap_bytes)
     return r;
 }
 
+/* Keeps the declared shared regions whose ring end the system wired. */
+static int find_shm_regions(void)
+{
+    int n = 0;
+    for (unsigned i = 0; i < N_SHM; i++) {
+        char name[8];
+        kaal_snprintf(name, sizeof name, "shm%lu", (unsigned long)shm_declared[i].badge);
+        const kaal_component_ring_t *ring = kaal_component_ring(name);
+        if (ring && ring->data_vaddr == (seL4_Word)shm_declared[i].base &&
+            ring->data_size_bytes == shm_declared[i].size_bytes)
+            shm_regions[n++] = shm_declared[i];
+    }
+    return n;
+}
+
 int main(void)
 {
     const kaal_component_start_t *me = kaal_component();
+    int n_shm = find_shm_regions();
     size_t heap_bytes = me ? me->heap_size_bytes : 0;
     int r = mount_filesystems(heap_bytes);
     if (r < 0) {
@@ -529,8 +538,7 @@ int main(void)
         return 1;
     }
     printf("vfs: serving (ramfs at /, devfs at /dev, heap %lu KiB, %d shared regions)\n",
-           (unsigned long)(heap_bytes >> 10),
-           (int)(sizeof shm_regions / sizeof shm_regions[0]) - 1);
+           (unsigned long)(heap_bytes >> 10), n_shm);
 
     seL4_Word badge;
     seL4_MessageInfo_t req = seL4_Recv(KAAL_CAP_CLIENTS, &badge);

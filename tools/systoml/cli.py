@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 from . import binfmt, cheader
-from .compiler import CompileError, compile_file
+from .compiler import CompileError, Search, compile_file
 
 
 class AtomicOutputs:
@@ -43,19 +43,51 @@ class AtomicOutputs:
                     pass
 
 
-def compile_to(toml_path, output=None, header_dir=None, check_binaries=True, display=None):
-    """Compiles; on success writes the blob and headers. Returns the System."""
-    system = compile_file(toml_path, check_binaries=check_binaries, display=display)
+def compile_to(toml_path, output=None, header_dir=None, check_binaries=True, display=None,
+               search=None):
+    """Compiles; on success writes the blob and headers. Returns the System.
+    Headers are written for the inline components only: a typed one's
+    header comes from its component.toml (compile_component_to)."""
+    system = compile_file(toml_path, check_binaries=check_binaries, display=display,
+                          search=search)
     outs = AtomicOutputs()
     if output:
         outs.add(output, binfmt.encode(system))
     if header_dir:
         src = os.path.basename(toml_path)
         for comp in system.components:
-            outs.add(os.path.join(header_dir, "%s_caps.h" % comp.name),
-                     cheader.component_header(system, comp, src))
+            if comp.ctype is None:
+                outs.add(os.path.join(header_dir, "%s_caps.h" % comp.name),
+                         cheader.component_header(system, comp, src))
     outs.commit()
     return system
+
+
+def compile_component_to(toml_path, header_dir):
+    """component.toml -> HEADER_DIR/<type>_caps.h (no binary needed)."""
+    from .component import load_component_toml
+    ctype, diags = load_component_toml(toml_path)
+    if ctype is None:
+        raise CompileError(diags)
+    outs = AtomicOutputs()
+    outs.add(os.path.join(header_dir, "%s_caps.h" % ctype.name),
+             cheader.type_header(ctype, os.path.relpath(toml_path)))
+    outs.commit()
+    return ctype
+
+
+def add_search_arguments(ap):
+    """--component-dir / --bin-dir: where `type = "NAME"` components are found."""
+    ap.add_argument("--component-dir", action="append", default=[], metavar="DIR",
+                    help="search DIR (recursively) for component.toml files; repeatable "
+                         "(default: the system.toml's directory)")
+    ap.add_argument("--bin-dir", metavar="DIR",
+                    help="component.toml binaries are relative to DIR (default: to the "
+                         "component.toml)")
+
+
+def search_from(args):
+    return Search(tuple(args.component_dir), args.bin_dir)
 
 
 def main(argv=None):
@@ -63,20 +95,29 @@ def main(argv=None):
         prog="systoml-compile",
         description="Validate a system.toml and compile it into a KSYS binary "
                     "system description (docs/system-toml.md).")
-    ap.add_argument("toml", help="the system description (system.toml)")
+    ap.add_argument("toml", help="the system description (system.toml), or with "
+                    "--component a component.toml")
+    ap.add_argument("--component", action="store_true",
+                    help="TOML is a component.toml: write its <type>_caps.h to --header-dir")
     ap.add_argument("-o", "--output", help="write the binary description here")
     ap.add_argument("--header-dir", help="write <component>_caps.h files here")
     ap.add_argument("--no-binaries", action="store_true",
                     help="do not require the component ELF files to exist yet")
     ap.add_argument("--dump", action="store_true",
                     help="print the compiled description in readable form")
+    add_search_arguments(ap)
     args = ap.parse_args(argv)
+    if args.component and (args.output or not args.header_dir):
+        ap.error("--component writes one header: give --header-dir (and no -o)")
     if args.no_binaries and args.output:
         ap.error("--no-binaries cannot write a description: module sizes and checksums "
                  "come from the binaries (use it with --header-dir or alone)")
     try:
+        if args.component:
+            compile_component_to(args.toml, args.header_dir)
+            return 0
         system = compile_to(args.toml, args.output, args.header_dir,
-                            check_binaries=not args.no_binaries)
+                            check_binaries=not args.no_binaries, search=search_from(args))
     except CompileError as e:
         for d in e.diagnostics:
             print(d, file=sys.stderr)

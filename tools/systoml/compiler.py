@@ -36,11 +36,20 @@ class Diagnostic:
     line: int
     col: int
     message: str
+    # (file, line, col, message): where the other half of the problem is,
+    # e.g. the component.toml declaration a system.toml wiring contradicts.
+    notes: list = field(default_factory=list)
 
     def __str__(self):
-        if self.line:
-            return "%s:%d:%d: error: %s" % (self.file, self.line, self.col, self.message)
-        return "%s: error: %s" % (self.file, self.message)
+        out = [_format(self.file, self.line, self.col, "error", self.message)]
+        out += [_format(f, ln, col, "note", msg) for f, ln, col, msg in self.notes]
+        return "\n".join(out)
+
+
+def _format(file, line, col, severity, message):
+    if line:
+        return "%s:%d:%d: %s: %s" % (file, line, col, severity, message)
+    return "%s: %s: %s" % (file, severity, message)
 
 
 class CompileError(Exception):
@@ -127,6 +136,10 @@ class Component:
     dma: int = 0                                 # bytes of DMA region (0: none)
     debug_syscalls: bool = True                  # seL4_Debug* calls (false: withheld)
     windows: list = field(default_factory=list)  # (cap, size, what): BARs, DMA to place
+    # The component.toml this instance is of (component.py), or None for an
+    # inline component whose ends are implied by the channels (binary = ...).
+    ctype: object = None
+    wired: dict = field(default_factory=dict)    # typed: end name -> path of its first use
 
 
 @dataclass
@@ -148,6 +161,7 @@ class Channel:
     badge_path: tuple = ()
     queue_depth: int = 0
     data_size: int = 0
+    explicit: frozenset = frozenset()   # the keys the channel table wrote
 
 
 @dataclass
@@ -200,15 +214,20 @@ class _Checker:
         self.diags = []
 
     # -- reporting -------------------------------------------------------
-    def at(self, pos, msg):
+    def at(self, pos, msg, notes=()):
         line, col = pos if pos else (0, 0)
-        self.diags.append(Diagnostic(self.display, line, col, msg))
+        self.diags.append(Diagnostic(self.display, line, col, msg, list(notes)))
 
-    def err_key(self, path, msg):
-        self.at(self.locs.key(path), msg)
+    def err_key(self, path, msg, notes=()):
+        self.at(self.locs.key(path), msg, notes)
 
-    def err_value(self, path, msg):
-        self.at(self.locs.value(path), msg)
+    def err_value(self, path, msg, notes=()):
+        self.at(self.locs.value(path), msg, notes)
+
+    def note_value(self, path, msg):
+        """A note at path of this file, for another file's error."""
+        line, col = self.locs.value(path) or (0, 0)
+        return (self.display, line, col, msg)
 
     def where(self, path):
         pos = self.locs.key(path)
@@ -347,7 +366,16 @@ class _Checker:
         return True
 
 
-def compile_text(text, display, base_dir, check_binaries=True):
+@dataclass
+class Search:
+    """Where `type = "NAME"` components are found: component.toml files under
+    component_dirs (default: the system.toml's directory), binaries named in
+    them relative to bin_dir (default: the component.toml's directory)."""
+    component_dirs: tuple = ()
+    bin_dir: str = None
+
+
+def compile_text(text, display, base_dir, check_binaries=True, search=None):
     """Returns a System or raises CompileError listing every problem."""
     try:
         doc = tomllib.loads(text)
@@ -365,18 +393,24 @@ def compile_text(text, display, base_dir, check_binaries=True):
         raise CompileError([Diagnostic(display, line, col,
                                        "TOML syntax: %s" % (msg[0].lower() + msg[1:]))])
     c = _Checker(display, text)
+    from . import component as typed
+    c.types = typed.TypeIndex(search or Search(), base_dir, check_binaries)
     system = _pass_declarations(c, doc, base_dir, check_binaries)
+    if not c.diags:
+        typed.check_wiring(c, system)
     if not c.diags:
         _pass_names(c, system)
     if not c.diags:
         _pass_layout(c, system)
-    if c.diags:
-        c.diags.sort(key=lambda d: (d.line, d.col))
-        raise CompileError(c.diags)
+    diags = c.diags + c.types.diags
+    if diags:
+        # This file's errors first, in source order, then each component.toml's.
+        diags.sort(key=lambda d: (d.file != display, d.file, d.line, d.col))
+        raise CompileError(diags)
     return system
 
 
-def compile_file(path, check_binaries=True, display=None):
+def compile_file(path, check_binaries=True, display=None, search=None):
     with open(path, "rb") as f:
         raw = f.read()
     try:
@@ -385,11 +419,12 @@ def compile_file(path, check_binaries=True, display=None):
         raise CompileError([Diagnostic(display or path, 0, 0,
                                        "not UTF-8 text (byte %d)" % e.start)])
     return compile_text(text, display or path, os.path.dirname(os.path.abspath(path)),
-                        check_binaries)
+                        check_binaries, search)
 
 
 # ---------------------------------------------------------------------------
 def _pass_declarations(c, doc, base_dir, check_binaries):
+    from . import component as typed
     c.keys(doc, S.TOP_KEYS, (), "the top level")
     sys_name = None
     debug_default = True
@@ -407,22 +442,38 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
     comp_tables = c.array_of_tables(doc, "component", (), "component")
     if not comp_tables and "component" not in doc:
         c.at((1, 1), "no [[component]] table: a system needs at least one component")
+    c.types.wanted = any("type" in t for t in comp_tables)
     for i, t in enumerate(comp_tables):
         path = ("component", i)
         what = "[[component]] #%d" % (i + 1)
-        c.keys(t, S.COMPONENT_KEYS, path, "[[component]]")
+        ctype = None
+        if "type" in t:
+            ctype = c.types.lookup(c, t, path)
+            allowed = S.INSTANCE_KEYS
+        else:
+            allowed = S.COMPONENT_KEYS
+        for k in t:
+            if k not in allowed and k in S.COMPONENT_KEYS and "type" in t:
+                c.err_key(path + (k,), "'%s' of a typed component is declared by its "
+                          "component.toml%s, not in system.toml" % (
+                              k, " (%s)" % ctype.display if ctype else ""))
+        c.keys({k: v for k, v in t.items() if k not in S.COMPONENT_KEYS}, allowed, path,
+               "[[component]]")
         name = c.name(t, "name", path, what)
         comp = Component(i, name or "#%d" % (i + 1), path)
+        comp.ctype = ctype
+        if ctype is not None:
+            comp.priority, comp.heap_size, comp.stack_size = ctype.defaults
         if name is not None:
             if name in by_name:
                 c.err_value(path + ("name",), "duplicate component name '%s' (first defined "
                             "at %s)" % (name, c.where(by_name[name].path + ("name",))))
             else:
                 by_name[name] = comp
-        comp.priority = c.integer(t, "priority", path, 0, 255, S.DEFAULT_PRIORITY)
+        comp.priority = c.integer(t, "priority", path, 0, 255, comp.priority)
         comp.debug_syscalls = c.boolean(t, "debug_syscalls", path, debug_default is not False)
-        comp.heap_size = c.size(t, "heap_size", path, S.DEFAULT_HEAP)
-        comp.stack_size = c.size(t, "stack_size", path, S.DEFAULT_STACK)
+        comp.heap_size = c.size(t, "heap_size", path, comp.heap_size)
+        comp.stack_size = c.size(t, "stack_size", path, comp.stack_size)
         restart = c.string(t, "restart", path, what, required=False) or "never"
         if restart not in S.RESTART:
             c.err_value(path + ("restart",), "unknown restart policy '%s' (expected one of: %s)"
@@ -433,12 +484,17 @@ def _pass_declarations(c, doc, base_dir, check_binaries):
         if restart == "never" and t.get("max_restarts"):
             c.err_value(path + ("max_restarts",), "max_restarts given but restart is "
                         "\"never\" (set restart = \"always\" or \"on-failure\")")
-        _check_binary(c, t, path, what, comp, base_dir, check_binaries)
-        _check_devices(c, t, path, comp)
-        _check_dma(c, t, path, comp)
-        _check_config(c, t, path, comp)
-        _check_named_caps(c, t, path, comp)
-        _check_files(c, t, path, comp, base_dir, check_binaries)
+        if "type" in t:
+            _check_config(c, t, path, comp)
+            if ctype is not None:
+                typed.instantiate(c, t, path, comp, base_dir, check_binaries)
+        else:
+            _check_binary(c, t, path, what, comp, base_dir, check_binaries)
+            _check_devices(c, t, path, comp)
+            _check_dma(c, t, path, comp)
+            _check_config(c, t, path, comp)
+            _check_named_caps(c, t, path, comp)
+            _check_files(c, t, path, comp, base_dir, check_binaries)
         components.append(comp)
 
     channels = []
@@ -486,6 +542,14 @@ def _check_binary(c, t, path, what, comp, base_dir, check_binaries):
         return
     full = os.path.normpath(os.path.join(base_dir, binary))
     comp.binary = full
+    owner = c.types.owner_of_binary(full)
+    if owner is not None:
+        c.err_value(path + ("binary",), "binary '%s' is the ELF of component type '%s', built "
+                    "for the slots and addresses its component.toml declares: write type = "
+                    "\"%s\" instead of binary" % (binary, owner.name, owner.name),
+                    [(owner.display, owner.name_pos[0], owner.name_pos[1],
+                      "component type '%s' is declared here" % owner.name)])
+        return
     if not check_binaries:
         return
     if not os.path.isfile(full):
@@ -644,7 +708,7 @@ def _check_channel(c, t, path, index, by_name):
     article = "an" if kind == "rpc" else "a"
     c.keys(t, S.CHANNEL_KEYS[kind], path, "%s %s [[channel]]" % (article, kind))
     name = c.name(t, "name", path, what, required=False)
-    ch = Channel(index, name or "", kind, path)
+    ch = Channel(index, name or "", kind, path, explicit=frozenset(t))
     ends = []
     for side in S.CHANNEL_SIDES[kind]:
         if not c.require(t, side, path, "%s %s channel" % (article, kind)):
@@ -708,10 +772,14 @@ def _pass_names(c, system):
     claims = []   # (component, name, path, what, shared)
     for ch in system.channels:
         for side, end in zip(S.CHANNEL_SIDES[ch.kind], ch.ends):
+            if end.component.ctype is not None:
+                continue   # a declared end: checked by component.check_wiring
             shared = ch.kind == "rpc" and side == "server"
             claims.append((end.component, end.name, end.path + ("end",),
                            "the %s end of channel '%s'" % (side, ch.name), shared))
     for comp in system.components:
+        if comp.ctype is not None:
+            continue       # one namespace, checked in its component.toml
         for d, p in comp.devices:
             for res in ("ioport", "irq"):
                 if res in S.DEVICES[d]:
@@ -724,17 +792,27 @@ def _pass_names(c, system):
         for cap, p in comp.caps:
             claims.append((comp, cap.name, p, "cap '%s'" % cap.name, False))
     claims.sort(key=lambda cl: c.locs.value(cl[2]) or (0, 0))
-    # A PCI device has one owner (init's broker refuses a second at boot).
-    pci_owner = {}
+    # A device has one owner: init's broker refuses a second PCI claim, and
+    # the kernel a second issue of the same I/O ports or IRQ, at boot.
+    owner = {}
     for comp in system.components:
         for d, p in comp.devices:
-            if "pci" not in S.DEVICES[d]:
+            notes = []
+            if comp.ctype is not None:
+                notes = [comp.ctype.note(p, "component type '%s' declares device '%s' here"
+                                         % (comp.ctype.name, d))]
+                p = comp.path + ("type",)
+            if d not in owner:
+                owner[d] = (comp.name, p)
                 continue
-            if d in pci_owner:
+            first, first_path = owner[d]
+            if "pci" in S.DEVICES[d]:
                 c.err_value(p, "PCI device '%s' is already granted to component '%s' (at %s); "
-                            "a device has one driver" % (d, pci_owner[d][0], c.where(pci_owner[d][1])))
+                            "a device has one driver" % (d, first, c.where(first_path)), notes)
             else:
-                pci_owner[d] = (comp.name, p)
+                c.err_value(p, "device '%s' is already granted to component '%s' (at %s); its "
+                            "I/O ports and IRQ can have one owner (init would not start the "
+                            "second)" % (d, first, c.where(first_path)), notes)
     rpc_servers = set()
     for comp, name, path, what, shared in claims:
         if shared and (comp.name, name) in rpc_servers:
@@ -835,6 +913,10 @@ def _pass_layout(c, system):
             for end, peer in ((a, b), (b, a)):
                 comp = end.component
                 bit = len(comp.rings)
+                if comp.ctype is not None:
+                    # Bit and addresses as the component was built (component.toml).
+                    decl = comp.ctype.ring(end.name)
+                    bit, end.vaddr = decl.bit, decl.queue_vaddr
                 if bit >= S.MAX_RING_ENDS:
                     c.err_value(end.path, "component '%s' has more than %d ring ends (one "
                                 "notification bit each)" % (comp.name, S.MAX_RING_ENDS))
@@ -856,49 +938,63 @@ def _pass_layout(c, system):
                         % (peer.component.name, ch.name)))
 
     for comp in system.components:
-        for d, _p in comp.devices:
-            dev = S.DEVICES[d]
-            if "ioport" in dev:
-                granted[comp.name].append(Cap(d + ".ioport", "ioport", arg0=dev["ioport"][0],
-                                              arg1=dev["ioport"][1], comment="I/O ports of %s"
-                                              % d))
-            if "irq" in dev:
-                granted[comp.name].append(Cap(d + ".irq", "irq", arg0=dev["irq"],
-                                              comment="IRQ handler of %s" % d))
-            if "pci" in dev:
-                vendor, device = dev["pci"]
-                pci_id = (vendor << 16) | device
-                for bar, (kind, size) in sorted(dev["bars"].items()):
-                    name = "%s.bar%d" % (d, bar)
-                    if kind == "mmio":
-                        cap = Cap(name, "pci_mmio", arg0=pci_id | bar << 32 |
-                                  (size.bit_length() - 1) << 40,
-                                  comment="first frame of %s BAR%d (memory, mapped uncached)"
-                                  % (d, bar))
-                        comp.windows.append((cap, size, "%s BAR%d" % (d, bar)))
-                    else:
-                        cap = Cap(name, "pci_ioport", arg0=pci_id | bar << 32, arg1=size,
-                                  comment="I/O ports of %s BAR%d (first port: start record)"
-                                  % (d, bar))
-                    granted[comp.name].append(cap)
-                granted[comp.name].append(Cap(d + ".irq", "pci_irq", arg0=pci_id,
-                                              comment="IRQ handler of %s (INTx via the IOAPIC)"
-                                              % d))
-        if comp.dma:
-            cap = Cap("dma", "dma", arg0=comp.dma,
-                      comment="first frame of the DMA region (paddr: start record)")
-            comp.windows.append((cap, comp.dma, "the DMA region"))
-            granted[comp.name].append(cap)
+        if comp.ctype is not None:
+            granted[comp.name] += comp.ctype.device_caps()
+        else:
+            granted[comp.name] += device_caps(comp)
         for cap, _p in comp.caps:
             okind = cap.kind
             cap.object = new_object(okind, "%s.%s" % (comp.name, cap.name), cap.arg0)
             granted[comp.name].append(cap)
         comp.caps = granted[comp.name]
+        if comp.ctype is not None:
+            comp.ctype.place(comp)
+            continue
         for slot, cap in enumerate(comp.caps, S.FIRST_GRANTED_SLOT):
             cap.slot = slot
         need = S.FIRST_GRANTED_SLOT + len(comp.caps) + S.SPARE_SLOTS
         comp.cnode_bits = max(S.MIN_CNODE_BITS, (need - 1).bit_length())
         _layout_vspace(c, comp)
+
+
+def device_caps(comp):
+    """The caps of comp's devices and DMA region, in grant order; memory
+    BARs and the DMA region also go on comp.windows (placed by the layout)."""
+    caps = []
+    for d, _p in comp.devices:
+        dev = S.DEVICES[d]
+        if "ioport" in dev:
+            caps.append(Cap(d + ".ioport", "ioport", arg0=dev["ioport"][0],
+                                          arg1=dev["ioport"][1], comment="I/O ports of %s"
+                                          % d))
+        if "irq" in dev:
+            caps.append(Cap(d + ".irq", "irq", arg0=dev["irq"],
+                                          comment="IRQ handler of %s" % d))
+        if "pci" in dev:
+            vendor, device = dev["pci"]
+            pci_id = (vendor << 16) | device
+            for bar, (kind, size) in sorted(dev["bars"].items()):
+                name = "%s.bar%d" % (d, bar)
+                if kind == "mmio":
+                    cap = Cap(name, "pci_mmio", arg0=pci_id | bar << 32 |
+                              (size.bit_length() - 1) << 40,
+                              comment="first frame of %s BAR%d (memory, mapped uncached)"
+                              % (d, bar))
+                    comp.windows.append((cap, size, "%s BAR%d" % (d, bar)))
+                else:
+                    cap = Cap(name, "pci_ioport", arg0=pci_id | bar << 32, arg1=size,
+                              comment="I/O ports of %s BAR%d (first port: start record)"
+                              % (d, bar))
+                caps.append(cap)
+            caps.append(Cap(d + ".irq", "pci_irq", arg0=pci_id,
+                                          comment="IRQ handler of %s (INTx via the IOAPIC)"
+                                          % d))
+    if comp.dma:
+        cap = Cap("dma", "dma", arg0=comp.dma,
+                  comment="first frame of the DMA region (paddr: start record)")
+        comp.windows.append((cap, comp.dma, "the DMA region"))
+        caps.append(cap)
+    return caps
 
 
 def _layout_vspace(c, comp):

@@ -108,6 +108,13 @@ SYSTEM_KEYS = {"name", "description", "console", "debug_syscalls"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
                   "max_restarts", "devices", "config", "cap", "file", "dma",
                   "debug_syscalls"}
+# A [[component]] of a system.toml with `type = "NAME"`: an instance of the
+# component.toml that declares NAME (tools/systoml/component.py). Its ends,
+# devices, caps, DMA and file windows come from there; the instance sets
+# only what may differ between systems.
+INSTANCE_KEYS = {"name", "type", "priority", "heap_size", "stack_size", "restart",
+                 "max_restarts", "config", "file", "debug_syscalls"}
+INSTANCE_FILE_KEYS = {"name", "path"}
 CAP_KEYS = {"name", "kind", "size"}
 FILE_KEYS = {"name", "path", "vaddr", "max_size"}
 CHANNEL_KEYS = {
@@ -130,3 +137,18 @@ CONSOLE_BADGE_CLIENT = 1 << 62
 # `dma = SIZE` on a component with a PCI device: one physically contiguous
 # block of RAM (found at boot), so bounded.
 MAX_DMA = 16 << 20   # KAAL_SYSDESC_DMA_MAX_BYTES
+
+# ---- component.toml (tools/systoml/component.py) ---------------------------
+CTYPE_TOP_KEYS = {"component", "end", "cap", "file"}
+CTYPE_KEYS = {"name", "binary", "description", "priority", "heap_size", "stack_size",
+              "devices", "dma"}
+# An end's type says which side of which channel kind it is.
+END_TYPES = {"rpc_server": ("rpc", "server"), "rpc_client": ("rpc", "client"),
+             "ring_producer": ("ring", "producer"), "ring_consumer": ("ring", "consumer")}
+END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional"},
+                 "rpc_client": {"name", "type", "optional"},
+                 "ring_producer": {"name", "type", "optional", "queue_depth", "data_size",
+                                   "vaddr"},
+                 "ring_consumer": {"name", "type", "optional", "queue_depth", "data_size",
+                                   "vaddr"}}
+CTYPE_FILE_KEYS = {"name", "max_size", "vaddr"}

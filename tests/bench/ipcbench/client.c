@@ -19,7 +19,7 @@
 #include <kaal/sysdesc.h>
 #include <kaal/thread.h>
 
-#include "client_caps.h"
+#include "ipcbench_client_caps.h"
 
 #define SAMPLES 10000
 

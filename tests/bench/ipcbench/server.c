@@ -2,7 +2,7 @@
 /* IPC benchmark server: answers every Call at once with one word. */
 #include <kaal/runtime.h>
 
-#include "server_caps.h"
+#include "ipcbench_server_caps.h"
 
 int main(void)
 {

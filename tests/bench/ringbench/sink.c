@@ -17,7 +17,7 @@
 #include <kaal/stdio.h>
 
 #include "ringbench.h"
-#include "sink_caps.h"
+#include "ringbench_sink_caps.h"
 
 static kaal_ring_receiver_t bulk;
 static kaal_ring_sender_t back;

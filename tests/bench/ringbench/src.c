@@ -31,7 +31,7 @@
 #include <kaal/stdio.h>
 
 #include "ringbench.h"
-#include "src_caps.h"
+#include "ringbench_src_caps.h"
 
 #define BATCH 64
 

@@ -9,7 +9,7 @@
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
-#include "caller_caps.h"
+#include "rpcabort_caller_caps.h"
 #include "rpcabort.h"
 
 static int failures;

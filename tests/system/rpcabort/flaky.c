@@ -4,7 +4,7 @@
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
 
-#include "flaky_caps.h"
+#include "rpcabort_flaky_caps.h"
 #include "rpcabort.h"
 
 int main(void)

@@ -9,7 +9,7 @@
 #include <kaal/supervisor.h>
 #include <kaal/sysdesc.h>
 
-#include "killer_caps.h"
+#include "rpcabort_killer_caps.h"
 
 int main(void)
 {

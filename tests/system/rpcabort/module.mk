@@ -1,12 +1,7 @@
 # rpcabort (tests/system/test_rpcabort.py): a server that dies inside a
-# call, and its client. kaal_system needs $(ROOT_TASK) from services/init/,
-# included before this directory.
-RPCABORT_INCLUDE := $(BUILD)/systems/rpcabort-include
-$(eval $(call kaal_system_headers,rpcabort,tests/system/rpcabort/system.toml))
-$(BUILD)/guest/tests/system/rpcabort/%.o: GUEST_CFLAGS += -I$(RPCABORT_INCLUDE)
-$(addprefix $(BUILD)/guest/tests/system/rpcabort/,flaky.o killer.o caller.o): $(RPCABORT_INCLUDE)/.stamp
-$(eval $(call guest_program,rpcabort-flaky,tests/system/rpcabort/flaky.c))
-$(eval $(call guest_program,rpcabort-killer,tests/system/rpcabort/killer.c))
-$(eval $(call guest_program,rpcabort-caller,tests/system/rpcabort/caller.c))
+# call, and its client.
+$(eval $(call kaal_component,tests/system/rpcabort/flaky.component.toml,rpcabort-flaky,tests/system/rpcabort/flaky.c))
+$(eval $(call kaal_component,tests/system/rpcabort/killer.component.toml,rpcabort-killer,tests/system/rpcabort/killer.c))
+$(eval $(call kaal_component,tests/system/rpcabort/caller.component.toml,rpcabort-caller,tests/system/rpcabort/caller.c))
 $(eval $(call kaal_system,rpcabort,tests/system/rpcabort/system.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/rpcabort.initrd
