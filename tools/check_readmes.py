@@ -19,8 +19,10 @@ kernel/arch/x86_64/arch.mk and tests/system/systems/vfs.toml each have a role
 of their own. Three names are exempt because the name is the role and the
 build finds them by it: `module.mk` (a directory's build rules, read by the
 top-level Makefile), `system.toml` (the system a directory builds) and
-`component.toml` (a component's declaration); tests/README.md says so once. Hidden paths (`.ci/`, `.gitignore`) are
-configuration of outside tools, not part of the map.
+`component.toml` (a component's declaration; `NAME.component.toml` where a
+directory holds several components); tests/README.md says so once. Hidden
+paths (`.ci/`, `.gitignore`) are configuration of outside tools, not part of
+the map.
 
 Errors go to stderr as `path:line:col: error: message`; the exit status is 1
 when there is any.
@@ -53,7 +55,8 @@ def git_files(root):
 
 def is_source(root, path):
     name = os.path.basename(path)
-    if name in EXEMPT_NAMES or any(part.startswith(".") for part in path.split("/")):
+    if (name in EXEMPT_NAMES or name.endswith(".component.toml")
+            or any(part.startswith(".") for part in path.split("/"))):
         return False
     if name.endswith(SOURCE_SUFFIXES):
         return True

@@ -43,7 +43,10 @@ CASES = [
      [("tool", "README.md")]),
     ("exempt_names_and_non_sources_pass",
      {"README.md": "", "a/module.mk": "", "a/system.toml": "", "a/component.toml": "",
-      "a/notes.txt": "", "a/data": "plain", ".ci/run": "#!/bin/sh\n"}, []),
+      "a/ping.component.toml": "", "a/notes.txt": "", "a/data": "plain",
+      ".ci/run": "#!/bin/sh\n"}, []),
+    ("a_toml_merely_ending_in_component_is_not_exempt",
+     {"README.md": "", "a/mycomponent.toml": ""}, [("a/mycomponent.toml", "README.md")]),
 ]
 
 
