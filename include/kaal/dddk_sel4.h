@@ -22,8 +22,11 @@
  *   ack_irq        seL4_IRQHandler_Ack
  *   open_channel   the ring end's queue/data vaddrs from the header (init
  *                  formatted the queues before the component started)
- *   wait           seL4_Wait on the events notification
+ *   wait           seL4_Wait on the events notification; with rpc_ep (an
+ *                  rpc_server end), seL4_Recv there instead: an RPC event
+ *                  (such a driver has no IRQ and no ring ends)
  *   signal         seL4_Signal on the ring end's badged notification cap
+ *   reply          seL4_Reply to the RPC event's caller
  */
 #pragma once
 
@@ -57,6 +60,7 @@ typedef struct kaal_dddk_sel4 {
     seL4_CPtr irq_handler; /* KAAL_CAP_<DEV>_IRQ; 0: no IRQ */
     uint8_t isa_irq;
     seL4_CPtr events;    /* KAAL_CAP_EVENTS: read + write */
+    seL4_CPtr rpc_ep;    /* KAAL_CAP_<END> of an rpc_server end; 0: none */
     seL4_CPtr cnode;     /* the component's own CNode (KAAL_SYSDESC_SLOT_CNODE) */
     seL4_CPtr free_slot; /* for the badged IRQ notification (KAAL_COMPONENT_FIRST_FREE_SLOT) */
     unsigned n_channels;

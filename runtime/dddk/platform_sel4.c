@@ -11,6 +11,11 @@
  * notification, the IRQ on bit KAAL_DDDK_SEL4_IRQ_BIT through a badged copy
  * of that notification minted into the component's first free slot.
  *
+ * A driver that serves RPC (rpc_ep set: an rpc_server end) waits on its
+ * endpoint instead and answers with seL4_Reply; it has no IRQ and no ring
+ * ends (bind_irq and open_channel refuse), because a notification bound to
+ * the thread would reach the same Recv with a badge a client's could equal.
+ *
  * Invariant: no op blocks except wait; a failing cap invocation is counted
  * nowhere and reads as all-ones (the empty-bus value), like a port the
  * driver did not declare.
@@ -146,6 +151,8 @@ static kaal_error_t sel4_bind_irq(void *ctx, const kaal_bundle_t *bundle, uint64
 {
     (void)bundle;
     kaal_dddk_sel4_t *cfg = ctx;
+    if (cfg->rpc_ep)
+        return KAAL_ENOSYS; /* see the top of this file */
     if (cfg->irq_handler == 0)
         return KAAL_ENOENT;
     if (seL4_CNode_Mint(cfg->cnode, cfg->free_slot, seL4_WordBits, cfg->cnode, cfg->events,
@@ -167,6 +174,8 @@ static void sel4_ack_irq(void *ctx)
 static kaal_error_t sel4_open_channel(void *ctx, const char *name, kaal_dddk_channel_mem_t *mem)
 {
     kaal_dddk_sel4_t *cfg = ctx;
+    if (cfg->rpc_ep)
+        return KAAL_ENOSYS;
     for (unsigned i = 0; i < cfg->n_channels && i < KAAL_DDDK_SEL4_MAX_CHANNELS; i++) {
         const kaal_dddk_sel4_channel_t *ch = &cfg->channels[i];
         if (strcmp(ch->name, name) != 0)
@@ -188,8 +197,27 @@ static kaal_dddk_event_t sel4_wait(void *ctx)
 {
     kaal_dddk_sel4_t *cfg = ctx;
     seL4_Word bits = 0;
-    seL4_Wait(cfg->events, &bits);
-    return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = bits};
+    if (!cfg->rpc_ep) {
+        seL4_Wait(cfg->events, &bits);
+        return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = bits};
+    }
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(cfg->rpc_ep, &badge);
+    kaal_dddk_event_t ev = {.kind = KAAL_DDDK_EVENT_RPC, .badge = badge};
+    ev.msg.label = seL4_MessageInfo_get_label(info);
+    seL4_Word n = seL4_MessageInfo_get_length(info);
+    ev.msg.n_words = (uint8_t)(n < KAAL_DDDK_MSG_WORDS ? n : KAAL_DDDK_MSG_WORDS);
+    for (unsigned i = 0; i < ev.msg.n_words; i++)
+        ev.msg.words[i] = seL4_GetMR((int)i);
+    return ev;
+}
+
+static void sel4_reply(void *ctx, const kaal_dddk_msg_t *reply)
+{
+    (void)ctx;
+    for (unsigned i = 0; i < reply->n_words; i++)
+        seL4_SetMR((int)i, reply->words[i]);
+    seL4_Reply(seL4_MessageInfo_new(reply->label, 0, 0, reply->n_words));
 }
 
 static void sel4_signal(void *ctx, uint64_t signal_cap)
@@ -212,4 +240,5 @@ void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platfo
     platform->open_channel = sel4_open_channel;
     platform->wait = sel4_wait;
     platform->signal = sel4_signal;
+    platform->reply = sel4_reply;
 }

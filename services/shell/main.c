@@ -10,9 +10,9 @@
  * (<kaal/console.h>), which passes prompt and echo through at once.
  *
  * System ops: uptime from the TSC (QEMU's TSC counts from machine start;
- * its rate is measured once, on first use, across two CMOS RTC second
- * edges), date from the RTC (drivers/rtc's rtc_read through the "rtc"
- * device grant), poweroff by asking init for ACPI S5 (QEMU exits with
+ * its rate is measured once, on first use, across two RTC second edges),
+ * date from the rtc driver component (an RPC on the "rtc" end, drivers/rtc/
+ * rtc_client.h), poweroff by asking init for ACPI S5 (QEMU exits with
  * status 0) and, should the machine stay on, through QEMU's isa-debug-exit
  * port ("debug-exit" grant: writing 0 makes QEMU exit with status 1, which
  * `make run` and the test harness read as success). ps, caps, mem and
@@ -36,19 +36,11 @@
 #include <kaal/sysdesc.h>
 #include <kaal/vfs_client.h>
 
-#include "rtc/rtc.h"
+#include "rtc/rtc_client.h"
 #include "shell_caps.h"
 
 static kaal_bytestream_reader_t rx;
 static kaal_shell_t shell;
-
-/* The RTC's ports through the DDDK's seL4 platform (range 0). */
-static kaal_dddk_sel4_t rtc_cfg = {
-    .n_io = 1,
-    .io = {{KAAL_CAP_RTC_IOPORT, KAAL_DEV_RTC_PORT_BASE, KAAL_DEV_RTC_PORT_COUNT}},
-};
-static kaal_dddk_platform_t rtc_platform;
-static kaal_dddk_io_t rtc_io;
 
 /* ---- console output ---- */
 
@@ -63,10 +55,11 @@ static void console_write(void *ctx, const char *bytes, size_t n)
 /* ---- system ops ---- */
 
 
+/* The RTC's seconds through the rtc component (255: no answer). */
 static uint8_t rtc_seconds(void)
 {
-    kaal_dddk_out8(&rtc_io, 0, 0x00); /* register 0: seconds */
-    return kaal_dddk_in8(&rtc_io, 1);
+    rtc_time_t t;
+    return rtc_client_read(KAAL_CAP_RTC, &t) == KAAL_OK ? t.second : 255;
 }
 
 static inline uint64_t rdtsc(void)
@@ -79,16 +72,19 @@ static inline uint64_t rdtsc(void)
 static uint64_t tsc_hz;
 
 /* TSC ticks between two RTC second edges (at most ~2 s, once). */
+/* TSC cycles between two second edges; 0 if the clock does not answer. */
 static uint64_t measure_tsc_hz(void)
 {
-    uint8_t s = rtc_seconds();
-    while (rtc_seconds() == s)
+    uint8_t s = rtc_seconds(), now;
+    while ((now = rtc_seconds()) == s && s != 255)
         seL4_Yield();
+    if (now == 255)
+        return 0;
     uint64_t t0 = rdtsc();
-    s = rtc_seconds();
-    while (rtc_seconds() == s)
+    s = now;
+    while ((now = rtc_seconds()) == s)
         seL4_Yield();
-    return rdtsc() - t0;
+    return now == 255 ? 0 : rdtsc() - t0;
 }
 
 static uint64_t sys_uptime_ns(void *ctx)
@@ -96,6 +92,8 @@ static uint64_t sys_uptime_ns(void *ctx)
     (void)ctx;
     if (tsc_hz == 0)
         tsc_hz = measure_tsc_hz();
+    if (tsc_hz == 0)
+        return 0;
     uint64_t t = rdtsc();
     return t / tsc_hz * 1000000000ull + t % tsc_hz * 1000000000ull / tsc_hz;
 }
@@ -104,7 +102,7 @@ static kaal_error_t sys_date(void *ctx, kaal_shell_date_t *out)
 {
     (void)ctx;
     rtc_time_t t;
-    kaal_error_t err = rtc_read(&rtc_io, &t);
+    kaal_error_t err = rtc_client_read(KAAL_CAP_RTC, &t);
     if (err != KAAL_OK)
         return err;
     *out = (kaal_shell_date_t){.year = t.year,
@@ -307,11 +305,6 @@ static const kaal_shell_system_ops_t sys_ops = {
 
 int main(void)
 {
-    kaal_dddk_sel4_platform(&rtc_cfg, &rtc_platform);
-    rtc_io = (kaal_dddk_io_t){.platform = &rtc_platform,
-                              .range = 0,
-                              .base = KAAL_DEV_RTC_PORT_BASE,
-                              .n_ports = KAAL_DEV_RTC_PORT_COUNT};
     kaal_error_t err = kaal_bytestream_reader_attach(&rx, (void *)KAAL_RING_RX_QUEUE_VADDR,
                                                      (void *)KAAL_RING_RX_DATA_VADDR,
                                                      KAAL_RING_RX_DATA_SIZE_BYTES);

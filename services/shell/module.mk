@@ -26,6 +26,6 @@ $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shel
   tests/unit/dddk/term.c))
 
 # The shell component (component.toml): the core above on the console's
-# input ring, date from drivers/rtc.
+# input ring, date from the rtc driver component (drivers/rtc/rtc_client.h).
 $(BUILD)/guest/services/shell/main.o: GUEST_CFLAGS += -Idrivers
-$(eval $(call kaal_component,services/shell/component.toml,shell,services/shell/main.c $(SHELL_SRCS) drivers/rtc/rtc.c))
+$(eval $(call kaal_component,services/shell/component.toml,shell,services/shell/main.c $(SHELL_SRCS)))

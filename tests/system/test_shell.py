@@ -84,7 +84,8 @@ def test_input_typed_faster_than_the_shell_reads_is_kept_in_order(build):
 
 
 def test_date_reads_the_rtc(build):
-    # QEMU's RTC starts at a date the test chooses and then advances with
+    # The shell asks the rtc driver component (it has no access to the
+    # CMOS ports itself: services/shell/component.toml). QEMU's RTC starts at a date the test chooses and then advances with
     # the guest's clock (clock=vm), so `date` must print that date plus at
     # most the time the guest has run. The date is picked to expose the
     # usual decoding slips: day 28 cannot pass for a month, 19 h is past 12
@@ -114,6 +115,7 @@ def test_ps_lists_the_components_from_init(build):
         assert rows.get("hello") == ["stopped", "150", "0"], out   # it said hello and exited
         assert rows.get("demo") == ["running", "50", "0"], out
         assert rows.get("vfs") == ["running", "150", "0"], out
+        assert rows.get("rtc") == ["running", "150", "0"], out     # date's clock (drivers/rtc)
 
 
 def test_start_runs_a_stopped_component_again_and_mem_shows_it_reclaimed(build):
