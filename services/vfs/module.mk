@@ -25,3 +25,4 @@ $(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS))
 # Until `all` builds $(GUEST_LIBS), the unit-test build checks that the
 # library still compiles freestanding with the guest flags.
 $(BUILD)/host/tests/test_vfs_rules: | $(VFS_GUEST_LIB)
+$(eval $(call host_test,test_vfs_ext2_diff,tests/unit/test_vfs_ext2_diff.c $(EXT2_TEST_SRCS)))
