@@ -95,7 +95,7 @@ static const char *debugfs(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(req, sizeof(req), fmt, ap);
     va_end(ap);
-    int st = ext2_image_run(t.out, sizeof(t.out), "debugfs -R '%s' '%s'", req, t.img);
+    int st = ext2_image_run(t.out, sizeof(t.out), "debugfs -R '%s' '%s' 2>/dev/null", req, t.img);
     assert_int_equal(st, 0);
     return t.out;
 }
@@ -712,6 +712,269 @@ static void test_mount_marks_not_clean_and_unmount_clean(void **state)
     unlink(t.img);
 }
 
+
+/* ---- corrupted images: a clear error, never a crash --------------------------- */
+
+static void patch(uint64_t off, const void *bytes, size_t n)
+{
+    int fd = open(t.img, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, bytes, n, (off_t)off), (ssize_t)n);
+    close(fd);
+}
+
+static void patch32(uint64_t off, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    patch(off, b, 4);
+}
+
+static void patch16(uint64_t off, uint32_t v)
+{
+    uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+    patch(off, b, 2);
+}
+
+/* Where debugfs says inode ino lives (byte offset in the image). */
+static uint64_t inode_offset(const char *path)
+{
+    const char *out = debugfs("imap %s", path);
+    const char *at = strstr(out, "located at block ");
+    assert_non_null(at);
+    unsigned long blk, off;
+    assert_int_equal(sscanf(at, "located at block %lu, offset 0x%lx", &blk, &off), 2);
+    return (uint64_t)blk * 1024 + off;
+}
+
+static uint64_t block_offset(const char *path, unsigned lblk)
+{
+    const char *out = debugfs("bmap %s %u", path, lblk);
+    return strtoull(out, NULL, 0) * 1024;
+}
+
+/* The byte offset of the entry called name in dir's first block. */
+static uint64_t entry_offset(const char *dir, const char *name)
+{
+    uint64_t blk = block_offset(dir, 0);
+    uint8_t b[1024];
+    int fd = open(t.img, O_RDONLY);
+    assert_int_equal(pread(fd, b, sizeof(b), (off_t)blk), (ssize_t)sizeof(b));
+    close(fd);
+    for (unsigned off = 0; off + 8 <= sizeof(b);) {
+        unsigned rec = b[off + 4] | b[off + 5] << 8, len = b[off + 6];
+        if (len == strlen(name) && memcmp(b + off + 8, name, len) == 0)
+            return blk + off;
+        if (rec < 8)
+            break;
+        off += rec;
+    }
+    fail_msg("no entry %s in %s", name, dir);
+    return 0;
+}
+
+/* A 1 KiB-block image: /f (300 KiB, indirect blocks), /d/sub/y (directories), /d/x. */
+static void make_victim_image(void)
+{
+    char src[600];
+    ext2_image_path(t.img, sizeof(t.img), "corrupt.img");
+    snprintf(src, sizeof(src), "%s.d", t.img);
+    ext2_image_run(NULL, 0, "rm -rf '%s'; mkdir -p '%s/d/sub/y' '%s/e'", src, src, src);
+    char p[700];
+    snprintf(p, sizeof(p), "%s/f", src);
+    write_host_file(p, 300 * 1024, 1);
+    snprintf(p, sizeof(p), "%s/d/x", src);
+    write_host_file(p, 10, 2);
+    char opt[1000];
+    snprintf(opt, sizeof(opt), "-b 1024 -d '%s'", src);
+    assert_int_equal(ext2_image_mkfs(t.img, opt, 2048), 0);
+    ext2_image_run(NULL, 0, "rm -rf '%s'", src);
+}
+
+typedef struct {
+    const char *what;
+    void (*damage)(void);
+    const char *mount_error; /* mount refuses with this; NULL: mounts */
+    const char *op_path;     /* then stat+read+list of this path fails with EUCLEAN */
+    const char *op_error;
+} corruption_t;
+
+static void bad_magic(void) { patch16(1024 + 56, 0x1234); }
+static void bad_block_size(void) { patch32(1024 + 24, 9); }
+static void blocks_beyond_device(void) { patch32(1024 + 4, 1u << 30); }
+static void zero_inodes_per_group(void) { patch32(1024 + 40, 0); }
+static void bad_inode_size(void) { patch16(1024 + 88, 100); }
+static void odd_blocks_per_group(void) { patch32(1024 + 32, 8191); }
+static void inode_count_mismatch(void) { patch32(1024 + 0, 12345); }
+static void revision_7(void) { patch32(1024 + 76, 7); }
+static void inode_table_outside_group(void) { patch32(2048 + 8, 1u << 20); }
+static void bitmap_inside_inode_table(void)
+{
+    uint8_t b[4];
+    int fd = open(t.img, O_RDONLY);
+    assert_int_equal(pread(fd, b, 4, 2048 + 8), 4);
+    close(fd);
+    patch(2048 + 0, b, 4); /* block bitmap = first inode table block */
+}
+static void free_count_too_big(void) { patch16(2048 + 12, 60000); }
+static void root_not_a_directory(void) { patch16(inode_offset("<2>") + 0, 0100644); }
+static void root_dot_wrong(void) { patch32(block_offset("/", 0), 77); }
+static void directory_loop(void)
+{
+    /* /d/sub/y becomes /d: walking down finds an ancestor again */
+    uint64_t y = entry_offset("/d/sub", "y");
+    unsigned d_ino = 0;
+    static ls_entry_t ls[64];
+    int n = parse_ls(debugfs("ls -l /"), ls, 64);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ls[i].name, "d"))
+            d_ino = ls[i].ino;
+    assert_true(d_ino != 0);
+    patch32(y, d_ino);
+}
+static void second_link_to_directory(void)
+{
+    static ls_entry_t ls[64];
+    int n = parse_ls(debugfs("ls -l /d"), ls, 64);
+    unsigned sub = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ls[i].name, "sub"))
+            sub = ls[i].ino;
+    uint64_t blk = block_offset("/e", 0);
+    /* /e's ".." entry stretches to the block end: make room for "z" -> sub */
+    patch16(blk + 12 + 4, 12);
+    uint8_t ent[12] = {0};
+    ent[0] = (uint8_t)sub, ent[1] = (uint8_t)(sub >> 8);
+    ent[4] = (uint8_t)(1024 - 24), ent[5] = (uint8_t)((1024 - 24) >> 8);
+    ent[6] = 1, ent[7] = 2, ent[8] = 'z';
+    patch(blk + 24, ent, sizeof(ent));
+}
+static void data_block_out_of_range(void) { patch32(inode_offset("/f") + 40, 0x00ffffff); }
+static void indirect_block_out_of_range(void) { patch32(inode_offset("/f") + 40 + 48, 99999999); }
+static void entry_in_indirect_out_of_range(void)
+{
+    uint8_t b[4];
+    int fd = open(t.img, O_RDONLY);
+    assert_int_equal(pread(fd, b, 4, (off_t)inode_offset("/f") + 40 + 48), 4);
+    close(fd);
+    uint64_t ind = (uint64_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24) * 1024;
+    patch32(ind + 4, 0xfffffff0);
+}
+static void bad_rec_len(void) { patch16(entry_offset("/d", "x") + 4, 3); }
+static void rec_len_past_block(void) { patch16(entry_offset("/d", "x") + 4, 4000); }
+static void entry_names_huge_inode(void) { patch32(entry_offset("/d", "x"), 0x7fffffff); }
+static void entry_names_reserved_inode(void) { patch32(entry_offset("/d", "x"), 5); }
+static void entry_names_deleted_inode(void) { patch16(inode_offset("/d/x") + 26, 0); }
+static void dir_size_not_blocks(void) { patch32(inode_offset("/d") + 4, 1000); }
+static void bad_file_mode(void) { patch16(inode_offset("/d/x") + 0, 0170644); }
+static void extents_flag(void) { patch32(inode_offset("/d/x") + 32, 0x80000); }
+static void dir_hole(void) { patch32(inode_offset("/d") + 40, 0); }
+
+static const corruption_t corruptions[] = {
+    {"bad superblock magic", bad_magic, "not an ext2 file system", NULL, NULL},
+    {"block size 512 KiB", bad_block_size, "block size", NULL, NULL},
+    {"more blocks than the device", blocks_beyond_device, "bad block count", NULL, NULL},
+    {"no inodes per group", zero_inodes_per_group, "bad inodes per group", NULL, NULL},
+    {"inode size 100", bad_inode_size, "bad inode size 100", NULL, NULL},
+    {"blocks per group not a multiple of 8", odd_blocks_per_group, "bad blocks per group", NULL,
+     NULL},
+    {"inode count not groups x per-group", inode_count_mismatch, "inode count", NULL, NULL},
+    {"revision 7", revision_7, "revision 7", NULL, NULL},
+    {"inode table outside its group", inode_table_outside_group, "group 0: bitmaps", NULL, NULL},
+    {"block bitmap inside the inode table", bitmap_inside_inode_table, "overlapping", NULL, NULL},
+    {"group free count too big", free_count_too_big, "group 0: counts out of range", NULL, NULL},
+    {"root is a regular file", root_not_a_directory, "the root inode is not a directory", NULL,
+     NULL},
+    {"root's \".\" names another inode", root_dot_wrong, "first entry is not \".\"", NULL, NULL},
+    {"directory loop", directory_loop, NULL, "/d/sub/y", "a directory loop"},
+    {"second link to a directory", second_link_to_directory, NULL, "/e/z", "a directory loop"},
+    {"data block out of range", data_block_out_of_range, NULL, "/f", "out of range"},
+    {"indirect block out of range", indirect_block_out_of_range, NULL, "/f", "out of range"},
+    {"indirect entry out of range", entry_in_indirect_out_of_range, NULL, "/f", "out of range"},
+    {"rec_len 3", bad_rec_len, NULL, "/d/x", "bad entry"},
+    {"rec_len past the block", rec_len_past_block, NULL, "/d/x", "bad entry"},
+    {"entry names inode 2^31", entry_names_huge_inode, NULL, "/d/x", "out of range"},
+    {"entry names reserved inode 5", entry_names_reserved_inode, NULL, "/d/x", "reserved"},
+    {"entry names a deleted inode", entry_names_deleted_inode, NULL, "/d/x", "deleted"},
+    {"directory size not whole blocks", dir_size_not_blocks, NULL, "/d/x", "bad size"},
+    {"bad file mode", bad_file_mode, NULL, "/d/x", "bad mode"},
+    {"ext4 extents flag on an inode", extents_flag, NULL, "/d/x", "extents"},
+    {"directory with a hole", dir_hole, NULL, "/d/x", "no first block"},
+};
+
+/* Tries everything on path: stat, read, list, create next to it. */
+static void poke(const char *path)
+{
+    struct vfs_stat st;
+    static uint8_t b[8192];
+    (void)vfs_lstat(t.p, path, &st);
+    int fd = vfs_open(t.p, path, VFS_O_RDONLY, 0);
+    if (fd >= 0) {
+        while (vfs_read(t.p, fd, b, sizeof(b)) > 0)
+            ;
+        (void)vfs_getdents64(t.p, fd, b, sizeof(b));
+        vfs_close(t.p, fd);
+    }
+    char p2[300];
+    snprintf(p2, sizeof(p2), "%s-new", path);
+    fd = vfs_open(t.p, p2, VFS_O_CREAT | VFS_O_WRONLY, 0644);
+    if (fd >= 0)
+        vfs_close(t.p, fd);
+    (void)vfs_unlink(t.p, path);
+    (void)vfs_rename(t.p, "/d", "/e/moved");
+}
+
+static void test_corrupted_images_give_a_clear_error(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(corruptions) / sizeof(corruptions[0]); i++) {
+        const corruption_t *c = &corruptions[i];
+        make_victim_image();
+        c->damage();
+        assert_true(ext2_image_open(t.img, false, &t.dev));
+        vfs_config_t cfg = {{t_alloc, t_free, NULL}, t_clock, NULL};
+        t.vfs = vfs_create(&cfg);
+        char msg[200];
+        ext2_mount_ret_t r = ext2_mount(t.vfs, &t.dev, 0, msg, sizeof(msg));
+        if (c->mount_error) {
+            /* EINVAL: the superblock or descriptors; EUCLEAN: the root found bad */
+            if ((r.err != -LINUX_EINVAL && r.err != -LINUX_EUCLEAN) || r.fs ||
+                !strstr(msg, c->mount_error))
+                fail_msg("%s: mount gave %d \"%s\", want EINVAL \"%s\"", c->what, r.err, msg,
+                         c->mount_error);
+        } else {
+            if (r.err)
+                fail_msg("%s: mount failed: %s", c->what, msg);
+            t.fs = r.fs;
+            assert_int_equal(vfs_mount(t.vfs, NULL, "/", t.fs), 0);
+            t.p = vfs_proc_create(t.vfs, 0, 0, 022, 64);
+            struct vfs_stat st;
+            int err = vfs_stat(t.p, c->op_path, &st);
+            if (err == 0) { /* the damage is in the data: reading finds it */
+                static uint8_t b[4096];
+                int fd = vfs_open(t.p, c->op_path, VFS_O_RDONLY, 0);
+                int64_t k = 0;
+                while (fd >= 0 && (k = vfs_read(t.p, fd, b, sizeof(b))) > 0)
+                    ;
+                vfs_close(t.p, fd);
+                err = (int)k;
+            }
+            if (err != -LINUX_EUCLEAN || !strstr(ext2_error(t.fs), c->op_error))
+                fail_msg("%s: %s gave %d \"%s\", want EUCLEAN \"%s\"", c->what, c->op_path, err,
+                         ext2_error(t.fs), c->op_error);
+            poke(c->op_path);
+            poke("/d");
+            poke("/");
+            vfs_proc_destroy(t.p);
+        }
+        assert_int_equal(vfs_destroy(t.vfs), 0);
+        assert_int_equal(g_live, 0);
+        ext2_image_close(&t.dev);
+        if (!c->mount_error) /* the error is recorded for e2fsck */
+            assert_non_null(strstr(debugfs("stats"), "with errors"));
+        unlink(t.img);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -726,6 +989,7 @@ int main(void)
         cmocka_unit_test(test_unsupported_features_are_refused_by_name),
         cmocka_unit_test(test_dirty_or_erroneous_file_system_is_refused_unless_forced),
         cmocka_unit_test(test_mount_marks_not_clean_and_unmount_clean),
+        cmocka_unit_test(test_corrupted_images_give_a_clear_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

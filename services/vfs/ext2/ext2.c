@@ -1321,6 +1321,12 @@ static int ext2_lookup(vfs_vnode_t *dirv, const char *name, size_t len, vfs_vnod
     err = iget(fs, loc.d.ino, dir, &in);
     if (err)
         return err;
+    if (VFS_S_ISDIR(in->vn.mode) && in->parent != dir) { /* known elsewhere already */
+        vfs_vnode_put(&in->vn);
+        return CORRUPT(fs, "directory %u is named in directory %u but lives in %u "
+                           "(a directory loop or a second link)",
+                       loc.d.ino, (unsigned)dirv->ino, (unsigned)in->parent->vn.ino);
+    }
     *out = &in->vn;
     return 0;
 }
