@@ -31,8 +31,8 @@ typedef struct vfs_blockdev {
 #define EXT2_MOUNT_FORCE 0x2u     /* mount read-write although not clean or with errors */
 
 typedef struct {
-    int err;       /* 0, or a negative errno (EINVAL bad image, EROFS, EIO, ENOMEM) */
-    vfs_fs_t *fs;  /* ready for vfs_mount, or NULL */
+    int err;      /* 0, or a negative errno (EINVAL bad image, EROFS, EIO, ENOMEM) */
+    vfs_fs_t *fs; /* ready for vfs_mount, or NULL */
 } ext2_mount_ret_t;
 
 /* Checks the superblock and group descriptors of the image on dev and makes

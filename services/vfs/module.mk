@@ -26,3 +26,4 @@ $(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS))
 # library still compiles freestanding with the guest flags.
 $(BUILD)/host/tests/test_vfs_rules: | $(VFS_GUEST_LIB)
 $(eval $(call host_test,test_vfs_ext2_diff,tests/unit/test_vfs_ext2_diff.c $(EXT2_TEST_SRCS)))
+$(eval $(call fuzz_target,ext2,tests/unit/vfs/fuzz_ext2.c $(VFS_SRCS) $(EXT2_SRCS)))

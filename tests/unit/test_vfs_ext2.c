@@ -155,7 +155,7 @@ static void gather(const char *dir)
     static uint8_t buf[8192];
     int64_t got;
     enum { MAX_NAMES = 512 };
-    char (*names)[256] = malloc(MAX_NAMES * 256);
+    char(*names)[256] = malloc(MAX_NAMES * 256);
     int n = 0;
     while ((got = vfs_getdents64(t.p, fd, buf, sizeof(buf))) > 0) {
         for (int64_t off = 0; off < got;) {
@@ -654,8 +654,7 @@ static void expect_mount_refused(const char *mkfs_opts, const char *debugfs_w, u
     int st = ext2_image_run(out, sizeof(out), "mke2fs -q -F %s '%s' 4096k", mkfs_opts, t.img);
     assert_int_equal(st, 0);
     if (debugfs_w)
-        assert_int_equal(
-            ext2_image_run(NULL, 0, "debugfs -w -R '%s' '%s'", debugfs_w, t.img), 0);
+        assert_int_equal(ext2_image_run(NULL, 0, "debugfs -w -R '%s' '%s'", debugfs_w, t.img), 0);
     assert_true(ext2_image_open(t.img, flags & EXT2_MOUNT_READ_ONLY, &t.dev));
     vfs_config_t cfg = {{t_alloc, t_free, NULL}, t_clock, NULL};
     vfs_t *vfs = vfs_create(&cfg);
@@ -711,7 +710,6 @@ static void test_mount_marks_not_clean_and_unmount_clean(void **state)
     assert_non_null(strstr(debugfs("stats"), "Filesystem state:         clean\n"));
     unlink(t.img);
 }
-
 
 /* ---- corrupted images: a clear error, never a crash --------------------------- */
 
@@ -798,15 +796,42 @@ typedef struct {
     const char *op_error;
 } corruption_t;
 
-static void bad_magic(void) { patch16(1024 + 56, 0x1234); }
-static void bad_block_size(void) { patch32(1024 + 24, 9); }
-static void blocks_beyond_device(void) { patch32(1024 + 4, 1u << 30); }
-static void zero_inodes_per_group(void) { patch32(1024 + 40, 0); }
-static void bad_inode_size(void) { patch16(1024 + 88, 100); }
-static void odd_blocks_per_group(void) { patch32(1024 + 32, 8191); }
-static void inode_count_mismatch(void) { patch32(1024 + 0, 12345); }
-static void revision_7(void) { patch32(1024 + 76, 7); }
-static void inode_table_outside_group(void) { patch32(2048 + 8, 1u << 20); }
+static void bad_magic(void)
+{
+    patch16(1024 + 56, 0x1234);
+}
+static void bad_block_size(void)
+{
+    patch32(1024 + 24, 9);
+}
+static void blocks_beyond_device(void)
+{
+    patch32(1024 + 4, 1u << 30);
+}
+static void zero_inodes_per_group(void)
+{
+    patch32(1024 + 40, 0);
+}
+static void bad_inode_size(void)
+{
+    patch16(1024 + 88, 100);
+}
+static void odd_blocks_per_group(void)
+{
+    patch32(1024 + 32, 8191);
+}
+static void inode_count_mismatch(void)
+{
+    patch32(1024 + 0, 12345);
+}
+static void revision_7(void)
+{
+    patch32(1024 + 76, 7);
+}
+static void inode_table_outside_group(void)
+{
+    patch32(2048 + 8, 1u << 20);
+}
 static void bitmap_inside_inode_table(void)
 {
     uint8_t b[4];
@@ -815,9 +840,18 @@ static void bitmap_inside_inode_table(void)
     close(fd);
     patch(2048 + 0, b, 4); /* block bitmap = first inode table block */
 }
-static void free_count_too_big(void) { patch16(2048 + 12, 60000); }
-static void root_not_a_directory(void) { patch16(inode_offset("<2>") + 0, 0100644); }
-static void root_dot_wrong(void) { patch32(block_offset("/", 0), 77); }
+static void free_count_too_big(void)
+{
+    patch16(2048 + 12, 60000);
+}
+static void root_not_a_directory(void)
+{
+    patch16(inode_offset("<2>") + 0, 0100644);
+}
+static void root_dot_wrong(void)
+{
+    patch32(block_offset("/", 0), 77);
+}
 static void directory_loop(void)
 {
     /* /d/sub/y becomes /d: walking down finds an ancestor again */
@@ -848,8 +882,14 @@ static void second_link_to_directory(void)
     ent[6] = 1, ent[7] = 2, ent[8] = 'z';
     patch(blk + 24, ent, sizeof(ent));
 }
-static void data_block_out_of_range(void) { patch32(inode_offset("/f") + 40, 0x00ffffff); }
-static void indirect_block_out_of_range(void) { patch32(inode_offset("/f") + 40 + 48, 99999999); }
+static void data_block_out_of_range(void)
+{
+    patch32(inode_offset("/f") + 40, 0x00ffffff);
+}
+static void indirect_block_out_of_range(void)
+{
+    patch32(inode_offset("/f") + 40 + 48, 99999999);
+}
 static void entry_in_indirect_out_of_range(void)
 {
     uint8_t b[4];
@@ -859,15 +899,42 @@ static void entry_in_indirect_out_of_range(void)
     uint64_t ind = (uint64_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24) * 1024;
     patch32(ind + 4, 0xfffffff0);
 }
-static void bad_rec_len(void) { patch16(entry_offset("/d", "x") + 4, 3); }
-static void rec_len_past_block(void) { patch16(entry_offset("/d", "x") + 4, 4000); }
-static void entry_names_huge_inode(void) { patch32(entry_offset("/d", "x"), 0x7fffffff); }
-static void entry_names_reserved_inode(void) { patch32(entry_offset("/d", "x"), 5); }
-static void entry_names_deleted_inode(void) { patch16(inode_offset("/d/x") + 26, 0); }
-static void dir_size_not_blocks(void) { patch32(inode_offset("/d") + 4, 1000); }
-static void bad_file_mode(void) { patch16(inode_offset("/d/x") + 0, 0170644); }
-static void extents_flag(void) { patch32(inode_offset("/d/x") + 32, 0x80000); }
-static void dir_hole(void) { patch32(inode_offset("/d") + 40, 0); }
+static void bad_rec_len(void)
+{
+    patch16(entry_offset("/d", "x") + 4, 3);
+}
+static void rec_len_past_block(void)
+{
+    patch16(entry_offset("/d", "x") + 4, 4000);
+}
+static void entry_names_huge_inode(void)
+{
+    patch32(entry_offset("/d", "x"), 0x7fffffff);
+}
+static void entry_names_reserved_inode(void)
+{
+    patch32(entry_offset("/d", "x"), 5);
+}
+static void entry_names_deleted_inode(void)
+{
+    patch16(inode_offset("/d/x") + 26, 0);
+}
+static void dir_size_not_blocks(void)
+{
+    patch32(inode_offset("/d") + 4, 1000);
+}
+static void bad_file_mode(void)
+{
+    patch16(inode_offset("/d/x") + 0, 0170644);
+}
+static void extents_flag(void)
+{
+    patch32(inode_offset("/d/x") + 32, 0x80000);
+}
+static void dir_hole(void)
+{
+    patch32(inode_offset("/d") + 40, 0);
+}
 
 static const corruption_t corruptions[] = {
     {"bad superblock magic", bad_magic, "not an ext2 file system", NULL, NULL},

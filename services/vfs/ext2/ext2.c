@@ -46,13 +46,13 @@
 #define EXT2_STATFS_MAGIC 0xEF53u
 
 enum {
-    B_DIR,     /* directory blocks */
-    B_IND,     /* bmap's indirect blocks, one per level (3) */
+    B_DIR, /* directory blocks */
+    B_IND, /* bmap's indirect blocks, one per level (3) */
     B_DATA = B_IND + 3,
-    B_BITMAP,  /* the bitmap block last used (cache keyed by block number) */
-    B_ITABLE,  /* the inode table block last used (cache) */
-    B_CHECK,   /* a new directory's first block, checked on load */
-    B_FREE,    /* truncate's walk, one per level (3) */
+    B_BITMAP, /* the bitmap block last used (cache keyed by block number) */
+    B_ITABLE, /* the inode table block last used (cache) */
+    B_CHECK,  /* a new directory's first block, checked on load */
+    B_FREE,   /* truncate's walk, one per level (3) */
     B_ZERO = B_FREE + 3,
     N_BUF
 };
@@ -386,7 +386,7 @@ static int free_block(ext2_t *fs, uint32_t blk)
     uint8_t *bm = fs->buf[B_BITMAP];
     if (!(bm[bit >> 3] & (1u << (bit & 7))))
         return CORRUPT(fs, "freeing block %u which is already free", blk);
-    bm[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+    bm[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
     err = blk_write(fs, ld32(d + GD_BLOCK_BITMAP), bm);
     if (err)
         return err;
@@ -450,7 +450,7 @@ static int free_inode_bit(ext2_t *fs, uint32_t ino, bool dir)
     uint8_t *bm = fs->buf[B_BITMAP];
     if (!(bm[bit >> 3] & (1u << (bit & 7))))
         return CORRUPT(fs, "freeing inode %u which is already free", ino);
-    bm[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+    bm[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
     err = blk_write(fs, ld32(d + GD_INODE_BITMAP), bm);
     if (err)
         return err;
@@ -648,7 +648,7 @@ static void inode_free_mem(ext2_t *fs, ext2_inode_t *in)
 static void set_ops(ext2_inode_t *in)
 {
     vfs_mode_t m = in->vn.mode;
-    in->vn.ops = VFS_S_ISDIR(m) ? &ext2_dir_ops
+    in->vn.ops = VFS_S_ISDIR(m)   ? &ext2_dir_ops
                  : VFS_S_ISREG(m) ? &ext2_file_ops
                  : VFS_S_ISLNK(m) ? &ext2_link_ops
                                   : &ext2_special_ops;
@@ -674,8 +674,7 @@ static int check_dir_head(ext2_t *fs, ext2_inode_t *in, uint32_t expected_parent
         return err;
     const uint8_t *b = fs->buf[B_CHECK];
     uint32_t rec = ld16(b + 4);
-    if (ld32(b) != in->vn.ino || b[6] != 1 || b[8] != '.' || rec < 12 ||
-        rec + 12 > fs->block_bytes)
+    if (ld32(b) != in->vn.ino || b[6] != 1 || b[8] != '.' || rec < 12 || rec + 12 > fs->block_bytes)
         return CORRUPT(fs, "directory %u: first entry is not \".\"", (unsigned)in->vn.ino);
     const uint8_t *d = b + rec;
     if (d[6] != 2 || d[8] != '.' || d[9] != '.' || ld16(d + 4) + rec > fs->block_bytes ||
@@ -713,12 +712,11 @@ static int inode_check(ext2_t *fs, ext2_inode_t *in)
                        (uint64_t)in->vn.blocks);
     if (in->file_acl && (in->file_acl < fs->first_data_block || in->file_acl >= fs->blocks_count))
         return CORRUPT(fs, "inode %u: xattr block %u out of range", ino, in->file_acl);
-    if (VFS_S_ISDIR(m) && (in->vn.size == 0 || in->vn.size % fs->block_bytes ||
-                           in->vn.size > ((int64_t)1 << 30)))
+    if (VFS_S_ISDIR(m) &&
+        (in->vn.size == 0 || in->vn.size % fs->block_bytes || in->vn.size > ((int64_t)1 << 30)))
         return CORRUPT(fs, "directory %u has a bad size %U", ino, (uint64_t)in->vn.size);
     if (VFS_S_ISREG(m) && in->vn.size > fs->max_size_bytes)
-        return CORRUPT(fs, "inode %u: size %U beyond the largest file", ino,
-                       (uint64_t)in->vn.size);
+        return CORRUPT(fs, "inode %u: size %U beyond the largest file", ino, (uint64_t)in->vn.size);
     if (VFS_S_ISLNK(m)) {
         bool fast = is_fast_symlink(fs, in);
         if (in->vn.size == 0 || (fast && in->vn.size > (int64_t)EXT2_FAST_LINK_MAX) ||
@@ -793,9 +791,9 @@ static int check_ptr(ext2_t *fs, ext2_inode_t *in, uint32_t blk)
 
 static int new_block(ext2_t *fs, ext2_inode_t *in, uint32_t *out)
 {
-    uint32_t goal = in->last_alloc ? in->last_alloc + 1
-                                   : group_first_block(fs, (uint32_t)(in->vn.ino - 1) /
-                                                               fs->inodes_per_group);
+    uint32_t goal = in->last_alloc
+                        ? in->last_alloc + 1
+                        : group_first_block(fs, (uint32_t)(in->vn.ino - 1) / fs->inodes_per_group);
     int err = alloc_block(fs, goal, out);
     if (!err) {
         in->last_alloc = *out;
@@ -1083,8 +1081,8 @@ static int dirent_parse(ext2_t *fs, ext2_inode_t *dir, uint64_t lblk, const uint
 {
     unsigned ino = (unsigned)dir->vn.ino;
     if (off + EXT2_DIRENT_HEADER > fs->block_bytes)
-        return CORRUPT(fs, "directory %u block %U: entry header at %u crosses the block", ino,
-                       lblk, off);
+        return CORRUPT(fs, "directory %u block %U: entry header at %u crosses the block", ino, lblk,
+                       off);
     d->ino = ld32(b + off);
     d->rec_len = ld16(b + off + 4);
     d->name_len = b[off + 6];
@@ -1323,8 +1321,9 @@ static int ext2_lookup(vfs_vnode_t *dirv, const char *name, size_t len, vfs_vnod
         return err;
     if (VFS_S_ISDIR(in->vn.mode) && in->parent != dir) { /* known elsewhere already */
         vfs_vnode_put(&in->vn);
-        return CORRUPT(fs, "directory %u is named in directory %u but lives in %u "
-                           "(a directory loop or a second link)",
+        return CORRUPT(fs,
+                       "directory %u is named in directory %u but lives in %u "
+                       "(a directory loop or a second link)",
                        loc.d.ino, (unsigned)dirv->ino, (unsigned)in->parent->vn.ino);
     }
     *out = &in->vn;
@@ -1430,8 +1429,7 @@ static int ext2_create(vfs_vnode_t *dirv, const char *name, size_t len, vfs_mode
             uint8_t *b = fs->buf[B_DATA];
             memset(b, 0, fs->block_bytes);
             put_dirent(fs, b, ino, 12, ".", 1, EXT2_FT_DIR);
-            put_dirent(fs, b + 12, (uint32_t)dirv->ino, fs->block_bytes - 12, "..", 2,
-                       EXT2_FT_DIR);
+            put_dirent(fs, b + 12, (uint32_t)dirv->ino, fs->block_bytes - 12, "..", 2, EXT2_FT_DIR);
             err = blk_write(fs, pblk, b);
             in->vn.size = fs->block_bytes;
         }
@@ -1813,8 +1811,7 @@ static const char *ext2_readlink(vfs_vnode_t *vn, size_t *len)
         char *text = vfs_alloc(fs->fs.vfs, fs->block_bytes);
         if (!text)
             goto fail;
-        if (bmap(fs, in, 0, false, &pblk, &hole_end, NULL) || !pblk ||
-            blk_read(fs, pblk, text)) {
+        if (bmap(fs, in, 0, false, &pblk, &hole_end, NULL) || !pblk || blk_read(fs, pblk, text)) {
             vfs_free(fs->fs.vfs, text, fs->block_bytes);
             goto fail;
         }
@@ -1854,7 +1851,8 @@ static const vfs_vnode_ops_t ext2_special_ops = {
     .inactive = ext2_inactive,
 };
 
-/* ---- the file system ----------------------------------------------------------------------------- */
+/* ---- the file system
+ * ----------------------------------------------------------------------------- */
 
 int ext2_sync(vfs_fs_t *vfs_fs)
 {
@@ -1934,7 +1932,8 @@ static int ext2_statfs(vfs_fs_t *vfs_fs, struct vfs_statfs *st)
             overhead += 1 + fs->desc_blocks;
         overhead += 2 + fs->itable_blocks;
     }
-    uint64_t free_blocks = ld32(fs->sb + SB_FREE_BLOCKS), reserved = ld32(fs->sb + SB_R_BLOCKS_COUNT);
+    uint64_t free_blocks = ld32(fs->sb + SB_FREE_BLOCKS),
+             reserved = ld32(fs->sb + SB_R_BLOCKS_COUNT);
     st->type = EXT2_STATFS_MAGIC;
     st->bsize = st->frsize = fs->block_bytes;
     st->blocks = fs->blocks_count > overhead ? fs->blocks_count - overhead : 0;
@@ -1951,7 +1950,8 @@ static int ext2_statfs(vfs_fs_t *vfs_fs, struct vfs_statfs *st)
 
 static const vfs_fs_ops_t ext2_fs_ops = {.destroy = ext2_destroy, .statfs = ext2_statfs};
 
-/* ---- mount: the checks ----------------------------------------------------------------------------- */
+/* ---- mount: the checks
+ * ----------------------------------------------------------------------------- */
 
 typedef struct {
     uint32_t bit;
@@ -2065,8 +2065,9 @@ static int check_super(ext2_t *fs, unsigned flags, char *msg, size_t msg_bytes)
                 fmt(msg, msg_bytes, "%s (ro_compat feature 0x%x); mount read-only", why, bit);
                 return E(EROFS);
             }
-            why = bad_feature(compat, ~(uint32_t)(EXT2_COMPAT_HAS_JOURNAL | EXT2_COMPAT_SPARSE_SUPER2 |
-                                                  EXT2_COMPAT_FAST_COMMIT | EXT2_COMPAT_ORPHAN_FILE),
+            why = bad_feature(compat,
+                              ~(uint32_t)(EXT2_COMPAT_HAS_JOURNAL | EXT2_COMPAT_SPARSE_SUPER2 |
+                                          EXT2_COMPAT_FAST_COMMIT | EXT2_COMPAT_ORPHAN_FILE),
                               compat_rw_names, sizeof(compat_rw_names) / sizeof(compat_rw_names[0]),
                               &bit);
             if (why) {
@@ -2114,18 +2115,19 @@ static int check_super(ext2_t *fs, unsigned flags, char *msg, size_t msg_bytes)
             dev_blocks);
         return E(EINVAL);
     }
-    fs->n_groups = (fs->blocks_count - fs->first_data_block + fs->blocks_per_group - 1) /
-                   fs->blocks_per_group;
+    fs->n_groups =
+        (fs->blocks_count - fs->first_data_block + fs->blocks_per_group - 1) / fs->blocks_per_group;
     if ((uint64_t)fs->n_groups * fs->inodes_per_group != fs->inodes_count) {
-        fmt(msg, msg_bytes, "inode count %u is not %u groups of %u", fs->inodes_count,
-            fs->n_groups, fs->inodes_per_group);
+        fmt(msg, msg_bytes, "inode count %u is not %u groups of %u", fs->inodes_count, fs->n_groups,
+            fs->inodes_per_group);
         return E(EINVAL);
     }
     if (fs->first_ino < EXT2_GOOD_OLD_FIRST_INO || fs->first_ino >= fs->inodes_count) {
         fmt(msg, msg_bytes, "bad first inode %u", fs->first_ino);
         return E(EINVAL);
     }
-    if (ld32(sb + SB_FREE_BLOCKS) > fs->blocks_count || ld32(sb + SB_FREE_INODES) > fs->inodes_count ||
+    if (ld32(sb + SB_FREE_BLOCKS) > fs->blocks_count ||
+        ld32(sb + SB_FREE_INODES) > fs->inodes_count ||
         ld32(sb + SB_R_BLOCKS_COUNT) > fs->blocks_count) {
         fmt(msg, msg_bytes, "free or reserved counts exceed the totals");
         return E(EINVAL);
@@ -2170,7 +2172,8 @@ static int check_groups(ext2_t *fs, char *msg, size_t msg_bytes)
         uint32_t it = ld32(d + GD_INODE_TABLE);
         if (!in_range(bb, 1, meta_end, hi) || !in_range(ib, 1, meta_end, hi) ||
             !in_range(it, fs->itable_blocks, meta_end, hi) || bb == ib ||
-            (bb >= it && bb - it < fs->itable_blocks) || (ib >= it && ib - it < fs->itable_blocks)) {
+            (bb >= it && bb - it < fs->itable_blocks) ||
+            (ib >= it && ib - it < fs->itable_blocks)) {
             fmt(msg, msg_bytes,
                 "group %u: bitmaps (%u, %u) or inode table (%u, %u blocks) outside the group's "
                 "blocks %u..%u or overlapping",
@@ -2178,7 +2181,8 @@ static int check_groups(ext2_t *fs, char *msg, size_t msg_bytes)
             return E(EINVAL);
         }
         uint32_t fb = ld16(d + GD_FREE_BLOCKS), fi = ld16(d + GD_FREE_INODES);
-        if (fb > hi - lo || fi > fs->inodes_per_group || ld16(d + GD_USED_DIRS) > fs->inodes_per_group) {
+        if (fb > hi - lo || fi > fs->inodes_per_group ||
+            ld16(d + GD_USED_DIRS) > fs->inodes_per_group) {
             fmt(msg, msg_bytes, "group %u: counts out of range (free blocks %u, free inodes %u)", g,
                 fb, fi);
             return E(EINVAL);
@@ -2263,8 +2267,9 @@ ext2_mount_ret_t ext2_mount(vfs_t *vfs, const vfs_blockdev_t *dev, unsigned flag
             fmt(msg, msg_bytes, "the file system has errors: run e2fsck (or mount read-only)");
             err = E(EINVAL);
         } else if (!(state & EXT2_STATE_VALID)) {
-            fmt(msg, msg_bytes, "the file system was not cleanly unmounted: run e2fsck (or mount "
-                                "read-only)");
+            fmt(msg, msg_bytes,
+                "the file system was not cleanly unmounted: run e2fsck (or mount "
+                "read-only)");
             err = E(EINVAL);
         } else if (ld32(fs->sb + SB_LAST_ORPHAN)) {
             fmt(msg, msg_bytes, "the file system has orphan inodes: run e2fsck");

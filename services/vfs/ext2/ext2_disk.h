@@ -126,8 +126,8 @@ enum {
     I_GENERATION = 100,
     I_FILE_ACL = 104,
     I_SIZE_HIGH = 108,
-    I_UID_HIGH = 120, /* 16 bits */
-    I_GID_HIGH = 122, /* 16 bits */
+    I_UID_HIGH = 120,    /* 16 bits */
+    I_GID_HIGH = 122,    /* 16 bits */
     I_EXTRA_ISIZE = 128, /* 16 bits; the fields below exist if it covers them */
     I_CTIME_EXTRA = 132,
     I_MTIME_EXTRA = 136,
@@ -137,8 +137,8 @@ enum {
 };
 
 /* i_flags */
-#define EXT2_INDEX_FL 0x1000u        /* hashed (htree) directory */
-#define EXT2_EXTENTS_FL 0x80000u     /* ext4 */
+#define EXT2_INDEX_FL 0x1000u    /* hashed (htree) directory */
+#define EXT2_EXTENTS_FL 0x80000u /* ext4 */
 #define EXT2_INLINE_DATA_FL 0x10000000u
 
 /* directory entry: inode(32) rec_len(16) name_len(8) file_type(8) name */

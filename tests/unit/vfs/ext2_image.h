@@ -19,8 +19,7 @@ void ext2_image_path(char *buf, size_t n, const char *name);
 
 /* Runs a shell command line; returns its exit status (-1 if it could not
  * run) and its stdout+stderr in out (NUL-terminated, truncated to n). */
-int ext2_image_run(char *out, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int ext2_image_run(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* mke2fs -t ext2 with options (e.g. "-b 1024") on a new file of size_kib. */
 int ext2_image_mkfs(const char *path, const char *options, unsigned size_kib);
