@@ -49,3 +49,4 @@
 #define LINUX_EOPNOTSUPP 95
 #define LINUX_EOVERFLOW 75
 #define LINUX_ENOTCONN 107
+#define LINUX_EUCLEAN 117 /* "structure needs cleaning": a corrupted file system (EFSCORRUPTED) */

@@ -5,11 +5,12 @@
 VFS_CORE_SRCS := $(addprefix services/vfs/,vfs.c path.c perm.c mount.c proc.c open.c io.c attr.c \
   dir.c names.c)
 VFS_SRCS := $(VFS_CORE_SRCS) services/vfs/ramfs.c services/vfs/devfs.c
+EXT2_SRCS := services/vfs/ext2/ext2.c
 VFS_GUEST_LIB := $(BUILD)/guest/libvfs.a
 GUEST_LIBS += $(VFS_GUEST_LIB)
 
 # cpio_unpack.c (pre-filling from a newc archive) needs runtime/cpio from libkaal.
-$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) services/vfs/cpio_unpack.c))
+$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) $(EXT2_SRCS) services/vfs/cpio_unpack.c))
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -19,8 +20,13 @@ $(eval $(call host_test,test_vfs_diff,tests/unit/test_vfs_diff.c $(VFS_SRCS)))
 $(eval $(call host_test,test_vfs_rules,tests/unit/test_vfs_rules.c $(VFS_SRCS)))
 $(eval $(call fuzz_target,vfs_ops,tests/unit/vfs/fuzz_vfs_ops.c $(VFS_SRCS)))
 $(eval $(call host_test,test_vfs_cpio,tests/unit/test_vfs_cpio.c $(VFS_SRCS) services/vfs/cpio_unpack.c runtime/cpio/cpio.c))
+# ext2 on image files made by mke2fs at test time, e2fsck/debugfs as the oracle.
+EXT2_TEST_SRCS := $(VFS_SRCS) $(EXT2_SRCS) tests/unit/vfs/ext2_image.c
+$(eval $(call host_test,test_vfs_ext2,tests/unit/test_vfs_ext2.c $(EXT2_TEST_SRCS)))
 $(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS)))
 
 # Until `all` builds $(GUEST_LIBS), the unit-test build checks that the
 # library still compiles freestanding with the guest flags.
 $(BUILD)/host/tests/test_vfs_rules: | $(VFS_GUEST_LIB)
+$(eval $(call host_test,test_vfs_ext2_diff,tests/unit/test_vfs_ext2_diff.c $(EXT2_TEST_SRCS)))
+$(eval $(call fuzz_target,ext2,tests/unit/vfs/fuzz_ext2.c $(VFS_SRCS) $(EXT2_SRCS)))
