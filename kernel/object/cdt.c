@@ -146,19 +146,20 @@ bool cdt_is_parent_of(const cte_t *a, const cte_t *b)
     return true;
 }
 
-seL4_Error cdt_ensure_no_children(const cte_t *slot)
+bool cdt_has_children(const cte_t *slot)
 {
     const cte_t *next = mdb_next(slot);
-    if (next && cdt_is_parent_of(slot, next))
-        return syscall_error(seL4_RevokeFirst);
-    return seL4_NoError;
+    return next && cdt_is_parent_of(slot, next);
+}
+
+seL4_Error cdt_ensure_no_children(const cte_t *slot)
+{
+    return cdt_has_children(slot) ? syscall_error(seL4_RevokeFirst) : seL4_NoError;
 }
 
 seL4_Error cdt_ensure_empty(const cte_t *slot)
 {
-    if (cap_type(slot->cap) != cap_null_cap)
-        return syscall_error(seL4_DeleteFirst);
-    return seL4_NoError;
+    return cte_is_empty(slot) ? seL4_NoError : syscall_error(seL4_DeleteFirst);
 }
 
 bool cdt_is_final(const cte_t *slot)

@@ -93,20 +93,14 @@ static void set_mr(struct tcb *t, seL4_IPCBuffer *buf, unsigned i, uint64_t v)
 /* The receive slot named by the receiver's IPC buffer, if empty. */
 static cte_t *receive_slot(struct tcb *r, const seL4_IPCBuffer *rbuf)
 {
-    cte_t *node;
-    if (!cspace_lookup_slot(r->slots[TCB_CTABLE].cap, rbuf->receiveCNode, &node))
+    cte_t *node = cspace_find_slot(r->slots[TCB_CTABLE].cap, rbuf->receiveCNode);
+    if (!node)
         return NULL;
-    cap_t node_cap = node->cap;
-    if (rbuf->receiveDepth == 0) {
-        /* depth 0 names the CNode cap's own slot */
-        return cap_type(node_cap) == cap_null_cap ? node : NULL;
-    }
-    seL4_Error saved = ksyscall_error.type;
-    lookup_slot_ret_t ret = cspace_lookup_target(node_cap, rbuf->receiveIndex, rbuf->receiveDepth);
-    ksyscall_error.type = saved;
-    if (ret.status != seL4_NoError || cap_type(ret.slot->cap) != cap_null_cap)
-        return NULL;
-    return ret.slot;
+    /* depth 0 names the CNode cap's own slot */
+    cte_t *slot = rbuf->receiveDepth == 0
+                      ? node
+                      : cspace_find_target(node->cap, rbuf->receiveIndex, rbuf->receiveDepth);
+    return slot && cte_is_empty(slot) ? slot : NULL;
 }
 
 static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *const *extra, unsigned n,
@@ -159,8 +153,8 @@ static void transfer_normal(struct tcb *s, struct endpoint *ep, uint64_t badge, 
     if (grant && sbuf) {
         unsigned want = (unsigned)seL4_MessageInfo_get_extraCaps(info);
         for (unsigned i = 0; i < want; i++) {
-            if (!cspace_lookup_slot(s->slots[TCB_CTABLE].cap, sbuf->caps_or_badges[i],
-                                    &extra[i])) {
+            extra[i] = cspace_find_slot(s->slots[TCB_CTABLE].cap, sbuf->caps_or_badges[i]);
+            if (!extra[i]) {
                 n_extra = 0;
                 break;
             }

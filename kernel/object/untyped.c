@@ -136,11 +136,10 @@ seL4_Error decode_untyped_invocation(struct invocation *inv)
         return error_range(1, node_size - node_offset);
     cte_t *dest = cap_cnode_slots(node_cap) + node_offset;
     for (uint64_t i = 0; i < node_window; i++)
-        if (cdt_ensure_empty(&dest[i]) != seL4_NoError)
-            return seL4_DeleteFirst;
+        if (!cte_is_empty(&dest[i]))
+            return syscall_error(seL4_DeleteFirst);
 
-    uint64_t free_index = cdt_ensure_no_children(inv->slot) == seL4_NoError ? 0 : ut.data;
-    ksyscall_error.type = seL4_NoError; /* ensure_no_children may have set it */
+    uint64_t free_index = cdt_has_children(inv->slot) ? ut.data : 0;
     uint64_t ut_bytes = 1ull << ut.size_bits;
     uint64_t free_bytes = ut_bytes - free_index;
     if ((obj_bits >= 64 ? 0 : free_bytes >> obj_bits) < node_window) {

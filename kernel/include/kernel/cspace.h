@@ -9,7 +9,9 @@
  * Errors: decode functions return a seL4_Error and fill `ksyscall_error`
  * (and `klookup_fault` for seL4_FailedLookup) with the details the reply
  * carries in its message registers, as seL4's current_syscall_error does.
- * Owned by the current kernel entry; single core, so one instance.
+ * Owned by the current kernel entry; single core, so one instance. Code
+ * that only asks a question (is this slot empty, does this cptr name a
+ * slot) uses the pure predicates below, which leave both untouched.
  */
 #pragma once
 
@@ -39,9 +41,10 @@ extern syscall_error_t ksyscall_error;
 extern lookup_fault_t klookup_fault;
 
 typedef struct resolve_ret {
-    bool ok;              /* false: klookup_fault says why */
+    bool ok;              /* false: fault says why */
     cte_t *slot;
     uint64_t bits_remaining;
+    lookup_fault_t fault;
 } resolve_ret_t;
 
 typedef struct lookup_slot_ret {
@@ -49,10 +52,17 @@ typedef struct lookup_slot_ret {
     cte_t *slot;
 } lookup_slot_ret_t;
 
-/* seL4's resolveAddressBits: walks from node_cap consuming n_bits of cptr. */
+/* seL4's resolveAddressBits: walks from node_cap consuming n_bits of cptr.
+ * Pure: a failure is described in the result only. */
+resolve_ret_t cspace_walk(cap_t node_cap, uint64_t cptr, uint64_t n_bits);
+/* The same, recording a failure in klookup_fault. */
 resolve_ret_t cspace_resolve(cap_t node_cap, uint64_t cptr, uint64_t n_bits);
-/* A slot for a thread's own use (depth = word size); false on lookup fault. */
-bool cspace_lookup_slot(cap_t root, uint64_t cptr, cte_t **slot);
+/* A slot for a thread's own use (depth = word size): seL4_FailedLookup
+ * with klookup_fault set when cptr does not resolve. */
+lookup_slot_ret_t cspace_lookup_slot(cap_t root, uint64_t cptr);
+/* Pure forms: the slot, or NULL; no error state is touched. */
+cte_t *cspace_find_slot(cap_t root, uint64_t cptr);
+cte_t *cspace_find_target(cap_t root, uint64_t index, uint64_t depth);
 /* CNode-operation lookup (root, index, depth): seL4_FailedLookup or
  * seL4_RangeError (bad depth) with the details set. */
 lookup_slot_ret_t cspace_lookup_target(cap_t root, uint64_t index, uint64_t depth);
@@ -101,9 +111,15 @@ bool cap_same_region_as(cap_t a, cap_t b);
 bool cap_same_object_as(cap_t a, cap_t b);
 /* Is b a CDT child of a (both in the list, b after a)? */
 bool cdt_is_parent_of(const cte_t *a, const cte_t *b);
-/* seL4_RevokeFirst if the slot has CDT children. */
+/* Pure predicates. */
+static inline bool cte_is_empty(const cte_t *slot)
+{
+    return cap_type(slot->cap) == cap_null_cap;
+}
+bool cdt_has_children(const cte_t *slot);
+/* The same as errors: seL4_RevokeFirst if the slot has CDT children,
+ * seL4_DeleteFirst if it is not empty (recorded in ksyscall_error). */
 seL4_Error cdt_ensure_no_children(const cte_t *slot);
-/* seL4_DeleteFirst if the slot is not empty. */
 seL4_Error cdt_ensure_empty(const cte_t *slot);
 /* Is this the last cap to its object? */
 bool cdt_is_final(const cte_t *slot);
