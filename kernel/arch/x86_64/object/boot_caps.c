@@ -40,7 +40,7 @@ cap_t arch_boot_frame_cap(paddr_t frame, vaddr_t va, bool writable)
 
 paddr_t arch_boot_lookup_frame(paddr_t root, vaddr_t va)
 {
-    uint64_t *e = paging_lookup_entry(paddr_to_pptr(root), va, 0);
+    uint64_t *e = paging_lookup_entry(paddr_to_pptr(root), va, 0).pte;
     return e && (*e & PTE_P) ? (*e & PTE_ADDR) : 0;
 }
 

@@ -6,6 +6,7 @@
  * seL4 does, while a large page over a present table entry is
  * seL4_DeleteFirst. A map of a mapped cap at its own address changes the
  * rights and attributes.
+ * Each decode_* checks everything and ends with an invoke_* that cannot fail.
  */
 #include <arch/io.h>
 #include "paging.h"
@@ -53,7 +54,7 @@ void frame_unmap(cap_t frame)
     uint64_t *vspace = paging_find_vspace(asid);
     if (!vspace)
         return;
-    uint64_t *e = paging_lookup_entry(vspace, vaddr, frame_level(frame));
+    uint64_t *e = paging_lookup_entry(vspace, vaddr, frame_level(frame)).pte;
     if (!e || !(*e & PTE_P) || (*e & PTE_ADDR) != kptr_to_paddr(cap_ptr(frame)))
         return;
     if (frame_level(frame) > 0 && !(*e & PTE_PS))
@@ -61,6 +62,30 @@ void frame_unmap(cap_t frame)
     *e = 0;
     paging_flush_page(vspace, vaddr);
 }
+
+/* ---- invoke steps: cannot fail ---- */
+
+static void invoke_frame_map(cte_t *slot, uint64_t asid, uint64_t vaddr, uint64_t *pte,
+                             uint64_t entry, const uint64_t *vspace)
+{
+    slot->cap.data = cap_map_data(asid, vaddr);
+    *pte = entry;
+    paging_flush_page(vspace, vaddr);
+}
+
+static void invoke_frame_unmap(cte_t *slot)
+{
+    frame_unmap(slot->cap);
+    slot->cap.data = 0;
+}
+
+static void invoke_frame_get_address(struct invocation *inv)
+{
+    inv->reply_mr[0] = kptr_to_paddr(cap_ptr(inv->cap));
+    inv->reply_length = 1;
+}
+
+/* ---- decoding: checks only ---- */
 
 static seL4_Error decode_frame_map(struct invocation *inv)
 {
@@ -82,24 +107,19 @@ static seL4_Error decode_frame_map(struct invocation *inv)
         if (vaddr > SEL4_USER_TOP || vtop > SEL4_USER_TOP)
             return error_invalid_argument(0);
     }
-    uint64_t *vspace;
-    seL4_Error err = paging_check_vspace(vs, &vspace);
-    if (err != seL4_NoError)
-        return err;
+    vspace_ret_t v = paging_check_vspace(vs);
+    if (v.status != seL4_NoError)
+        return v.status;
     vm_rights_t rights = frame_mask_vm_rights((vm_rights_t)frame.rights, rights_mask);
     if (vaddr & ((1ull << frame.size_bits) - 1))
         return syscall_error(seL4_AlignmentError);
     int level = frame_level(frame);
-    uint64_t *e = paging_lookup_entry(vspace, vaddr, level);
-    if (!e)
-        return error_failed_lookup(false);
-    if (level > 0 && (*e & PTE_P) && !(*e & PTE_PS))
+    lookup_pte_ret_t l = paging_lookup_entry(v.vspace, vaddr, level);
+    if (l.status != seL4_NoError)
+        return paging_missing_level(l);
+    if (level > 0 && (*l.pte & PTE_P) && !(*l.pte & PTE_PS))
         return syscall_error(seL4_DeleteFirst); /* a table is mapped there */
-
-    /* invoke */
-    inv->slot->cap.data = cap_map_data(asid, vaddr);
-    *e = frame_entry(frame, rights, attr);
-    paging_flush_page(vspace, vaddr);
+    invoke_frame_map(inv->slot, asid, vaddr, l.pte, frame_entry(frame, rights, attr), v.vspace);
     return seL4_NoError;
 }
 
@@ -109,15 +129,12 @@ seL4_Error decode_frame_invocation(struct invocation *inv)
     case X86PageMap:
         return decode_frame_map(inv);
     case X86PageUnmap:
-        frame_unmap(inv->cap);
-        inv->slot->cap.data = 0;
+        invoke_frame_unmap(inv->slot);
         return seL4_NoError;
     case X86PageGetAddress:
-        inv->reply_mr[0] = kptr_to_paddr(cap_ptr(inv->cap));
-        inv->reply_length = 1;
+        invoke_frame_get_address(inv);
         return seL4_NoError;
     default:
         return syscall_error(seL4_IllegalOperation);
     }
 }
-

@@ -73,20 +73,16 @@ cap_t arch_object_create(uint64_t type, void *ptr, bool device)
 
 /* ---- page-table walks ---- */
 
-/* The entry at `level` (0 = PTE .. 3 = PML4E) for vaddr, or NULL with
- * klookup_fault set: a missing level l reports the bits below it, as seL4. */
-uint64_t *paging_lookup_entry(uint64_t *pml4, uint64_t vaddr, int level)
+lookup_pte_ret_t paging_lookup_entry(uint64_t *pml4, uint64_t vaddr, int level)
 {
     uint64_t *table = pml4;
     for (int l = 3; l > level; l--) {
-        uint64_t e = table[(vaddr >> (PAGE_BITS + 9 * l)) & 511];
-        if (!(e & PTE_P) || (l < 3 && (e & PTE_PS))) {
-            lookup_fault_missing(PAGE_BITS + 9 * l); /* seL4: PML4/PDPT/PD_INDEX_OFFSET */
-            return 0;
-        }
+        uint64_t e = table[(vaddr >> PTE_LEVEL_SHIFT(l)) & 511];
+        if (!(e & PTE_P) || (l < 3 && (e & PTE_PS)))
+            return (lookup_pte_ret_t){ seL4_FailedLookup, NULL, PTE_LEVEL_SHIFT(l) };
         table = paddr_to_pptr(e & PTE_ADDR);
     }
-    return &table[(vaddr >> (PAGE_BITS + 9 * level)) & 511];
+    return (lookup_pte_ret_t){ seL4_NoError, &table[(vaddr >> PTE_LEVEL_SHIFT(level)) & 511], 0 };
 }
 
 uint64_t *paging_find_vspace(uint64_t asid)
@@ -94,10 +90,13 @@ uint64_t *paging_find_vspace(uint64_t asid)
     struct asid_pool *pool = asid < (N_ASID_POOLS << ASID_LOW_BITS)
                                  ? asid_table[asid >> ASID_LOW_BITS]
                                  : 0;
-    uint64_t *vspace = pool ? pool->vspace[asid & (ASID_POOL_SIZE - 1)] : 0;
-    if (!vspace)
-        lookup_fault_invalid_root();
-    return vspace;
+    return pool ? pool->vspace[asid & (ASID_POOL_SIZE - 1)] : 0;
+}
+
+seL4_Error paging_missing_level(lookup_pte_ret_t r)
+{
+    lookup_fault_missing(r.bits_left); /* seL4: PML4/PDPT/PD_INDEX_OFFSET */
+    return error_failed_lookup(false);
 }
 
 bool paging_vspace_is_current(const uint64_t *vspace)
@@ -118,17 +117,18 @@ void paging_flush_all(const uint64_t *vspace)
 }
 
 /* A PML4 cap that has an ASID, and the VSpace the ASID table has for it. */
-seL4_Error paging_check_vspace(cap_t vs, uint64_t **vspace_out)
+vspace_ret_t paging_check_vspace(cap_t vs)
 {
     if (cap_type(vs) != cap_pml4_cap || vs.data == 0)
-        return error_invalid_cap(1);
+        return (vspace_ret_t){ error_invalid_cap(1), NULL };
     uint64_t *vspace = paging_find_vspace(vs.data);
-    if (!vspace)
-        return error_failed_lookup(false);
+    if (!vspace) {
+        lookup_fault_invalid_root();
+        return (vspace_ret_t){ error_failed_lookup(false), NULL };
+    }
     if (vspace != cap_ptr(vs))
-        return error_invalid_cap(1);
-    *vspace_out = vspace;
-    return seL4_NoError;
+        return (vspace_ret_t){ error_invalid_cap(1), NULL };
+    return (vspace_ret_t){ seL4_NoError, vspace };
 }
 
 seL4_Error arch_decode_invocation(struct invocation *inv)

@@ -37,12 +37,25 @@ static inline paddr_t kptr_to_paddr(const void *p)
 }
 
 /* paging.c */
-uint64_t *paging_lookup_entry(uint64_t *pml4, uint64_t vaddr, int level);
+typedef struct lookup_pte_ret {
+    seL4_Error status;  /* seL4_FailedLookup: a table above is missing */
+    uint64_t *pte;
+    unsigned bits_left; /* then: the bits below the missing level (seL4's lookup fault) */
+} lookup_pte_ret_t;
+/* The entry at `level` (0 = PTE .. 3 = PML4E) for vaddr. Pure. */
+lookup_pte_ret_t paging_lookup_entry(uint64_t *pml4, uint64_t vaddr, int level);
+/* A decoder's error for a failed paging_lookup_entry, details recorded. */
+seL4_Error paging_missing_level(lookup_pte_ret_t r);
+/* The VSpace the ASID table has for asid, or NULL. Pure. */
 uint64_t *paging_find_vspace(uint64_t asid);
+typedef struct vspace_ret {
+    seL4_Error status;
+    uint64_t *vspace;
+} vspace_ret_t;
 bool paging_vspace_is_current(const uint64_t *vspace);
 void paging_flush_page(const uint64_t *vspace, uint64_t vaddr);
 void paging_flush_all(const uint64_t *vspace);
-seL4_Error paging_check_vspace(cap_t vs, uint64_t **vspace_out);
+vspace_ret_t paging_check_vspace(cap_t vs);
 
 /* frame.c */
 seL4_Error decode_frame_invocation(struct invocation *inv);
