@@ -21,50 +21,7 @@
 #include <kernel/invocation.h>
 #include <kernel/vspace.h>
 
-#define EP_STATE_MASK 3ul
-
-static enum ep_state ep_state(const struct endpoint *ep)
-{
-    return (enum ep_state)(ep->tail_state & EP_STATE_MASK);
-}
-
-static struct tcb *ep_tail(const struct endpoint *ep)
-{
-    return (struct tcb *)(ep->tail_state & ~EP_STATE_MASK);
-}
-
-static void ep_set(struct endpoint *ep, struct tcb *tail, enum ep_state st)
-{
-    ep->tail_state = (uintptr_t)tail | st;
-}
-
-static void ep_append(struct endpoint *ep, struct tcb *t, enum ep_state st)
-{
-    struct tcb *tail = ep_tail(ep);
-    t->ep_next = NULL;
-    t->ep_prev = tail;
-    if (tail)
-        tail->ep_next = t;
-    else
-        ep->head = t;
-    ep_set(ep, t, st);
-}
-
-static void ep_dequeue(struct endpoint *ep, struct tcb *t)
-{
-    struct tcb *tail = ep_tail(ep);
-    if (t->ep_prev)
-        t->ep_prev->ep_next = t->ep_next;
-    else
-        ep->head = t->ep_next;
-    if (t->ep_next)
-        t->ep_next->ep_prev = t->ep_prev;
-    else
-        tail = t->ep_prev;
-    ep_set(ep, tail, ep->head ? ep_state(ep) : EP_IDLE);
-    t->ep_next = t->ep_prev = NULL;
-    t->blocked_on = NULL;
-}
+/* The queue operations (ep_append, ep_dequeue) are in <kernel/ipc.h>. */
 
 /* The IPC buffer of t, with t's VSpace root read from its VTable slot (the
  * slot empties when the VSpace is deleted, so this never walks freed

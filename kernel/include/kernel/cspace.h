@@ -106,6 +106,42 @@ static inline void lookup_fault_invalid_root(void)
 
 /* ---- capability derivation tree (kernel/object/cdt.c) ---- */
 
+/* The CDT list operations, written once for cdt.c and the IPC fastpath
+ * (kernel/fastpath.c), hence always inlined: the fastpath's code must stay
+ * on its own page. */
+
+/* Puts cap into dest (empty) right after prev in the list. */
+static inline __attribute__((always_inline)) void cdt_link_after(cte_t *prev, cte_t *dest,
+                                                                 cap_t cap, bool revocable,
+                                                                 bool first_badged)
+{
+    cte_t *next = mdb_next(prev);
+    dest->cap = cap;
+    dest->mdb_prev = (uint64_t)prev;
+    dest->mdb_next = (uint64_t)next;
+    mdb_set_flags(dest, revocable, first_badged);
+    mdb_set_next(prev, dest);
+    if (next)
+        mdb_set_prev(next, dest);
+}
+
+/* Unlinks the slot from the list and empties it (seL4's emptySlot without
+ * the finalisation): a first-badged flag passes to the next cap. */
+static inline __attribute__((always_inline)) void cdt_unlink(cte_t *slot)
+{
+    cte_t *prev = mdb_prev(slot), *next = mdb_next(slot);
+    if (prev)
+        mdb_set_next(prev, next);
+    if (next) {
+        mdb_set_prev(next, prev);
+        if (mdb_first_badged(slot))
+            next->mdb_next |= MDB_FIRST_BADGED;
+    }
+    slot->cap = cap_null();
+    slot->mdb_prev = 0;
+    slot->mdb_next = 0;
+}
+
 /* What relates two caps (seL4's sameRegionAs / sameObjectAs). */
 bool cap_same_region_as(cap_t a, cap_t b);
 bool cap_same_object_as(cap_t a, cap_t b);
