@@ -80,7 +80,7 @@ FP_INLINE _Noreturn void fp_switch_to(struct tcb *next)
 {
     if (!next->time_slice_ticks)
         next->time_slice_ticks = TIME_SLICE_TICKS;
-    ksched.current = next;
+    kcpu.sched.current = next;
     arch_activate_thread(next);
 }
 
@@ -165,8 +165,8 @@ static KERNEL_FASTPATH_TEXT void fastpath_reply_recv(struct tcb *t)
 
 KERNEL_FASTPATH_TEXT void fastpath_syscall(int64_t sysno)
 {
-    struct tcb *t = ksched.current;
-    if (t->foreign_abi || ksched.slice_expired || ksched.preempted)
+    struct tcb *t = kcpu.sched.current;
+    if (t->foreign_abi || kcpu.sched.slice_expired || kcpu.sched.preempted)
         return;
     if (sysno == seL4_SysCall)
         fastpath_call(t);

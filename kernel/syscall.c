@@ -146,7 +146,7 @@ static bool handle_debug_syscall(struct tcb *t, int64_t sysno)
 
 void handle_syscall(int64_t sysno)
 {
-    struct tcb *t = ksched.current;
+    struct tcb *t = kcpu.sched.current;
     if (t->foreign_abi) {
         struct fault f = { .type = seL4_Fault_UnknownSyscall, .addr = (uint64_t)sysno };
         handle_fault(t, &f);

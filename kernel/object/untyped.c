@@ -85,7 +85,7 @@ static void invoke_untyped_retype(cte_t *slot, uint64_t free_offset, uint64_t ty
         cap_t cap = object_create(type, obj, user_size, device);
         /* A thread without the debug calls cannot get them back by making
          * a thread: the new TCB inherits the flag (docs/sel4-deviations.md). */
-        if (type == seL4_TCBObject && ksched.current && ksched.current->no_debug_syscalls)
+        if (type == seL4_TCBObject && kcpu.sched.current && kcpu.sched.current->no_debug_syscalls)
             ((struct tcb *)obj)->no_debug_syscalls = true;
         cdt_insert_new(slot, &dest[i], cap);
     }
