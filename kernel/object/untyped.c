@@ -156,7 +156,10 @@ seL4_Error decode_untyped_invocation(struct invocation *inv)
         return syscall_error(seL4_NotEnoughMemory);
     }
     /* The objects' memory is cleared before anything changes, so a
-     * preemption here leaves nothing to undo. Untypeds are not cleared. */
+     * preemption here leaves nothing to undo. Untypeds are not cleared.
+     * This is the decode's one side effect, on purpose: the memory is
+     * free and unseen, and the progress kept in `clearings` lets the
+     * restarted retype go on (the invoke step below cannot fail). */
     if (!device && type != seL4_UntypedObject) {
         uint64_t base = (uint64_t)cap_ptr(ut) + aligned;
         seL4_Error err = clear_memory(base, base + (node_window << obj_bits));
