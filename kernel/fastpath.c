@@ -107,7 +107,7 @@ static KERNEL_FASTPATH_TEXT void fastpath_call(struct tcb *t)
         cap_type(master->cap) != cap_reply_cap || !master->cap.flag)
         return;
 
-    ep_dequeue(ep, dest);
+    ep_pop_head(ep); /* the receiver, dest, is the head */
 
     unsigned len = (unsigned)(info & MSG_LENGTH_MASK);
     arch_fp_transfer(t, dest, len, fp_delivered_info(info), cap.data);

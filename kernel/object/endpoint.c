@@ -21,7 +21,7 @@
 #include <kernel/invocation.h>
 #include <kernel/vspace.h>
 
-/* The queue operations (ep_append, ep_dequeue) are in <kernel/ipc.h>. */
+/* The queue operations (ep_append, ep_pop_head, ep_dequeue) are in <kernel/ipc.h>. */
 
 /* The IPC buffer of t, with t's VSpace root read from its VTable slot (the
  * slot empties when the VSpace is deleted, so this never walks freed
@@ -190,8 +190,7 @@ void ipc_send(struct tcb *t, bool blocking, bool is_call, uint64_t badge, bool c
         ep_append(ep, t, EP_SEND);
         return;
     }
-    struct tcb *dest = ep->head;
-    ep_dequeue(ep, dest);
+    struct tcb *dest = ep_pop_head(ep);
     ipc_transfer(t, ep, badge, can_grant, dest);
     bool reply_can_grant = dest->blocked_can_grant;
     dest->state = ThreadState_Running;
@@ -223,8 +222,7 @@ void ipc_receive(struct tcb *t, cap_t cap, bool blocking)
         ep_append(ep, t, EP_RECV);
         return;
     }
-    struct tcb *sender = ep->head;
-    ep_dequeue(ep, sender);
+    struct tcb *sender = ep_pop_head(ep);
     ipc_transfer(sender, ep, sender->blocked_badge, sender->blocked_can_grant, t);
     if (sender->blocked_is_call) {
         if (sender->blocked_can_grant || sender->blocked_can_grant_reply) {

@@ -82,6 +82,20 @@ IPC_INLINE void ep_dequeue(struct endpoint *ep, struct tcb *t)
     t->blocked_on = NULL;
 }
 
+/* The head of a non-empty queue leaves it (a send or receive meets it). */
+IPC_INLINE struct tcb *ep_pop_head(struct endpoint *ep)
+{
+    struct tcb *t = ep->head, *next = t->ep_next;
+    ep->head = next;
+    if (next)
+        next->ep_prev = NULL;
+    else
+        ep_set(ep, NULL, EP_IDLE);
+    t->ep_next = t->ep_prev = NULL;
+    t->blocked_on = NULL;
+    return t;
+}
+
 #define NTFN_STATE_MASK 3ul
 
 IPC_INLINE enum ntfn_state ntfn_state(const struct notification *n)
