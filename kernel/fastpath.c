@@ -28,14 +28,13 @@
  * clears them); reply caps have no CDT children (they cannot be derived).
  */
 #include <kernel/fastpath.h>
+#include <kernel/cspace.h>
 #include <kernel/ipc.h>
 #include <kernel/interrupt.h>
 #include <arch/fastpath.h>
 #include <sel4/syscall.h>
 #include <sel4/faults.h>
 
-#define EP_STATE_MASK 3ul
-#define NTFN_STATE_MASK 3ul
 #define MSG_LENGTH_MASK 0x7full
 #define MSG_EXTRA_CAPS_SHIFT 7
 #define MSG_EXTRA_CAPS_MASK 0x3ull
@@ -81,7 +80,7 @@ FP_INLINE _Noreturn void fp_switch_to(struct tcb *next)
 {
     if (!next->time_slice_ticks)
         next->time_slice_ticks = TIME_SLICE_TICKS;
-    ksched.current = next;
+    kcpu.sched.current = next;
     arch_activate_thread(next);
 }
 
@@ -98,7 +97,7 @@ static KERNEL_FASTPATH_TEXT void fastpath_call(struct tcb *t)
         !(cap.rights & (CAP_RIGHT_GRANT | CAP_RIGHT_GRANT_REPLY)))
         return;
     struct endpoint *ep = cap_ptr(cap);
-    if ((ep->tail_state & EP_STATE_MASK) != EP_RECV)
+    if (ep_state(ep) != EP_RECV)
         return;
     struct tcb *dest = ep->head;
     cte_t *master = &t->slots[TCB_REPLY];
@@ -108,15 +107,7 @@ static KERNEL_FASTPATH_TEXT void fastpath_call(struct tcb *t)
         cap_type(master->cap) != cap_reply_cap || !master->cap.flag)
         return;
 
-    /* Dequeue the receiver (it is the head). */
-    struct tcb *next = dest->ep_next;
-    ep->head = next;
-    if (next)
-        next->ep_prev = 0;
-    else
-        ep->tail_state = EP_IDLE;
-    dest->ep_next = dest->ep_prev = 0;
-    dest->blocked_on = 0;
+    ep_pop_head(ep); /* the receiver, dest, is the head */
 
     unsigned len = (unsigned)(info & MSG_LENGTH_MASK);
     arch_fp_transfer(t, dest, len, fp_delivered_info(info), cap.data);
@@ -126,13 +117,7 @@ static KERNEL_FASTPATH_TEXT void fastpath_call(struct tcb *t)
     t->state = ThreadState_BlockedOnReply;
     cap_t reply = cap_make(cap_reply_cap, t, 0, 0);
     reply.rights = dest->blocked_can_grant ? CAP_RIGHT_GRANT : 0;
-    cte_t *after = mdb_next(master);
-    caller_slot->cap = reply;
-    caller_slot->mdb_prev = (uint64_t)master;
-    caller_slot->mdb_next = (uint64_t)after; /* not revocable, not first badged */
-    mdb_set_next(master, caller_slot);
-    if (after)
-        mdb_set_prev(after, caller_slot);
+    cdt_link_after(master, caller_slot, reply, false, false); /* as cdt_insert for a reply cap */
 
     dest->state = ThreadState_Running;
     fp_switch_to(dest);
@@ -150,9 +135,9 @@ static KERNEL_FASTPATH_TEXT void fastpath_reply_recv(struct tcb *t)
     if (cap_type(cap) != cap_endpoint_cap || !(cap.rights & CAP_RIGHT_READ))
         return;
     struct endpoint *ep = cap_ptr(cap);
-    if ((ep->tail_state & EP_STATE_MASK) == EP_SEND)
+    if (ep_state(ep) == EP_SEND)
         return;
-    if (t->bound_ntfn && (t->bound_ntfn->bound_state & NTFN_STATE_MASK) == NTFN_ACTIVE)
+    if (t->bound_ntfn && ntfn_state(t->bound_ntfn) == NTFN_ACTIVE)
         return;
     cte_t *reply_slot = &t->slots[TCB_CALLER];
     cap_t reply = reply_slot->cap;
@@ -163,14 +148,7 @@ static KERNEL_FASTPATH_TEXT void fastpath_reply_recv(struct tcb *t)
         !arch_fp_vspace_root(caller) || (int)caller->priority <= sched_highest_ready_priority())
         return;
 
-    /* Delete the reply cap: unlink it (it has no children). */
-    cte_t *prev = mdb_prev(reply_slot), *after = mdb_next(reply_slot);
-    if (prev)
-        mdb_set_next(prev, after);
-    if (after)
-        mdb_set_prev(after, prev);
-    reply_slot->cap = cap_null();
-    reply_slot->mdb_prev = reply_slot->mdb_next = 0;
+    cdt_unlink(reply_slot); /* deletes the reply cap: it has no children */
 
     unsigned len = (unsigned)(info & MSG_LENGTH_MASK);
     arch_fp_transfer(t, caller, len, fp_delivered_info(info), 0);
@@ -180,22 +158,15 @@ static KERNEL_FASTPATH_TEXT void fastpath_reply_recv(struct tcb *t)
     t->state = ThreadState_BlockedOnReceive;
     t->blocked_on = ep;
     t->blocked_can_grant = cap.rights & CAP_RIGHT_GRANT;
-    struct tcb *tail = (struct tcb *)(ep->tail_state & ~EP_STATE_MASK);
-    t->ep_next = 0;
-    t->ep_prev = tail;
-    if (tail)
-        tail->ep_next = t;
-    else
-        ep->head = t;
-    ep->tail_state = (uintptr_t)t | EP_RECV;
+    ep_append(ep, t, EP_RECV);
 
     fp_switch_to(caller);
 }
 
 KERNEL_FASTPATH_TEXT void fastpath_syscall(int64_t sysno)
 {
-    struct tcb *t = ksched.current;
-    if (t->foreign_abi || ksched.slice_expired || ksched.preempted)
+    struct tcb *t = kcpu.sched.current;
+    if (t->foreign_abi || kcpu.sched.slice_expired || kcpu.sched.preempted)
         return;
     if (sysno == seL4_SysCall)
         fastpath_call(t);

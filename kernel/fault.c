@@ -94,12 +94,9 @@ void handle_fault(struct tcb *t, const struct fault *f)
 {
     if (f->type == seL4_Fault_UnknownSyscall || f->type == seL4_Fault_CapFault)
         arch_rewind_syscall(t);
-    lookup_fault_t saved = klookup_fault;
     record(t, f);
-    cte_t *slot;
-    bool found = cspace_lookup_slot(t->slots[TCB_CTABLE].cap, t->fault_handler, &slot);
-    klookup_fault = saved;
-    cap_t h = found ? slot->cap : cap_null();
+    cte_t *slot = cspace_find_slot(t->slots[TCB_CTABLE].cap, t->fault_handler);
+    cap_t h = slot ? slot->cap : cap_null();
     if (cap_type(h) == cap_endpoint_cap && (h.rights & CAP_RIGHT_WRITE) &&
         (h.rights & (CAP_RIGHT_GRANT | CAP_RIGHT_GRANT_REPLY))) {
         ipc_send(t, true, true, h.data, h.rights & CAP_RIGHT_GRANT,

@@ -35,12 +35,12 @@
 static void handle_recv(struct tcb *t, bool blocking)
 {
     uint64_t cptr = arch_syscall_arg(t, 0);
-    cte_t *slot;
-    if (!cspace_lookup_slot(t->slots[TCB_CTABLE].cap, cptr, &slot)) {
+    lookup_slot_ret_t lu = cspace_lookup_slot(t->slots[TCB_CTABLE].cap, cptr);
+    if (lu.status != seL4_NoError) {
         fault_cap(t, cptr, true);
         return;
     }
-    cap_t c = slot->cap;
+    cap_t c = lu.slot->cap;
     switch (cap_type(c)) {
     case cap_endpoint_cap:
         if (!(c.rights & CAP_RIGHT_READ))
@@ -72,10 +72,9 @@ static _Noreturn void debug_halt(void)
 /* seL4_DebugNameThread: the name is a string in the caller's IPC buffer. */
 static void debug_name_thread(struct tcb *t)
 {
-    cte_t *slot;
     seL4_IPCBuffer *buf = arch_ipc_buffer(t);
-    if (!buf || !cspace_lookup_slot(t->slots[TCB_CTABLE].cap, arch_syscall_arg(t, 0), &slot) ||
-        cap_type(slot->cap) != cap_thread_cap)
+    cte_t *slot = buf ? cspace_find_slot(t->slots[TCB_CTABLE].cap, arch_syscall_arg(t, 0)) : NULL;
+    if (!slot || cap_type(slot->cap) != cap_thread_cap)
         return;
     struct tcb *target = cap_ptr(slot->cap);
     const char *name = (const char *)buf->msg;
@@ -104,7 +103,7 @@ static void debug_check_objects(struct tcb *t)
             r = cdt_check_aliasing(0, cap_cnode_slots(root), 1ull << root.size_bits);
         else
             err = seL4_InvalidCapability;
-    } else if (!cspace_lookup_slot(root, cptr, &slot) || cap_type(slot->cap) == cap_null_cap) {
+    } else if (!(slot = cspace_find_slot(root, cptr)) || cte_is_empty(slot)) {
         err = seL4_InvalidCapability;
     } else {
         r = cdt_check_aliasing(slot, 0, 0);
@@ -173,7 +172,7 @@ static bool handle_debug_syscall(struct tcb *t, int64_t sysno)
 
 void handle_syscall(int64_t sysno)
 {
-    struct tcb *t = ksched.current;
+    struct tcb *t = kcpu.sched.current;
     if (t->foreign_abi) {
         struct fault f = { .type = seL4_Fault_UnknownSyscall, .addr = (uint64_t)sysno };
         handle_fault(t, &f);

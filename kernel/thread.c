@@ -16,14 +16,12 @@
 #include <kernel/kprintf.h>
 #include <kernel/fastpath.h>
 
-struct sched_state ksched KERNEL_HOT_DATA;
-
-#define N_PRIORITIES 256
+/* The per-CPU state (<kernel/percpu.h>), alone in the hot data page. */
+struct percpu kcpu KERNEL_HOT_DATA __attribute__((aligned(64)));
 
 static struct {
     struct tcb *head, *tail;
 } ready[N_PRIORITIES];
-static uint64_t ready_bitmap[N_PRIORITIES / 64] KERNEL_HOT_DATA;
 
 static void enqueue(struct tcb *t, bool at_head)
 {
@@ -41,7 +39,7 @@ static void enqueue(struct tcb *t, bool at_head)
         ready[p].tail->sched_next = t;
         ready[p].tail = t;
     }
-    ready_bitmap[p / 64] |= 1ull << (p % 64);
+    kcpu.ready_bitmap[p / 64] |= 1ull << (p % 64);
     t->in_ready_queue = true;
 }
 
@@ -57,7 +55,7 @@ static void dequeue(struct tcb *t)
     else
         ready[p].tail = t->sched_prev;
     if (!ready[p].head)
-        ready_bitmap[p / 64] &= ~(1ull << (p % 64));
+        kcpu.ready_bitmap[p / 64] &= ~(1ull << (p % 64));
     t->sched_next = t->sched_prev = NULL;
     t->in_ready_queue = false;
 }
@@ -65,33 +63,33 @@ static void dequeue(struct tcb *t)
 static struct tcb *highest_ready(void)
 {
     for (int w = N_PRIORITIES / 64 - 1; w >= 0; w--)
-        if (ready_bitmap[w])
-            return ready[w * 64 + 63 - __builtin_clzll(ready_bitmap[w])].head;
+        if (kcpu.ready_bitmap[w])
+            return ready[w * 64 + 63 - __builtin_clzll(kcpu.ready_bitmap[w])].head;
     return NULL;
 }
 
 KERNEL_FASTPATH_TEXT int sched_highest_ready_priority(void)
 {
     for (int w = N_PRIORITIES / 64 - 1; w >= 0; w--)
-        if (ready_bitmap[w])
-            return w * 64 + 63 - __builtin_clzll(ready_bitmap[w]);
+        if (kcpu.ready_bitmap[w])
+            return w * 64 + 63 - __builtin_clzll(kcpu.ready_bitmap[w]);
     return -1;
 }
 
 void sched_make_runnable(struct tcb *t)
 {
-    if (t == ksched.current || t->in_ready_queue)
+    if (t == kcpu.sched.current || t->in_ready_queue)
         return;
     if (!t->time_slice_ticks)
         t->time_slice_ticks = TIME_SLICE_TICKS;
     enqueue(t, false);
-    if (!ksched.current || t->priority > ksched.current->priority)
-        ksched.preempted = true;
+    if (!kcpu.sched.current || t->priority > kcpu.sched.current->priority)
+        kcpu.sched.preempted = true;
 }
 
 void sched_wake(struct tcb *t)
 {
-    struct tcb *cur = ksched.current;
+    struct tcb *cur = kcpu.sched.current;
     if (t == cur || t->in_ready_queue)
         return;
     if (cur && !thread_is_runnable(cur) && t->priority >= cur->priority) {
@@ -115,8 +113,8 @@ void sched_set_priority(struct tcb *t, uint8_t prio)
     }
     t->priority = prio;
     /* The current thread lowered below a ready one gives way. */
-    if (t == ksched.current && highest_ready() && highest_ready()->priority > prio)
-        ksched.preempted = true;
+    if (t == kcpu.sched.current && highest_ready() && highest_ready()->priority > prio)
+        kcpu.sched.preempted = true;
 }
 
 void sched_remove(struct tcb *t)
@@ -127,25 +125,25 @@ void sched_remove(struct tcb *t)
 
 void sched_yield(void)
 {
-    ksched.slice_expired = true;
+    kcpu.sched.slice_expired = true;
 }
 
 void sched_timer_tick(void)
 {
-    struct tcb *t = ksched.current;
+    struct tcb *t = kcpu.sched.current;
     if (t && --t->time_slice_ticks == 0) {
         t->time_slice_ticks = TIME_SLICE_TICKS;
-        ksched.slice_expired = true;
+        kcpu.sched.slice_expired = true;
     }
 }
 
 KERNEL_FASTPATH_TEXT void schedule(void)
 {
-    struct tcb *cur = ksched.current;
+    struct tcb *cur = kcpu.sched.current;
     if (cur && thread_is_runnable(cur)) {
-        if (ksched.slice_expired)
+        if (kcpu.sched.slice_expired)
             enqueue(cur, false);
-        else if (ksched.preempted)
+        else if (kcpu.sched.preempted)
             enqueue(cur, true);
         else
             goto done;
@@ -153,9 +151,9 @@ KERNEL_FASTPATH_TEXT void schedule(void)
     cur = highest_ready();
     if (cur)
         dequeue(cur);
-    ksched.current = cur;
+    kcpu.sched.current = cur;
 done:
-    ksched.slice_expired = ksched.preempted = false;
+    kcpu.sched.slice_expired = kcpu.sched.preempted = false;
 }
 
 KERNEL_FASTPATH_TEXT void kernel_exit(void)
@@ -164,11 +162,11 @@ KERNEL_FASTPATH_TEXT void kernel_exit(void)
      * input) and the line would land in the middle of user output. */
     static bool said_idle;
     schedule();
-    if (!ksched.current) {
+    if (!kcpu.sched.current) {
         if (!said_idle)
             kprintf("[KaaL] no runnable threads: idle\n");
         said_idle = true;
         arch_idle();
     }
-    arch_activate_thread(ksched.current);
+    arch_activate_thread(kcpu.sched.current);
 }

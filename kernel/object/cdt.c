@@ -146,19 +146,20 @@ bool cdt_is_parent_of(const cte_t *a, const cte_t *b)
     return true;
 }
 
-seL4_Error cdt_ensure_no_children(const cte_t *slot)
+bool cdt_has_children(const cte_t *slot)
 {
     const cte_t *next = mdb_next(slot);
-    if (next && cdt_is_parent_of(slot, next))
-        return syscall_error(seL4_RevokeFirst);
-    return seL4_NoError;
+    return next && cdt_is_parent_of(slot, next);
+}
+
+seL4_Error cdt_ensure_no_children(const cte_t *slot)
+{
+    return cdt_has_children(slot) ? syscall_error(seL4_RevokeFirst) : seL4_NoError;
 }
 
 seL4_Error cdt_ensure_empty(const cte_t *slot)
 {
-    if (cap_type(slot->cap) != cap_null_cap)
-        return syscall_error(seL4_DeleteFirst);
-    return seL4_NoError;
+    return cte_is_empty(slot) ? seL4_NoError : syscall_error(seL4_DeleteFirst);
 }
 
 bool cdt_is_final(const cte_t *slot)
@@ -204,30 +205,12 @@ void cdt_insert(cap_t new_cap, cte_t *src, cte_t *dest)
 {
     bool revocable = cap_is_revocable(new_cap, src->cap);
     untyped_mark_full_if_copied(new_cap, src);
-    cte_t *next = mdb_next(src);
-    dest->cap = new_cap;
-    dest->mdb_prev = 0;
-    dest->mdb_next = 0;
-    mdb_set_prev(dest, src);
-    mdb_set_next(dest, next);
-    mdb_set_flags(dest, revocable, revocable);
-    mdb_set_next(src, dest);
-    if (next)
-        mdb_set_prev(next, dest);
+    cdt_link_after(src, dest, new_cap, revocable, revocable);
 }
 
 void cdt_insert_new(cte_t *parent, cte_t *dest, cap_t cap)
 {
-    cte_t *next = mdb_next(parent);
-    dest->cap = cap;
-    dest->mdb_prev = 0;
-    dest->mdb_next = 0;
-    mdb_set_prev(dest, parent);
-    mdb_set_next(dest, next);
-    mdb_set_flags(dest, true, false);
-    mdb_set_next(parent, dest);
-    if (next)
-        mdb_set_prev(next, dest);
+    cdt_link_after(parent, dest, cap, true, false);
 }
 
 void cdt_move(cap_t new_cap, cte_t *src, cte_t *dest)
@@ -275,21 +258,6 @@ void cdt_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2)
         mdb_set_prev(n2, slot1);
 }
 
-/* Unlinks the slot from the CDT and empties it (seL4's emptySlot). */
-static void cte_clear(cte_t *slot)
-{
-    cte_t *prev = mdb_prev(slot), *next = mdb_next(slot);
-    if (prev)
-        mdb_set_next(prev, next);
-    if (next) {
-        mdb_set_prev(next, prev);
-        if (mdb_first_badged(slot))
-            next->mdb_next |= MDB_FIRST_BADGED;
-    }
-    slot->cap = cap_null();
-    slot->mdb_prev = 0;
-    slot->mdb_next = 0;
-}
 
 static cap_t zombie_new(cap_t owner, void *slots_owner, uint64_t n_slots)
 {
@@ -326,7 +294,7 @@ static seL4_Error delete_slot(cte_t *top, bool preemptible)
                     n_zombies++;
                     continue;
                 }
-                cte_clear(cur);
+                cdt_unlink(cur);
                 break;
             }
             uint64_t n_slots = 0;
@@ -341,7 +309,7 @@ static seL4_Error delete_slot(cte_t *top, bool preemptible)
             }
             cur->cap.data = n;
             if (n == 0) {
-                cte_clear(cur);
+                cdt_unlink(cur);
                 n_zombies--;
                 break;
             }

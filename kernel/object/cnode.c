@@ -4,8 +4,12 @@
  * SaveCaller and CancelBadgedSends, with seL4's argument checks in seL4's
  * order (so the same bad call gets the same error). The invoked CNode cap is
  * the destination root; (index, depth) address the destination slot.
- * Revoke and Delete may stop at a preemption point (KERNEL_PREEMPTED) and
- * continue when the caller's system call runs again.
+ * Each decode_* checks everything without side effects and ends with an
+ * invoke_* step. The invoke steps cannot fail, with one exception kept on
+ * purpose: Revoke and Delete may stop at a preemption point
+ * (KERNEL_PREEMPTED, as seL4's invokeCNodeRevoke/Delete return
+ * EXCEPTION_PREEMPTED) with the CDT valid, and continue when the caller's
+ * system call runs again.
  */
 #include <kernel/invocation.h>
 #include <kernel/ipc.h>
@@ -30,6 +34,31 @@ static void invoke_cnode_rotate(cap_t src_cap, cap_t pivot_cap, cte_t *src, cte_
         cdt_move(pivot_cap, pivot, dest);
         cdt_move(src_cap, src, pivot);
     }
+}
+
+/* Preemptible: seL4_NoError or KERNEL_PREEMPTED, never a failure. */
+static seL4_Error invoke_cnode_revoke(cte_t *dest)
+{
+    return cdt_revoke_preemptible(dest);
+}
+
+static seL4_Error invoke_cnode_delete(cte_t *dest)
+{
+    return cdt_delete_preemptible(dest);
+}
+
+/* No caller to save is success with nothing stored, as in seL4. */
+static void invoke_cnode_save_caller(struct tcb *t, cte_t *dest)
+{
+    cte_t *caller = &t->slots[TCB_CALLER];
+    if (cap_type(caller->cap) == cap_reply_cap)
+        cdt_move(caller->cap, caller, dest);
+}
+
+static void invoke_cnode_cancel_badged_sends(cap_t ep_cap)
+{
+    if (ep_cap.data)
+        ipc_cancel_badged_sends(cap_ptr(ep_cap), ep_cap.data);
 }
 
 static seL4_Error decode_copy_like(struct invocation *inv, cte_t *dest)
@@ -111,8 +140,8 @@ static seL4_Error decode_rotate(struct invocation *inv, cte_t *dest)
     cte_t *pivot = r.slot;
     if (pivot == src || pivot == dest)
         return syscall_error(seL4_IllegalOperation);
-    if (src != dest && cdt_ensure_empty(dest) != seL4_NoError)
-        return seL4_DeleteFirst;
+    if (src != dest && !cte_is_empty(dest))
+        return syscall_error(seL4_DeleteFirst);
     if (cap_type(src->cap) == cap_null_cap) {
         lookup_fault_missing(src_depth);
         return error_failed_lookup(true);
@@ -147,23 +176,20 @@ seL4_Error decode_cnode_invocation(struct invocation *inv)
     case CNodeMutate:
         return decode_copy_like(inv, dest);
     case CNodeRevoke:
-        return cdt_revoke_preemptible(dest); /* may be KERNEL_PREEMPTED */
+        return invoke_cnode_revoke(dest); /* may be KERNEL_PREEMPTED */
     case CNodeDelete:
-        return cdt_delete_preemptible(dest);
+        return invoke_cnode_delete(dest); /* may be KERNEL_PREEMPTED */
     case CNodeSaveCaller:
-        if (cdt_ensure_empty(dest) != seL4_NoError)
-            return seL4_DeleteFirst;
-        /* No caller to save is success with nothing stored, as in seL4. */
-        if (cap_type(inv->thread->slots[TCB_CALLER].cap) == cap_reply_cap)
-            cdt_move(inv->thread->slots[TCB_CALLER].cap, &inv->thread->slots[TCB_CALLER], dest);
+        if (!cte_is_empty(dest))
+            return syscall_error(seL4_DeleteFirst);
+        invoke_cnode_save_caller(inv->thread, dest);
         return seL4_NoError;
     case CNodeCancelBadgedSends: {
         cap_t c = dest->cap;
         /* seL4's hasCancelSendRights: an endpoint cap with all rights. */
         if (cap_type(c) != cap_endpoint_cap || c.rights != CAP_RIGHTS_ALL)
             return syscall_error(seL4_IllegalOperation);
-        if (c.data)
-            ipc_cancel_badged_sends(cap_ptr(c), c.data);
+        invoke_cnode_cancel_badged_sends(c);
         return seL4_NoError;
     }
     default: /* CNodeRotate */

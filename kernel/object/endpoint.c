@@ -21,50 +21,7 @@
 #include <kernel/invocation.h>
 #include <kernel/vspace.h>
 
-#define EP_STATE_MASK 3ul
-
-static enum ep_state ep_state(const struct endpoint *ep)
-{
-    return (enum ep_state)(ep->tail_state & EP_STATE_MASK);
-}
-
-static struct tcb *ep_tail(const struct endpoint *ep)
-{
-    return (struct tcb *)(ep->tail_state & ~EP_STATE_MASK);
-}
-
-static void ep_set(struct endpoint *ep, struct tcb *tail, enum ep_state st)
-{
-    ep->tail_state = (uintptr_t)tail | st;
-}
-
-static void ep_append(struct endpoint *ep, struct tcb *t, enum ep_state st)
-{
-    struct tcb *tail = ep_tail(ep);
-    t->ep_next = NULL;
-    t->ep_prev = tail;
-    if (tail)
-        tail->ep_next = t;
-    else
-        ep->head = t;
-    ep_set(ep, t, st);
-}
-
-static void ep_dequeue(struct endpoint *ep, struct tcb *t)
-{
-    struct tcb *tail = ep_tail(ep);
-    if (t->ep_prev)
-        t->ep_prev->ep_next = t->ep_next;
-    else
-        ep->head = t->ep_next;
-    if (t->ep_next)
-        t->ep_next->ep_prev = t->ep_prev;
-    else
-        tail = t->ep_prev;
-    ep_set(ep, tail, ep->head ? ep_state(ep) : EP_IDLE);
-    t->ep_next = t->ep_prev = NULL;
-    t->blocked_on = NULL;
-}
+/* The queue operations (ep_append, ep_pop_head, ep_dequeue) are in <kernel/ipc.h>. */
 
 /* The IPC buffer of t, with t's VSpace root read from its VTable slot (the
  * slot empties when the VSpace is deleted, so this never walks freed
@@ -93,20 +50,14 @@ static void set_mr(struct tcb *t, seL4_IPCBuffer *buf, unsigned i, uint64_t v)
 /* The receive slot named by the receiver's IPC buffer, if empty. */
 static cte_t *receive_slot(struct tcb *r, const seL4_IPCBuffer *rbuf)
 {
-    cte_t *node;
-    if (!cspace_lookup_slot(r->slots[TCB_CTABLE].cap, rbuf->receiveCNode, &node))
+    cte_t *node = cspace_find_slot(r->slots[TCB_CTABLE].cap, rbuf->receiveCNode);
+    if (!node)
         return NULL;
-    cap_t node_cap = node->cap;
-    if (rbuf->receiveDepth == 0) {
-        /* depth 0 names the CNode cap's own slot */
-        return cap_type(node_cap) == cap_null_cap ? node : NULL;
-    }
-    seL4_Error saved = ksyscall_error.type;
-    lookup_slot_ret_t ret = cspace_lookup_target(node_cap, rbuf->receiveIndex, rbuf->receiveDepth);
-    ksyscall_error.type = saved;
-    if (ret.status != seL4_NoError || cap_type(ret.slot->cap) != cap_null_cap)
-        return NULL;
-    return ret.slot;
+    /* depth 0 names the CNode cap's own slot */
+    cte_t *slot = rbuf->receiveDepth == 0
+                      ? node
+                      : cspace_find_target(node->cap, rbuf->receiveIndex, rbuf->receiveDepth);
+    return slot && cte_is_empty(slot) ? slot : NULL;
 }
 
 static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *const *extra, unsigned n,
@@ -159,8 +110,8 @@ static void transfer_normal(struct tcb *s, struct endpoint *ep, uint64_t badge, 
     if (grant && sbuf) {
         unsigned want = (unsigned)seL4_MessageInfo_get_extraCaps(info);
         for (unsigned i = 0; i < want; i++) {
-            if (!cspace_lookup_slot(s->slots[TCB_CTABLE].cap, sbuf->caps_or_badges[i],
-                                    &extra[i])) {
+            extra[i] = cspace_find_slot(s->slots[TCB_CTABLE].cap, sbuf->caps_or_badges[i]);
+            if (!extra[i]) {
                 n_extra = 0;
                 break;
             }
@@ -239,8 +190,7 @@ void ipc_send(struct tcb *t, bool blocking, bool is_call, uint64_t badge, bool c
         ep_append(ep, t, EP_SEND);
         return;
     }
-    struct tcb *dest = ep->head;
-    ep_dequeue(ep, dest);
+    struct tcb *dest = ep_pop_head(ep);
     ipc_transfer(t, ep, badge, can_grant, dest);
     bool reply_can_grant = dest->blocked_can_grant;
     dest->state = ThreadState_Running;
@@ -272,8 +222,7 @@ void ipc_receive(struct tcb *t, cap_t cap, bool blocking)
         ep_append(ep, t, EP_RECV);
         return;
     }
-    struct tcb *sender = ep->head;
-    ep_dequeue(ep, sender);
+    struct tcb *sender = ep_pop_head(ep);
     ipc_transfer(sender, ep, sender->blocked_badge, sender->blocked_can_grant, t);
     if (sender->blocked_is_call) {
         if (sender->blocked_can_grant || sender->blocked_can_grant_reply) {

@@ -103,12 +103,13 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
     seL4_MessageInfo_t info = { { arch_syscall_arg(t, 1) } };
     cap_t root = t->slots[TCB_CTABLE].cap;
 
-    cte_t *slot;
-    if (!cspace_lookup_slot(root, cptr, &slot)) {
+    lookup_slot_ret_t lu = cspace_lookup_slot(root, cptr);
+    if (lu.status != seL4_NoError) {
         if (is_blocking)
             cap_fault(t, cptr, false);
         return;
     }
+    cte_t *slot = lu.slot;
     seL4_IPCBuffer *buf = arch_ipc_buffer(t);
     inv.thread = t;
     inv.slot = slot;
@@ -128,11 +129,13 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
         uint64_t n_extra = seL4_MessageInfo_get_extraCaps(info);
         for (unsigned i = 0; i < n_extra; i++) {
             uint64_t extra_cptr = buf->caps_or_badges[i];
-            if (!cspace_lookup_slot(root, extra_cptr, &inv.extra[i])) {
+            lu = cspace_lookup_slot(root, extra_cptr);
+            if (lu.status != seL4_NoError) {
                 if (is_blocking)
                     cap_fault(t, extra_cptr, false);
                 return;
             }
+            inv.extra[i] = lu.slot;
         }
     }
     inv.reply_length = 0;

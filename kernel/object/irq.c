@@ -10,7 +10,8 @@
  * yet handled; an MSI cannot be masked (as in seL4) and signals each time.
  *
  * State per IRQ number: issued (a handler cap exists) and the notification
- * and badge to signal. A deleted notification is forgotten here.
+ * and badge to signal. A deleted notification is forgotten here. Decoders
+ * check everything and end with an invoke_* step that cannot fail.
  */
 #include <kernel/invocation.h>
 #include <kernel/interrupt.h>
@@ -31,7 +32,7 @@ bool irq_is_issued(unsigned irq)
     return irq < N_IRQS && irqs[irq].issued;
 }
 
-/* Called by the arch decoder once the line is routed. */
+/* The generic part of the arch's IRQControl invoke step (cannot fail). */
 void irq_issue(unsigned irq, cte_t *control, cte_t *dest)
 {
     irqs[irq].issued = true;
@@ -63,12 +64,28 @@ seL4_Error decode_irq_control_invocation(struct invocation *inv)
     return arch_decode_irq_control(inv);
 }
 
+static void invoke_irq_handler_ack(unsigned irq)
+{
+    arch_irq_set_masked(irq, false);
+}
+
+static void invoke_irq_handler_set(unsigned irq, cap_t ntfn_cap)
+{
+    irqs[irq].ntfn = cap_ptr(ntfn_cap);
+    irqs[irq].badge = ntfn_cap.data;
+}
+
+static void invoke_irq_handler_clear(unsigned irq)
+{
+    irqs[irq].ntfn = NULL;
+}
+
 seL4_Error decode_irq_handler_invocation(struct invocation *inv)
 {
     unsigned irq = (unsigned)inv->cap.data;
     switch (inv->label) {
     case IRQAckIRQ:
-        arch_irq_set_masked(irq, false);
+        invoke_irq_handler_ack(irq);
         return seL4_NoError;
     case IRQSetIRQHandler: {
         if (!inv->extra[0])
@@ -76,12 +93,11 @@ seL4_Error decode_irq_handler_invocation(struct invocation *inv)
         cap_t n = inv->extra[0]->cap;
         if (cap_type(n) != cap_notification_cap || !(n.rights & CAP_RIGHT_WRITE))
             return error_invalid_cap(0);
-        irqs[irq].ntfn = cap_ptr(n);
-        irqs[irq].badge = n.data;
+        invoke_irq_handler_set(irq, n);
         return seL4_NoError;
     }
     case IRQClearIRQHandler:
-        irqs[irq].ntfn = NULL;
+        invoke_irq_handler_clear(irq);
         return seL4_NoError;
     default:
         return syscall_error(seL4_IllegalOperation);

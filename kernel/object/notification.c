@@ -14,13 +14,6 @@
  */
 #include <kernel/ipc.h>
 
-#define NTFN_STATE_MASK 3ul
-
-static enum ntfn_state ntfn_state(const struct notification *n)
-{
-    return (enum ntfn_state)(n->bound_state & NTFN_STATE_MASK);
-}
-
 static struct tcb *ntfn_bound(const struct notification *n)
 {
     return (struct tcb *)(n->bound_state & ~NTFN_STATE_MASK);

@@ -8,6 +8,9 @@
  * SetFlags carrying KaaL's foreign-ABI and no-debug-syscalls flags
  * (docs/sel4-deviations.md).
  *
+ * Each decode_* checks every argument and cap without side effects and
+ * ends with an invoke_tcb_* step that cannot fail.
+ *
  * Thread life cycle: Suspend cancels whatever IPC the thread is in and
  * makes it Inactive; Resume of a stopped thread (Inactive or waiting for a
  * reply) makes it Restart: it resumes at its saved rip, re-executing an
@@ -68,85 +71,214 @@ static void install(struct tcb *t, unsigned idx, cap_t new_cap, cte_t *src)
         cdt_insert(new_cap, src, slot);
 }
 
-static seL4_Error derive_root(cte_t *src, uint64_t data, cap_type_t want, cap_t *out)
+/* ---- invoke steps: cannot fail ---- */
+
+/* A decoded Configure / SetSpace: the new roots (and buffer) and their sources. */
+struct tcb_space {
+    uint64_t fault_ep;
+    cap_t ccap, vcap, bcap;
+    cte_t *csrc, *vsrc, *bsrc;
+    bool has_buffer;
+    uint64_t buffer;
+};
+
+static void invoke_tcb_set_space(struct tcb *t, const struct tcb_space *sp)
+{
+    t->fault_handler = sp->fault_ep;
+    install(t, TCB_CTABLE, sp->ccap, sp->csrc);
+    install(t, TCB_VTABLE, sp->vcap, sp->vsrc);
+    t->vspace_root = arch_tcb_vspace_root(t);
+    if (sp->has_buffer) {
+        install(t, TCB_BUFFER, sp->bcap, sp->bsrc);
+        t->ipc_buffer_vaddr = sp->buffer;
+    }
+}
+
+static void invoke_tcb_set_ipc_buffer(struct tcb *t, uint64_t buffer, cap_t bcap, cte_t *bsrc)
+{
+    install(t, TCB_BUFFER, bcap, bsrc);
+    t->ipc_buffer_vaddr = buffer;
+}
+
+static void invoke_tcb_read_registers(struct invocation *inv, struct tcb *t, bool suspend,
+                                      unsigned n)
+{
+    if (suspend)
+        tcb_suspend(t);
+    for (unsigned i = 0; i < n; i++)
+        inv->reply_mr[i] = arch_get_user_reg(t, i);
+    inv->reply_length = n;
+}
+
+static void invoke_tcb_write_registers(struct tcb *t, bool resume, unsigned n,
+                                       const uint64_t *values)
+{
+    for (unsigned i = 0; i < n; i++)
+        arch_set_user_reg(t, i, values[i]);
+    if (resume)
+        tcb_restart(t);
+}
+
+static void invoke_tcb_copy_registers(struct tcb *t, struct tcb *src, uint64_t flags)
+{
+    if (flags & 1)
+        tcb_suspend(src);
+    if (flags & 2)
+        tcb_restart(t);
+    if (flags & 4)
+        for (unsigned i = 0; i < KAAL_N_FRAME_REGS; i++)
+            arch_set_user_reg(t, i, arch_get_user_reg(src, i));
+    if (flags & 8)
+        for (unsigned i = KAAL_N_FRAME_REGS; i < KAAL_N_USER_REGS; i++)
+            arch_set_user_reg(t, i, arch_get_user_reg(src, i));
+}
+
+static void invoke_tcb_set_sched_params(struct tcb *t, bool set_mcp, uint8_t mcp, bool set_prio,
+                                        uint8_t prio)
+{
+    if (set_mcp)
+        t->mcp = mcp;
+    if (set_prio)
+        sched_set_priority(t, prio);
+}
+
+static void invoke_tcb_set_flags(struct invocation *inv, struct tcb *t, uint64_t clear,
+                                 uint64_t set)
+{
+    uint64_t flags = (tcb_flags(t) & ~clear) | set;
+    t->foreign_abi = flags & KAAL_TCB_FLAG_FOREIGN_ABI;
+    /* One way: a component holds its own TCB cap, and must not give
+     * itself back the debug calls its system withheld. */
+    if (flags & KAAL_TCB_FLAG_NO_DEBUG_SYSCALLS)
+        t->no_debug_syscalls = true;
+    inv->reply_mr[0] = tcb_flags(t);
+    inv->reply_length = 1;
+}
+
+/* ---- decoding: checks only ---- */
+
+static derive_ret_t derive_root(cte_t *src, uint64_t data, cap_type_t want)
 {
     cap_t c = src->cap;
     if (data != 0 && want == cap_cnode_cap)
         c = cap_update_data(false, data, c);
     derive_ret_t d = cap_derive(src, c);
     if (d.status != seL4_NoError)
-        return d.status;
+        return d;
     if (cap_type(d.cap) != want)
-        return syscall_error(seL4_IllegalOperation);
-    if (want == cap_pml4_cap && d.cap.data == 0)
-        return syscall_error(seL4_IllegalOperation); /* no ASID: not a valid root */
-    *out = d.cap;
-    return seL4_NoError;
+        return (derive_ret_t){ syscall_error(seL4_IllegalOperation), cap_null() };
+    if (want == cap_pml4_cap && d.cap.data == 0) /* no ASID: not a valid root */
+        return (derive_ret_t){ syscall_error(seL4_IllegalOperation), cap_null() };
+    return d;
 }
 
 /* seL4's order: derive, then the cap must be a RAM frame, then the
  * address aligned (so a wrong cap at a bad address is IllegalOperation). */
-static seL4_Error check_buffer(uint64_t vaddr, cte_t *src, cap_t *out)
+static derive_ret_t check_buffer(uint64_t vaddr, cte_t *src)
 {
     derive_ret_t d = cap_derive(src, src->cap);
     if (d.status != seL4_NoError)
-        return d.status;
+        return d;
     if (cap_type(d.cap) != cap_frame_cap || d.cap.flag)
-        return syscall_error(seL4_IllegalOperation);
+        return (derive_ret_t){ syscall_error(seL4_IllegalOperation), cap_null() };
     if (vaddr & ((1u << seL4_IPCBufferSizeBits) - 1))
-        return syscall_error(seL4_AlignmentError);
-    *out = d.cap;
-    return seL4_NoError;
+        return (derive_ret_t){ syscall_error(seL4_AlignmentError), cap_null() };
+    return d;
 }
 
-static seL4_Error decode_set_space(struct invocation *inv, struct tcb *t, unsigned first_cap,
-                                   uint64_t fault_ep, uint64_t cdata, uint64_t vdata,
-                                   bool has_buffer, uint64_t buffer)
+static seL4_Error decode_set_space(struct invocation *inv, struct tcb *t, uint64_t fault_ep,
+                                   uint64_t cdata, uint64_t vdata, bool has_buffer,
+                                   uint64_t buffer)
 {
-    cte_t *csrc = inv->extra[first_cap], *vsrc = inv->extra[first_cap + 1];
-    cte_t *bsrc = has_buffer ? inv->extra[first_cap + 2] : NULL;
-    cap_t ccap, vcap, bcap = cap_null();
-    seL4_Error e;
+    struct tcb_space sp = {
+        .fault_ep = fault_ep, .bcap = cap_null(),
+        .csrc = inv->extra[0], .vsrc = inv->extra[1],
+        .bsrc = has_buffer ? inv->extra[2] : NULL,
+        .has_buffer = has_buffer, .buffer = buffer,
+    };
     /* seL4's decodeTCBConfigure checks the buffer before the roots. */
     if (has_buffer && buffer) {
-        e = check_buffer(buffer, bsrc, &bcap);
-        if (e != seL4_NoError)
-            return e;
+        derive_ret_t b = check_buffer(buffer, sp.bsrc);
+        if (b.status != seL4_NoError)
+            return b.status;
+        sp.bcap = b.cap;
     }
-    e = derive_root(csrc, cdata, cap_cnode_cap, &ccap);
-    if (e != seL4_NoError)
-        return e;
-    e = derive_root(vsrc, vdata, cap_pml4_cap, &vcap);
-    if (e != seL4_NoError)
-        return e;
-    t->fault_handler = fault_ep;
-    install(t, TCB_CTABLE, ccap, csrc);
-    install(t, TCB_VTABLE, vcap, vsrc);
-    t->vspace_root = arch_tcb_vspace_root(t);
-    if (has_buffer) {
-        install(t, TCB_BUFFER, bcap, bsrc);
-        t->ipc_buffer_vaddr = buffer;
-    }
+    derive_ret_t c = derive_root(sp.csrc, cdata, cap_cnode_cap);
+    if (c.status != seL4_NoError)
+        return c.status;
+    derive_ret_t v = derive_root(sp.vsrc, vdata, cap_pml4_cap);
+    if (v.status != seL4_NoError)
+        return v.status;
+    sp.ccap = c.cap;
+    sp.vcap = v.cap;
+    invoke_tcb_set_space(t, &sp);
     return seL4_NoError;
 }
 
-static struct tcb *authority(struct invocation *inv, seL4_Error *e)
+static seL4_Error decode_set_ipc_buffer(struct invocation *inv, struct tcb *t)
 {
-    if (!inv->extra[0]) {
-        *e = syscall_error(seL4_TruncatedMessage);
-        return NULL;
+    /* As seL4: the frame cap is required even to clear the buffer. */
+    if (inv->length < 1 || !inv->extra[0])
+        return syscall_error(seL4_TruncatedMessage);
+    uint64_t buffer = inv->mr[0];
+    cap_t bcap = cap_null();
+    if (buffer) {
+        derive_ret_t b = check_buffer(buffer, inv->extra[0]);
+        if (b.status != seL4_NoError)
+            return b.status;
+        bcap = b.cap;
     }
-    if (cap_type(inv->extra[0]->cap) != cap_thread_cap) {
-        *e = error_invalid_cap(1);
-        return NULL;
-    }
-    return cap_ptr(inv->extra[0]->cap);
+    invoke_tcb_set_ipc_buffer(t, buffer, bcap, buffer ? inv->extra[0] : NULL);
+    return seL4_NoError;
+}
+
+typedef struct tcb_ret {
+    seL4_Error status;
+    struct tcb *tcb;
+} tcb_ret_t;
+
+/* The authority TCB of the priority invocations (first extra cap). */
+static tcb_ret_t authority(const struct invocation *inv)
+{
+    if (!inv->extra[0])
+        return (tcb_ret_t){ syscall_error(seL4_TruncatedMessage), NULL };
+    if (cap_type(inv->extra[0]->cap) != cap_thread_cap)
+        return (tcb_ret_t){ error_invalid_cap(1), NULL };
+    return (tcb_ret_t){ seL4_NoError, cap_ptr(inv->extra[0]->cap) };
 }
 
 static seL4_Error check_prio(uint64_t prio, const struct tcb *auth)
 {
     if (prio > auth->mcp)
         return error_range(seL4_MinPrio, auth->mcp);
+    return seL4_NoError;
+}
+
+/* SetPriority, SetMCPriority, SetSchedParams. */
+static seL4_Error decode_sched(struct invocation *inv, struct tcb *t)
+{
+    unsigned n_args = inv->label == TCBSetSchedParams ? 2 : 1;
+    if (inv->length < n_args)
+        return syscall_error(seL4_TruncatedMessage);
+    tcb_ret_t auth = authority(inv);
+    if (auth.status != seL4_NoError)
+        return auth.status;
+    for (unsigned i = 0; i < n_args; i++) {
+        seL4_Error e = check_prio(inv->mr[i], auth.tcb);
+        if (e != seL4_NoError)
+            return e;
+    }
+    switch (inv->label) {
+    case TCBSetPriority:
+        invoke_tcb_set_sched_params(t, false, 0, true, (uint8_t)inv->mr[0]);
+        break;
+    case TCBSetMCPriority:
+        invoke_tcb_set_sched_params(t, true, (uint8_t)inv->mr[0], false, 0);
+        break;
+    default: /* TCBSetSchedParams(mcp, priority) */
+        invoke_tcb_set_sched_params(t, true, (uint8_t)inv->mr[0], true, (uint8_t)inv->mr[1]);
+        break;
+    }
     return seL4_NoError;
 }
 
@@ -159,11 +291,7 @@ static seL4_Error decode_read_registers(struct invocation *inv, struct tcb *t)
         return error_range(1, KAAL_N_USER_REGS);
     if (t == inv->thread)
         return syscall_error(seL4_IllegalOperation);
-    if (flags & 1)
-        tcb_suspend(t);
-    for (unsigned i = 0; i < n; i++)
-        inv->reply_mr[i] = arch_get_user_reg(t, i);
-    inv->reply_length = n;
+    invoke_tcb_read_registers(inv, t, flags & 1, (unsigned)n);
     return seL4_NoError;
 }
 
@@ -178,10 +306,7 @@ static seL4_Error decode_write_registers(struct invocation *inv, struct tcb *t)
         return syscall_error(seL4_IllegalOperation);
     if (n > KAAL_N_USER_REGS)
         n = KAAL_N_USER_REGS;
-    for (unsigned i = 0; i < n; i++)
-        arch_set_user_reg(t, i, inv->mr[2 + i]);
-    if (flags & 1)
-        tcb_restart(t);
+    invoke_tcb_write_registers(t, flags & 1, (unsigned)n, &inv->mr[2]);
     return seL4_NoError;
 }
 
@@ -191,26 +316,30 @@ static seL4_Error decode_copy_registers(struct invocation *inv, struct tcb *t)
         return syscall_error(seL4_TruncatedMessage);
     if (cap_type(inv->extra[0]->cap) != cap_thread_cap)
         return error_invalid_cap(1);
-    struct tcb *src = cap_ptr(inv->extra[0]->cap);
-    uint64_t flags = inv->mr[0];
-    if (flags & 1)
-        tcb_suspend(src);
-    if (flags & 2)
-        tcb_restart(t);
-    if (flags & 4)
-        for (unsigned i = 0; i < KAAL_N_FRAME_REGS; i++)
-            arch_set_user_reg(t, i, arch_get_user_reg(src, i));
-    if (flags & 8)
-        for (unsigned i = KAAL_N_FRAME_REGS; i < KAAL_N_USER_REGS; i++)
-            arch_set_user_reg(t, i, arch_get_user_reg(src, i));
+    invoke_tcb_copy_registers(t, cap_ptr(inv->extra[0]->cap), inv->mr[0]);
+    return seL4_NoError;
+}
+
+static seL4_Error decode_bind_notification(struct invocation *inv, struct tcb *t)
+{
+    if (!inv->extra[0])
+        return syscall_error(seL4_TruncatedMessage);
+    /* seL4's order and codes: a bound TCB first, and a cap that is not a
+     * notification is IllegalOperation, not InvalidCapability. */
+    if (t->bound_ntfn)
+        return syscall_error(seL4_IllegalOperation);
+    cap_t n = inv->extra[0]->cap;
+    if (cap_type(n) != cap_notification_cap)
+        return syscall_error(seL4_IllegalOperation);
+    if (!(n.rights & CAP_RIGHT_READ) || ntfn_is_bound(cap_ptr(n)) || ntfn_has_waiters(cap_ptr(n)))
+        return syscall_error(seL4_IllegalOperation);
+    ntfn_bind(cap_ptr(n), t); /* invoke */
     return seL4_NoError;
 }
 
 seL4_Error decode_tcb_invocation(struct invocation *inv)
 {
     struct tcb *t = cap_ptr(inv->cap);
-    seL4_Error e = seL4_NoError;
-    struct tcb *auth;
     switch (inv->label) {
     case TCBReadRegisters:
         return decode_read_registers(inv, t);
@@ -221,97 +350,40 @@ seL4_Error decode_tcb_invocation(struct invocation *inv)
     case TCBConfigure:
         if (inv->length < 4 || !inv->extra[0] || !inv->extra[1] || !inv->extra[2])
             return syscall_error(seL4_TruncatedMessage);
-        return decode_set_space(inv, t, 0, inv->mr[0], inv->mr[1], inv->mr[2], true,
-                                inv->mr[3]);
+        return decode_set_space(inv, t, inv->mr[0], inv->mr[1], inv->mr[2], true, inv->mr[3]);
     case TCBSetSpace:
         if (inv->length < 3 || !inv->extra[0] || !inv->extra[1])
             return syscall_error(seL4_TruncatedMessage);
-        return decode_set_space(inv, t, 0, inv->mr[0], inv->mr[1], inv->mr[2], false, 0);
-    case TCBSetIPCBuffer: {
-        /* As seL4: the frame cap is required even to clear the buffer. */
-        if (inv->length < 1 || !inv->extra[0])
-            return syscall_error(seL4_TruncatedMessage);
-        uint64_t buffer = inv->mr[0];
-        cap_t bcap = cap_null();
-        if (buffer) {
-            e = check_buffer(buffer, inv->extra[0], &bcap);
-            if (e != seL4_NoError)
-                return e;
-        }
-        install(t, TCB_BUFFER, bcap, buffer ? inv->extra[0] : NULL);
-        t->ipc_buffer_vaddr = buffer;
-        return seL4_NoError;
-    }
+        return decode_set_space(inv, t, inv->mr[0], inv->mr[1], inv->mr[2], false, 0);
+    case TCBSetIPCBuffer:
+        return decode_set_ipc_buffer(inv, t);
     case TCBSetPriority:
     case TCBSetMCPriority:
-        if (inv->length < 1)
-            return syscall_error(seL4_TruncatedMessage);
-        if (!(auth = authority(inv, &e)))
-            return e;
-        e = check_prio(inv->mr[0], auth);
-        if (e != seL4_NoError)
-            return e;
-        if (inv->label == TCBSetPriority)
-            sched_set_priority(t, (uint8_t)inv->mr[0]);
-        else
-            t->mcp = (uint8_t)inv->mr[0];
-        return seL4_NoError;
     case TCBSetSchedParams:
-        if (inv->length < 2)
-            return syscall_error(seL4_TruncatedMessage);
-        if (!(auth = authority(inv, &e)))
-            return e;
-        if ((e = check_prio(inv->mr[0], auth)) != seL4_NoError ||
-            (e = check_prio(inv->mr[1], auth)) != seL4_NoError)
-            return e;
-        t->mcp = (uint8_t)inv->mr[0];
-        sched_set_priority(t, (uint8_t)inv->mr[1]);
-        return seL4_NoError;
+        return decode_sched(inv, t);
     case TCBSuspend:
-        tcb_suspend(t);
+        tcb_suspend(t); /* invoke */
         return seL4_NoError;
     case TCBResume:
-        tcb_restart(t);
+        tcb_restart(t); /* invoke */
         return seL4_NoError;
-    case TCBBindNotification: {
-        if (!inv->extra[0])
-            return syscall_error(seL4_TruncatedMessage);
-        /* seL4's order and codes: a bound TCB first, and a cap that is
-         * not a notification is IllegalOperation, not InvalidCapability. */
-        if (t->bound_ntfn)
-            return syscall_error(seL4_IllegalOperation);
-        cap_t n = inv->extra[0]->cap;
-        if (cap_type(n) != cap_notification_cap)
-            return syscall_error(seL4_IllegalOperation);
-        if (!(n.rights & CAP_RIGHT_READ) || ntfn_is_bound(cap_ptr(n)) ||
-            ntfn_has_waiters(cap_ptr(n)))
-            return syscall_error(seL4_IllegalOperation);
-        ntfn_bind(cap_ptr(n), t);
-        return seL4_NoError;
-    }
+    case TCBBindNotification:
+        return decode_bind_notification(inv, t);
     case TCBUnbindNotification:
         if (!t->bound_ntfn)
             return syscall_error(seL4_IllegalOperation);
-        ntfn_unbind(t);
+        ntfn_unbind(t); /* invoke */
         return seL4_NoError;
     case TCBSetTLSBase:
         if (inv->length < 1)
             return syscall_error(seL4_TruncatedMessage);
-        arch_set_user_reg(t, KAAL_REG_FS_BASE, inv->mr[0]);
+        arch_set_user_reg(t, KAAL_REG_FS_BASE, inv->mr[0]); /* invoke */
         return seL4_NoError;
-    case TCBSetFlags: {
+    case TCBSetFlags:
         if (inv->length < 2)
             return syscall_error(seL4_TruncatedMessage);
-        uint64_t flags = (tcb_flags(t) & ~inv->mr[0]) | inv->mr[1];
-        t->foreign_abi = flags & KAAL_TCB_FLAG_FOREIGN_ABI;
-        /* One way: a component holds its own TCB cap, and must not give
-         * itself back the debug calls its system withheld. */
-        if (flags & KAAL_TCB_FLAG_NO_DEBUG_SYSCALLS)
-            t->no_debug_syscalls = true;
-        inv->reply_mr[0] = tcb_flags(t);
-        inv->reply_length = 1;
+        invoke_tcb_set_flags(inv, t, inv->mr[0], inv->mr[1]);
         return seL4_NoError;
-    }
     default:
         return syscall_error(seL4_IllegalOperation);
     }

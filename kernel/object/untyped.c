@@ -85,7 +85,7 @@ static void invoke_untyped_retype(cte_t *slot, uint64_t free_offset, uint64_t ty
         cap_t cap = object_create(type, obj, user_size, device);
         /* A thread without the debug calls cannot get them back by making
          * a thread: the new TCB inherits the flag (docs/sel4-deviations.md). */
-        if (type == seL4_TCBObject && ksched.current && ksched.current->no_debug_syscalls)
+        if (type == seL4_TCBObject && kcpu.sched.current && kcpu.sched.current->no_debug_syscalls)
             ((struct tcb *)obj)->no_debug_syscalls = true;
         cdt_insert_new(slot, &dest[i], cap);
     }
@@ -136,11 +136,10 @@ seL4_Error decode_untyped_invocation(struct invocation *inv)
         return error_range(1, node_size - node_offset);
     cte_t *dest = cap_cnode_slots(node_cap) + node_offset;
     for (uint64_t i = 0; i < node_window; i++)
-        if (cdt_ensure_empty(&dest[i]) != seL4_NoError)
-            return seL4_DeleteFirst;
+        if (!cte_is_empty(&dest[i]))
+            return syscall_error(seL4_DeleteFirst);
 
-    uint64_t free_index = cdt_ensure_no_children(inv->slot) == seL4_NoError ? 0 : ut.data;
-    ksyscall_error.type = seL4_NoError; /* ensure_no_children may have set it */
+    uint64_t free_index = cdt_has_children(inv->slot) ? ut.data : 0;
     uint64_t ut_bytes = 1ull << ut.size_bits;
     uint64_t free_bytes = ut_bytes - free_index;
     if ((obj_bits >= 64 ? 0 : free_bytes >> obj_bits) < node_window) {
@@ -157,7 +156,10 @@ seL4_Error decode_untyped_invocation(struct invocation *inv)
         return syscall_error(seL4_NotEnoughMemory);
     }
     /* The objects' memory is cleared before anything changes, so a
-     * preemption here leaves nothing to undo. Untypeds are not cleared. */
+     * preemption here leaves nothing to undo. Untypeds are not cleared.
+     * This is the decode's one side effect, on purpose: the memory is
+     * free and unseen, and the progress kept in `clearings` lets the
+     * restarted retype go on (the invoke step below cannot fail). */
     if (!device && type != seL4_UntypedObject) {
         uint64_t base = (uint64_t)cap_ptr(ut) + aligned;
         seL4_Error err = clear_memory(base, base + (node_window << obj_bits));

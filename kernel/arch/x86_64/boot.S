@@ -12,13 +12,10 @@
  * NX and SYSCALL enabled, SSE allowed, and a jump to the higher half.
  */
 #include <arch/memlayout.h>
+#include <arch/pte.h>
 
 #define MB_MAGIC  0x1BADB002
 #define MB_FLAGS  0x00000003   /* modules page-aligned, memory map wanted */
-
-#define PTE_P     0x1
-#define PTE_W     0x2
-#define PTE_PS    0x80
 
     .section .boot.header, "a"
     .balign 4

@@ -16,10 +16,17 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <kernel/machine.h>
+#include <kernel/percpu.h>
 #include <kernel/vspace.h>
+#include <arch/pte.h>
+#include <stddef.h>
 
-/* In .data.hot (kernel/include/kernel/fastpath.h): every switch writes rsp0. */
-struct x86_tss x86_tss __attribute__((aligned(16), section(".data.hot")));
+/* The TSS is in the per-CPU state (kcpu.arch.tss, the hot data page):
+ * every switch writes rsp0. traps.S reaches these fields by offset. */
+_Static_assert(offsetof(struct percpu, arch.tss.rsp0) == PERCPU_TSS_RSP0, "traps.S offset");
+_Static_assert(offsetof(struct percpu, arch.syscall_user_rsp) == PERCPU_SYSCALL_USER_RSP,
+               "traps.S offset");
+_Static_assert(offsetof(struct percpu, arch.fast_stack) == PERCPU_FAST_STACK, "traps.S offset");
 
 static uint64_t gdt[7] __attribute__((aligned(16))) = {
     0,
@@ -88,22 +95,22 @@ static void init_pat(void)
 }
 
 /* Leaf-entry bits that pick the PAT entry (Intel SDM 4.9.2): PWT, PCD and
- * PAT, the last at bit 7 in a 4 KiB PTE, bit 12 in a large-page entry. */
+ * PAT, the last in a different place in a 4 KiB PTE and a large-page one. */
 unsigned arch_debug_memory_type(uint64_t entry, unsigned level)
 {
-    unsigned pat_bit = level == 0 ? 7 : 12;
-    unsigned index = (unsigned)(((entry >> 3) & 1) | (((entry >> 4) & 1) << 1) |
-                                (((entry >> pat_bit) & 1) << 2));
+    uint64_t pat = level == 0 ? PTE_PAT_4K : PTE_PAT_LARGE;
+    unsigned index = (entry & PTE_PWT ? 1u : 0u) | (entry & PTE_PCD ? 2u : 0u) |
+                     (entry & pat ? 4u : 0u);
     return (unsigned)(rdmsr(MSR_PAT) >> (8 * index)) & 7;
 }
 
 void x86_cpu_init(void)
 {
-    uint64_t tss = (uint64_t)&x86_tss;
-    x86_tss.ist[0] = (uint64_t)x86_ist_stack_top;
-    x86_tss.rsp0 = (uint64_t)kernel_stack_top;
-    x86_tss.iomap_base = sizeof(x86_tss); /* no I/O bitmap: ring 3 gets no ports */
-    gdt[5] = (sizeof(x86_tss) - 1) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+    uint64_t tss = (uint64_t)&kcpu.arch.tss;
+    kcpu.arch.tss.ist[0] = (uint64_t)x86_ist_stack_top;
+    kcpu.arch.tss.rsp0 = (uint64_t)kernel_stack_top;
+    kcpu.arch.tss.iomap_base = sizeof(struct x86_tss); /* no I/O bitmap: ring 3 gets no ports */
+    gdt[5] = (sizeof(struct x86_tss) - 1) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
              (((tss >> 24) & 0xff) << 56);
     gdt[6] = tss >> 32;
 

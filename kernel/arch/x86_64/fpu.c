@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Lazy FPU/SSE switching. The CPU's x87/SSE registers belong to one thread,
- * `owner`; every other thread runs with CR0.TS set, so its first FPU or SSE
+ * `kcpu.arch.fpu_owner`; every other thread runs with CR0.TS set, so its first FPU or SSE
  * instruction raises #NM (device not available). Then we save the owner's
  * registers into its TCB (FXSAVE), load the current thread's (FXRSTOR) and
  * make it the owner. A thread that never touches the FPU costs nothing, and
@@ -26,13 +26,11 @@
 #define CR0_TS (1ull << 3)
 #define FPU_EAGER_SWITCHES 255
 
-static struct tcb *owner KERNEL_HOT_DATA;
-static int ts_set KERNEL_HOT_DATA;
 static struct x86_fpu_state initial_state;
 
 static KERNEL_FASTPATH_TEXT void set_ts(int on)
 {
-    if (on == ts_set)
+    if (on == kcpu.arch.fpu_ts_set)
         return;
     if (on) {
         uint64_t cr0;
@@ -41,7 +39,7 @@ static KERNEL_FASTPATH_TEXT void set_ts(int on)
     } else {
         __asm__ volatile("clts");
     }
-    ts_set = on;
+    kcpu.arch.fpu_ts_set = on;
 }
 
 void fpu_init(void)
@@ -66,22 +64,22 @@ void fpu_init_state(struct tcb *t)
 static KERNEL_FASTPATH_TEXT void switch_owner(struct tcb *t)
 {
     set_ts(0);
-    if (owner == t)
+    if (kcpu.arch.fpu_owner == t)
         return;
-    if (owner)
-        __asm__ volatile("fxsave64 %0" : "=m"(owner->ctx.fpu));
+    if (kcpu.arch.fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(kcpu.arch.fpu_owner->ctx.fpu));
     __asm__ volatile("fxrstor64 %0" : : "m"(t->ctx.fpu));
-    owner = t;
+    kcpu.arch.fpu_owner = t;
 }
 
 KERNEL_FASTPATH_TEXT void fpu_prepare_return(struct tcb *t)
 {
-    if (t != owner && t->ctx.fpu_eager_left) {
+    if (t != kcpu.arch.fpu_owner && t->ctx.fpu_eager_left) {
         t->ctx.fpu_eager_left--;
         switch_owner(t);
         return;
     }
-    set_ts(t != owner);
+    set_ts(t != kcpu.arch.fpu_owner);
 }
 
 void fpu_take(struct tcb *t)
@@ -92,6 +90,6 @@ void fpu_take(struct tcb *t)
 
 void fpu_release(struct tcb *t)
 {
-    if (owner == t)
-        owner = NULL;
+    if (kcpu.arch.fpu_owner == t)
+        kcpu.arch.fpu_owner = NULL;
 }

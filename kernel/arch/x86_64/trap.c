@@ -24,7 +24,7 @@
 
 static struct x86_frame *current_frame(void)
 {
-    return &ksched.current->ctx.frame;
+    return &kcpu.sched.current->ctx.frame;
 }
 
 void x86_timer_interrupt(void); /* apic.c */
@@ -48,7 +48,7 @@ void x86_user_trap(void)
 {
     struct x86_frame *f = current_frame();
     if (f->vector == VECTOR_DEVICE_NOT_AVAILABLE) {
-        fpu_take(ksched.current);
+        fpu_take(kcpu.sched.current);
     } else if (f->vector < 32) {
         struct fault fault = { 0 };
         if (f->vector == VECTOR_PAGE_FAULT) {
@@ -61,7 +61,7 @@ void x86_user_trap(void)
             fault.number = f->vector;
             fault.code = f->error;
         }
-        handle_fault(ksched.current, &fault);
+        handle_fault(kcpu.sched.current, &fault);
     } else {
         dispatch_interrupt(f->vector);
     }
@@ -110,36 +110,34 @@ void arch_thread_init_context(struct tcb *t, vaddr_t entry, uint64_t arg0)
 
 /* What CR3 and the FS/GS base MSRs hold, so a switch between threads of
  * one VSpace writes none of them (a CR3 write flushes the TLB; under TCG
- * the whole software TLB). write_cr3() (io.h) keeps x86_loaded_cr3 up to
- * date. The kernel itself never uses FS or GS (no swapgs): MSR_GS_BASE
- * holds the user's gs_base in the kernel too. */
-uint64_t x86_loaded_cr3 KERNEL_HOT_DATA;
-static uint64_t loaded_fs_base KERNEL_HOT_DATA;
-static uint64_t loaded_gs_base KERNEL_HOT_DATA;
+ * the whole software TLB), are kept in kcpu.arch (<arch/percpu.h>);
+ * write_cr3() (io.h) keeps loaded_cr3 up to date. The kernel itself never
+ * uses FS or GS (no swapgs): MSR_GS_BASE holds the user's gs_base in the
+ * kernel too. */
 
 /* On the fast path (kernel/fastpath.c), hence in .text.fastpath with only
  * hot data and the TCB touched. */
 KERNEL_FASTPATH_TEXT void arch_activate_thread(struct tcb *t)
 {
     struct x86_frame *f = &t->ctx.frame;
-    x86_tss.rsp0 = (uint64_t)(f + 1);
+    kcpu.arch.tss.rsp0 = (uint64_t)(f + 1);
     fpu_prepare_return(t);
     /* The VSpace comes from the TCB's VTable slot, which empties when the
      * VSpace is deleted: a thread without one runs on the kernel's tables
      * and faults on its first user access. */
     t->vspace_root = arch_fp_vspace_root(t);
     paddr_t root = t->vspace_root ? t->vspace_root : arch_kernel_vspace_root();
-    if (x86_loaded_cr3 != root)
+    if (kcpu.arch.loaded_cr3 != root)
         write_cr3(root);
     /* qemu64 has no FSGSBASE: the segment bases go through the MSRs
      * (seL4's CONFIG_FSGSBASE_MSR). */
-    if (t->ctx.fs_base != loaded_fs_base) {
+    if (t->ctx.fs_base != kcpu.arch.loaded_fs_base) {
         wrmsr(MSR_FS_BASE, t->ctx.fs_base);
-        loaded_fs_base = t->ctx.fs_base;
+        kcpu.arch.loaded_fs_base = t->ctx.fs_base;
     }
-    if (t->ctx.gs_base != loaded_gs_base) {
+    if (t->ctx.gs_base != kcpu.arch.loaded_gs_base) {
         wrmsr(MSR_GS_BASE, t->ctx.gs_base);
-        loaded_gs_base = t->ctx.gs_base;
+        kcpu.arch.loaded_gs_base = t->ctx.gs_base;
     }
     /* sysret only when the state is exactly what syscall left behind and
      * rip is canonical (sysret to a non-canonical rip faults in ring 0). */

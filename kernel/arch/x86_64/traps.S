@@ -12,6 +12,7 @@
  * for a double fault) and goes to x86_kernel_trap(), which reports and stops.
  */
 #include <arch/memlayout.h>
+#include <arch/percpu.h>
 
 .macro PUSH_GPRS
     pushq %rax
@@ -90,17 +91,18 @@ trap_common:
  * SFMASK cleared IF, DF and TF on the way in.
  *
  * The IPC fastpath (kernel/fastpath.c) runs first, on a small stack in
- * .data.hot (the page of the per-CPU state it uses anyway); it returns only
+ * the per-CPU state (kcpu.arch.fast_stack, the hot data page it uses
+ * anyway); it returns only
  * when the slow path must run, which then starts afresh on the kernel
  * stack. Entry and exit live in .text.fastpath with the fast path itself.
  */
     .section .text.fastpath, "ax", @progbits
     .global x86_syscall_entry
 x86_syscall_entry:
-    movq %rsp, x86_syscall_user_rsp(%rip)
-    movq x86_tss+4(%rip), %rsp          /* TSS.rsp0: end of current frame */
+    movq %rsp, kcpu+PERCPU_SYSCALL_USER_RSP(%rip)
+    movq kcpu+PERCPU_TSS_RSP0(%rip), %rsp /* TSS.rsp0: end of current frame */
     pushq $GDT_USER_DS
-    pushq x86_syscall_user_rsp(%rip)
+    pushq kcpu+PERCPU_SYSCALL_USER_RSP(%rip)
     pushq %r11
     pushq $GDT_USER_CS
     pushq %rcx
@@ -109,7 +111,7 @@ x86_syscall_entry:
     PUSH_GPRS
     cmpq $-2, %rdx              /* seL4_SysReplyRecv = -2, seL4_SysCall = -1 */
     jb 1f
-    leaq x86_fast_stack_top(%rip), %rsp
+    leaq kcpu+PERCPU_FAST_STACK_TOP(%rip), %rsp
     movq %rdx, %rdi             /* syscall number */
     call fastpath_syscall       /* returns only if not taken */
 1:  leaq kernel_stack_top(%rip), %rsp
@@ -146,21 +148,11 @@ x86_sysret_to_user:
     .global arch_idle
 arch_idle:
     leaq kernel_stack_top(%rip), %rsp
-    movq %rsp, x86_tss+4(%rip)
+    movq %rsp, kcpu+PERCPU_TSS_RSP0(%rip)
 1:  sti
     hlt
     cli
     jmp 1b
-
-    .section .data.hot, "aw", @progbits
-    .balign 8
-    .global x86_syscall_user_rsp
-x86_syscall_user_rsp:
-    .quad 0
-    .balign 16
-x86_fast_stack:
-    .skip 1024
-x86_fast_stack_top:
 
     .bss
     .balign 16

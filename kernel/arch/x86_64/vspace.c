@@ -9,13 +9,8 @@
 #include <kernel/vspace.h>
 #include <kernel/kprintf.h>
 #include <arch/io.h>
+#include <arch/pte.h>
 #include <kaal/string.h>
-
-#define PTE_P  (1ull << 0)
-#define PTE_W  (1ull << 1)
-#define PTE_U  (1ull << 2)
-#define PTE_NX (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
 
 extern paddr_t boot_pml4_paddr; /* boot.S; the kernel keeps the boot PML4 */
 

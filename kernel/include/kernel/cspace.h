@@ -9,7 +9,9 @@
  * Errors: decode functions return a seL4_Error and fill `ksyscall_error`
  * (and `klookup_fault` for seL4_FailedLookup) with the details the reply
  * carries in its message registers, as seL4's current_syscall_error does.
- * Owned by the current kernel entry; single core, so one instance.
+ * Owned by the current kernel entry; single core, so one instance. Code
+ * that only asks a question (is this slot empty, does this cptr name a
+ * slot) uses the pure predicates below, which leave both untouched.
  */
 #pragma once
 
@@ -39,9 +41,10 @@ extern syscall_error_t ksyscall_error;
 extern lookup_fault_t klookup_fault;
 
 typedef struct resolve_ret {
-    bool ok;              /* false: klookup_fault says why */
+    bool ok;              /* false: fault says why */
     cte_t *slot;
     uint64_t bits_remaining;
+    lookup_fault_t fault;
 } resolve_ret_t;
 
 typedef struct lookup_slot_ret {
@@ -49,10 +52,17 @@ typedef struct lookup_slot_ret {
     cte_t *slot;
 } lookup_slot_ret_t;
 
-/* seL4's resolveAddressBits: walks from node_cap consuming n_bits of cptr. */
+/* seL4's resolveAddressBits: walks from node_cap consuming n_bits of cptr.
+ * Pure: a failure is described in the result only. */
+resolve_ret_t cspace_walk(cap_t node_cap, uint64_t cptr, uint64_t n_bits);
+/* The same, recording a failure in klookup_fault. */
 resolve_ret_t cspace_resolve(cap_t node_cap, uint64_t cptr, uint64_t n_bits);
-/* A slot for a thread's own use (depth = word size); false on lookup fault. */
-bool cspace_lookup_slot(cap_t root, uint64_t cptr, cte_t **slot);
+/* A slot for a thread's own use (depth = word size): seL4_FailedLookup
+ * with klookup_fault set when cptr does not resolve. */
+lookup_slot_ret_t cspace_lookup_slot(cap_t root, uint64_t cptr);
+/* Pure forms: the slot, or NULL; no error state is touched. */
+cte_t *cspace_find_slot(cap_t root, uint64_t cptr);
+cte_t *cspace_find_target(cap_t root, uint64_t index, uint64_t depth);
 /* CNode-operation lookup (root, index, depth): seL4_FailedLookup or
  * seL4_RangeError (bad depth) with the details set. */
 lookup_slot_ret_t cspace_lookup_target(cap_t root, uint64_t index, uint64_t depth);
@@ -96,14 +106,56 @@ static inline void lookup_fault_invalid_root(void)
 
 /* ---- capability derivation tree (kernel/object/cdt.c) ---- */
 
+/* The CDT list operations, written once for cdt.c and the IPC fastpath
+ * (kernel/fastpath.c), hence always inlined: the fastpath's code must stay
+ * on its own page. */
+
+/* Puts cap into dest (empty) right after prev in the list. */
+static inline __attribute__((always_inline)) void cdt_link_after(cte_t *prev, cte_t *dest,
+                                                                 cap_t cap, bool revocable,
+                                                                 bool first_badged)
+{
+    cte_t *next = mdb_next(prev);
+    dest->cap = cap;
+    dest->mdb_prev = (uint64_t)prev;
+    dest->mdb_next = (uint64_t)next;
+    mdb_set_flags(dest, revocable, first_badged);
+    mdb_set_next(prev, dest);
+    if (next)
+        mdb_set_prev(next, dest);
+}
+
+/* Unlinks the slot from the list and empties it (seL4's emptySlot without
+ * the finalisation): a first-badged flag passes to the next cap. */
+static inline __attribute__((always_inline)) void cdt_unlink(cte_t *slot)
+{
+    cte_t *prev = mdb_prev(slot), *next = mdb_next(slot);
+    if (prev)
+        mdb_set_next(prev, next);
+    if (next) {
+        mdb_set_prev(next, prev);
+        if (mdb_first_badged(slot))
+            next->mdb_next |= MDB_FIRST_BADGED;
+    }
+    slot->cap = cap_null();
+    slot->mdb_prev = 0;
+    slot->mdb_next = 0;
+}
+
 /* What relates two caps (seL4's sameRegionAs / sameObjectAs). */
 bool cap_same_region_as(cap_t a, cap_t b);
 bool cap_same_object_as(cap_t a, cap_t b);
 /* Is b a CDT child of a (both in the list, b after a)? */
 bool cdt_is_parent_of(const cte_t *a, const cte_t *b);
-/* seL4_RevokeFirst if the slot has CDT children. */
+/* Pure predicates. */
+static inline bool cte_is_empty(const cte_t *slot)
+{
+    return cap_type(slot->cap) == cap_null_cap;
+}
+bool cdt_has_children(const cte_t *slot);
+/* The same as errors: seL4_RevokeFirst if the slot has CDT children,
+ * seL4_DeleteFirst if it is not empty (recorded in ksyscall_error). */
 seL4_Error cdt_ensure_no_children(const cte_t *slot);
-/* seL4_DeleteFirst if the slot is not empty. */
 seL4_Error cdt_ensure_empty(const cte_t *slot);
 /* Is this the last cap to its object? */
 bool cdt_is_final(const cte_t *slot);

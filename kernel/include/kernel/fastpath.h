@@ -5,9 +5,9 @@
  * as possible. Under QEMU TCG every CR3 write flushes the whole software
  * TLB, so each distinct page touched after an address-space switch costs a
  * page walk: the fast path's code and the syscall entry go to
- * .text.fastpath, the per-CPU state it reads and writes (scheduler state,
- * TSS, FPU owner, loaded CR3 and FS base, a small entry stack) to
- * .data.hot; the linker script puts each at the start of its output
+ * .text.fastpath, the per-CPU state it reads and writes (`kcpu`,
+ * <kernel/percpu.h>: scheduler state, TSS, FPU owner, loaded CR3 and FS/GS
+ * base, a small entry stack) to .data.hot; the linker script puts each at the start of its output
  * section, so each fits one page.
  */
 #pragma once

@@ -31,6 +31,78 @@ struct notification {
     uintptr_t bound_state;    /* bound tcb | ntfn_state */
 };
 
+/* The endpoint queue, written once for endpoint.c and the IPC fastpath
+ * (kernel/fastpath.c), hence always inlined (the fastpath's code stays on
+ * its own page). Invariant: EP_IDLE exactly when the queue is empty. */
+#define EP_STATE_MASK 3ul
+#define IPC_INLINE static inline __attribute__((always_inline))
+
+IPC_INLINE enum ep_state ep_state(const struct endpoint *ep)
+{
+    return (enum ep_state)(ep->tail_state & EP_STATE_MASK);
+}
+
+IPC_INLINE struct tcb *ep_tail(const struct endpoint *ep)
+{
+    return (struct tcb *)(ep->tail_state & ~EP_STATE_MASK);
+}
+
+IPC_INLINE void ep_set(struct endpoint *ep, struct tcb *tail, enum ep_state st)
+{
+    ep->tail_state = (uintptr_t)tail | st;
+}
+
+/* t joins the tail of the queue, which is (now) in state st. */
+IPC_INLINE void ep_append(struct endpoint *ep, struct tcb *t, enum ep_state st)
+{
+    struct tcb *tail = ep_tail(ep);
+    t->ep_next = NULL;
+    t->ep_prev = tail;
+    if (tail)
+        tail->ep_next = t;
+    else
+        ep->head = t;
+    ep_set(ep, t, st);
+}
+
+/* t leaves the queue (and is no longer blocked on the endpoint). */
+IPC_INLINE void ep_dequeue(struct endpoint *ep, struct tcb *t)
+{
+    struct tcb *tail = ep_tail(ep);
+    if (t->ep_prev)
+        t->ep_prev->ep_next = t->ep_next;
+    else
+        ep->head = t->ep_next;
+    if (t->ep_next)
+        t->ep_next->ep_prev = t->ep_prev;
+    else
+        tail = t->ep_prev;
+    ep_set(ep, tail, ep->head ? ep_state(ep) : EP_IDLE);
+    t->ep_next = t->ep_prev = NULL;
+    t->blocked_on = NULL;
+}
+
+/* The head of a non-empty queue leaves it (a send or receive meets it). */
+IPC_INLINE struct tcb *ep_pop_head(struct endpoint *ep)
+{
+    struct tcb *t = ep->head, *next = t->ep_next;
+    ep->head = next;
+    if (next)
+        next->ep_prev = NULL;
+    else
+        ep_set(ep, NULL, EP_IDLE);
+    t->ep_next = t->ep_prev = NULL;
+    t->blocked_on = NULL;
+    return t;
+}
+
+#define NTFN_STATE_MASK 3ul
+
+IPC_INLINE enum ntfn_state ntfn_state(const struct notification *n)
+{
+    return (enum ntfn_state)(n->bound_state & NTFN_STATE_MASK);
+}
+
 /* Reply caps: flag = master (the TCB's own Reply slot), rights bit
  * CAP_RIGHT_GRANT = the reply may grant caps. */
 

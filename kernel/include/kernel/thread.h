@@ -11,6 +11,7 @@
 #include <arch/context.h>
 #include <kernel/machine.h>
 #include <kernel/cap.h>
+#include <kernel/percpu.h>
 
 /* seL4 thread states (classic API). */
 typedef enum {
@@ -77,14 +78,6 @@ struct tcb {
     bool no_debug_syscalls;
 };
 _Static_assert(sizeof(struct tcb) <= 2048, "a TCB fits its 2^seL4_TCBBits object");
-
-/* Per-CPU scheduling state: one struct so SMP can replicate it later. */
-struct sched_state {
-    struct tcb *current;       /* thread whose context the kernel acts on */
-    bool slice_expired;        /* current goes to the tail of its queue */
-    bool preempted;            /* a higher priority thread became runnable */
-};
-extern struct sched_state ksched;
 
 static inline bool thread_is_runnable(const struct tcb *t)
 {

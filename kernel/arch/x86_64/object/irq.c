@@ -26,6 +26,9 @@
  * IOPortControl_Issue(first, last, root, index, depth) issues a cap to a
  * port range no other issued cap overlaps; IOPort In/Out check that the
  * whole access lies in the cap's range (seL4: IllegalOperation).
+ *
+ * Each decoder checks everything without side effects and ends with an
+ * invoke_* step that cannot fail.
  */
 #include <kernel/invocation.h>
 #include <kernel/ipc.h>
@@ -52,17 +55,32 @@ void arch_irq_set_masked(unsigned irq, bool masked)
         ioapic_set_masked(lines[irq].ioapic, lines[irq].pin, masked);
 }
 
-static seL4_Error dest_slot(struct invocation *inv, uint64_t index, uint64_t depth, cte_t **out)
+/* The empty destination slot (root = first extra cap, index, depth). */
+static lookup_slot_ret_t dest_slot(const struct invocation *inv, uint64_t index, uint64_t depth)
 {
     if (!inv->extra[0])
-        return syscall_error(seL4_TruncatedMessage);
+        return (lookup_slot_ret_t){ syscall_error(seL4_TruncatedMessage), NULL };
     lookup_slot_ret_t r = cspace_lookup_target(inv->extra[0]->cap, index, depth);
-    if (r.status != seL4_NoError)
-        return r.status;
-    if (cdt_ensure_empty(r.slot) != seL4_NoError)
-        return seL4_DeleteFirst;
-    *out = r.slot;
-    return seL4_NoError;
+    if (r.status == seL4_NoError && !cte_is_empty(r.slot))
+        return (lookup_slot_ret_t){ syscall_error(seL4_DeleteFirst), NULL };
+    return r;
+}
+
+static void invoke_irq_control_issue_msi(unsigned irq, cte_t *control, cte_t *dest)
+{
+    lines[irq].source = IRQ_SOURCE_MSI;
+    irq_issue(irq, control, dest);
+}
+
+static void invoke_irq_control_issue_ioapic(unsigned irq, unsigned ioapic, unsigned pin,
+                                            uint64_t level, uint64_t polarity, cte_t *control,
+                                            cte_t *dest)
+{
+    ioapic_route(ioapic, pin, level, polarity, irq);
+    lines[irq].source = IRQ_SOURCE_IOAPIC;
+    lines[irq].ioapic = (uint8_t)ioapic;
+    lines[irq].pin = (uint8_t)pin;
+    irq_issue(irq, control, dest);
 }
 
 /* seL4's ioapic_decode_map_pin_to_vector, then KaaL's one-owner-per-pin. */
@@ -108,28 +126,23 @@ seL4_Error arch_decode_irq_control(struct invocation *inv)
         return error_range(0, N_USER_IRQ_VECTORS - 1);
     if (irq_is_issued((unsigned)irq))
         return syscall_error(seL4_RevokeFirst);
-    cte_t *dest;
-    seL4_Error e = dest_slot(inv, inv->mr[0], inv->mr[1], &dest);
-    if (e != seL4_NoError)
-        return e;
+    lookup_slot_ret_t dest = dest_slot(inv, inv->mr[0], inv->mr[1]);
+    if (dest.status != seL4_NoError)
+        return dest.status;
     if (inv->label == X86IRQIssueIRQHandlerMSI) {
         /* mr[5], the MSI data "handle", is not needed without an IOMMU. */
-        e = decode_msi_source(inv->mr[2], inv->mr[3], inv->mr[4]);
+        seL4_Error e = decode_msi_source(inv->mr[2], inv->mr[3], inv->mr[4]);
         if (e != seL4_NoError)
             return e;
-        lines[irq].source = IRQ_SOURCE_MSI;
-    } else {
-        uint64_t ioapic = inv->mr[2], pin = inv->mr[3], level = inv->mr[4];
-        uint64_t polarity = inv->mr[5];
-        e = decode_ioapic_source(ioapic, pin, level, polarity);
-        if (e != seL4_NoError)
-            return e;
-        ioapic_route((unsigned)ioapic, (unsigned)pin, level, polarity, (unsigned)irq);
-        lines[irq].source = IRQ_SOURCE_IOAPIC;
-        lines[irq].ioapic = (uint8_t)ioapic;
-        lines[irq].pin = (uint8_t)pin;
+        invoke_irq_control_issue_msi((unsigned)irq, inv->slot, dest.slot);
+        return seL4_NoError;
     }
-    irq_issue((unsigned)irq, inv->slot, dest);
+    uint64_t ioapic = inv->mr[2], pin = inv->mr[3], level = inv->mr[4], polarity = inv->mr[5];
+    seL4_Error e = decode_ioapic_source(ioapic, pin, level, polarity);
+    if (e != seL4_NoError)
+        return e;
+    invoke_irq_control_issue_ioapic((unsigned)irq, (unsigned)ioapic, (unsigned)pin, level,
+                                    polarity, inv->slot, dest.slot);
     return seL4_NoError;
 }
 
@@ -155,6 +168,13 @@ void arch_io_port_finalise(cap_t cap)
     ports_mark(cap.data & 0xffff, (cap.data >> 16) & 0xffff, false);
 }
 
+static void invoke_io_port_control_issue(unsigned first, unsigned last, cte_t *control,
+                                         cte_t *dest)
+{
+    ports_mark(first, last, true);
+    cdt_insert(cap_make(cap_io_port_cap, 0, 0, first | ((uint64_t)last << 16)), control, dest);
+}
+
 seL4_Error arch_decode_io_port_control(struct invocation *inv)
 {
     if (inv->label != X86IOPortControlIssue)
@@ -166,16 +186,28 @@ seL4_Error arch_decode_io_port_control(struct invocation *inv)
         return error_invalid_argument(0);
     if (last > 0xffff || last < first)
         return error_invalid_argument(1);
-    cte_t *dest;
-    seL4_Error e = dest_slot(inv, inv->mr[2], inv->mr[3], &dest);
-    if (e != seL4_NoError)
-        return e;
+    lookup_slot_ret_t dest = dest_slot(inv, inv->mr[2], inv->mr[3]);
+    if (dest.status != seL4_NoError)
+        return dest.status;
     for (uint64_t p = first; p <= last; p++)
         if (port_issued((unsigned)p))
             return syscall_error(seL4_RevokeFirst);
-    ports_mark((unsigned)first, (unsigned)last, true);
-    cdt_insert(cap_make(cap_io_port_cap, 0, 0, first | (last << 16)), inv->slot, dest);
+    invoke_io_port_control_issue((unsigned)first, (unsigned)last, inv->slot, dest.slot);
     return seL4_NoError;
+}
+
+/* The access itself (the decoder checked the range). */
+static void invoke_io_port(struct invocation *inv, uint16_t p, uint32_t v, bool out)
+{
+    switch (inv->label) {
+    case X86IOPortIn8: inv->reply_mr[0] = inb(p); break;
+    case X86IOPortIn16: { uint16_t r; __asm__ volatile("inw %1, %0" : "=a"(r) : "Nd"(p)); inv->reply_mr[0] = r; break; }
+    case X86IOPortIn32: { uint32_t r; __asm__ volatile("inl %1, %0" : "=a"(r) : "Nd"(p)); inv->reply_mr[0] = r; break; }
+    case X86IOPortOut8: outb(p, (uint8_t)v); break;
+    case X86IOPortOut16: __asm__ volatile("outw %0, %1" : : "a"((uint16_t)v), "Nd"(p)); break;
+    default: outl(p, v); break;
+    }
+    inv->reply_length = out ? 0 : 1;
 }
 
 seL4_Error arch_decode_io_port(struct invocation *inv)
@@ -196,16 +228,6 @@ seL4_Error arch_decode_io_port(struct invocation *inv)
     uint64_t port = inv->mr[0], first = inv->cap.data & 0xffff, last = (inv->cap.data >> 16) & 0xffff;
     if (port < first || port + size - 1 > last)
         return syscall_error(seL4_IllegalOperation);
-    uint16_t p = (uint16_t)port;
-    uint32_t v = (uint32_t)inv->mr[1];
-    switch (inv->label) {
-    case X86IOPortIn8: inv->reply_mr[0] = inb(p); break;
-    case X86IOPortIn16: { uint16_t r; __asm__ volatile("inw %1, %0" : "=a"(r) : "Nd"(p)); inv->reply_mr[0] = r; break; }
-    case X86IOPortIn32: { uint32_t r; __asm__ volatile("inl %1, %0" : "=a"(r) : "Nd"(p)); inv->reply_mr[0] = r; break; }
-    case X86IOPortOut8: outb(p, (uint8_t)v); break;
-    case X86IOPortOut16: __asm__ volatile("outw %0, %1" : : "a"((uint16_t)v), "Nd"(p)); break;
-    default: outl(p, v); break;
-    }
-    inv->reply_length = out ? 0 : 1;
+    invoke_io_port(inv, (uint16_t)port, (uint32_t)inv->mr[1], out);
     return seL4_NoError;
 }

@@ -16,8 +16,6 @@ struct x86_tss {
     uint16_t iomap_base;
 } __attribute__((packed));
 
-extern struct x86_tss x86_tss;
-
 void x86_cpu_init(void);
 void x86_serial_init(void);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <kernel/percpu.h>
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -30,11 +31,10 @@ static inline uint64_t read_cr3(void)
     __asm__ volatile("mov %%cr3, %0" : "=r"(v));
     return v;
 }
-extern uint64_t x86_loaded_cr3; /* trap.c: what CR3 holds (0 before the first write) */
 static inline void write_cr3(uint64_t v)
 {
     __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-    x86_loaded_cr3 = v;
+    kcpu.arch.loaded_cr3 = v;
 }
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
