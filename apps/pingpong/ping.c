@@ -3,17 +3,11 @@
  * median round trip in TSC cycles. */
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/timing.h>
 
 #include "ping_caps.h"
 
 #define ROUNDS 1000
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static uint64_t cycles[ROUNDS];
 
@@ -21,25 +15,15 @@ int main(void)
 {
     for (seL4_Word i = 0; i < ROUNDS; i++) {
         seL4_SetMR(0, i);
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = kaal_rdtsc();
         seL4_MessageInfo_t reply = seL4_Call(KAAL_CAP_PONG, seL4_MessageInfo_new(0, 0, 0, 1));
-        cycles[i] = rdtsc() - t0;
+        cycles[i] = kaal_rdtsc() - t0;
         if (seL4_MessageInfo_get_length(reply) != 1 || seL4_GetMR(0) != i + 1) {
             printf("ping: call %lu answered %lu\n", (unsigned long)i, (unsigned long)seL4_GetMR(0));
             return 1;
         }
     }
-    /* Insertion sort is fine for 1000 samples. */
-    for (int i = 1; i < ROUNDS; i++) {
-        uint64_t v = cycles[i];
-        int j = i;
-        while (j > 0 && cycles[j - 1] > v) {
-            cycles[j] = cycles[j - 1];
-            j--;
-        }
-        cycles[j] = v;
-    }
     printf("ping: %d calls answered correctly, round trip median %lu cycles\n", ROUNDS,
-           (unsigned long)cycles[ROUNDS / 2]);
+           (unsigned long)kaal_median_u64(cycles, ROUNDS));
     return 0;
 }

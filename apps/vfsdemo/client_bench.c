@@ -18,6 +18,7 @@
 
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/timing.h>
 #include <kaal/string.h>
 #include <kaal/vfs_client.h>
 #include <kaal/vfs_rpc.h>
@@ -32,19 +33,12 @@
 
 static char block[VFSBENCH_BLOCK_BYTES];
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 /* One phase: total_bytes moved in passes over file_bytes of the file from
  * or into buf; cycles or 0 on an error (printed). */
 static uint64_t run_phase_with(char *buf, int fd, bool write, uint32_t file_bytes,
                                uint32_t total_bytes)
 {
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     for (uint32_t done = 0; done < total_bytes; done += file_bytes) {
         if (kaal_vfs_lseek(EP, fd, 0, VFS_SEEK_SET) != 0) {
             printf("vfsbench: lseek failed\n");
@@ -61,7 +55,7 @@ static uint64_t run_phase_with(char *buf, int fd, bool write, uint32_t file_byte
             }
         }
     }
-    return rdtsc() - t0;
+    return kaal_rdtsc() - t0;
 }
 
 /* The same with the static block. */
@@ -115,10 +109,10 @@ int main(void)
     kaal_vfs_close(EP, big);
     kaal_vfs_unlink(EP, "/big");
     /* One small RPC for the per-call cost: lseek, median-free mean of 1000. */
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     for (int i = 0; i < 1000; i++)
         kaal_vfs_lseek(EP, fd, 0, VFS_SEEK_CUR);
-    uint64_t call = (rdtsc() - t0) / 1000;
+    uint64_t call = (kaal_rdtsc() - t0) / 1000;
     printf("vfsbench: seq_write %lu cycles %u bytes\n", (unsigned long)w, VFSBENCH_TOTAL_BYTES);
     printf("vfsbench: seq_read %lu cycles %u bytes\n", (unsigned long)r, VFSBENCH_TOTAL_BYTES);
     printf("vfsbench: seq_write_shm %lu cycles %u bytes\n", (unsigned long)w_shm,

@@ -34,6 +34,7 @@
 #include <kaal/string.h>
 #include <kaal/supervisor.h>
 #include <kaal/sysdesc.h>
+#include <kaal/timing.h>
 #include <kaal/vfs_client.h>
 
 #include "rtc/rtc_client.h"
@@ -62,13 +63,6 @@ static uint8_t rtc_seconds(void)
     return rtc_client_read(KAAL_CAP_RTC, &t) == KAAL_OK ? t.second : 255;
 }
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 static uint64_t tsc_hz;
 
 /* TSC ticks between two RTC second edges (at most ~2 s, once). */
@@ -80,11 +74,11 @@ static uint64_t measure_tsc_hz(void)
         seL4_Yield();
     if (now == 255)
         return 0;
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     s = now;
     while ((now = rtc_seconds()) == s)
         seL4_Yield();
-    return now == 255 ? 0 : rdtsc() - t0;
+    return now == 255 ? 0 : kaal_rdtsc() - t0;
 }
 
 static uint64_t sys_uptime_ns(void *ctx)
@@ -94,7 +88,7 @@ static uint64_t sys_uptime_ns(void *ctx)
         tsc_hz = measure_tsc_hz();
     if (tsc_hz == 0)
         return 0;
-    uint64_t t = rdtsc();
+    uint64_t t = kaal_rdtsc();
     return t / tsc_hz * 1000000000ull + t % tsc_hz * 1000000000ull / tsc_hz;
 }
 

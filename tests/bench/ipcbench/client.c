@@ -16,6 +16,7 @@
  */
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/timing.h>
 #include <kaal/sysdesc.h>
 #include <kaal/thread.h>
 
@@ -25,24 +26,9 @@
 
 static uint64_t samples[SAMPLES];
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 static uint64_t median(void)
 {
-    /* Shell sort: 10000 samples, no libc. */
-    for (int gap = SAMPLES / 2; gap > 0; gap /= 2)
-        for (int i = gap; i < SAMPLES; i++)
-            for (int j = i; j >= gap && samples[j - gap] > samples[j]; j -= gap) {
-                uint64_t t = samples[j];
-                samples[j] = samples[j - gap];
-                samples[j - gap] = t;
-            }
-    return samples[SAMPLES / 2];
+    return kaal_median_u64(samples, SAMPLES);
 }
 
 static uint64_t local_stack[512] __attribute__((aligned(16)));
@@ -86,25 +72,25 @@ int main(void)
 {
     for (int i = 0; i < SAMPLES; i++) {
         seL4_SetMR(0, (seL4_Word)i);
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = kaal_rdtsc();
         seL4_Call(KAAL_CAP_SERVER, seL4_MessageInfo_new(0, 0, 0, 1));
-        samples[i] = rdtsc() - t0;
+        samples[i] = kaal_rdtsc() - t0;
     }
     printf("ipcbench: call_rt %lu\n", (unsigned long)median());
 
     for (int i = 0; i < SAMPLES; i++) {
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = kaal_rdtsc();
         seL4_Yield();
-        samples[i] = rdtsc() - t0;
+        samples[i] = kaal_rdtsc() - t0;
     }
     printf("ipcbench: yield %lu\n", (unsigned long)median());
 
     for (int i = 0; i < SAMPLES; i++) {
         seL4_Word badge;
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = kaal_rdtsc();
         seL4_Signal(KAAL_CAP_NOTE);
         seL4_Wait(KAAL_CAP_NOTE, &badge);
-        samples[i] = rdtsc() - t0;
+        samples[i] = kaal_rdtsc() - t0;
     }
     printf("ipcbench: signal_wait %lu\n", (unsigned long)median());
 
@@ -114,9 +100,9 @@ int main(void)
     }
     for (int i = 0; i < SAMPLES; i++) {
         seL4_SetMR(0, (seL4_Word)i);
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = kaal_rdtsc();
         seL4_Call(KAAL_CAP_LOCAL, seL4_MessageInfo_new(0, 0, 0, 1));
-        samples[i] = rdtsc() - t0;
+        samples[i] = kaal_rdtsc() - t0;
     }
     printf("ipcbench: call_rt_same_as %lu\n", (unsigned long)median());
     return 0;

@@ -27,6 +27,7 @@
 #include <sel4/sel4.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
+#include <kaal/timing.h>
 
 #define ROOT seL4_CapInitThreadCNode
 #define DEPTH seL4_WordBits
@@ -55,13 +56,6 @@ static volatile unsigned worker_phase; /* 1 copying, 2 revoking */
 static uint64_t cycles_per_ms, idle_worst, loaded_worst, loaded_sum, n_loaded;
 static uint64_t revoke_worst;
 static unsigned worst_phase, n_over_ms;
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static void fail(const char *what, seL4_Error e)
 {
@@ -93,7 +87,7 @@ static uint64_t arm_shot(unsigned count)
 {
     seL4_X86_IOPort_Out8(ports, 0x43, 0x30);
     seL4_X86_IOPort_Out8(ports, 0x40, count & 0xff);
-    uint64_t t = rdtsc();
+    uint64_t t = kaal_rdtsc();
     seL4_X86_IOPort_Out8(ports, 0x40, count >> 8);
     return t;
 }
@@ -106,13 +100,13 @@ static void handler(void)
     seL4_X86_IOPort_Out8(ports, 0x40, PIT_PERIOD_COUNT >> 8);
     seL4_IRQHandler_Ack(irq);
     wait_irq();
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     seL4_IRQHandler_Ack(irq);
     for (int i = 0; i < CALIBRATE_TICKS; i++) {
         wait_irq();
         seL4_IRQHandler_Ack(irq);
     }
-    uint64_t cycles_per_period = (rdtsc() - t0) / CALIBRATE_TICKS;
+    uint64_t cycles_per_period = (kaal_rdtsc() - t0) / CALIBRATE_TICKS;
     cycles_per_ms = cycles_per_period * PIT_HZ / (PIT_PERIOD_COUNT * 1000ull);
     uint64_t shot_cycles = cycles_per_period; /* shots of PIT_PERIOD_COUNT */
 
@@ -121,7 +115,7 @@ static void handler(void)
             seL4_TCB_Resume(worker_tcb);
         uint64_t armed = arm_shot(PIT_PERIOD_COUNT);
         wait_irq();
-        uint64_t now = rdtsc();
+        uint64_t now = kaal_rdtsc();
         seL4_IRQHandler_Ack(irq);
         uint64_t expected = armed + shot_cycles;
         uint64_t late = now > expected ? now - expected : 0;

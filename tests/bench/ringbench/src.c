@@ -29,6 +29,7 @@
 #include <kaal/ring.h>
 #include <kaal/runtime.h>
 #include <kaal/stdio.h>
+#include <kaal/timing.h>
 
 #include "ringbench.h"
 #include "ringbench_src_caps.h"
@@ -39,13 +40,6 @@ static kaal_ring_sender_t bulk;
 static kaal_ring_receiver_t back;
 static unsigned long n_signals, n_waits;
 static uint64_t samples[RINGBENCH_RT_SAMPLES];
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static void wait_events(void)
 {
@@ -90,7 +84,7 @@ static int ring_bulk(bool copy)
 {
     uint64_t sum = 0, seq = 0;
     n_signals = n_waits = 0;
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     while (seq < RINGBENCH_MESSAGES) {
         unsigned sent = 0;
         while (sent < BATCH && seq < RINGBENCH_MESSAGES) {
@@ -115,7 +109,7 @@ static int ring_bulk(bool copy)
     }
     uint64_t count, sink_sum;
     recv_back(&count, &sink_sum);
-    uint64_t t1 = rdtsc();
+    uint64_t t1 = kaal_rdtsc();
     if (count != RINGBENCH_MESSAGES || sink_sum != sum) {
         printf("ringbench: ring bulk: sink read %lu messages, sum %lx, expected %lx\n",
                (unsigned long)count, (unsigned long)sink_sum, (unsigned long)sum);
@@ -149,24 +143,18 @@ static int ring_round_trip(void)
 {
     for (uint32_t i = 0; i < RINGBENCH_RT_SAMPLES; i++) {
         uint64_t a, b;
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = kaal_rdtsc();
         send_small(i, 0);
         recv_back(&a, &b);
-        samples[i] = rdtsc() - t0;
+        samples[i] = kaal_rdtsc() - t0;
         if (a != (uint64_t)i + 1) {
             printf("ringbench: round trip %u answered %lu\n", i, (unsigned long)a);
             return -1;
         }
     }
     send_small(0, RINGBENCH_FLAG_END_PHASE);
-    for (uint32_t gap = RINGBENCH_RT_SAMPLES / 2; gap > 0; gap /= 2)
-        for (uint32_t i = gap; i < RINGBENCH_RT_SAMPLES; i++)
-            for (uint32_t j = i; j >= gap && samples[j - gap] > samples[j]; j -= gap) {
-                uint64_t t = samples[j];
-                samples[j] = samples[j - gap];
-                samples[j - gap] = t;
-            }
-    printf("ringbench: ring_rt_1msg %lu 8\n", (unsigned long)samples[RINGBENCH_RT_SAMPLES / 2]);
+    printf("ringbench: ring_rt_1msg %lu 8\n",
+           (unsigned long)kaal_median_u64(samples, RINGBENCH_RT_SAMPLES));
     return 0;
 }
 
@@ -174,7 +162,7 @@ static int call_bulk(bool copy)
 {
     uint64_t *shm = (uint64_t *)KAAL_RING_SHM_DATA_VADDR;
     seL4_Word label = copy ? RINGBENCH_LABEL_SHM_COPY : RINGBENCH_LABEL_SHM;
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     for (uint64_t seq = 0; seq < RINGBENCH_MESSAGES; seq++) {
         uint64_t sum = produce(shm, seq, copy);
         seL4_Call(KAAL_CAP_SINK, seL4_MessageInfo_new(label, 0, 0, 0));
@@ -183,7 +171,7 @@ static int call_bulk(bool copy)
             return -1;
         }
     }
-    uint64_t t1 = rdtsc();
+    uint64_t t1 = kaal_rdtsc();
     printf("ringbench: %s %lu %lu\n", copy ? "call_bulk_4k_copy" : "call_bulk_4k",
            (unsigned long)(t1 - t0),
            (unsigned long)RINGBENCH_MESSAGES * RINGBENCH_MSG_BYTES);
@@ -193,7 +181,7 @@ static int call_bulk(bool copy)
 static int call_mr_bulk(void)
 {
     uint64_t *mrs = (uint64_t *)&seL4_GetIPCBuffer()->msg[0];
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = kaal_rdtsc();
     for (uint64_t seq = 0; seq < RINGBENCH_MESSAGES; seq++) {
         for (uint32_t first = 0; first < RINGBENCH_MSG_WORDS; first += seL4_MsgMaxLength) {
             uint32_t n = RINGBENCH_MSG_WORDS - first;
@@ -208,7 +196,7 @@ static int call_mr_bulk(void)
             }
         }
     }
-    uint64_t t1 = rdtsc();
+    uint64_t t1 = kaal_rdtsc();
     printf("ringbench: call_mr_bulk_4k %lu %lu\n", (unsigned long)(t1 - t0),
            (unsigned long)RINGBENCH_MESSAGES * RINGBENCH_MSG_BYTES);
     return 0;
