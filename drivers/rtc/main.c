@@ -5,7 +5,6 @@
  * the driver's rpc op. It returns only if the driver could not start.
  */
 #include <kaal/dddk_sel4.h>
-#include <kaal/stdio.h>
 #include <kaal/sysdesc.h>
 
 #include "rtc.h"
@@ -20,14 +19,7 @@ static kaal_dddk_sel4_t cfg = {
     .free_slot = KAAL_COMPONENT_FIRST_FREE_SLOT,
 };
 
-static kaal_dddk_platform_t platform;
-static kaal_dddk_device_t dev;
-
 int main(void)
 {
-    kaal_dddk_sel4_platform(&cfg, &platform);
-    kaal_error_t err = kaal_dddk_main(&dev, &platform, "rtc");
-    printf("rtc: driver stopped: %s (%s)\n", kaal_strerror(err),
-           dev.failed_step ? dev.failed_step : "-");
-    return 1;
+    return kaal_dddk_sel4_run(&cfg, "rtc", "rtc");
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The uart16550 driver component: the DDDK's seL4 platform over the caps
  * system.toml grants it (`devices = ["serial0"]`, ring ends "tx" and "rx",
- * names from <uart16550_caps.h>, generated from component.toml), then the DDDK's main. It
- * returns only if the driver could not start; init then reports the exit.
+ * names from <uart16550_caps.h>, generated from component.toml), then the
+ * DDDK's main (kaal_dddk_sel4_run). It returns only if the driver could not
+ * start; init then reports the exit.
  */
 #include <kaal/dddk_sel4.h>
-#include <kaal/stdio.h>
 #include <kaal/sysdesc.h>
 
 #include "uart16550.h"
@@ -29,14 +29,7 @@ static kaal_dddk_sel4_t cfg = {
                   KAAL_CAP_RX}},
 };
 
-static kaal_dddk_platform_t platform;
-static kaal_dddk_device_t dev;
-
 int main(void)
 {
-    kaal_dddk_sel4_platform(&cfg, &platform);
-    kaal_error_t err = kaal_dddk_main(&dev, &platform, "uart16550");
-    printf("uart: driver stopped: %s (%s)\n", kaal_strerror(err),
-           dev.failed_step ? dev.failed_step : "-");
-    return 1;
+    return kaal_dddk_sel4_run(&cfg, "uart16550", "uart");
 }

@@ -72,3 +72,8 @@ typedef struct kaal_dddk_sel4 {
 
 /* Fills *platform with the seL4 ops over cfg (which must outlive it). */
 void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platform);
+/* A driver component's main: the platform over cfg, then kaal_dddk_main
+ * for the linked driver named `driver`. Returns (1) only if the driver could
+ * not start or its loop ended, after printing "<who>: driver stopped: ...";
+ * init then reports the exit. */
+int kaal_dddk_sel4_run(kaal_dddk_sel4_t *cfg, const char *driver, const char *who);

@@ -21,6 +21,7 @@
  * driver did not declare.
  */
 #include <kaal/dddk_sel4.h>
+#include <kaal/stdio.h>
 #include <kaal/string.h>
 
 /* A PCI grant: the bundle from the start record's entry for the device. */
@@ -241,4 +242,15 @@ void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platfo
     platform->wait = sel4_wait;
     platform->signal = sel4_signal;
     platform->reply = sel4_reply;
+}
+
+int kaal_dddk_sel4_run(kaal_dddk_sel4_t *cfg, const char *driver, const char *who)
+{
+    static kaal_dddk_platform_t platform;
+    static kaal_dddk_device_t dev;
+    kaal_dddk_sel4_platform(cfg, &platform);
+    kaal_error_t err = kaal_dddk_main(&dev, &platform, driver);
+    printf("%s: driver stopped: %s (%s)\n", who, kaal_strerror(err),
+           dev.failed_step ? dev.failed_step : "-");
+    return 1;
 }
