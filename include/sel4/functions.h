@@ -194,6 +194,16 @@ static inline void seL4__mr_out(seL4_Word *mr, seL4_Word value)
     if (mr) *mr = value;
 }
 
+/* Every receiving form's copy-out of MR0-3. */
+static inline void seL4__mrs_out(seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3,
+                                 seL4_Word msg0, seL4_Word msg1, seL4_Word msg2, seL4_Word msg3)
+{
+    seL4__mr_out(mr0, msg0);
+    seL4__mr_out(mr1, msg1);
+    seL4__mr_out(mr2, msg2);
+    seL4__mr_out(mr3, msg3);
+}
+
 static inline void seL4_SendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0,
                                     seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
@@ -221,10 +231,7 @@ static inline seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *send
     seL4_MessageInfo_t info;
     seL4_Word badge, msg0, msg1, msg2, msg3;
     x64_sys_recv(seL4_SysRecv, src, &badge, &info.words[0], &msg0, &msg1, &msg2, &msg3);
-    seL4__mr_out(mr0, msg0);
-    seL4__mr_out(mr1, msg1);
-    seL4__mr_out(mr2, msg2);
-    seL4__mr_out(mr3, msg3);
+    seL4__mrs_out(mr0, mr1, mr2, mr3, msg0, msg1, msg2, msg3);
     seL4__mr_out(sender, badge);
     return info;
 }
@@ -239,10 +246,7 @@ static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageIn
     seL4_Word unused;
     x64_sys_send_recv(seL4_SysCall, dest, &unused, msgInfo.words[0], &info.words[0], &msg0, &msg1,
                       &msg2, &msg3);
-    seL4__mr_out(mr0, msg0);
-    seL4__mr_out(mr1, msg1);
-    seL4__mr_out(mr2, msg2);
-    seL4__mr_out(mr3, msg3);
+    seL4__mrs_out(mr0, mr1, mr2, mr3, msg0, msg1, msg2, msg3);
     return info;
 }
 
@@ -257,10 +261,7 @@ static inline seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr src, seL4_Messa
     seL4_Word badge;
     x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &msg0,
                       &msg1, &msg2, &msg3);
-    seL4__mr_out(mr0, msg0);
-    seL4__mr_out(mr1, msg1);
-    seL4__mr_out(mr2, msg2);
-    seL4__mr_out(mr3, msg3);
+    seL4__mrs_out(mr0, mr1, mr2, mr3, msg0, msg1, msg2, msg3);
     seL4__mr_out(sender, badge);
     return info;
 }
