@@ -4,7 +4,8 @@
  *
  * The block device is a small table of callbacks on whole sectors, so the
  * same file system code runs over an image file on the host (tests), a
- * buffer (fuzzer), and later a block cache in front of a virtio-blk client.
+ * buffer (fuzzer), and the block cache (<kaal/bcache.h>) in front of a
+ * disk driver.
  * Every callback returns 0 or a negative Linux errno (-LINUX_EIO for a
  * failed transfer); the file system passes the errno up unchanged. */
 #pragma once
@@ -25,6 +26,10 @@ typedef struct vfs_blockdev {
     int (*write)(void *ctx, uint64_t sector, uint32_t n_sectors, const void *buf);
     /* Everything written before is durable when this returns 0 (NULL: always). */
     int (*flush)(void *ctx);
+    /* Every write made before reaches the medium before any write made
+     * after (a write-back cache: <kaal/bcache.h>). NULL: the user calls
+     * flush instead (or nothing when flush is NULL too). */
+    int (*barrier)(void *ctx);
 } vfs_blockdev_t;
 
 #define EXT2_MOUNT_READ_ONLY 0x1u /* never write; changes give EROFS */

@@ -1,16 +1,17 @@
 # services/vfs: the VFS core library (vfs.c and the files it is split into,
-# see README.md), ramfs and devfs.
+# see README.md), ramfs, devfs, ext2 and the block cache.
 # Built twice: into the host tests/fuzzer/benchmark below, and as a guest
 # static library (freestanding, GUEST_CFLAGS) for the VFS server component.
 VFS_CORE_SRCS := $(addprefix services/vfs/,vfs.c path.c perm.c mount.c proc.c open.c io.c attr.c \
   dir.c names.c)
 VFS_SRCS := $(VFS_CORE_SRCS) services/vfs/ramfs.c services/vfs/devfs.c
 EXT2_SRCS := services/vfs/ext2/ext2.c
+BCACHE_SRCS := services/vfs/bcache/bcache.c
 VFS_GUEST_LIB := $(BUILD)/guest/libvfs.a
 GUEST_LIBS += $(VFS_GUEST_LIB)
 
 # cpio_unpack.c (pre-filling from a newc archive) needs runtime/cpio from libkaal.
-$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) $(EXT2_SRCS) services/vfs/cpio_unpack.c))
+$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) $(EXT2_SRCS) $(BCACHE_SRCS) services/vfs/cpio_unpack.c))
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -30,3 +31,5 @@ $(eval $(call host_bench,vfs_ramfs,tests/unit/vfs/bench_vfs_ramfs.c $(VFS_SRCS))
 $(BUILD)/host/tests/test_vfs_rules: | $(VFS_GUEST_LIB)
 $(eval $(call host_test,test_vfs_ext2_diff,tests/unit/test_vfs_ext2_diff.c $(EXT2_TEST_SRCS)))
 $(eval $(call fuzz_target,ext2,tests/unit/vfs/fuzz_ext2.c $(VFS_SRCS) $(EXT2_SRCS)))
+# The block cache over an in-memory device that counts, records and fails requests.
+$(eval $(call host_test,test_bcache,tests/unit/test_bcache.c $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
