@@ -33,3 +33,5 @@ $(eval $(call host_test,test_vfs_ext2_diff,tests/unit/test_vfs_ext2_diff.c $(EXT
 $(eval $(call fuzz_target,ext2,tests/unit/vfs/fuzz_ext2.c $(VFS_SRCS) $(EXT2_SRCS)))
 # The block cache over an in-memory device that counts, records and fails requests.
 $(eval $(call host_test,test_bcache,tests/unit/test_bcache.c $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
+# Power cuts under ext2 on the cache: replayed write-log prefixes checked by e2fsck.
+$(eval $(call host_test,test_bcache_powercut,tests/unit/test_bcache_powercut.c $(EXT2_TEST_SRCS) $(BCACHE_SRCS) tests/unit/bcache/memdev.c))

@@ -5,8 +5,17 @@
  * Model. The superblock and all group descriptors live in memory; every
  * operation that changes them marks them dirty and ends with commit(),
  * which writes the dirty ones, so after each operation the image's
- * superblock, descriptors and bitmaps agree (write-through; a block cache
- * below may reorder, the device's flush orders). Inodes are read into an
+ * superblock, descriptors and bitmaps agree. Writes may reach the disk in
+ * any order (a block cache below reorders them) except across a barrier;
+ * the barriers keep the image repairable by e2fsck after a power cut
+ * (docs/storage.md, "Write order"): a new inode and its first block before
+ * the entry naming it, a link count up before the new entry, an entry
+ * removed before its inode loses the link, a rename's new entry before the
+ * old one goes, new blocks' contents (zeroed indirect blocks, data) before
+ * the pointers to them (indirect pointers wait in their buffers until
+ * publish()), and the pointers to freed blocks and inodes cleared before
+ * anything reuses them (commit() of an operation that freed ends with a
+ * barrier). Inodes are read into an
  * ext2_inode_t when first named and kept while the VFS references them; the
  * on-disk inode is rewritten whenever an operation changes it, and once
  * more when the last reference goes (the VFS changes mode, owner and times
@@ -89,6 +98,12 @@ typedef struct {
     ext2_inode_t *inodes;
     uint8_t *buf[N_BUF];
     uint32_t cached[N_BUF]; /* block held in buf[i], for B_IND.., B_BITMAP, B_ITABLE (0: none) */
+    /* Write order (docs/storage.md): pointers to blocks allocated since the
+     * last barrier wait, in the inode and in these indirect buffers, until
+     * publish() has put a barrier after the blocks' contents. */
+    bool ind_dirty[3]; /* buf[B_IND + i] holds pointers not written yet */
+    bool allocated;    /* a block was allocated since the last barrier */
+    bool freed;        /* blocks or inodes were freed: commit() ends with a barrier */
     uint32_t next_generation;
     char error[160];
 } ext2_t;
@@ -229,10 +244,46 @@ static int blk_read_cached(ext2_t *fs, unsigned b, uint32_t blk)
     return err;
 }
 
-static void forget_indirect(ext2_t *fs)
+/* Every write issued so far reaches the disk before any issued later: the
+ * device's barrier, or its flush if it has none. */
+static int barrier(ext2_t *fs)
 {
+    if (fs->read_only)
+        return 0;
+    int err = 0;
+    if (fs->dev.barrier)
+        err = fs->dev.barrier(fs->dev.ctx);
+    else if (fs->dev.flush)
+        err = fs->dev.flush(fs->dev.ctx);
+    fs->allocated = false;
+    return err ? fs_fail(fs, err, "device barrier failed") : 0;
+}
+
+/* Makes new blocks reachable: a barrier after their contents (written by
+ * now), then the indirect blocks that point at them. The caller writes the
+ * inode after this. */
+static int publish(ext2_t *fs)
+{
+    bool dirty = fs->ind_dirty[0] || fs->ind_dirty[1] || fs->ind_dirty[2];
+    if (!dirty && !fs->allocated)
+        return 0;
+    int err = barrier(fs);
+    for (unsigned i = 0; i < 3; i++) {
+        if (!fs->ind_dirty[i])
+            continue;
+        int e = blk_write(fs, fs->cached[B_IND + i], fs->buf[B_IND + i]);
+        fs->ind_dirty[i] = false;
+        err = err ? err : e;
+    }
+    return err;
+}
+
+static int forget_indirect(ext2_t *fs)
+{
+    int err = publish(fs);
     for (unsigned i = 0; i < 3; i++)
         fs->cached[B_IND + i] = 0;
+    return err;
 }
 
 /* The superblock occupies bytes 1024..2047 of the device, whatever its sectors. */
@@ -286,6 +337,13 @@ static int commit(ext2_t *fs)
     }
     if (fs->sb_dirty) {
         int e = write_super(fs);
+        err = err ? err : e;
+    }
+    if (fs->freed) {
+        /* What pointed at the freed blocks and inodes is cleared on disk
+         * before anything that reuses them is written. */
+        fs->freed = false;
+        int e = barrier(fs);
         err = err ? err : e;
     }
     return err;
@@ -362,6 +420,7 @@ static int alloc_block(ext2_t *fs, uint32_t goal, uint32_t *out)
             if (err)
                 return err;
             add_free(fs, SB_FREE_BLOCKS, GD_FREE_BLOCKS, g, -1);
+            fs->allocated = true;
             *out = blk;
             return 0;
         }
@@ -391,6 +450,7 @@ static int free_block(ext2_t *fs, uint32_t blk)
     if (err)
         return err;
     add_free(fs, SB_FREE_BLOCKS, GD_FREE_BLOCKS, g, 1);
+    fs->freed = true;
     return 0;
 }
 
@@ -455,6 +515,7 @@ static int free_inode_bit(ext2_t *fs, uint32_t ino, bool dir)
     if (err)
         return err;
     add_free(fs, SB_FREE_INODES, GD_FREE_INODES, g, 1);
+    fs->freed = true;
     if (dir && ld16(d + GD_USED_DIRS)) {
         st16(d + GD_USED_DIRS, ld16(d + GD_USED_DIRS) - 1u);
         gd_dirty(fs, g);
@@ -856,6 +917,11 @@ static int bmap(ext2_t *fs, ext2_inode_t *in, uint64_t lblk, bool create, uint32
     for (unsigned level = 0; level < depth; level++) {
         cover /= p;
         unsigned b = B_IND + level;
+        if (fs->ind_dirty[level] && fs->cached[b] != cur) {
+            err = publish(fs); /* the buffer is needed for another indirect block */
+            if (err)
+                return err;
+        }
         err = blk_read_cached(fs, b, cur);
         if (err)
             return err;
@@ -881,9 +947,7 @@ static int bmap(ext2_t *fs, ext2_inode_t *in, uint64_t lblk, bool create, uint32
                 *fresh = true;
             }
             st32(e, next);
-            err = blk_write(fs, cur, fs->buf[b]);
-            if (err)
-                return err;
+            fs->ind_dirty[level] = true; /* written by publish() */
         }
         cur = next;
     }
@@ -1230,6 +1294,8 @@ static int dir_add(ext2_t *fs, ext2_inode_t *dir, const char *name, size_t len, 
     memset(b, 0, fs->block_bytes);
     put_dirent(fs, b, ino, fs->block_bytes, name, len, ft);
     err = blk_write(fs, pblk, b);
+    if (!err)
+        err = publish(fs); /* the caller writes the directory's inode */
     dir->vn.size += fs->block_bytes;
     dir_changed(dir);
     return err;
@@ -1449,6 +1515,15 @@ static int ext2_create(vfs_vnode_t *dirv, const char *name, size_t len, vfs_mode
             }
         }
     }
+    /* The inode and its first block reach the disk before the entry naming
+     * it: a cut between leaves an unattached inode, never an entry to an
+     * unused inode or to a directory block of garbage. */
+    if (!err)
+        err = publish(fs);
+    if (!err)
+        err = inode_store(fs, in);
+    if (!err)
+        err = barrier(fs);
     if (!err)
         err = dir_add(fs, dir, name, len, ino, ft_of(mode));
     if (err) {
@@ -1468,9 +1543,7 @@ static int ext2_create(vfs_vnode_t *dirv, const char *name, size_t len, vfs_mode
         vfs_vnode_get(dirv);
     }
     touch_mc(dirv);
-    err = inode_store(fs, in);
-    int e = inode_store(fs, dir);
-    err = err ? err : e;
+    err = inode_store(fs, dir);
     in->vn.refs = 1;
     in->next = fs->inodes;
     fs->inodes = in;
@@ -1486,14 +1559,23 @@ static int ext2_link(vfs_vnode_t *dirv, const char *name, size_t len, vfs_vnode_
     if (vn->nlink >= EXT2_LINK_MAX)
         return E(EMLINK);
     forget_indirect(fs);
-    int err = dir_add(fs, ei(dirv), name, len, (uint32_t)vn->ino, ft_of(vn->mode));
+    /* The link count goes up on disk before the entry is added: a cut
+     * between leaves a count too high (e2fsck lowers it), never too low. */
+    vn->nlink++;
+    int err = inode_store(fs, ei(vn));
+    if (!err)
+        err = barrier(fs);
+    if (!err)
+        err = dir_add(fs, ei(dirv), name, len, (uint32_t)vn->ino, ft_of(vn->mode));
     if (!err) {
-        vn->nlink++;
         touch_mc(dirv);
         vn->ctime = dirv->mtime;
-        err = inode_store(fs, ei(vn));
+    } else {
+        vn->nlink--;
     }
-    int e = inode_store(fs, ei(dirv));
+    int e = inode_store(fs, ei(vn));
+    err = err ? err : e;
+    e = inode_store(fs, ei(dirv));
     return op_end(fs, err ? err : e);
 }
 
@@ -1537,6 +1619,8 @@ static int ext2_remove(vfs_vnode_t *dirv, const char *name, size_t len, vfs_vnod
             return op_end(fs, err);
     }
     err = dir_del(fs, dir, &loc);
+    if (!err)
+        err = barrier(fs); /* the entry is gone on disk before the inode loses its link */
     if (!err) {
         drop_link(fs, dir, victim);
         touch_mc(dirv);
@@ -1585,6 +1669,8 @@ static int ext2_rename(vfs_vnode_t *odirv, const char *oname, size_t olen, vfs_v
         else
             err = dir_add(fs, ndir, nname, nlen, (uint32_t)moved->vn.ino, ft_of(moved->vn.mode));
     }
+    if (!err)
+        err = barrier(fs); /* the new name is on disk before the old one goes */
     if (!err)
         err = dir_find(fs, odir, oname, olen, &oloc);
     if (!err)
@@ -1721,14 +1807,17 @@ static int64_t ext2_write(vfs_vnode_t *vn, const void *buf, size_t n, int64_t of
             break;
         done += chunk;
     }
+    /* The data and the bitmaps reach the disk before the indirect blocks
+     * and the inode that point at new blocks. */
+    int e = publish(fs);
     if (done) {
         if (off + (int64_t)done > vn->size)
             vn->size = off + (int64_t)done;
         note_large_file(fs, vn->size);
         touch_mc(vn);
     }
-    int e = inode_store(fs, in);
-    e = op_end(fs, e);
+    int e2 = inode_store(fs, in);
+    e = op_end(fs, e ? e : e2);
     if (done == 0)
         return err ? err : e;
     return (int64_t)done;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Host helpers for the ext2 tests: a vfs_blockdev_t over an image file
- * (pread/pwrite, fsync as flush), and Debian's e2fsprogs run on that file:
+ * (pread/pwrite, fdatasync as flush, barriers free), and Debian's e2fsprogs run on that file:
  * mke2fs makes the images at test time (in the build directory, next to the
  * test binary), e2fsck -fn and debugfs are the oracle. */
 #pragma once
