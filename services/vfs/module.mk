@@ -35,3 +35,5 @@ $(eval $(call fuzz_target,ext2,tests/unit/vfs/fuzz_ext2.c $(VFS_SRCS) $(EXT2_SRC
 $(eval $(call host_test,test_bcache,tests/unit/test_bcache.c $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
 # Power cuts under ext2 on the cache: replayed write-log prefixes checked by e2fsck.
 $(eval $(call host_test,test_bcache_powercut,tests/unit/test_bcache_powercut.c $(EXT2_TEST_SRCS) $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
+# The cache against a reference model: random operations, sector sizes and faults.
+$(eval $(call fuzz_target,bcache,tests/fuzz/fuzz_bcache.c $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
