@@ -37,3 +37,5 @@ $(eval $(call host_test,test_bcache,tests/unit/test_bcache.c $(BCACHE_SRCS) test
 $(eval $(call host_test,test_bcache_powercut,tests/unit/test_bcache_powercut.c $(EXT2_TEST_SRCS) $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
 # The cache against a reference model: random operations, sector sizes and faults.
 $(eval $(call fuzz_target,bcache,tests/fuzz/fuzz_bcache.c $(BCACHE_SRCS) tests/unit/bcache/memdev.c))
+# ext2 through the cache vs straight on the device: e2fsck clean, device requests counted.
+$(eval $(call host_test,test_bcache_ext2,tests/unit/test_bcache_ext2.c $(EXT2_TEST_SRCS) $(BCACHE_SRCS) tests/unit/bcache/memdev.c))

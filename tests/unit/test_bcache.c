@@ -244,6 +244,29 @@ static void test_a_page_rewritten_after_a_barrier_goes_out_with_its_epoch(void *
     teardown();
 }
 
+static void test_neighbouring_dirty_pages_of_one_epoch_go_out_in_one_request(void **state)
+{
+    (void)state;
+    setup(32, 8);
+    g.m.record = true;
+    for (uint64_t p = 0; p < 12; p++)
+        assert_int_equal(wpage(p, (uint8_t)p), 0);
+    assert_int_equal(g.dev.barrier(g.dev.ctx), 0);
+    assert_int_equal(wpage(12, 12), 0); /* a neighbour, but of a later epoch */
+    uint8_t half[512] = {0};
+    assert_int_equal(g.dev.write(g.dev.ctx, 20 * 8, 1, half), 0); /* not wholly dirty */
+    assert_int_equal(g.dev.write(g.dev.ctx, 21 * 8, 1, half), 0);
+    assert_int_equal(kaal_bcache_sync(g.c), 0);
+    /* 0..8 (9 pages: the read-ahead buffer), 9..11, flush, 12, 20, 21 (partial), flush. */
+    assert_int_equal(g.m.writes, 5);
+    assert_int_equal(g.m.log[0].n_sectors, 9 * 8);
+    assert_int_equal(g.m.log[1].n_sectors, 3 * 8);
+    assert_int_equal(g.m.log[2].n_sectors, 0);
+    for (uint64_t p = 0; p < 13; p++)
+        assert_int_equal(dev_byte(p), (uint8_t)p);
+    teardown();
+}
+
 static void test_sequential_reads_are_read_ahead_in_a_growing_window(void **state)
 {
     (void)state;
@@ -286,7 +309,7 @@ static void test_read_ahead_never_writes_back(void **state)
 {
     (void)state;
     setup(4, 2);
-    for (uint64_t p = 10; p < 13; p++)
+    for (uint64_t p = 10; p < 16; p += 2) /* apart: each is written back alone */
         assert_int_equal(wpage(p, 1), 0);
     assert_int_equal(rpage(0, NULL), 0);
     assert_int_equal(rpage(1, NULL), 0); /* only one page is clean: no room to read ahead */
@@ -505,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_without_a_barrier_one_flush_covers_all_writes),
         cmocka_unit_test(test_eviction_keeps_barrier_order),
         cmocka_unit_test(test_a_page_rewritten_after_a_barrier_goes_out_with_its_epoch),
+        cmocka_unit_test(test_neighbouring_dirty_pages_of_one_epoch_go_out_in_one_request),
         cmocka_unit_test(test_sequential_reads_are_read_ahead_in_a_growing_window),
         cmocka_unit_test(test_random_reads_are_not_read_ahead),
         cmocka_unit_test(test_read_ahead_never_writes_back),

@@ -32,7 +32,11 @@
  * next window's request once half of what was read ahead is consumed.
  * Read-ahead takes only free or clean pages (it never writes anything
  * back), and a failure in its part of a request costs only the read-ahead.
- * Any other access ends the stream. */
+ * Any other access ends the stream.
+ *
+ * Write-back clusters: a wholly dirty page goes out in one request with its
+ * wholly dirty neighbours of the same epoch, as many as the read-ahead
+ * buffer holds (copied there), so a sequential writer costs few requests. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -178,24 +182,57 @@ static int dev_flush(kaal_bcache_t *c)
     return 0;
 }
 
-/* Sends units [first, first + n) of pg, whole device sectors, in order. */
-static int dev_write(kaal_bcache_t *c, page_t *pg, uint32_t first, uint32_t n)
+/* Sends bytes [pos, pos + n_bytes) of the device, of epoch, from buf. */
+static int dev_write(kaal_bcache_t *c, uint64_t epoch, uint64_t pos, uint64_t n_bytes,
+                     const uint8_t *buf)
 {
-    if (c->unflushed && c->issued_epoch < pg->epoch) {
+    if (c->unflushed && c->issued_epoch < epoch) {
         int err = dev_flush(c);
         if (err)
             return err;
     }
-    uint64_t sector = (pg->index * PAGE + (uint64_t)first * UNIT) / (c->dev_units * UNIT);
+    uint32_t sector_bytes = c->dev_units * UNIT;
     c->st.dev_writes++;
     c->unflushed = true;
-    c->issued_epoch = pg->epoch;
-    return c->dev.write(c->dev.ctx, sector, n / c->dev_units, pg->data + first * UNIT);
+    c->issued_epoch = epoch;
+    return c->dev.write(c->dev.ctx, pos / sector_bytes, (uint32_t)(n_bytes / sector_bytes), buf);
+}
+
+static bool clusters_with(const kaal_bcache_t *c, const page_t *q, uint64_t epoch)
+{
+    return q && q->dirty == FULL && q->epoch == epoch && units_on_dev(c, q->index) == UNITS;
+}
+
+/* Writes pg, wholly dirty, in one request with its wholly dirty neighbours
+ * of the same epoch (as many as the read-ahead buffer holds); false if it
+ * has none. */
+static bool writeback_cluster(kaal_bcache_t *c, page_t *pg, int *err)
+{
+    uint32_t max = c->ra_max + 1;
+    if (max < 2 || !clusters_with(c, pg, pg->epoch))
+        return false;
+    uint64_t first = pg->index, last = pg->index;
+    while (last - first + 1 < max && clusters_with(c, lookup(c, last + 1), pg->epoch))
+        last++;
+    while (last - first + 1 < max && first > 0 && clusters_with(c, lookup(c, first - 1), pg->epoch))
+        first--;
+    if (first == last)
+        return false;
+    for (uint64_t q = first; q <= last; q++)
+        memcpy(c->ra_buf + (size_t)(q - first) * PAGE, lookup(c, q)->data, PAGE);
+    *err = dev_write(c, pg->epoch, first * PAGE, (last - first + 1) * PAGE, c->ra_buf);
+    if (!*err)
+        for (uint64_t q = first; q <= last; q++)
+            dirty_unlink(c, lookup(c, q));
+    return true;
 }
 
 /* Writes the dirty runs of pg; on failure pg stays dirty. */
 static int writeback_page(kaal_bcache_t *c, page_t *pg)
 {
+    int err;
+    if (writeback_cluster(c, pg, &err))
+        return err;
     uint32_t u = 0;
     while (u < UNITS) {
         if (!(pg->dirty & (1u << u))) {
@@ -205,7 +242,8 @@ static int writeback_page(kaal_bcache_t *c, page_t *pg)
         uint32_t end = u;
         while (end < UNITS && (pg->dirty & (1u << end)))
             end++;
-        int err = dev_write(c, pg, u, end - u);
+        err = dev_write(c, pg->epoch, pg->index * PAGE + u * UNIT, (end - u) * UNIT,
+                        pg->data + u * UNIT);
         if (err)
             return err;
         u = end;
