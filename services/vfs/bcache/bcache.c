@@ -596,6 +596,7 @@ typedef struct {
 static bool layout(const kaal_bcache_config_t *cfg, layout_t *l)
 {
     if (!cfg || !cfg->dev || !cfg->dev->read || !cfg->dev->write || cfg->dev->n_sectors == 0 ||
+        cfg->dev->n_sectors > (UINT64_MAX >> 16) ||
         !sector_size_ok(cfg->dev->sector_bytes) ||
         (cfg->sector_bytes && !sector_size_ok(cfg->sector_bytes)) || cfg->n_pages < 2 ||
         cfg->n_pages > (1u << 24) || cfg->readahead_pages > cfg->n_pages / 2 ||
