@@ -48,13 +48,14 @@ typedef struct {
 } kaal_bcache_config_t;
 
 typedef struct {
-    uint64_t hits, misses;      /* page lookups by reads and writes */
-    uint64_t dev_reads;         /* read requests sent to the device */
-    uint64_t dev_writes;        /* write requests sent to the device */
-    uint64_t dev_flushes;       /* flush requests sent to the device */
-    uint64_t readahead_pages;   /* pages read ahead of a sequential reader */
-    uint64_t evictions;         /* pages reused for another block */
-    uint64_t barrier_writebacks; /* writes to a page dirty from before a barrier (written back first) */
+    uint64_t hits, misses;    /* page lookups by reads and writes */
+    uint64_t dev_reads;       /* read requests sent to the device */
+    uint64_t dev_writes;      /* write requests sent to the device */
+    uint64_t dev_flushes;     /* flush requests sent to the device */
+    uint64_t readahead_pages; /* pages read ahead of a sequential reader */
+    uint64_t evictions;       /* pages reused for another block */
+    uint64_t
+        barrier_writebacks; /* writes to a page dirty from before a barrier (written back first) */
 } kaal_bcache_stats_t;
 
 /* Bytes the arena for cfg needs; 0 if cfg is invalid. */

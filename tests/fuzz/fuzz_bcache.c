@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     input_t in = {data, size};
     unsigned a = take(&in), b = take(&in);
     uint32_t lo = 512u << (a & 3), up = 512u << ((a >> 2) & 3);
-    uint32_t n_pages = 2 + ((a >> 4) & 7) * 2;   /* 2..16 */
+    uint32_t n_pages = 2 + ((a >> 4) & 7) * 2;  /* 2..16 */
     uint32_t ra = (b >> 5) % (n_pages / 2 + 1); /* 0..n_pages/2 */
     uint64_t dev_bytes = (1 + (b & 15)) * 4096ull + ((b >> 4) & 1) * (4096 - lo);
     if (dev_bytes == 0 || dev_bytes > MAX_DEV_BYTES)
@@ -110,9 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     CHECK(memcmp(buf + u * 512, g_model + at + u * 512, 512) == 0);
             break;
         }
-        case 4:
-            CHECK(dev.barrier(dev.ctx) == 0);
-            break;
+        case 4: CHECK(dev.barrier(dev.ctx) == 0); break;
         case 5: { /* sync or drop: the disk holds the model */
             int err = (s & 1) ? kaal_bcache_drop(c) : dev.flush(dev.ctx);
             CHECK(err == 0 || err == -5);
@@ -127,9 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 6: /* a faulty sector, or none */
             m.fail_read_sector = (n & 1) ? (int64_t)(s * up / lo) : -1;
             break;
-        case 7:
-            m.fail_write_sector = (n & 1) ? (int64_t)(s * up / lo) : -1;
-            break;
+        case 7: m.fail_write_sector = (n & 1) ? (int64_t)(s * up / lo) : -1; break;
         }
         CHECK(kaal_bcache_n_dirty(c) <= n_pages);
     }

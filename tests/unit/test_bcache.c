@@ -313,7 +313,7 @@ static void test_read_ahead_never_writes_back(void **state)
         assert_int_equal(wpage(p, 1), 0);
     assert_int_equal(rpage(0, NULL), 0);
     assert_int_equal(rpage(1, NULL), 0); /* only one page is clean: no room to read ahead */
-    assert_int_equal(g.m.writes, 1);      /* the eviction for page 1 itself */
+    assert_int_equal(g.m.writes, 1);     /* the eviction for page 1 itself */
     assert_int_equal(kaal_bcache_stats(g.c).readahead_pages, 0);
     teardown();
 }
@@ -494,7 +494,7 @@ static void test_bad_configurations_are_refused(void **state)
     vfs_blockdev_t odd = lower;
     odd.sector_bytes = 768;
     const kaal_bcache_config_t bad[] = {
-        {NULL, 8, 0, 0},    {&lower, 1, 0, 0},   {&lower, 8, 5, 0},
+        {NULL, 8, 0, 0},     {&lower, 1, 0, 0},    {&lower, 8, 5, 0},
         {&lower, 8, 0, 256}, {&lower, 8, 0, 8192}, {&odd, 8, 0, 0},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

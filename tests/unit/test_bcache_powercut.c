@@ -284,10 +284,17 @@ static void cut_image(size_t cut, uint8_t *img)
  * twice, a bad block number, a corrupted directory, a broken orphan list)
  * is none of these. */
 static const char *const allowed[] = {
-    "Unattached inode",         "Unattached zero-length inode",        "Connect to /lost+found? no",
-    "Block bitmap differences", "Inode bitmap differences",            "Free blocks count wrong",
-    "Free inodes count wrong",  "Directories count wrong",             "ref count is",
-    "i_blocks is",              "i_size is",
+    "Unattached inode",
+    "Unattached zero-length inode",
+    "Connect to /lost+found? no",
+    "Block bitmap differences",
+    "Inode bitmap differences",
+    "Free blocks count wrong",
+    "Free inodes count wrong",
+    "Directories count wrong",
+    "ref count is",
+    "i_blocks is",
+    "i_size is",
 };
 
 /* Returns the first line e2fsck printed that is not allowed, or NULL. */

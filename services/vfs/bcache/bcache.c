@@ -54,13 +54,13 @@
 typedef struct page page_t;
 
 struct page {
-    uint64_t index;         /* page number on the device */
-    uint64_t epoch;         /* when it became dirty */
-    uint8_t *data;          /* PAGE bytes in the arena */
+    uint64_t index; /* page number on the device */
+    uint64_t epoch; /* when it became dirty */
+    uint8_t *data;  /* PAGE bytes in the arena */
     page_t *lru_prev, *lru_next;
     page_t *dirty_prev, *dirty_next;
-    page_t *hash_next;      /* bucket chain; also the free list */
-    uint8_t valid, dirty;   /* masks of 512-byte units */
+    page_t *hash_next;    /* bucket chain; also the free list */
+    uint8_t valid, dirty; /* masks of 512-byte units */
 };
 
 struct kaal_bcache {
@@ -78,11 +78,11 @@ struct kaal_bcache {
     page_t *free_list;
     page_t lru, dirty; /* list heads (sentinels) */
     uint32_t n_dirty;
-    uint64_t epoch;       /* the current epoch */
-    bool epoch_written;   /* a page became dirty in the current epoch */
+    uint64_t epoch;        /* the current epoch */
+    bool epoch_written;    /* a page became dirty in the current epoch */
     uint64_t issued_epoch; /* epoch of the last write sent to the device */
-    bool unflushed;       /* writes were sent since the last device flush */
-    uint8_t *ra_buf;      /* (ra_max + 1) pages */
+    bool unflushed;        /* writes were sent since the last device flush */
+    uint8_t *ra_buf;       /* (ra_max + 1) pages */
     bool have_last;
     uint64_t last_page, ra_end; /* the stream: last page read, first page not read ahead */
     uint32_t ra_window;
@@ -279,7 +279,8 @@ static int dev_read_pages(kaal_bcache_t *c, uint64_t p, uint32_t n, uint8_t *buf
     uint64_t bytes = (uint64_t)(n - 1) * PAGE + units_on_dev(c, p + n - 1) * UNIT;
     uint32_t sector_bytes = c->dev_units * UNIT;
     c->st.dev_reads++;
-    int err = c->dev.read(c->dev.ctx, p * PAGE / sector_bytes, (uint32_t)(bytes / sector_bytes), buf);
+    int err =
+        c->dev.read(c->dev.ctx, p * PAGE / sector_bytes, (uint32_t)(bytes / sector_bytes), buf);
     if (!err && bytes < (uint64_t)n * PAGE)
         memset(buf + bytes, 0, (size_t)((uint64_t)n * PAGE - bytes));
     return err;
@@ -596,8 +597,7 @@ typedef struct {
 static bool layout(const kaal_bcache_config_t *cfg, layout_t *l)
 {
     if (!cfg || !cfg->dev || !cfg->dev->read || !cfg->dev->write || cfg->dev->n_sectors == 0 ||
-        cfg->dev->n_sectors > (UINT64_MAX >> 16) ||
-        !sector_size_ok(cfg->dev->sector_bytes) ||
+        cfg->dev->n_sectors > (UINT64_MAX >> 16) || !sector_size_ok(cfg->dev->sector_bytes) ||
         (cfg->sector_bytes && !sector_size_ok(cfg->sector_bytes)) || cfg->n_pages < 2 ||
         cfg->n_pages > (1u << 24) || cfg->readahead_pages > cfg->n_pages / 2 ||
         cfg->readahead_pages > MAX_READAHEAD)
