@@ -84,6 +84,12 @@ typedef struct kaal_component_start {
     seL4_Word dma_vaddr, dma_paddr, dma_size_bytes;
     seL4_Word n_rings;
     kaal_component_ring_t rings[KAAL_COMPONENT_MAX_RINGS]; /* the first n_rings */
+    /* The TSC's frequency in Hz as the kernel measured it at boot (seL4's
+     * x86 extra bootinfo header SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, which
+     * gives MHz); 0: unknown. kaal_time_ns() (<kaal/timer.h>) scales by it.
+     * New fields go at the end, so code built against an older record
+     * reads the fields it knows at the same offsets. */
+    uint64_t tsc_hz;
 } kaal_component_start_t;
 /* init writes it at the top of the stack's top page; main's first frames
  * share that page. */
