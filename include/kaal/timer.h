@@ -24,6 +24,10 @@
  * kaal_time_ns() >= the deadline (never before); the client seL4_Waits
  * (or seL4_Polls) on it. A signal may already be pending from a timeout
  * that was replaced or cancelled just as it fired: check kaal_time_ns().
+ * Errors: KAAL_EINVAL (REGISTER without a cap: the channel lacks Grant),
+ * KAAL_ERANGE (a badge beyond the timer's table), KAAL_ENOENT (SET_TIMEOUT
+ * before REGISTER), KAAL_EAGAIN (the timer stopped or restarted while
+ * serving the call: it lost the registrations, register again).
  */
 #pragma once
 
