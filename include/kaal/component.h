@@ -150,6 +150,11 @@ _Static_assert(sizeof(kaal_component_start_t) <= 2048, "start record too large")
  * one, so the notice is on the endpoint before the restarted client can
  * call, and a server slow to answer delays only its own notices. */
 #define KAAL_RPC_BADGE_INIT (1ull << 63)
+/* Set in every client badge on an rpc_server end declared with
+ * `bound_notification = true` (component.toml, docs/system-toml.md): the
+ * server's bound notification reaches the same seL4_Recv with badges below
+ * this bit. tools/systoml/schema.py RPC_BADGE_CLIENT mirrors it. */
+#define KAAL_RPC_BADGE_CLIENT (1ull << 62)
 #define KAAL_RPC_LABEL_CLIENT_GONE 0x4b41fe
 
 /* The record init passed (NULL in the root task). */
