@@ -10,8 +10,9 @@
  * on in every component's start record (kaal_component()->tsc_hz).
  *
  * The timer protocol, on a client's rpc_client end wired to the timer
- * component's "clients" end (the channel needs `grant = true` so the
- * notification cap can travel, docs/system-toml.md):
+ * component's "clients" end (that end is declared `grant = true`, so the
+ * client's cap has seL4's Grant right and the notification cap travels,
+ * docs/system-toml.md; client badges are KAAL_RPC_BADGE_CLIENT | 1..16):
  *   KAAL_TIMER_RPC_REGISTER     extraCaps = 1: the notification cap (the
  *                               client may badge it). Once per client badge;
  *                               again replaces it. Reply label kaal_error_t.
