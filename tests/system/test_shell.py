@@ -202,6 +202,14 @@ def test_sleep_waits_at_least_its_time_on_the_guests_clock(build):
             assert after - before >= ms / 1000 - 0.001, (ms, before, after)
         out = run(g, "sleep soon")
         assert out.endswith("sleep: 'soon' is not a number of milliseconds (1..86400000)"), out
+        # A restarted timer has forgotten the shell's notification: the shell
+        # registers again. A stopped one: an error, not a hang.
+        assert run(g, "restart timer").endswith("timer restarted"), g.tail()
+        assert run(g, "sleep 20") == "sleep 20", g.tail()
+        assert run(g, "stop timer").endswith("timer stopped"), g.tail()
+        assert run(g, "sleep 20").endswith("sleep: try again"), g.tail()
+        assert run(g, "start timer").endswith("timer started"), g.tail()
+        assert run(g, "sleep 20") == "sleep 20", g.tail()
         assert "driver stopped" not in g.output and "faulted" not in g.output, g.tail()
 
 
