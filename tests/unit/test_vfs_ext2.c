@@ -611,6 +611,33 @@ static void test_unlinked_open_file_is_an_orphan_until_closed(void **state)
     unlink(t.img);
 }
 
+/* A VFS without a clock (times read 0): the deletion time of a freed inode
+ * must still not look like a link of the orphan list (e2fsck takes an
+ * i_dtime below s_inodes_count for one). */
+static void test_unlink_without_a_clock_stays_clean(void **state)
+{
+    (void)state;
+    make_empty_image("-b 1024", 4096);
+    assert_true(ext2_image_open(t.img, 0, &t.dev));
+    vfs_config_t cfg = {{t_alloc, t_free, NULL}, NULL, NULL};
+    t.vfs = vfs_create(&cfg);
+    ext2_mount_ret_t r = ext2_mount(t.vfs, &t.dev, 0, NULL, 0);
+    assert_int_equal(r.err, 0);
+    t.fs = r.fs;
+    assert_int_equal(vfs_mount(t.vfs, NULL, "/", t.fs), 0);
+    t.p = vfs_proc_create(t.vfs, 0, 0, 022, 64);
+    for (int i = 0; i < 4; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "/f%d", i);
+        write_at(name, 0, 3000, (uint8_t)i);
+        if (i % 2 == 0)
+            assert_int_equal(vfs_unlink(t.p, name), 0);
+    }
+    unmount_image();
+    expect_fsck_clean();
+    unlink(t.img);
+}
+
 static void test_full_file_system_gives_enospc_and_stays_clean(void **state)
 {
     (void)state;
@@ -1052,6 +1079,7 @@ int main(void)
         cmocka_unit_test(test_operation_sequence_is_clean_for_e2fsck_with_4k_blocks),
         cmocka_unit_test(test_operation_sequence_is_clean_with_several_groups_and_128_byte_inodes),
         cmocka_unit_test(test_unlinked_open_file_is_an_orphan_until_closed),
+        cmocka_unit_test(test_unlink_without_a_clock_stays_clean),
         cmocka_unit_test(test_full_file_system_gives_enospc_and_stays_clean),
         cmocka_unit_test(test_unsupported_features_are_refused_by_name),
         cmocka_unit_test(test_dirty_or_erroneous_file_system_is_refused_unless_forced),
