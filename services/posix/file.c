@@ -647,6 +647,54 @@ static int64_t path_op(struct proc *p, int dirfd, uint64_t upath, int op, uint64
     }
 }
 
+/* poll/ppoll: readiness of ttys, pipes (files are always ready). Without a
+ * timer, a positive timeout with nothing ready returns 0 at once. */
+static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t timeout_ms)
+{
+    enum { POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32 };
+    if (nfds > MAX_FDS * 4)
+        return -LINUX_EINVAL;
+    int ready = 0;
+    for (uint64_t i = 0; i < nfds; i++) {
+        struct {
+            int32_t fd;
+            int16_t events, revents;
+        } pfd;
+        if (copy_from_user(&p->vm, &pfd, ufds + 8 * i, 8) < 0)
+            return -LINUX_EFAULT;
+        int16_t rev = 0;
+        struct file *f = pfd.fd < 0 ? NULL : fd_get(p, (uint64_t)pfd.fd);
+        if (pfd.fd >= 0 && !f) {
+            rev = POLLNVAL;
+        } else if (f) {
+            switch (f->kind) {
+            case FILE_TTY:
+                rev = (int16_t)((tty_readable() ? POLLIN : 0) | POLLOUT);
+                break;
+            case FILE_PIPE_READ:
+                rev = (int16_t)((f->pipe->n ? POLLIN : 0) | (f->pipe->writers ? 0 : POLLHUP));
+                break;
+            case FILE_PIPE_WRITE:
+                rev = (int16_t)((f->pipe->n < PIPE_BYTES ? POLLOUT : 0) |
+                                (f->pipe->readers ? 0 : POLLERR));
+                break;
+            default:
+                rev = POLLIN | POLLOUT;
+                break;
+            }
+            rev &= (int16_t)(pfd.events | POLLERR | POLLHUP | POLLNVAL);
+        }
+        pfd.revents = rev;
+        if (rev)
+            ready++;
+        if (copy_to_user(&p->vm, ufds + 8 * i + 6, &pfd.revents, 2) < 0)
+            return -LINUX_EFAULT;
+    }
+    if (ready || timeout_ms >= 0)
+        return ready;
+    return SYS_BLOCKED;
+}
+
 int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled)
 {
     struct vfs_stat st;
@@ -672,6 +720,13 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         if (f->kind != FILE_VFS)
             return -LINUX_ESPIPE;
         return kaal_vfs_lseek(KAAL_CAP_VFS, f->vfs_fd, (int64_t)a[1], (int)a[2]);
+    }
+    case 7: return do_poll(p, a[0], a[1], (int32_t)a[2]);
+    case 271: {
+        int64_t ts[2] = { -1, 0 };
+        if (a[2] && copy_from_user(&p->vm, ts, a[2], sizeof(ts)) < 0)
+            return -LINUX_EFAULT;
+        return do_poll(p, a[0], a[1], a[2] ? ts[0] * 1000 + ts[1] / 1000000 : -1);
     }
     case 16: {
         struct file *f = fd_get(p, a[0]);

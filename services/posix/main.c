@@ -3,13 +3,13 @@
  * The POSIX server component: runs static Linux x86_64 programs.
  *
  * One thread, one loop: Recv on the "faults" endpoint, which the events
- * notification is bound to. A message with badge 1..MAX_PROCS and a fault
- * label is from a process (index = badge - 1): UnknownSyscall is a Linux
+ * notification is bound to. A message whose badge has FAULT_BADGE_BIT is
+ * from a process (index = badge - 1 without the bit): UnknownSyscall is a Linux
  * syscall (number in rax, arguments rdi rsi rdx r10 r8 r9), answered by an
  * UnknownSyscall reply carrying the new registers; VMFault is a page fault
  * (vm_fault; an address no VMA allows is SIGSEGV, which ends the process);
- * UserException and others end it with SIGILL / SIGSEGV. A message without
- * a fault label is the notification: console keystrokes for the tty.
+ * UserException and others end it with SIGILL / SIGSEGV. Any other badge
+ * is the notification word: console keystrokes for the tty.
  * After every message, calls waiting for an event are retried
  * (proc_wake_all) if one happened, then the current reply goes out with
  * the next Recv (ReplyRecv): a syscall costs one fault IPC and one reply.
@@ -36,9 +36,11 @@ struct proc *posix_current;
 
 static int start_init(void)
 {
+    posix_init_ended = false;
     struct proc *p = proc_new(0);
     if (!p)
         return -LINUX_ENOMEM;
+    p->pid = 1; /* also when a new one replaces an ended pid 1 */
     p->pgid = p->sid = p->pid;
     tty_fg_pgrp = p->pgid;
     for (int fd = 0; fd < 3; fd++) {
@@ -67,6 +69,7 @@ static int start_init(void)
     if (r < 0) {
         printf("posix: cannot start %s: error %d\n", args[0], -r);
         proc_exit(p, 0);
+        posix_init_ended = false; /* no retry loop */
     }
     return r;
 }
@@ -106,6 +109,8 @@ int main(void)
     start_init();
     tty_input();
 
+    /* config trace = 1: one line per syscall (debugging). */
+    bool trace = kaal_component_config_int("trace", 0) != 0;
     bool have_reply = false;
     seL4_MessageInfo_t reply = seL4_MessageInfo_new(0, 0, 0, 0);
     for (;;) {
@@ -114,7 +119,7 @@ int main(void)
                                              : seL4_Recv(KAAL_CAP_FAULTS, &badge);
         have_reply = false;
         seL4_Word label = seL4_MessageInfo_get_label(info);
-        struct proc *p = label != seL4_Fault_NullFault ? proc_by_badge(badge) : NULL;
+        struct proc *p = proc_by_badge(badge);
         if (!p) {
             tty_input(); /* the notification: keystrokes (or a stale fault) */
             if (posix_wake) {
@@ -136,7 +141,13 @@ int main(void)
             p->block_args[3] = m[seL4_UnknownSyscall_R10];
             p->block_args[4] = m[seL4_UnknownSyscall_R8];
             p->block_args[5] = m[seL4_UnknownSyscall_R9];
-            result = posix_syscall(p, m[seL4_UnknownSyscall_RAX], p->block_args);
+            seL4_Word nr = m[seL4_UnknownSyscall_RAX];
+            result = posix_syscall(p, nr, p->block_args);
+            if (trace)
+                printf("posix: [%d] %s(%lu) %#lx %#lx %#lx -> %ld\n", p->pid, syscall_name(nr),
+                       (unsigned long)nr, (unsigned long)p->block_args[0],
+                       (unsigned long)p->block_args[1], (unsigned long)p->block_args[2],
+                       (long)result);
             if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE)
                 proc_block(p, BLOCK_READ);
         } else {
@@ -147,6 +158,8 @@ int main(void)
             posix_wake = false;
             proc_wake_all();
         }
+        if (posix_init_ended && kaal_component_config_int("init", 0) != 1)
+            start_init(); /* (posix-hello: the test reads its one run) */
         if (fault_reply) {
             reply = seL4_MessageInfo_new(0, 0, 0, 0);
             have_reply = true;

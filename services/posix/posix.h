@@ -143,6 +143,10 @@ void file_put(struct file *f);
 /* ---- processes (proc.c) ------------------------------------------------- */
 
 #define MAX_PROCS 64
+/* A process's fault badge: this bit | (table index + 1). Without it the
+ * word is the bound notification's (ring bits, all below bit 62); a
+ * notification's message info is not defined, so the badge decides. */
+#define FAULT_BADGE_BIT (1ul << 62)
 #define MAX_FDS 64
 #define NSIG 64
 #define PROC_PRIORITY 90
@@ -160,7 +164,7 @@ struct k_sigaction {
 struct proc {
     int state; /* enum proc_state */
     int pid, ppid, pgid, sid;
-    unsigned index;      /* in procs[]: the fault badge is index + 1 */
+    unsigned index;      /* in procs[]: the fault badge is FAULT_BADGE_BIT | (index + 1) */
     int exit_status;     /* ZOMBIE: the wait status word */
     struct vmspace vm;
     page_t tcb, cnode;
@@ -185,6 +189,9 @@ extern struct proc procs[MAX_PROCS];
 /* The process whose fault the server is handling (its reply is the main
  * loop's ReplyRecv); NULL between faults. */
 extern struct proc *posix_current;
+/* pid 1 ended: the main loop starts a new one (a shell that exits or is
+ * killed comes back, as a getty would bring back a login). */
+extern bool posix_init_ended;
 
 struct proc *proc_by_pid(int pid);
 struct proc *proc_by_badge(seL4_Word badge);
@@ -238,5 +245,6 @@ void tty_init(void);
 void tty_input(void);  /* moves console keystrokes into the tty */
 int64_t tty_read(struct proc *p, uint64_t buf, size_t n);   /* SYS_BLOCKED if nothing yet */
 int64_t tty_write(struct proc *p, uint64_t buf, size_t n);
+bool tty_readable(void);
 int64_t tty_ioctl(struct proc *p, uint64_t req, uint64_t arg);
 extern int tty_fg_pgrp;

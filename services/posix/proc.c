@@ -35,6 +35,7 @@
 #define PROC_FAULT_SLOT 1
 
 struct proc procs[MAX_PROCS];
+bool posix_init_ended;
 static int next_pid = 1;
 
 struct proc *proc_by_pid(int pid)
@@ -47,6 +48,9 @@ struct proc *proc_by_pid(int pid)
 
 struct proc *proc_by_badge(seL4_Word badge)
 {
+    if (!(badge & FAULT_BADGE_BIT))
+        return NULL;
+    badge &= ~FAULT_BADGE_BIT;
     if (badge == 0 || badge > MAX_PROCS)
         return NULL;
     struct proc *p = &procs[badge - 1];
@@ -90,7 +94,7 @@ static int make_thread(struct proc *p)
     seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - PROC_CNODE_BITS).words[0];
     if (seL4_CNode_Mint(mem_cap(p->cnode), PROC_FAULT_SLOT, PROC_CNODE_BITS, CNODE,
                         KAAL_CAP_FAULTS, seL4_WordBits, seL4_CapRights_new(1, 0, 0, 1),
-                        p->index + 1) != seL4_NoError ||
+                        FAULT_BADGE_BIT | (p->index + 1)) != seL4_NoError ||
         seL4_TCB_SetSpace(mem_cap(p->tcb), PROC_FAULT_SLOT, mem_cap(p->cnode), guard,
                           mem_cap(p->vm.pml4), 0) != seL4_NoError ||
         seL4_TCB_SetPriority(mem_cap(p->tcb), KAAL_SYSDESC_SLOT_TCB, PROC_PRIORITY) !=
@@ -237,6 +241,7 @@ void proc_exit(struct proc *p, int status)
     if (p->pid == 1) {
         printf("posix: init (pid 1) ended with status %#x\n", (unsigned)status);
         proc_reap(p);
+        posix_init_ended = true;
         return;
     }
     if (!parent || parent->act[17].handler == 1 /* SIGCHLD ignored: no zombie */)

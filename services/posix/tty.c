@@ -110,9 +110,7 @@ static void input_byte(uint8_t c)
     if ((tio.iflag & ICRNL) && c == '\r')
         c = '\n';
     if ((tio.lflag & ISIG) && (c == tio.cc[VINTR] || c == tio.cc[VQUIT]) && c) {
-        echo_byte(c);
-        if (tio.lflag & ECHO)
-            echo_byte('\n');
+        echo_byte(c); /* "^C": the shell ends the line */
         line_len = 0;
         ready_len = 0;
         proc_signal_group(tty_fg_pgrp, c == tio.cc[VINTR] ? SIGINT : SIGQUIT);
@@ -198,6 +196,11 @@ int64_t tty_read(struct proc *p, uint64_t buf, size_t n)
     memmove(ready, ready + take, ready_len - take);
     ready_len -= take;
     return (int64_t)take;
+}
+
+bool tty_readable(void)
+{
+    return ready_len > 0 || eof_pending > 0;
 }
 
 int64_t tty_write(struct proc *p, uint64_t buf, size_t n)

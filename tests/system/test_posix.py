@@ -32,3 +32,72 @@ def test_a_static_musl_program_gets_its_arguments_memory_and_exit_status(build):
         # exit_group(3): the wait status word is 3 << 8.
         g.expect(r"posix: init \(pid 1\) ended with status 0x300")
         assert "segmentation fault" not in g.output, g.tail()
+
+
+# busybox sh's prompt; its line editor then asks the terminal where the
+# cursor is (ESC [ 6 n), which nobody answers here.
+SH_PROMPT = r"~ # (?:\x1b\[6n)?"
+
+
+def boot_sh(build):
+    g = boot(build, "posix")
+    g.expect(r"built-in shell \(ash\)")
+    g.expect(SH_PROMPT)
+    return g
+
+
+def sh(g, line, timeout=60):
+    """Types line and Enter at busybox sh; returns what came before the next
+    prompt, without the echoed line, \\r, and the server's own lines."""
+    g.send(line + "\r")
+    m = g.expect(r"(?s)(.*?)" + SH_PROMPT, timeout=timeout)
+    out = m.group(1).replace("\r", "").replace("\x1b[6n", "").replace(IDLE, "")
+    lines = [ln for ln in out.split("\n") if not ln.startswith("[posix] ")]
+    assert lines and lines[0] == line, "no echo of %r:\n%s" % (line, out)
+    return "\n".join(lines[1:]).strip("\n")
+
+
+def test_milestone_4_ls_and_uname_at_the_busybox_prompt(build):
+    with boot_sh(build) as g:
+        listing = sh(g, "ls -la /")
+        for name in ("tmp", "dev"):
+            assert re.search(r"(?m)^drwxr-xr-x +\d+ root +root .* %s$" % name, listing), listing
+        assert sh(g, "uname -srm") == "KaaL 0.1.0 x86_64"
+        assert sh(g, "uname -a").startswith("KaaL ")
+        assert sh(g, "cat /etc/motd").startswith("Welcome to KaaL")
+
+
+def test_pipes_redirections_substitution_and_exit_statuses(build):
+    with boot_sh(build) as g:
+        assert sh(g, "echo $(echo nested) > /tmp/f; cat /tmp/f") == "nested"
+        assert sh(g, "cat /etc/passwd | wc -l") == "2"
+        assert sh(g, "echo a b c | tr ' ' '\\n' | sort -r | head -n 1") == "c"
+        assert sh(g, "sh -c 'exit 7'; echo $?") == "7"
+        assert sh(g, "ls /nonexistent 2>/dev/null; echo $?") == "1"
+        assert sh(g, "mkdir /tmp/d && echo x > /tmp/d/y && ls /tmp/d") == "y"
+        assert "segmentation fault" not in g.output, g.tail()
+
+
+def test_ctrl_c_ends_a_running_cat_and_the_shell_goes_on(build):
+    with boot_sh(build) as g:
+        g.send("cat\r")
+        g.expect(r"cat\r?\n")
+        # Everything waits once cat reads the tty: then type (the shell's
+        # switch back to canonical mode may flush earlier input, as Linux's).
+        g.expect(re.escape(IDLE))
+        g.send("typed line\r")
+        g.expect(r"typed line\r?\ntyped line\r?\n")   # the echo, then cat's copy
+        g.send("\x03")
+        g.expect(r"\^C")
+        g.expect(SH_PROMPT)
+        assert sh(g, "echo after $?") == "after 130"   # 128 + SIGINT
+
+
+def test_kill_ends_a_background_job_and_a_killed_shell_comes_back(build):
+    with boot_sh(build) as g:
+        out = sh(g, "cat & kill $!; wait $!; echo status $?")
+        assert "status 143" in out.split("\n"), out       # 128 + SIGTERM
+        g.send("kill -9 $$\r")
+        g.expect(r"posix: init \(pid 1\) ended with status 0x9")
+        g.expect(SH_PROMPT)
+        assert sh(g, "echo back") == "back"
