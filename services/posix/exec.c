@@ -48,7 +48,7 @@ static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t
 
 /* 16 random bytes: RDRAND (CPUID.1:ECX bit 30) or, without it, TSC jitter
  * (not cryptographic; reported once). */
-static void random_bytes(uint8_t out[16])
+void posix_random(uint8_t out[16])
 {
     static int have = -1;
     uint32_t a, b, c, d;
@@ -140,7 +140,7 @@ static uint64_t build_stack(struct vmspace *vm, const struct args *a, const char
         return 0;
     uint64_t platform = sp;
     uint8_t rnd[16];
-    random_bytes(rnd);
+    posix_random(rnd);
     sp &= ~15ul;
     if (push(vm, &sp, rnd, 16) < 0)
         return 0;

@@ -39,6 +39,7 @@ _Static_assert(REPLY_BASE + MAX_PROCS <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
 _Static_assert((1u << (POOL_BITS - PAGE_BITS)) == POOL_PAGES, "pool size");
 
 static page_t free_stack[POOL_PAGES];
+static uint32_t window_tables_kept; /* the window's paging structures */
 static uint32_t n_free;
 static uint8_t state[POOL_PAGES]; /* bit 0: copy made, bit 1: in the window */
 
@@ -63,6 +64,11 @@ void mem_init(void)
 uint32_t mem_free_pages(void)
 {
     return n_free;
+}
+
+uint32_t mem_window_table_pages(void)
+{
+    return window_tables_kept;
 }
 
 seL4_CPtr mem_cap(page_t p)
@@ -132,6 +138,8 @@ static bool window_tables(uint64_t vaddr)
                                     seL4_X86_Default_VMAttributes);
         if (e != seL4_NoError)
             mem_free(t); /* DeleteFirst: that level exists already */
+        else
+            window_tables_kept++;
     }
     return true;
 }

@@ -45,6 +45,7 @@ seL4_CPtr mem_copy_cap(page_t p); /* a second cap to it, made on first use */
 /* The frame mapped read-write in the server's window (made on first use). */
 uint8_t *mem_window(page_t p);
 uint32_t mem_free_pages(void);
+uint32_t mem_window_table_pages(void);
 /* Slots for saved reply caps, one per process slot. */
 seL4_CPtr mem_reply_slot(unsigned proc_index);
 
@@ -234,6 +235,8 @@ int64_t sys_execve(struct proc *p, uint64_t path, uint64_t argv, uint64_t envp);
 int exec_initial(struct proc *p, const char *path, const char *const *argv,
                  const char *const *envp);
 const char *syscall_name(seL4_Word nr);
+/* 16 random bytes: RDRAND if the CPU has it, else TSC readings (exec.c). */
+void posix_random(uint8_t out[16]);
 /* The absolute form of path for p (relative to dirfd or its cwd). */
 int path_resolve(struct proc *p, int dirfd, const char *path, char *out, size_t out_bytes);
 void fd_close_all(struct proc *p);

@@ -384,6 +384,73 @@ static int64_t sys_prlimit(struct proc *p, uint64_t resource, uint64_t old)
     return old && copy_to_user(&p->vm, old, lim, sizeof(lim)) < 0 ? -LINUX_EFAULT : 0;
 }
 
+/* sysinfo: RAM is the process pool (what `free` shows), uptime from the
+ * TSC. sharedram = the pages live processes hold, bufferram = the window's
+ * paging structures: free + shared + buffer = total, always (the leak
+ * check of tests/system/test_posix.py). */
+static int64_t sys_sysinfo(struct proc *p, uint64_t buf)
+{
+    struct {
+        int64_t uptime;
+        uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+        uint16_t procs, pad;
+        uint32_t pad2;
+        uint64_t totalhigh, freehigh;
+        uint32_t mem_unit;
+        char reserved[4];
+    } si;
+    _Static_assert(sizeof(si) == 112, "Linux struct sysinfo");
+    memset(&si, 0, sizeof(si));
+    si.uptime = (int64_t)(kaal_rdtsc() / tsc_hz());
+    si.totalram = (uint64_t)POOL_PAGES * PAGE_SIZE;
+    si.freeram = (uint64_t)mem_free_pages() * PAGE_SIZE;
+    uint64_t held = 0;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        const struct proc *q = &procs[i];
+        si.procs += q->state != PROC_FREE;
+        if (q->state == PROC_RUNNING || q->state == PROC_BLOCKED)
+            held += q->vm.n_pages + q->vm.n_tables + 1 + (q->tcb != PAGE_NONE) +
+                    (q->cnode != PAGE_NONE);
+    }
+    si.sharedram = held * PAGE_SIZE;
+    si.bufferram = (uint64_t)mem_window_table_pages() * PAGE_SIZE;
+    si.mem_unit = 1;
+    return copy_to_user(&p->vm, buf, &si, sizeof(si)) < 0 ? -LINUX_EFAULT : 0;
+}
+
+static int64_t sys_prctl(struct proc *p, uint64_t op, uint64_t arg)
+{
+    switch (op) {
+    case 15: { /* PR_SET_NAME */
+        char name[16];
+        int64_t n = strncpy_from_user(&p->vm, name, arg, sizeof(name));
+        if (n == -LINUX_EFAULT)
+            return n;
+        name[15] = 0;
+        memcpy(p->comm, name, sizeof(name));
+        return 0;
+    }
+    case 16: /* PR_GET_NAME */
+        return copy_to_user(&p->vm, arg, p->comm, sizeof(p->comm)) < 0 ? -LINUX_EFAULT : 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
+static int64_t sys_getrandom(struct proc *p, uint64_t buf, uint64_t n)
+{
+    uint8_t r[16];
+    if (n > 256)
+        n = 256; /* short reads are allowed (and rare callers ask more) */
+    for (uint64_t off = 0; off < n; off += 16) {
+        posix_random(r);
+        size_t k = n - off < 16 ? n - off : 16;
+        if (copy_to_user(&p->vm, buf + off, r, k) < 0)
+            return -LINUX_EFAULT;
+    }
+    return (int64_t)n;
+}
+
 int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
 {
     bool handled;
@@ -464,6 +531,9 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 218: p->clear_child_tid = a[0]; return p->pid;
     case 228: return sys_clock_gettime(p, a[0], a[1]);
     case 273: return 0; /* set_robust_list: no futexes to clean up yet */
+    case 99: return sys_sysinfo(p, a[0]);
+    case 157: return sys_prctl(p, a[0], a[1]);
+    case 318: return sys_getrandom(p, a[0], a[1]);
     case 302: return sys_prlimit(p, a[1], a[3]);
     default: return enosys(nr);
     }

@@ -101,3 +101,24 @@ def test_kill_ends_a_background_job_and_a_killed_shell_comes_back(build):
         g.expect(r"posix: init \(pid 1\) ended with status 0x9")
         g.expect(SH_PROMPT)
         assert sh(g, "echo back") == "back"
+
+
+def test_fork_exec_exit_cycles_give_every_page_back(build):
+    with boot_sh(build) as g:
+        # (Lines under 76 columns: the line editor wraps longer echoes.)
+        sh(g, "for i in $(seq 40); do ls /|cat>/dev/null; sh -c 'exit 3'; done",
+           timeout=120)
+        sh(g, "for i in $(seq 40); do echo $(echo x) >/dev/null; done", timeout=120)
+        out = sh(g, "posix-sysinfo")
+        # 160 processes came and went: every pool page is free, held by a
+        # live process (the shell, posix-sysinfo) or the server's window.
+        assert re.search(r"^free \d+ held \d+ own \d+ total 67108864 lost 0, 2 processes$",
+                         out, re.M), out
+
+
+def test_a_crashing_program_is_a_segmentation_fault_and_the_system_stays_up(build):
+    with boot_sh(build) as g:
+        out = sh(g, "posix-crash; echo status $?")
+        assert "Segmentation fault" in out, out
+        assert out.split("\n")[-1] == "status 139", out   # 128 + SIGSEGV
+        assert sh(g, "echo still here") == "still here"
