@@ -111,6 +111,9 @@ typedef struct kaal_dddk_msg {
     uint64_t label; /* request: operation; reply: kaal_error_t */
     uint8_t n_words;
     uint64_t words[KAAL_DDDK_MSG_WORDS];
+    /* Request: caps the message carried (0 or 1; the platform holds it
+     * until the next wait unless the rpc op keeps it, kaal_dddk_keep_cap). */
+    uint8_t n_caps;
 } kaal_dddk_msg_t;
 
 /* Every op gets the device; kaal_dddk_data(dev) is the driver's state. */
@@ -212,6 +215,12 @@ typedef struct kaal_dddk_platform {
     kaal_dddk_event_t (*wait)(void *ctx);
     void (*signal)(void *ctx, uint64_t signal_cap);
     void (*reply)(void *ctx, const kaal_dddk_msg_t *reply);
+    /* Optional (a driver that takes caps from its clients): keeps the cap
+     * the RPC being handled carried as kept cap `index`, replacing the one
+     * kept there; *handle is what signal needs to signal it. drop_cap
+     * forgets kept cap `index` (nothing if none). */
+    kaal_error_t (*keep_cap)(void *ctx, unsigned index, uint64_t *handle);
+    void (*drop_cap)(void *ctx, unsigned index);
 } kaal_dddk_platform_t;
 
 /* ---- the running device -------------------------------------------------- */
@@ -288,3 +297,14 @@ kaal_bytestream_writer_t *kaal_dddk_out(kaal_dddk_device_t *dev, unsigned ch);
  * later on its own (e.g. on the next transmit interrupt); until it clears
  * busy, the DDDK neither waits for nor dispatches that channel's events. */
 void kaal_dddk_channel_busy(kaal_dddk_device_t *dev, unsigned ch, bool busy);
+/* Caps from clients (from an rpc op): keeps the cap the request carries
+ * (req->n_caps == 1) as kept cap `index` (a bounded table the driver
+ * indexes, e.g. by client), replacing the one kept there; *handle is for
+ * kaal_dddk_notify. KAAL_EINVAL: the request carried no cap; KAAL_ENOSYS:
+ * the platform keeps no caps; KAAL_ERANGE: index beyond its table. */
+kaal_error_t kaal_dddk_keep_cap(kaal_dddk_device_t *dev, const kaal_dddk_msg_t *req,
+                                unsigned index, uint64_t *handle);
+void kaal_dddk_drop_cap(kaal_dddk_device_t *dev, unsigned index);
+/* Signals a kept cap (a client's notification); never blocks, whatever
+ * kind of cap the client sent. */
+void kaal_dddk_notify(kaal_dddk_device_t *dev, uint64_t handle);

@@ -24,9 +24,19 @@
  *                  formatted the queues before the component started)
  *   wait           seL4_Wait on the events notification; with rpc_ep (an
  *                  rpc_server end), seL4_Recv there instead: an RPC event
- *                  (such a driver has no IRQ and no ring ends)
- *   signal         seL4_Signal on the ring end's badged notification cap
+ *                  (such a driver has no ring ends). An RPC driver with an
+ *                  IRQ (irq_handler and tcb set, its end declared
+ *                  `bound_notification = true`) has events bound to its
+ *                  TCB: the Recv also returns the IRQ's signal, told from
+ *                  a call by the badge (kaal_dddk_sel4_recv_kind)
+ *   signal         seL4_NBSend with no words: a signal on a notification
+ *                  cap (ring ends, clients' kept notifications); never
+ *                  blocks, even on an endpoint cap a client passed off
  *   reply          seL4_Reply to the RPC event's caller
+ *   keep_cap       (recv_caps set) every Recv's receive path is the slot
+ *                  after free_slot; the cap a call carried is moved to
+ *                  kept slot free_slot + 2 + index, else deleted before
+ *                  the next Recv
  */
 #pragma once
 
@@ -37,6 +47,11 @@
 #define KAAL_DDDK_SEL4_MAX_CHANNELS 8
 /* The events bit the IRQ sets (ring ends use the low bits). */
 #define KAAL_DDDK_SEL4_IRQ_BIT (1ull << 63)
+/* ... and in an RPC driver, whose events notification is bound to its TCB:
+ * below KAAL_RPC_BADGE_CLIENT, which every client badge carries. */
+#define KAAL_DDDK_SEL4_BOUND_IRQ_BIT (1ull << 61)
+/* Caps an RPC driver may keep from its clients (kaal_dddk_keep_cap). */
+#define KAAL_DDDK_SEL4_MAX_KEPT_CAPS 32
 
 typedef struct kaal_dddk_sel4_channel {
     const char *name; /* the ring end's name in system.toml */
@@ -63,12 +78,30 @@ typedef struct kaal_dddk_sel4 {
     seL4_CPtr rpc_ep;    /* KAAL_CAP_<END> of an rpc_server end; 0: none */
     seL4_CPtr cnode;     /* the component's own CNode (KAAL_SYSDESC_SLOT_CNODE) */
     seL4_CPtr free_slot; /* for the badged IRQ notification (KAAL_COMPONENT_FIRST_FREE_SLOT) */
+    /* An RPC driver with an IRQ: its own TCB (KAAL_SYSDESC_SLOT_TCB), to
+     * bind events to; 0: an RPC driver has no IRQ. */
+    seL4_CPtr tcb;
+    /* An RPC driver that takes caps from clients: how many it may keep
+     * (at most KAAL_DDDK_SEL4_MAX_KEPT_CAPS; slots free_slot + 2 ...);
+     * 0: calls' caps are not received. */
+    unsigned recv_caps;
     unsigned n_channels;
     kaal_dddk_sel4_channel_t channels[KAAL_DDDK_SEL4_MAX_CHANNELS];
     /* Filled by request_bundle for a PCI grant (the platform's own). */
     const kaal_component_pci_t *pci;
     kaal_device_t pci_device_desc;
 } kaal_dddk_sel4_t;
+
+/* What an RPC driver's seL4_Recv returned: with bound (its events are
+ * bound to its TCB), a badge without KAAL_RPC_BADGE_CLIENT that is not
+ * init's is its notification's word (KAAL_DDDK_EVENT_NOTIFY); anything
+ * else is a call (KAAL_DDDK_EVENT_RPC). */
+static inline kaal_dddk_event_kind_t kaal_dddk_sel4_recv_kind(int bound, seL4_Word badge)
+{
+    if (bound && badge != KAAL_RPC_BADGE_INIT && !(badge & KAAL_RPC_BADGE_CLIENT))
+        return KAAL_DDDK_EVENT_NOTIFY;
+    return KAAL_DDDK_EVENT_RPC;
+}
 
 /* Fills *platform with the seL4 ops over cfg (which must outlive it). */
 void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platform);

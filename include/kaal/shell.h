@@ -133,6 +133,8 @@ typedef struct kaal_shell_system_ops {
     const kaal_device_list_t *(*devices)(void *ctx);
     kaal_error_t (*mem)(void *ctx, kaal_shell_mem_t *out);
     uint64_t (*uptime_ns)(void *ctx);
+    /* Blocks for at least ns nanoseconds (the timer component). */
+    kaal_error_t (*sleep_ns)(void *ctx, uint64_t ns);
     kaal_error_t (*date)(void *ctx, kaal_shell_date_t *out);
     /* KAAL_ENOENT: no such component. */
     kaal_error_t (*lifecycle)(void *ctx, kaal_shell_lifecycle_t op, const char *name);

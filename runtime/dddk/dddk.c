@@ -386,3 +386,25 @@ void kaal_dddk_channel_busy(kaal_dddk_device_t *dev, unsigned ch, bool busy)
     if (ch < dev->driver->service.n_channels)
         dev->channels[ch].busy = busy;
 }
+
+kaal_error_t kaal_dddk_keep_cap(kaal_dddk_device_t *dev, const kaal_dddk_msg_t *req,
+                                unsigned index, uint64_t *handle)
+{
+    if (req == NULL || req->n_caps == 0)
+        return KAAL_EINVAL;
+    if (dev->platform->keep_cap == NULL)
+        return KAAL_ENOSYS;
+    return dev->platform->keep_cap(dev->platform->ctx, index, handle);
+}
+
+void kaal_dddk_drop_cap(kaal_dddk_device_t *dev, unsigned index)
+{
+    if (dev->platform->drop_cap != NULL)
+        dev->platform->drop_cap(dev->platform->ctx, index);
+}
+
+void kaal_dddk_notify(kaal_dddk_device_t *dev, uint64_t handle)
+{
+    if (dev->platform->signal != NULL && handle != 0)
+        dev->platform->signal(dev->platform->ctx, handle);
+}

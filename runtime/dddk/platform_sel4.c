@@ -12,9 +12,17 @@
  * of that notification minted into the component's first free slot.
  *
  * A driver that serves RPC (rpc_ep set: an rpc_server end) waits on its
- * endpoint instead and answers with seL4_Reply; it has no IRQ and no ring
- * ends (bind_irq and open_channel refuse), because a notification bound to
- * the thread would reach the same Recv with a badge a client's could equal.
+ * endpoint instead and answers with seL4_Reply; it has no ring ends
+ * (open_channel refuses). It may have an IRQ only with tcb set: then the
+ * events notification is bound to its TCB (seL4_TCB_BindNotification) and
+ * the IRQ's copy of it is badged KAAL_DDDK_SEL4_BOUND_IRQ_BIT, so the Recv
+ * returns the IRQ too; the end must be declared `bound_notification =
+ * true` so every client badge carries KAAL_RPC_BADGE_CLIENT and none can
+ * look like the notification (kaal_dddk_sel4_recv_kind).
+ *
+ * Caps from clients (recv_caps > 0): the receive path of every Recv is
+ * the slot after free_slot; keep_cap moves what arrived to kept slot
+ * free_slot + 2 + index; what is not kept is deleted before the next Recv.
  *
  * Invariant: no op blocks except wait; a failing cap invocation is counted
  * nowhere and reads as all-ones (the empty-bus value), like a port the
@@ -152,17 +160,20 @@ static kaal_error_t sel4_bind_irq(void *ctx, const kaal_bundle_t *bundle, uint64
 {
     (void)bundle;
     kaal_dddk_sel4_t *cfg = ctx;
-    if (cfg->rpc_ep)
+    if (cfg->rpc_ep && cfg->tcb == 0)
         return KAAL_ENOSYS; /* see the top of this file */
     if (cfg->irq_handler == 0)
         return KAAL_ENOENT;
+    uint64_t irq_bit = cfg->rpc_ep ? KAAL_DDDK_SEL4_BOUND_IRQ_BIT : KAAL_DDDK_SEL4_IRQ_BIT;
     if (seL4_CNode_Mint(cfg->cnode, cfg->free_slot, seL4_WordBits, cfg->cnode, cfg->events,
-                        seL4_WordBits, seL4_AllRights, KAAL_DDDK_SEL4_IRQ_BIT) != seL4_NoError)
+                        seL4_WordBits, seL4_AllRights, irq_bit) != seL4_NoError)
+        return KAAL_ESEL4;
+    if (cfg->rpc_ep && seL4_TCB_BindNotification(cfg->tcb, cfg->events) != seL4_NoError)
         return KAAL_ESEL4;
     if (seL4_IRQHandler_SetNotification(cfg->irq_handler, cfg->free_slot) != seL4_NoError ||
         seL4_IRQHandler_Ack(cfg->irq_handler) != seL4_NoError)
         return KAAL_ESEL4;
-    *bit = KAAL_DDDK_SEL4_IRQ_BIT;
+    *bit = irq_bit;
     return KAAL_OK;
 }
 
@@ -203,14 +214,49 @@ static kaal_dddk_event_t sel4_wait(void *ctx)
         return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = bits};
     }
     seL4_Word badge = 0;
+    seL4_CPtr recv = cfg->free_slot + 1;
+    if (cfg->recv_caps) {
+        /* What the last call carried and the driver did not keep. */
+        seL4_CNode_Delete(cfg->cnode, recv, seL4_WordBits);
+        seL4_SetCapReceivePath(cfg->cnode, recv, seL4_WordBits);
+    }
     seL4_MessageInfo_t info = seL4_Recv(cfg->rpc_ep, &badge);
+    if (kaal_dddk_sel4_recv_kind(cfg->tcb != 0, badge) == KAAL_DDDK_EVENT_NOTIFY)
+        return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = badge};
     kaal_dddk_event_t ev = {.kind = KAAL_DDDK_EVENT_RPC, .badge = badge};
     ev.msg.label = seL4_MessageInfo_get_label(info);
     seL4_Word n = seL4_MessageInfo_get_length(info);
     ev.msg.n_words = (uint8_t)(n < KAAL_DDDK_MSG_WORDS ? n : KAAL_DDDK_MSG_WORDS);
     for (unsigned i = 0; i < ev.msg.n_words; i++)
         ev.msg.words[i] = seL4_GetMR((int)i);
+    /* A cap in the slot: transferred, not unwrapped to a badge (a cap to
+     * this very endpoint), and only if the caller's cap has Grant. */
+    ev.msg.n_caps = (uint8_t)(cfg->recv_caps && seL4_MessageInfo_get_extraCaps(info) >= 1 &&
+                              !(seL4_MessageInfo_get_capsUnwrapped(info) & 1));
     return ev;
+}
+
+static kaal_error_t sel4_keep_cap(void *ctx, unsigned index, uint64_t *handle)
+{
+    kaal_dddk_sel4_t *cfg = ctx;
+    if (cfg->recv_caps == 0)
+        return KAAL_ENOSYS;
+    if (index >= cfg->recv_caps || index >= KAAL_DDDK_SEL4_MAX_KEPT_CAPS)
+        return KAAL_ERANGE;
+    seL4_CPtr kept = cfg->free_slot + 2 + index;
+    seL4_CNode_Delete(cfg->cnode, kept, seL4_WordBits);
+    if (seL4_CNode_Move(cfg->cnode, kept, seL4_WordBits, cfg->cnode, cfg->free_slot + 1,
+                        seL4_WordBits) != seL4_NoError)
+        return KAAL_EINVAL;
+    *handle = kept;
+    return KAAL_OK;
+}
+
+static void sel4_drop_cap(void *ctx, unsigned index)
+{
+    kaal_dddk_sel4_t *cfg = ctx;
+    if (index < cfg->recv_caps && index < KAAL_DDDK_SEL4_MAX_KEPT_CAPS)
+        seL4_CNode_Delete(cfg->cnode, cfg->free_slot + 2 + index, seL4_WordBits);
 }
 
 static void sel4_reply(void *ctx, const kaal_dddk_msg_t *reply)
@@ -224,7 +270,10 @@ static void sel4_reply(void *ctx, const kaal_dddk_msg_t *reply)
 static void sel4_signal(void *ctx, uint64_t signal_cap)
 {
     (void)ctx;
-    seL4_Signal((seL4_CPtr)signal_cap);
+    /* seL4_Signal is a blocking Send: on an endpoint cap a client passed
+     * off as its notification it would stop the driver. NBSend signals a
+     * notification all the same and drops the message otherwise. */
+    seL4_NBSend((seL4_CPtr)signal_cap, seL4_MessageInfo_new(0, 0, 0, 0));
 }
 
 void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platform)
@@ -242,6 +291,8 @@ void kaal_dddk_sel4_platform(kaal_dddk_sel4_t *cfg, kaal_dddk_platform_t *platfo
     platform->wait = sel4_wait;
     platform->signal = sel4_signal;
     platform->reply = sel4_reply;
+    platform->keep_cap = sel4_keep_cap;
+    platform->drop_cap = sel4_drop_cap;
 }
 
 int kaal_dddk_sel4_run(kaal_dddk_sel4_t *cfg, const char *driver, const char *who)

@@ -142,6 +142,40 @@ static int cmd_uptime(kaal_shell_t *sh, int argc, char **argv)
     return 0;
 }
 
+#define SLEEP_MAX_MS 86400000ull /* one day */
+
+/* "MS": decimal digits only, 1..SLEEP_MAX_MS; false for anything else. */
+static bool parse_ms(const char *s, uint64_t *ms)
+{
+    uint64_t v = 0;
+    if (*s == 0)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v > SLEEP_MAX_MS)
+            return false;
+    }
+    *ms = v;
+    return v > 0;
+}
+
+static int cmd_sleep(kaal_shell_t *sh, int argc, char **argv)
+{
+    (void)argc;
+    if (sh->sys == NULL || sh->sys->sleep_ns == NULL)
+        return not_available(sh, argv[0]);
+    uint64_t ms;
+    if (!parse_ms(argv[1], &ms)) {
+        kaal_shell_printf(sh, "%s: '%s' is not a number of milliseconds (1..%llu)\r\n", argv[0],
+                          argv[1], (unsigned long long)SLEEP_MAX_MS);
+        return 2;
+    }
+    kaal_error_t err = sh->sys->sleep_ns(sh->sys->ctx, ms * 1000000u);
+    return err == KAAL_OK ? 0 : failed(sh, argv[0], err);
+}
+
 static int cmd_date(kaal_shell_t *sh, int argc, char **argv)
 {
     (void)argc;
@@ -228,6 +262,7 @@ const kaal_shell_cmd_t kaal_shell_commands[] = {
     {"caps", "", "capabilities per component", 0, 0, cmd_caps},
     {"uptime", "", "time since boot", 0, 0, cmd_uptime},
     {"date", "", "date and time from the RTC", 0, 0, cmd_date},
+    {"sleep", "MS", "wait MS milliseconds (the timer component)", 1, 1, cmd_sleep},
     {"start", "NAME", "start a stopped component", 1, 1, cmd_start},
     {"stop", "NAME", "stop a component", 1, 1, cmd_stop},
     {"restart", "NAME", "stop and start a component", 1, 1, cmd_restart},

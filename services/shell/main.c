@@ -9,9 +9,10 @@
  * Output goes through console_write: RAW calls to the console
  * (<kaal/console.h>), which passes prompt and echo through at once.
  *
- * System ops: uptime from the TSC (QEMU's TSC counts from machine start;
- * its rate is measured once, on first use, across two RTC second edges),
- * date from the rtc driver component (an RPC on the "rtc" end, drivers/rtc/
+ * System ops: uptime from kaal_time_ns() (the TSC, which QEMU counts from
+ * machine start, scaled by the frequency the kernel measured at boot),
+ * sleep through the timer component (<kaal/timer.h>, the "timer" end and
+ * its own notification), date from the rtc driver component (an RPC on the "rtc" end, drivers/rtc/
  * rtc_client.h), poweroff by asking init for ACPI S5 (QEMU exits with
  * status 0) and, should the machine stay on, through QEMU's isa-debug-exit
  * port ("debug-exit" grant: writing 0 makes QEMU exit with status 1, which
@@ -28,13 +29,13 @@
 #include <kaal/component.h>
 #include <kaal/console.h>
 #include <kaal/dddk_sel4.h>
+#include <kaal/timer.h>
 #include <kaal/heap.h>
 #include <kaal/shell.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
 #include <kaal/supervisor.h>
 #include <kaal/sysdesc.h>
-#include <kaal/timing.h>
 #include <kaal/vfs_client.h>
 
 #include "rtc/rtc_client.h"
@@ -56,40 +57,38 @@ static void console_write(void *ctx, const char *bytes, size_t n)
 /* ---- system ops ---- */
 
 
-/* The RTC's seconds through the rtc component (255: no answer). */
-static uint8_t rtc_seconds(void)
-{
-    rtc_time_t t;
-    return rtc_client_read(KAAL_CAP_RTC, &t) == KAAL_OK ? t.second : 255;
-}
-
-static uint64_t tsc_hz;
-
-/* TSC ticks between two RTC second edges (at most ~2 s, once). */
-/* TSC cycles between two second edges; 0 if the clock does not answer. */
-static uint64_t measure_tsc_hz(void)
-{
-    uint8_t s = rtc_seconds(), now;
-    while ((now = rtc_seconds()) == s && s != 255)
-        seL4_Yield();
-    if (now == 255)
-        return 0;
-    uint64_t t0 = kaal_rdtsc();
-    s = now;
-    while ((now = rtc_seconds()) == s)
-        seL4_Yield();
-    return now == 255 ? 0 : kaal_rdtsc() - t0;
-}
-
+/* Nanoseconds since machine start: the TSC scaled by the frequency the
+ * kernel measured at boot (<kaal/timer.h>); 0 if it reported none. */
 static uint64_t sys_uptime_ns(void *ctx)
 {
     (void)ctx;
-    if (tsc_hz == 0)
-        tsc_hz = measure_tsc_hz();
-    if (tsc_hz == 0)
-        return 0;
-    uint64_t t = kaal_rdtsc();
-    return t / tsc_hz * 1000000000ull + t % tsc_hz * 1000000000ull / tsc_hz;
+    return kaal_time_ns();
+}
+
+/* sleep: one timeout on the timer component, the notification registered
+ * on first use (again if the timer restarted and forgot it); a signal left
+ * from an earlier sleep only makes the loop look at the clock again. */
+static kaal_error_t sys_sleep_ns(void *ctx, uint64_t ns)
+{
+    (void)ctx;
+    static bool registered;
+    uint64_t deadline = kaal_time_ns() + ns;
+    kaal_error_t err = KAAL_ENOENT;
+    for (int tries = 0; tries < 2 && err != KAAL_OK; tries++) {
+        if (!registered && (err = kaal_timer_register(KAAL_CAP_TIMER, KAAL_CAP_TIMER_NTFN)) != KAAL_OK)
+            return err;
+        registered = true;
+        err = kaal_timer_set_timeout(KAAL_CAP_TIMER, deadline);
+        if (err == KAAL_ENOENT || err == KAAL_EAGAIN)
+            registered = false; /* a restarted timer: register again */
+    }
+    if (err != KAAL_OK)
+        return err;
+    while (kaal_time_ns() < deadline) {
+        seL4_Word bits;
+        seL4_Wait(KAAL_CAP_TIMER_NTFN, &bits);
+    }
+    return KAAL_OK;
 }
 
 static kaal_error_t sys_date(void *ctx, kaal_shell_date_t *out)
@@ -293,6 +292,7 @@ static const kaal_shell_system_ops_t sys_ops = {
     .mem = sys_mem,
     .lifecycle = sys_lifecycle,
     .uptime_ns = sys_uptime_ns,
+    .sleep_ns = sys_sleep_ns,
     .date = sys_date,
     .poweroff = sys_poweroff,
 };

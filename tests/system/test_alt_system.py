@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from qemu_harness import Guest  # noqa: E402
 from test_shell import IDLE, PROMPT  # noqa: E402
 
-REUSED = ("console.elf", "uart16550.elf", "shell.elf", "vfs-server.elf")
+REUSED = ("console.elf", "uart16550.elf", "shell.elf", "vfs-server.elf", "timer.elf")
 
 
 def modules(build, system):
@@ -41,7 +41,7 @@ def test_alt_system_uses_the_default_systems_component_binaries(build):
 def test_alt_system_boots_and_its_shell_uses_the_vfs_server_through_shm2(build):
     mods = modules(build, "alt")
     with Guest(os.path.join(build, "kernel", "kaal.elf32"), mods) as g:
-        g.expect(r"init: starting system 'alt' \(6 components\)")
+        g.expect(r"init: starting system 'alt' \(7 components\)")
         # The server found one wired shared region (shm2, the shell's).
         g.expect(r"vfs: serving \(ramfs at /, devfs at /dev, heap 1024 KiB, 1 shared regions\)")
         g.expect(PROMPT)

@@ -186,6 +186,25 @@ def test_uptime_counts_up(build):
         assert 0 < first < second, (first, second)
 
 
+def test_sleep_waits_at_least_its_time_on_the_guests_clock(build):
+    def seconds(out):
+        m = re.search(r"up (\d+):(\d\d):(\d\d\.\d\d\d)$", out)
+        assert m, repr(out)
+        return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+
+    with boot_default(build) as g:
+        for ms in (300, 1, 120):
+            before = seconds(run(g, "uptime"))
+            out = run(g, "sleep %d" % ms)
+            after = seconds(run(g, "uptime"))
+            assert out == "sleep %d" % ms, repr(out)   # the echo, nothing else
+            # uptime shows whole milliseconds: allow the 1 ms it cuts off.
+            assert after - before >= ms / 1000 - 0.001, (ms, before, after)
+        out = run(g, "sleep soon")
+        assert out.endswith("sleep: 'soon' is not a number of milliseconds (1..86400000)"), out
+        assert "driver stopped" not in g.output and "faulted" not in g.output, g.tail()
+
+
 def test_crash_faults_the_demo_which_restarts_and_memory_comes_back_every_time(build):
     with boot_default(build) as g:  # boot_default waited for the demo's first line
         before = re.search(r"untyped: (\d+) KiB free", run(g, "mem")).group(1)

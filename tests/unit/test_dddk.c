@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <kaal/dddk.h>
+#include <kaal/dddk_sel4.h>
 
 #include "dddk/fake_platform.h"
 
@@ -92,6 +93,39 @@ KAAL_DRIVER(
                 .channels = {{"in", KAAL_DDDK_CHANNEL_IN}, {"out", KAAL_DDDK_CHANNEL_OUT}}},
     .ops = {toy_init, toy_irq, toy_channel, toy_rpc}, .data = &toy);
 
+/* ---- toy driver "alarm": RPC and an IRQ (the timer's shape), keeps
+ * each client's notification and signals them all on an IRQ ---- */
+
+static struct alarm_state {
+    uint64_t handle[FAKE_MAX_KEPT];
+    unsigned n_irqs;
+} alarm;
+
+static void alarm_irq(kaal_dddk_device_t *dev)
+{
+    alarm.n_irqs++;
+    for (unsigned i = 0; i < FAKE_MAX_KEPT; i++)
+        kaal_dddk_notify(dev, alarm.handle[i]);
+}
+
+static kaal_error_t alarm_rpc(kaal_dddk_device_t *dev, uint64_t badge, const kaal_dddk_msg_t *req,
+                              kaal_dddk_msg_t *reply)
+{
+    (void)reply;
+    if (req->label == 1) /* register */
+        return kaal_dddk_keep_cap(dev, req, (unsigned)badge, &alarm.handle[badge % FAKE_MAX_KEPT]);
+    if (req->label == 2) { /* forget */
+        kaal_dddk_drop_cap(dev, (unsigned)badge);
+        alarm.handle[badge % FAKE_MAX_KEPT] = 0;
+        return KAAL_OK;
+    }
+    return KAAL_EINVAL;
+}
+
+KAAL_DRIVER(alarm, .name = "alarm", .match = KAAL_DDDK_MATCH_ISA("alarm0"),
+            .resources = {.n_io = 1, .io_ports = {4}, .irq = true},
+            .ops = {.irq = alarm_irq, .rpc = alarm_rpc}, .data = &alarm);
+
 /* ---- toy driver "bare": no ops, no resources ---- */
 
 KAAL_DRIVER(bare, .name = "bare", .match = KAAL_DDDK_MATCH_ISA("bare0"));
@@ -159,18 +193,19 @@ static void assert_log(const char *const *expected, unsigned n)
 static void test_descriptors_are_found_in_the_linker_section(void **state)
 {
     (void)state;
-    assert_int_equal(kaal_dddk_driver_count(), 2);
+    assert_int_equal(kaal_dddk_driver_count(), 3);
     assert_ptr_equal(kaal_dddk_find("toy"), &kaal_driver_toy);
+    assert_ptr_equal(kaal_dddk_find("alarm"), &kaal_driver_alarm);
     assert_ptr_equal(kaal_dddk_find("bare"), &kaal_driver_bare);
     assert_null(kaal_dddk_find("nope"));
-    assert_null(kaal_dddk_find(NULL)); /* two linked in: no "only" driver */
+    assert_null(kaal_dddk_find(NULL)); /* three linked in: no "only" driver */
     bool seen_toy = false, seen_bare = false;
     for (size_t i = 0; i < kaal_dddk_driver_count(); i++) {
         seen_toy |= kaal_dddk_driver_at(i) == &kaal_driver_toy;
         seen_bare |= kaal_dddk_driver_at(i) == &kaal_driver_bare;
     }
     assert_true(seen_toy && seen_bare);
-    assert_null(kaal_dddk_driver_at(2));
+    assert_null(kaal_dddk_driver_at(3));
 }
 
 static void test_main_reports_a_missing_driver(void **state)
@@ -383,6 +418,95 @@ static void test_rpc_to_a_driver_without_rpc_is_enosys(void **state)
     kaal_dddk_dispatch(&dev, &ev);
     assert_int_equal(fp.n_replies, 1);
     assert_int_equal(fp.replies[0].label, KAAL_ENOSYS);
+}
+
+/* ---- an RPC driver with an IRQ, and caps from clients ---- */
+
+static void test_rpc_driver_gets_irqs_and_calls_from_one_wait(void **state)
+{
+    (void)state;
+    fake_platform_t fp;
+    kaal_dddk_device_t dev;
+    memset(&alarm, 0, sizeof(alarm));
+    fake_platform_init(&fp);
+    fake_platform_isa_bundle(&fp, 0x40, 4, true);
+    assert_int_equal(kaal_dddk_start(&dev, &kaal_driver_alarm, &fp.ops), KAAL_OK);
+    /* Client 1 registers its notification (cap 0xc1), client 2 one
+     * without a cap (a channel without Grant), client 9 is beyond the
+     * table. */
+    kaal_dddk_event_t reg = {.kind = KAAL_DDDK_EVENT_RPC, .badge = 1,
+                             .msg = {.label = 1, .n_caps = 1}};
+    fp.carried_cap = 0xc1;
+    kaal_dddk_dispatch(&dev, &reg);
+    reg.badge = 2;
+    reg.msg.n_caps = 0;
+    kaal_dddk_dispatch(&dev, &reg);
+    reg.badge = 9;
+    reg.msg.n_caps = 1;
+    fp.carried_cap = 0xc9;
+    kaal_dddk_dispatch(&dev, &reg);
+    assert_int_equal(fp.n_replies, 3);
+    assert_int_equal(fp.replies[0].label, KAAL_OK);
+    assert_int_equal(fp.replies[1].label, KAAL_EINVAL);
+    assert_int_equal(fp.replies[2].label, KAAL_ERANGE);
+    assert_int_equal(fp.kept[1], 0xc1);
+    /* The IRQ arrives as a notification between calls: the irq op
+     * signals the kept cap, the line is acked. */
+    kaal_dddk_event_t irq = {.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = FAKE_IRQ_BIT};
+    kaal_dddk_dispatch(&dev, &irq);
+    assert_int_equal(alarm.n_irqs, 2); /* edge line: polled again after the ack */
+    assert_int_equal(fp.n_acks, 1);
+    assert_int_equal(fp.kept_signals[1], 2);
+    /* Registering again replaces the cap; forgetting drops it. */
+    reg.badge = 1;
+    fp.carried_cap = 0xd1;
+    kaal_dddk_dispatch(&dev, &reg);
+    assert_int_equal(fp.kept[1], 0xd1);
+    kaal_dddk_event_t forget = {.kind = KAAL_DDDK_EVENT_RPC, .badge = 1, .msg = {.label = 2}};
+    kaal_dddk_dispatch(&dev, &forget);
+    assert_int_equal(fp.kept[1], 0);
+    kaal_dddk_dispatch(&dev, &irq);
+    assert_int_equal(fp.kept_signals[1], 0);
+}
+
+static void test_keep_cap_without_platform_support_is_enosys(void **state)
+{
+    (void)state;
+    fake_platform_t fp;
+    kaal_dddk_device_t dev;
+    fake_platform_init(&fp);
+    fp.ops.keep_cap = NULL;
+    fake_platform_isa_bundle(&fp, 0x40, 4, true);
+    assert_int_equal(kaal_dddk_start(&dev, &kaal_driver_alarm, &fp.ops), KAAL_OK);
+    kaal_dddk_event_t reg = {.kind = KAAL_DDDK_EVENT_RPC, .badge = 1,
+                             .msg = {.label = 1, .n_caps = 1}};
+    kaal_dddk_dispatch(&dev, &reg);
+    assert_int_equal(fp.replies[0].label, KAAL_ENOSYS);
+}
+
+/* The seL4 platform's Recv classification for an RPC driver with a bound
+ * notification: client badges carry KAAL_RPC_BADGE_CLIENT, init's notices
+ * KAAL_RPC_BADGE_INIT; anything else is the notification's word. */
+static void test_sel4_recv_kind_tells_notifications_from_calls(void **state)
+{
+    (void)state;
+    static const struct {
+        int bound;
+        seL4_Word badge;
+        kaal_dddk_event_kind_t kind;
+    } cases[] = {
+        {1, KAAL_DDDK_SEL4_BOUND_IRQ_BIT, KAAL_DDDK_EVENT_NOTIFY},
+        {1, KAAL_DDDK_SEL4_BOUND_IRQ_BIT | 1, KAAL_DDDK_EVENT_NOTIFY},
+        {1, 0, KAAL_DDDK_EVENT_NOTIFY}, /* an unbadged signal */
+        {1, KAAL_RPC_BADGE_CLIENT | 1, KAAL_DDDK_EVENT_RPC},
+        {1, KAAL_RPC_BADGE_CLIENT | KAAL_DDDK_SEL4_BOUND_IRQ_BIT, KAAL_DDDK_EVENT_RPC},
+        {1, KAAL_RPC_BADGE_INIT, KAAL_DDDK_EVENT_RPC},
+        {0, KAAL_DDDK_SEL4_BOUND_IRQ_BIT, KAAL_DDDK_EVENT_RPC}, /* nothing bound */
+        {0, 1, KAAL_DDDK_EVENT_RPC},
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_int_equal(kaal_dddk_sel4_recv_kind(cases[i].bound, cases[i].badge), cases[i].kind);
+    assert_false(KAAL_DDDK_SEL4_BOUND_IRQ_BIT & (KAAL_RPC_BADGE_CLIENT | KAAL_RPC_BADGE_INIT));
 }
 
 /* ---- the loop ---- */
@@ -605,6 +729,9 @@ int main(void)
         T(test_edge_line_polls_the_driver_again_after_the_ack),
         T(test_rpc_reply_carries_the_ops_result_and_clipped_words),
         cmocka_unit_test(test_rpc_to_a_driver_without_rpc_is_enosys),
+        cmocka_unit_test(test_rpc_driver_gets_irqs_and_calls_from_one_wait),
+        cmocka_unit_test(test_keep_cap_without_platform_support_is_enosys),
+        cmocka_unit_test(test_sel4_recv_kind_tells_notifications_from_calls),
         T(test_run_handles_input_that_is_already_waiting),
         T(test_run_waits_for_a_signal_once_input_is_drained),
         T(test_busy_channel_is_neither_waited_for_nor_dispatched),

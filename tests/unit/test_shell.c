@@ -27,6 +27,8 @@ struct fake_system {
     char last_name[32];
     unsigned n_lifecycle, n_poweroff, n_crash;
     bool crash_name_null;
+    uint64_t slept_ns;
+    unsigned n_sleeps;
 };
 
 static size_t sys_components(void *ctx, kaal_shell_component_t *out, size_t max)
@@ -56,6 +58,14 @@ static uint64_t sys_uptime(void *ctx)
 {
     (void)ctx;
     return 3725250000000ull; /* 1 h 2 min 5.25 s */
+}
+
+static kaal_error_t sys_sleep(void *ctx, uint64_t ns)
+{
+    struct fake_system *s = ctx;
+    s->n_sleeps++;
+    s->slept_ns = ns;
+    return KAAL_OK;
 }
 
 static kaal_error_t sys_date(void *ctx, kaal_shell_date_t *out)
@@ -139,6 +149,7 @@ static int setup(void **state)
                                        .devices = sys_devices,
                                        .mem = sys_mem,
                                        .uptime_ns = sys_uptime,
+                                       .sleep_ns = sys_sleep,
                                        .date = sys_date,
                                        .lifecycle = sys_lifecycle,
                                        .poweroff = sys_poweroff,
@@ -207,7 +218,7 @@ static void test_help_lists_every_command(void **state)
     struct fixture *f = *state;
     type(f, "help\r");
     static const char *const names[] = {"help",    "echo",   "ps",       "lspci", "mem",
-                                        "caps",    "uptime", "date",     "start", "stop",
+                                        "caps",    "uptime", "date",     "sleep", "start", "stop",
                                         "restart", "kill",   "poweroff", "crash", "ls",
                                         "cat",     "write",  "mkdir",    "rm",    "rmdir",
                                         "stat",    "df",     "cd",       "pwd"};
@@ -260,6 +271,31 @@ static void test_mem_uptime_and_date_format_system_figures(void **state)
     assert_screen_has(f, "heap:    5 KiB used of 64 KiB");
     assert_screen_has(f, "up 1:02:05.250");
     assert_screen_has(f, "2026-11-25 09:05:07");
+}
+
+static void test_sleep_takes_milliseconds_and_refuses_anything_else(void **state)
+{
+    struct fixture *f = *state;
+    type(f, "sleep 250\r");
+    assert_int_equal(f->sys.n_sleeps, 1);
+    assert_int_equal(f->sys.slept_ns, 250000000ull);
+    assert_int_equal(f->sh.last_status, 0);
+    type(f, "sleep 86400000\r");
+    assert_int_equal(f->sys.slept_ns, 86400000ull * 1000000u);
+    static const char *const bad[] = {"0", "-1", "1.5", "12x", "x", "86400001",
+                                      "99999999999999999999999", "0x10", " "};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char line[64], shown[128];
+        snprintf(line, sizeof(line), "sleep '%s'\r", bad[i]);
+        type(f, line);
+        snprintf(shown, sizeof(shown), "sleep: '%s' is not a number of milliseconds (1..86400000)",
+                 bad[i]);
+        assert_string_equal(term_line(&f->term, -1), shown);
+        assert_int_equal(f->sh.last_status, 2);
+    }
+    assert_int_equal(f->sys.n_sleeps, 2);
+    type(f, "sleep\r"); /* a usage error from the table's argument count */
+    assert_int_equal(f->sys.n_sleeps, 2);
 }
 
 static void test_lifecycle_commands_call_the_system_with_the_name(void **state)
@@ -331,7 +367,7 @@ static void test_commands_without_a_system_say_not_available(void **state)
     f->sh.sys = &none;
     type(f, "date\r");
     assert_string_equal(term_line(&f->term, -1), "kaal: 'date' is not available on this system");
-    type(f, "ps\rlspci\rmem\ruptime\rstart x\rpoweroff\rcrash\rcaps\r");
+    type(f, "ps\rlspci\rmem\ruptime\rsleep 5\rstart x\rpoweroff\rcrash\rcaps\r");
     assert_int_equal(f->sh.last_status, 1);
     assert_int_equal(f->term.bad_controls, 0);
 }
@@ -395,6 +431,7 @@ int main(void)
         T(test_caps_shows_cap_count_per_component),
         T(test_lspci_prints_the_broker_device_list),
         T(test_mem_uptime_and_date_format_system_figures),
+        T(test_sleep_takes_milliseconds_and_refuses_anything_else),
         T(test_lifecycle_commands_call_the_system_with_the_name),
         T(test_lifecycle_reports_unknown_component_and_failures),
         T(test_wrong_argument_count_prints_usage_without_calling),

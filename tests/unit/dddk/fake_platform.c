@@ -131,6 +131,9 @@ static kaal_dddk_event_t fp_wait(void *ctx)
 static void fp_signal(void *ctx, uint64_t cap)
 {
     fake_platform_t *fp = ctx;
+    if (cap >= FAKE_KEPT_HANDLE && cap < FAKE_KEPT_HANDLE + FAKE_MAX_KEPT &&
+        fp->kept[cap - FAKE_KEPT_HANDLE] != 0)
+        fp->kept_signals[cap - FAKE_KEPT_HANDLE]++;
     for (unsigned i = 0; i < fp->n_channels; i++)
         if (fp->channels[i].signal_cap == cap)
             fp->channels[i].n_signals++;
@@ -141,6 +144,27 @@ static void fp_reply(void *ctx, const kaal_dddk_msg_t *reply)
     fake_platform_t *fp = ctx;
     if (fp->n_replies < FAKE_MAX_RPCS)
         fp->replies[fp->n_replies++] = *reply;
+}
+
+static kaal_error_t fp_keep_cap(void *ctx, unsigned index, uint64_t *handle)
+{
+    fake_platform_t *fp = ctx;
+    if (index >= FAKE_MAX_KEPT)
+        return KAAL_ERANGE;
+    if (fp->carried_cap == 0)
+        return KAAL_EINVAL;
+    fp->kept[index] = fp->carried_cap;
+    fp->kept_signals[index] = 0;
+    fp->carried_cap = 0;
+    *handle = FAKE_KEPT_HANDLE + index;
+    return KAAL_OK;
+}
+
+static void fp_drop_cap(void *ctx, unsigned index)
+{
+    fake_platform_t *fp = ctx;
+    if (index < FAKE_MAX_KEPT)
+        fp->kept[index] = 0;
 }
 
 void fake_platform_init(fake_platform_t *fp)
@@ -157,7 +181,9 @@ void fake_platform_init(fake_platform_t *fp)
                                      .open_channel = fp_open_channel,
                                      .wait = fp_wait,
                                      .signal = fp_signal,
-                                     .reply = fp_reply};
+                                     .reply = fp_reply,
+                                     .keep_cap = fp_keep_cap,
+                                     .drop_cap = fp_drop_cap};
 }
 
 void fake_platform_isa_bundle(fake_platform_t *fp, uint16_t base, uint16_t n_ports, bool irq)

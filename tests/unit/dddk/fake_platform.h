@@ -11,6 +11,8 @@
 #define FAKE_MAX_CHANNELS 4
 #define FAKE_MAX_RPCS 8
 #define FAKE_IRQ_BIT 0x1ull
+#define FAKE_MAX_KEPT 4
+#define FAKE_KEPT_HANDLE 1000
 
 /* IO ports of the device behind the bundle (offsets from the range base). */
 typedef struct fake_io_device {
@@ -59,6 +61,11 @@ typedef struct fake_platform {
     uint8_t mmio_mem[KAAL_DDDK_MAX_MMIO][256];
     uint8_t dma_mem[8192];
     unsigned n_waits;
+    /* Caps from clients: the one the current request carries (0: none),
+     * the kept ones (handle FAKE_KEPT_HANDLE + index) and their signals. */
+    uint64_t carried_cap;
+    uint64_t kept[FAKE_MAX_KEPT];
+    unsigned kept_signals[FAKE_MAX_KEPT];
 } fake_platform_t;
 
 void fake_platform_init(fake_platform_t *fp);
