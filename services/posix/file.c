@@ -17,6 +17,7 @@
 #include <kaal/heap.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
+#include <kaal/timer.h>
 #include <kaal/vfs_client.h>
 
 #include "posix_caps.h"
@@ -647,8 +648,9 @@ static int64_t path_op(struct proc *p, int dirfd, uint64_t upath, int op, uint64
     }
 }
 
-/* poll/ppoll: readiness of ttys, pipes (files are always ready). Without a
- * timer, a positive timeout with nothing ready returns 0 at once. */
+/* poll/ppoll: readiness of ttys, pipes (files are always ready); a
+ * positive timeout is a deadline through the timer (without a timer
+ * component it returns 0 at once). */
 static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t timeout_ms)
 {
     enum { POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32 };
@@ -690,9 +692,15 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
         if (copy_to_user(&p->vm, ufds + 8 * i + 6, &pfd.revents, 2) < 0)
             return -LINUX_EFAULT;
     }
-    if (ready || timeout_ms >= 0)
+    if (ready || timeout_ms == 0)
         return ready;
-    return SYS_BLOCKED;
+    if (timeout_ms < 0)
+        return SYS_BLOCKED;
+    uint64_t deadline = p->state == PROC_BLOCKED && p->deadline_ns
+                            ? p->deadline_ns
+                            : kaal_time_ns() + (uint64_t)timeout_ms * 1000000u;
+    int64_t r = proc_sleep_until(p, deadline);
+    return r == SYS_BLOCKED ? r : 0; /* over (or no timer): nothing ready */
 }
 
 int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled)

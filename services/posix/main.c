@@ -122,10 +122,13 @@ int main(void)
         struct proc *p = proc_by_badge(badge);
         if (!p) {
             tty_input(); /* the notification: keystrokes (or a stale fault) */
+            if (badge & TIMER_BADGE_BIT)
+                posix_wake = true; /* a sleep or poll timeout may be over */
             if (posix_wake) {
                 posix_wake = false;
                 proc_wake_all();
             }
+            proc_timers_update();
             continue;
         }
         posix_current = p;
@@ -158,6 +161,7 @@ int main(void)
             posix_wake = false;
             proc_wake_all();
         }
+        proc_timers_update();
         if (posix_init_ended && kaal_component_config_int("init", 0) != 1)
             start_init(); /* (posix-hello: the test reads its one run) */
         if (fault_reply) {

@@ -34,7 +34,7 @@
 #define POOL_BITS 26 /* component.toml: pool = 64 MiB = POOL_PAGES pages */
 
 _Static_assert(UT_BASE >= KAAL_COMPONENT_FIRST_FREE_SLOT, "pool slots after the granted caps");
-_Static_assert(REPLY_BASE + MAX_PROCS <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
+_Static_assert(REPLY_BASE + MAX_PROCS + 1 <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
                "component.toml cnode_size_bits holds the pool's slots");
 _Static_assert((1u << (POOL_BITS - PAGE_BITS)) == POOL_PAGES, "pool size");
 
@@ -79,6 +79,11 @@ seL4_CPtr mem_cap(page_t p)
 seL4_CPtr mem_reply_slot(unsigned proc_index)
 {
     return REPLY_BASE + proc_index;
+}
+
+seL4_CPtr mem_timer_slot(void)
+{
+    return REPLY_BASE + MAX_PROCS;
 }
 
 page_t mem_alloc(seL4_Word type, seL4_Word size_bits)

@@ -6,18 +6,20 @@ POSIX_SRCS := $(addprefix services/posix/,main.c mem.c vm.c proc.c exec.c file.c
 $(eval $(call kaal_component,services/posix/component.toml,posix,$(POSIX_SRCS)))
 
 # Static musl test programs (musl-gcc from Debian's musl-tools): hello for
-# the loader, sysinfo for the leak test, crash for SIGSEGV.
+# the loader, sysinfo for the leak test, crash for SIGSEGV, getppid for
+# the cost of a syscall.
 MUSL_GCC ?= musl-gcc
 POSIX_HELLO := $(BUILD)/posix/hello
 POSIX_SYSINFO := $(BUILD)/posix/sysinfo
 POSIX_CRASH := $(BUILD)/posix/crash
+POSIX_GETPPID := $(BUILD)/posix/getppid
 $(BUILD)/posix/%: services/posix/tests/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(MUSL_GCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 # The root file system of system/posix.toml: system/posix-rootfs/ (etc),
 # Debian's busybox-static at /bin/busybox with a symlink per applet in
-# /bin, the musl test programs /bin/posix-{hello,sysinfo,crash}, the empty directories
+# /bin, the musl test programs /bin/posix-{hello,sysinfo,crash,getppid}, the empty directories
 # /tmp, /dev (the devfs mount point) and /proc, and every directory named in
 # POSIX_ROOTFS_EXTRA (host paths, each copied to /<its name>; e.g.
 # POSIX_ROOTFS_EXTRA=build/posixtests/t puts that tree at /t).
@@ -30,7 +32,7 @@ POSIX_EXTRA_LIST := $(BUILD)/rootfs/posix-extra.list
 $(shell mkdir -p $(BUILD)/rootfs; echo '$(POSIX_ROOTFS_EXTRA)' | cmp -s - $(POSIX_EXTRA_LIST) \
   || echo '$(POSIX_ROOTFS_EXTRA)' > $(POSIX_EXTRA_LIST))
 $(POSIX_ROOTFS): tools/mkcpio.py $(shell find system/posix-rootfs) $(POSIX_HELLO) $(POSIX_SYSINFO) \
-  $(POSIX_CRASH) \
+  $(POSIX_CRASH) $(POSIX_GETPPID) \
   $(POSIX_EXTRA_LIST) $(if $(POSIX_ROOTFS_EXTRA),$(shell find $(POSIX_ROOTFS_EXTRA))) \
   | $(DEPS_STAMP)
 	@test -x $(BUSYBOX) || { echo "$(BUSYBOX) missing: make deps (busybox-static)"; exit 1; }
@@ -43,6 +45,7 @@ $(POSIX_ROOTFS): tools/mkcpio.py $(shell find system/posix-rootfs) $(POSIX_HELLO
 	cp $(POSIX_HELLO) $(POSIX_STAGE)/bin/posix-hello
 	cp $(POSIX_SYSINFO) $(POSIX_STAGE)/bin/posix-sysinfo
 	cp $(POSIX_CRASH) $(POSIX_STAGE)/bin/posix-crash
+	cp $(POSIX_GETPPID) $(POSIX_STAGE)/bin/posix-getppid
 	for d in $(POSIX_ROOTFS_EXTRA); do cp -R $$d $(POSIX_STAGE)/; done
 	chmod 755 $(POSIX_STAGE)/tmp $(POSIX_STAGE)/dev $(POSIX_STAGE)/proc
 	$(PYTHON) tools/mkcpio.py -o $@ --tree $(POSIX_STAGE)

@@ -48,6 +48,8 @@ uint32_t mem_free_pages(void);
 uint32_t mem_window_table_pages(void);
 /* Slots for saved reply caps, one per process slot. */
 seL4_CPtr mem_reply_slot(unsigned proc_index);
+/* The slot of the badged notification cap the timer signals. */
+seL4_CPtr mem_timer_slot(void);
 
 /* ---- address spaces (vm.c) ---------------------------------------------- */
 
@@ -182,6 +184,7 @@ struct proc {
     struct k_sigaction act[NSIG + 1];
     uint64_t sigmask, sigpending;
     char comm[16];
+    uint64_t deadline_ns; /* a blocked sleep or poll: when it ends (kaal_time_ns) */
     bool sigreturn; /* the next reply restores rcx and r11 below */
     uint64_t saved_rcx, saved_r11;
 };
@@ -217,6 +220,13 @@ void proc_block(struct proc *p, int reason);
 /* Retries every blocked syscall (something they wait for happened). */
 void proc_wake_all(void);
 void proc_signal(struct proc *p, int sig);
+/* Arms the timer for the earliest deadline of a blocked process. */
+void proc_timers_update(void);
+/* The badge bit of the timer's signal on the events notification. */
+#define TIMER_BADGE_BIT (1ul << 61)
+/* nanosleep-style wait for p until deadline_ns: 0 when it is over,
+ * SYS_BLOCKED before, -ENOSYS without a timer. */
+int64_t proc_sleep_until(struct proc *p, uint64_t deadline_ns);
 void proc_signal_group(int pgid, int sig);
 void proc_reap(struct proc *p);
 

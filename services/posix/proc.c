@@ -23,10 +23,12 @@
  */
 #include "posix.h"
 
+#include <kaal/error.h>
 #include <kaal/heap.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
+#include <kaal/timer.h>
 
 #include "posix_caps.h"
 
@@ -187,6 +189,63 @@ void proc_reply(struct proc *p, int64_t result)
     seL4_Send(mem_reply_slot(p->index), info);
     p->state = PROC_RUNNING;
     p->block = BLOCK_NONE;
+    p->deadline_ns = 0;
+}
+
+/* ---- time ---- */
+
+static bool timer_registered;
+static uint64_t timer_armed_ns; /* the deadline the timer holds (0: none) */
+
+static bool timer_ready(void)
+{
+    if (timer_registered)
+        return true;
+    /* A badged copy of the events notification: the timer's signal sets
+     * TIMER_BADGE_BIT in the word the main loop's Recv returns. */
+    seL4_CPtr slot = mem_timer_slot();
+    seL4_CNode_Delete(CNODE, slot, seL4_WordBits);
+    seL4_Error e = seL4_CNode_Mint(CNODE, slot, seL4_WordBits, CNODE, KAAL_CAP_EVENTS,
+                                   seL4_WordBits, seL4_CapRights_new(0, 0, 0, 1), TIMER_BADGE_BIT);
+    kaal_error_t err = e == seL4_NoError ? kaal_timer_register(KAAL_CAP_TIMER, slot) : KAAL_ESEL4;
+    timer_registered = err == KAAL_OK;
+    if (!timer_registered) {
+        static bool said;
+        if (!said)
+            printf("posix: no timer (%s, seL4 error %d): sleeps are ENOSYS\n",
+                   kaal_strerror(err), (int)e);
+        said = true;
+    }
+    return timer_registered;
+}
+
+int64_t proc_sleep_until(struct proc *p, uint64_t deadline_ns)
+{
+    if (kaal_time_ns() >= deadline_ns)
+        return 0;
+    if (!timer_ready())
+        return -LINUX_ENOSYS;
+    p->deadline_ns = deadline_ns;
+    return SYS_BLOCKED;
+}
+
+void proc_timers_update(void)
+{
+    uint64_t first = 0;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        const struct proc *p = &procs[i];
+        if (p->state == PROC_BLOCKED && p->deadline_ns && (!first || p->deadline_ns < first))
+            first = p->deadline_ns;
+    }
+    if (first == timer_armed_ns || !timer_registered)
+        return;
+    kaal_error_t err = kaal_timer_set_timeout(KAAL_CAP_TIMER, first);
+    if (err == KAAL_EAGAIN || err == KAAL_ENOENT) { /* the timer restarted: register again */
+        timer_registered = false;
+        if (timer_ready())
+            err = kaal_timer_set_timeout(KAAL_CAP_TIMER, first);
+    }
+    timer_armed_ns = err == KAAL_OK ? first : 0;
 }
 
 void proc_block(struct proc *p, int reason)

@@ -13,6 +13,7 @@
 #include <kaal/heap.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
+#include <kaal/timer.h>
 #include <kaal/timing.h>
 
 #define CLONE_VM 0x100
@@ -303,34 +304,34 @@ static int64_t sys_arch_prctl(struct proc *p, uint64_t code, uint64_t addr)
     }
 }
 
-/* ---- time (the TSC; CPUID leaf 0x15/0x16 for its rate, else 1 GHz) ---- */
+/* ---- time: kaal_time_ns (the TSC at the rate the kernel measured) ---- */
 
-static uint64_t tsc_hz(void)
-{
-    static uint64_t hz;
-    if (!hz) {
-        uint32_t a, b, c, d;
-        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
-        uint32_t max = a;
-        if (max >= 0x16) {
-            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x16), "c"(0));
-            hz = (uint64_t)(a & 0xffff) * 1000000u;
-        }
-        if (!hz) {
-            hz = 1000000000u;
-            printf("posix: TSC rate unknown: clocks assume 1 GHz\n");
-        }
-    }
-    return hz;
-}
+#define NS 1000000000ull
 
 static int64_t sys_clock_gettime(struct proc *p, uint64_t clk, uint64_t ts)
 {
     if (clk > 11)
         return -LINUX_EINVAL;
-    uint64_t t = kaal_rdtsc(), hz = tsc_hz();
-    int64_t v[2] = { (int64_t)(t / hz), (int64_t)((t % hz) * 1000000000u / hz) };
+    uint64_t t = kaal_time_ns(); /* REALTIME too: no wall clock yet (boot = 1970) */
+    int64_t v[2] = { (int64_t)(t / NS), (int64_t)(t % NS) };
     return copy_to_user(&p->vm, ts, v, sizeof(v)) < 0 ? -LINUX_EFAULT : 0;
+}
+
+/* nanosleep / clock_nanosleep: a deadline, kept across retries of the
+ * blocked call (p->deadline_ns). */
+static int64_t sys_nanosleep(struct proc *p, uint64_t req, bool absolute)
+{
+    if (p->state != PROC_BLOCKED) {
+        int64_t ts[2];
+        if (copy_from_user(&p->vm, ts, req, sizeof(ts)) < 0)
+            return -LINUX_EFAULT;
+        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NS)
+            return -LINUX_EINVAL;
+        uint64_t ns = (uint64_t)ts[0] * NS + (uint64_t)ts[1];
+        uint64_t deadline = absolute ? ns : kaal_time_ns() + ns;
+        return proc_sleep_until(p, deadline ? deadline : 1);
+    }
+    return proc_sleep_until(p, p->deadline_ns);
 }
 
 /* ---- signals ---- */
@@ -401,7 +402,7 @@ static int64_t sys_sysinfo(struct proc *p, uint64_t buf)
     } si;
     _Static_assert(sizeof(si) == 112, "Linux struct sysinfo");
     memset(&si, 0, sizeof(si));
-    si.uptime = (int64_t)(kaal_rdtsc() / tsc_hz());
+    si.uptime = (int64_t)(kaal_time_ns() / NS);
     si.totalram = (uint64_t)POOL_PAGES * PAGE_SIZE;
     si.freeram = (uint64_t)mem_free_pages() * PAGE_SIZE;
     uint64_t held = 0;
@@ -486,9 +487,20 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 61: return sys_wait4(p, (int32_t)a[0], a[1], a[2]);
     case 62: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);
     case 63: return sys_uname(p, a[0]);
+    case 35: return sys_nanosleep(p, a[0], false);
+    case 100: { /* times: no CPU accounting yet (zeros); the result is uptime in ticks */
+        uint64_t z[4] = { 0, 0, 0, 0 };
+        if (a[0] && copy_to_user(&p->vm, a[0], z, sizeof(z)) < 0)
+            return -LINUX_EFAULT;
+        return (int64_t)(kaal_time_ns() / (NS / 100));
+    }
+    case 230:
+        if (a[0] > 11)
+            return -LINUX_EINVAL;
+        return sys_nanosleep(p, a[2], a[1] & 1);
     case 96: {
-        uint64_t t = kaal_rdtsc(), hz = tsc_hz();
-        int64_t tv[2] = { (int64_t)(t / hz), (int64_t)((t % hz) * 1000000u / hz) };
+        uint64_t t = kaal_time_ns();
+        int64_t tv[2] = { (int64_t)(t / NS), (int64_t)(t % NS / 1000) };
         return a[0] && copy_to_user(&p->vm, a[0], tv, sizeof(tv)) < 0 ? -LINUX_EFAULT : 0;
     }
     case 97: return sys_prlimit(p, a[0], a[1]);
@@ -525,7 +537,7 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 234: return sys_kill(p, (int32_t)a[1], (int32_t)a[2]);  /* tgkill */
     case 40: return -LINUX_EINVAL; /* sendfile: callers fall back to read/write */
     case 201: {
-        int64_t t = (int64_t)(kaal_rdtsc() / tsc_hz());
+        int64_t t = (int64_t)(kaal_time_ns() / NS);
         return a[0] && copy_to_user(&p->vm, a[0], &t, 8) < 0 ? -LINUX_EFAULT : t;
     }
     case 218: p->clear_child_tid = a[0]; return p->pid;

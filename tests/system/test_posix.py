@@ -80,11 +80,10 @@ def test_pipes_redirections_substitution_and_exit_statuses(build):
 
 def test_ctrl_c_ends_a_running_cat_and_the_shell_goes_on(build):
     with boot_sh(build) as g:
-        g.send("cat\r")
-        g.expect(r"cat\r?\n")
-        # Everything waits once cat reads the tty: then type (the shell's
-        # switch back to canonical mode may flush earlier input, as Linux's).
-        g.expect(re.escape(IDLE))
+        # "ready" comes once the shell has left its line editor (whose switch
+        # back to canonical mode may flush earlier input, as Linux's does).
+        g.send("echo ready; cat\r")
+        g.expect(r"\nready\r?\n")
         g.send("typed line\r")
         g.expect(r"typed line\r?\ntyped line\r?\n")   # the echo, then cat's copy
         g.send("\x03")
@@ -122,3 +121,12 @@ def test_a_crashing_program_is_a_segmentation_fault_and_the_system_stays_up(buil
         assert "Segmentation fault" in out, out
         assert out.split("\n")[-1] == "status 139", out   # 128 + SIGSEGV
         assert sh(g, "echo still here") == "still here"
+
+
+def test_sleep_waits_through_the_timer_component(build):
+    with boot_sh(build) as g:
+        out = sh(g, "time sleep 1")
+        m = re.search(r"real\s+(\d+)m\s*([\d.]+)s", out)
+        assert m, out
+        # By the guest's own clock (kaal_time_ns): at least the second asked for.
+        assert int(m.group(1)) * 60 + float(m.group(2)) >= 1.0, out
