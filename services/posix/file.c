@@ -386,8 +386,15 @@ static int64_t pipe_write(struct proc *p, struct file *f, uint64_t buf, size_t n
     return (int64_t)done;
 }
 
+/* One call moves at most this much (a short count, as Linux allows), so a
+ * huge read or write cannot hold the server, and every other process, for
+ * long. */
+#define MAX_IO_BYTES (1u << 20)
+
 static int64_t do_read(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int64_t off)
 {
+    if (n > MAX_IO_BYTES)
+        n = MAX_IO_BYTES;
     struct file *f = fd_get(p, fd);
     if (!f)
         return -LINUX_EBADF;
@@ -424,6 +431,8 @@ static int64_t do_read(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int6
 
 static int64_t do_write(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int64_t off)
 {
+    if (n > MAX_IO_BYTES)
+        n = MAX_IO_BYTES;
     struct file *f = fd_get(p, fd);
     if (!f)
         return -LINUX_EBADF;
@@ -703,6 +712,13 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
     return r == SYS_BLOCKED ? r : 0; /* over (or no timer): nothing ready */
 }
 
+static int64_t put_statfs(struct proc *p, uint64_t ubuf, const struct vfs_statfs *st)
+{
+    uint64_t b[15] = { st->type, st->bsize, st->blocks, st->bfree, st->bavail, st->files,
+                       st->ffree, st->fsid, st->namelen, st->frsize, st->flags, 0, 0, 0, 0 };
+    return copy_to_user(&p->vm, ubuf, b, 120) < 0 ? -LINUX_EFAULT : 0;
+}
+
 int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled)
 {
     struct vfs_stat st;
@@ -800,6 +816,41 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         uint32_t old = p->umask;
         p->umask = (uint32_t)a[0] & 0777;
         return old;
+    }
+    case 85: return do_open(p, VFS_AT_FDCWD, a[0], VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC,
+                            (uint32_t)a[1]);
+    case 137: {
+        char path[PATH_MAX_BYTES];
+        struct vfs_statfs sf;
+        if ((r = user_path(p, VFS_AT_FDCWD, a[0], path)) < 0 ||
+            (r = kaal_vfs_statfs(KAAL_CAP_VFS, path, &sf)) < 0)
+            return r;
+        return put_statfs(p, a[1], &sf);
+    }
+    case 138: {
+        struct file *f = fd_get(p, a[0]);
+        struct vfs_statfs sf;
+        if (!f)
+            return -LINUX_EBADF;
+        if (f->kind != FILE_VFS)
+            return -LINUX_EINVAL;
+        if ((r = kaal_vfs_fstatfs(KAAL_CAP_VFS, f->vfs_fd, &sf)) < 0)
+            return r;
+        return put_statfs(p, a[1], &sf);
+    }
+    case 162: return 0; /* sync: the file systems are RAM */
+    case 436: { /* close_range(first, last, flags): CLOSE_RANGE_CLOEXEC = 4 */
+        if (a[0] > a[1])
+            return -LINUX_EINVAL;
+        for (uint64_t fd = a[0]; fd <= a[1] && fd < MAX_FDS; fd++) {
+            if (!p->fds[fd])
+                continue;
+            if (a[2] & 4)
+                p->cloexec |= 1ul << fd;
+            else
+                fd_close(p, fd);
+        }
+        return 0;
     }
     case 217: return do_getdents(p, a[0], a[1], a[2]);
     case 257: return do_open(p, dfd, a[1], (int)a[2], (uint32_t)a[3]);

@@ -488,6 +488,20 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 62: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);
     case 63: return sys_uname(p, a[0]);
     case 35: return sys_nanosleep(p, a[0], false);
+    case 127: /* rt_sigpending */
+        return copy_to_user(&p->vm, a[0], &p->sigpending, 8) < 0 ? -LINUX_EFAULT : 0;
+    case 131: { /* sigaltstack: no alternate stacks yet; reports SS_DISABLE */
+        if (a[0])
+            return -LINUX_ENOMEM;
+        uint64_t ss[3] = { 0, 2, 0 };
+        return a[1] && copy_to_user(&p->vm, a[1], ss, sizeof(ss)) < 0 ? -LINUX_EFAULT : 0;
+    }
+    case 229: { /* clock_getres: the TSC counts nanoseconds or finer */
+        int64_t res[2] = { 0, 1 };
+        if (a[0] > 11)
+            return -LINUX_EINVAL;
+        return a[1] && copy_to_user(&p->vm, a[1], res, sizeof(res)) < 0 ? -LINUX_EFAULT : 0;
+    }
     case 100: { /* times: no CPU accounting yet (zeros); the result is uptime in ticks */
         uint64_t z[4] = { 0, 0, 0, 0 };
         if (a[0] && copy_to_user(&p->vm, a[0], z, sizeof(z)) < 0)
