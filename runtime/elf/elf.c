@@ -30,21 +30,18 @@ static void sort_segments(kaal_elf_info_t *info)
 static void note_extra(const kaal_elf64_phdr_t *ph, kaal_elf_info_t *info)
 {
     switch (ph->p_type) {
-    case KAAL_PT_INTERP:
-        info->has_interp = 1;
-        break;
+    case KAAL_PT_INTERP: info->has_interp = 1; break;
     case KAAL_PT_TLS:
         info->has_tls = 1;
-        info->tls = (kaal_elf_segment_t){ .vaddr = ph->p_vaddr, .memsz = ph->p_memsz,
-                                          .offset = ph->p_offset, .filesz = ph->p_filesz,
-                                          .flags = ph->p_flags };
+        info->tls = (kaal_elf_segment_t){.vaddr = ph->p_vaddr,
+                                         .memsz = ph->p_memsz,
+                                         .offset = ph->p_offset,
+                                         .filesz = ph->p_filesz,
+                                         .flags = ph->p_flags};
         info->tls_align = ph->p_align;
         break;
-    case KAAL_PT_GNU_STACK:
-        info->stack_flags = ph->p_flags;
-        break;
-    default:
-        break;
+    case KAAL_PT_GNU_STACK: info->stack_flags = ph->p_flags; break;
+    default: break;
     }
 }
 

@@ -35,10 +35,25 @@
 #define MAX_ARGS 1024
 
 enum {
-    AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-    AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-    AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-    AT_HWCAP2 = 26, AT_EXECFN = 31,
+    AT_NULL = 0,
+    AT_PHDR = 3,
+    AT_PHENT = 4,
+    AT_PHNUM = 5,
+    AT_PAGESZ = 6,
+    AT_BASE = 7,
+    AT_FLAGS = 8,
+    AT_ENTRY = 9,
+    AT_UID = 11,
+    AT_EUID = 12,
+    AT_GID = 13,
+    AT_EGID = 14,
+    AT_PLATFORM = 15,
+    AT_HWCAP = 16,
+    AT_CLKTCK = 17,
+    AT_SECURE = 23,
+    AT_RANDOM = 25,
+    AT_HWCAP2 = 26,
+    AT_EXECFN = 31,
 };
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
@@ -72,7 +87,7 @@ void posix_random(uint8_t out[16])
 }
 
 struct args {
-    char *buf;       /* the strings, NUL-separated */
+    char *buf; /* the strings, NUL-separated */
     size_t used;
     unsigned argc, envc;
     uint32_t off[MAX_ARGS]; /* argv then envp string offsets */
@@ -148,16 +163,25 @@ static uint64_t build_stack(struct vmspace *vm, const struct args *a, const char
     uint32_t eax, ebx, ecx, edx;
     cpuid(1, &eax, &ebx, &ecx, &edx);
     uint64_t aux[][2] = {
-        { AT_PHDR, phdr },        { AT_PHENT, KAAL_ELF_PHENT },
-        { AT_PHNUM, elf->phnum }, { AT_PAGESZ, PAGE_SIZE },
-        { AT_BASE, 0 },           { AT_FLAGS, 0 },
-        { AT_ENTRY, bias + elf->entry },
-        { AT_UID, 0 },            { AT_EUID, 0 },
-        { AT_GID, 0 },            { AT_EGID, 0 },
-        { AT_PLATFORM, platform }, { AT_HWCAP, edx },
-        { AT_CLKTCK, 100 },       { AT_SECURE, 0 },
-        { AT_RANDOM, random },    { AT_HWCAP2, 0 },
-        { AT_EXECFN, fn },        { AT_NULL, 0 },
+        {AT_PHDR, phdr},
+        {AT_PHENT, KAAL_ELF_PHENT},
+        {AT_PHNUM, elf->phnum},
+        {AT_PAGESZ, PAGE_SIZE},
+        {AT_BASE, 0},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, bias + elf->entry},
+        {AT_UID, 0},
+        {AT_EUID, 0},
+        {AT_GID, 0},
+        {AT_EGID, 0},
+        {AT_PLATFORM, platform},
+        {AT_HWCAP, edx},
+        {AT_CLKTCK, 100},
+        {AT_SECURE, 0},
+        {AT_RANDOM, random},
+        {AT_HWCAP2, 0},
+        {AT_EXECFN, fn},
+        {AT_NULL, 0},
     };
     size_t words = 1 + a->argc + 1 + a->envc + 1 + 2 * (sizeof(aux) / sizeof(aux[0]));
     sp &= ~15ul;
@@ -166,9 +190,8 @@ static uint64_t build_stack(struct vmspace *vm, const struct args *a, const char
     if (push(vm, &sp, aux, sizeof(aux)) < 0)
         return 0;
     uint64_t zero = 0;
-    if (push(vm, &sp, &zero, 8) < 0 ||
-        push(vm, &sp, ptrs + a->argc, 8 * a->envc) < 0 || push(vm, &sp, &zero, 8) < 0 ||
-        push(vm, &sp, ptrs, 8 * a->argc) < 0)
+    if (push(vm, &sp, &zero, 8) < 0 || push(vm, &sp, ptrs + a->argc, 8 * a->envc) < 0 ||
+        push(vm, &sp, &zero, 8) < 0 || push(vm, &sp, ptrs, 8 * a->argc) < 0)
         return 0;
     uint64_t argc = a->argc;
     if (push(vm, &sp, &argc, 8) < 0)
@@ -286,8 +309,7 @@ static void free_args(struct args *a)
     }
 }
 
-int exec_initial(struct proc *p, const char *path, const char *const *argv,
-                 const char *const *envp)
+int exec_initial(struct proc *p, const char *path, const char *const *argv, const char *const *envp)
 {
     struct args *a = new_args();
     if (!a)
@@ -342,7 +364,7 @@ int64_t sys_execve(struct proc *p, uint64_t upath, uint64_t argv, uint64_t envp)
     fd_close_on_exec(p);
     for (int s = 1; s <= NSIG; s++)
         if (p->act[s].handler > 1)
-            p->act[s] = (struct k_sigaction){ 0 };
+            p->act[s] = (struct k_sigaction){0};
     /* The reply starts the new program: all registers fresh. */
     memset(p->regs, 0, sizeof(p->regs));
     p->regs[seL4_UnknownSyscall_FaultIP] = l.entry - 2; /* the reply adds 2 */

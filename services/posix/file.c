@@ -41,9 +41,7 @@ void file_put(struct file *f)
     if (--f->refs > 0)
         return;
     switch (f->kind) {
-    case FILE_VFS:
-        kaal_vfs_close(KAAL_CAP_VFS, f->vfs_fd);
-        break;
+    case FILE_VFS: kaal_vfs_close(KAAL_CAP_VFS, f->vfs_fd); break;
     case FILE_PIPE_READ:
     case FILE_PIPE_WRITE:
         if (f->kind == FILE_PIPE_READ)
@@ -54,8 +52,7 @@ void file_put(struct file *f)
             free(f->pipe);
         posix_wake = true;
         break;
-    default:
-        break;
+    default: break;
     }
     free(f->path);
     free(f);
@@ -218,12 +215,22 @@ static void pipe_stat(struct vfs_stat *st, const struct file *f)
 static int put_stat(struct proc *p, uint64_t ubuf, const struct vfs_stat *st)
 {
     struct linux_stat ls = {
-        .dev = st->dev, .ino = st->ino, .nlink = st->nlink, .mode = st->mode,
-        .uid = st->uid, .gid = st->gid, .rdev = st->rdev, .size = st->size,
-        .blksize = st->blksize, .blocks = st->blocks,
-        .atime = st->atime.sec, .atime_ns = st->atime.nsec,
-        .mtime = st->mtime.sec, .mtime_ns = st->mtime.nsec,
-        .ctime = st->ctime.sec, .ctime_ns = st->ctime.nsec,
+        .dev = st->dev,
+        .ino = st->ino,
+        .nlink = st->nlink,
+        .mode = st->mode,
+        .uid = st->uid,
+        .gid = st->gid,
+        .rdev = st->rdev,
+        .size = st->size,
+        .blksize = st->blksize,
+        .blocks = st->blocks,
+        .atime = st->atime.sec,
+        .atime_ns = st->atime.nsec,
+        .mtime = st->mtime.sec,
+        .mtime_ns = st->mtime.nsec,
+        .ctime = st->ctime.sec,
+        .ctime_ns = st->ctime.nsec,
     };
     return copy_to_user(&p->vm, ubuf, &ls, sizeof(ls));
 }
@@ -245,14 +252,14 @@ static int put_statx(struct proc *p, uint64_t ubuf, const struct vfs_stat *st)
     memcpy(b + 32, &ino, 8);
     memcpy(b + 40, &size, 8);
     memcpy(b + 48, &blocks, 8);
-    const vfs_timespec_t *ts[4] = { &st->atime, &st->ctime, &st->ctime, &st->mtime };
+    const vfs_timespec_t *ts[4] = {&st->atime, &st->ctime, &st->ctime, &st->mtime};
     for (int i = 0; i < 4; i++) {
         uint32_t ns = (uint32_t)ts[i]->nsec;
         memcpy(b + 64 + 16 * i, &ts[i]->sec, 8);
         memcpy(b + 72 + 16 * i, &ns, 4);
     }
-    uint32_t dev[4] = { (uint32_t)(st->rdev >> 8), (uint32_t)(st->rdev & 0xff),
-                        (uint32_t)(st->dev >> 8), (uint32_t)(st->dev & 0xff) };
+    uint32_t dev[4] = {(uint32_t)(st->rdev >> 8), (uint32_t)(st->rdev & 0xff),
+                       (uint32_t)(st->dev >> 8), (uint32_t)(st->dev & 0xff)};
     memcpy(b + 128, dev, sizeof(dev));
     return copy_to_user(&p->vm, ubuf, b, sizeof(b));
 }
@@ -401,23 +408,19 @@ static int64_t do_read(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int6
     if ((f->flags & VFS_O_ACCMODE) == VFS_O_WRONLY)
         return -LINUX_EBADF;
     switch (f->kind) {
-    case FILE_TTY:
-        return tty_read(p, buf, n);
-    case FILE_PIPE_READ:
-        return off >= 0 ? -LINUX_ESPIPE : pipe_read(p, f, buf, n);
-    case FILE_PIPE_WRITE:
-        return -LINUX_EBADF;
-    default:
-        break;
+    case FILE_TTY: return tty_read(p, buf, n);
+    case FILE_PIPE_READ: return off >= 0 ? -LINUX_ESPIPE : pipe_read(p, f, buf, n);
+    case FILE_PIPE_WRITE: return -LINUX_EBADF;
+    default: break;
     }
     if (f->is_dir)
         return -LINUX_EISDIR;
     size_t done = 0;
     while (done < n) {
         size_t chunk = n - done < SHM_BYTES ? n - done : SHM_BYTES;
-        int64_t got = off >= 0 ? kaal_vfs_pread(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk,
-                                                off + (int64_t)done)
-                               : kaal_vfs_read(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk);
+        int64_t got = off >= 0
+                          ? kaal_vfs_pread(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk, off + (int64_t)done)
+                          : kaal_vfs_read(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk);
         if (got < 0)
             return done ? (int64_t)done : got;
         if (copy_to_user(&p->vm, buf + done, SHM, (size_t)got) < 0)
@@ -439,23 +442,19 @@ static int64_t do_write(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int
     if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY && f->kind == FILE_VFS)
         return -LINUX_EBADF;
     switch (f->kind) {
-    case FILE_TTY:
-        return tty_write(p, buf, n);
-    case FILE_PIPE_WRITE:
-        return off >= 0 ? -LINUX_ESPIPE : pipe_write(p, f, buf, n);
-    case FILE_PIPE_READ:
-        return -LINUX_EBADF;
-    default:
-        break;
+    case FILE_TTY: return tty_write(p, buf, n);
+    case FILE_PIPE_WRITE: return off >= 0 ? -LINUX_ESPIPE : pipe_write(p, f, buf, n);
+    case FILE_PIPE_READ: return -LINUX_EBADF;
+    default: break;
     }
     size_t done = 0;
     while (done < n) {
         size_t chunk = n - done < SHM_BYTES ? n - done : SHM_BYTES;
         if (copy_from_user(&p->vm, SHM, buf + done, chunk) < 0)
             return done ? (int64_t)done : -LINUX_EFAULT;
-        int64_t put = off >= 0 ? kaal_vfs_pwrite(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk,
-                                                 off + (int64_t)done)
-                               : kaal_vfs_write(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk);
+        int64_t put =
+            off >= 0 ? kaal_vfs_pwrite(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk, off + (int64_t)done)
+                     : kaal_vfs_write(KAAL_CAP_VFS, f->vfs_fd, SHM, chunk);
         if (put < 0)
             return done ? (int64_t)done : put;
         done += (size_t)put;
@@ -552,22 +551,19 @@ static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
             file_put(f);
         return nfd;
     }
-    case VFS_F_GETFD:
-        return (p->cloexec >> fd) & 1;
+    case VFS_F_GETFD: return (p->cloexec >> fd) & 1;
     case VFS_F_SETFD:
         if (arg & VFS_FD_CLOEXEC)
             p->cloexec |= 1ul << fd;
         else
             p->cloexec &= ~(1ul << fd);
         return 0;
-    case VFS_F_GETFL:
-        return f->flags;
+    case VFS_F_GETFL: return f->flags;
     case VFS_F_SETFL:
         f->flags = (f->flags & ~(VFS_O_APPEND | VFS_O_NONBLOCK)) |
                    (int)(arg & (VFS_O_APPEND | VFS_O_NONBLOCK));
         return 0;
-    default:
-        return -LINUX_EINVAL;
+    default: return -LINUX_EINVAL;
     }
 }
 
@@ -617,8 +613,8 @@ static int64_t do_readlink(struct proc *p, int dirfd, uint64_t upath, uint64_t b
         return r;
     if ((int64_t)n <= 0)
         return -LINUX_EINVAL;
-    int64_t got = kaal_vfs_readlink(KAAL_CAP_VFS, path, target,
-                                    n < sizeof(target) ? n : sizeof(target));
+    int64_t got =
+        kaal_vfs_readlink(KAAL_CAP_VFS, path, target, n < sizeof(target) ? n : sizeof(target));
     if (got > 0 && copy_to_user(&p->vm, buf, target, (size_t)got) < 0)
         return -LINUX_EFAULT;
     return got;
@@ -679,9 +675,7 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
             rev = POLLNVAL;
         } else if (f) {
             switch (f->kind) {
-            case FILE_TTY:
-                rev = (int16_t)((tty_readable() ? POLLIN : 0) | POLLOUT);
-                break;
+            case FILE_TTY: rev = (int16_t)((tty_readable() ? POLLIN : 0) | POLLOUT); break;
             case FILE_PIPE_READ:
                 rev = (int16_t)((f->pipe->n ? POLLIN : 0) | (f->pipe->writers ? 0 : POLLHUP));
                 break;
@@ -689,9 +683,7 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
                 rev = (int16_t)((f->pipe->n < PIPE_BYTES ? POLLOUT : 0) |
                                 (f->pipe->readers ? 0 : POLLERR));
                 break;
-            default:
-                rev = POLLIN | POLLOUT;
-                break;
+            default: rev = POLLIN | POLLOUT; break;
             }
             rev &= (int16_t)(pfd.events | POLLERR | POLLHUP | POLLNVAL);
         }
@@ -714,8 +706,9 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
 
 static int64_t put_statfs(struct proc *p, uint64_t ubuf, const struct vfs_statfs *st)
 {
-    uint64_t b[15] = { st->type, st->bsize, st->blocks, st->bfree, st->bavail, st->files,
-                       st->ffree, st->fsid, st->namelen, st->frsize, st->flags, 0, 0, 0, 0 };
+    uint64_t b[15] = {st->type,  st->bsize, st->blocks, st->bfree,   st->bavail,
+                      st->files, st->ffree, st->fsid,   st->namelen, st->frsize,
+                      st->flags, 0,         0,          0,           0};
     return copy_to_user(&p->vm, ubuf, b, 120) < 0 ? -LINUX_EFAULT : 0;
 }
 
@@ -734,9 +727,7 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     case 6:
         r = stat_path(p, VFS_AT_FDCWD, a[0], nr == 6 ? VFS_AT_SYMLINK_NOFOLLOW : 0, &st);
         return r < 0 ? r : put_stat(p, a[1], &st);
-    case 5:
-        r = stat_fd(p, a[0], &st);
-        return r < 0 ? r : put_stat(p, a[1], &st);
+    case 5: r = stat_fd(p, a[0], &st); return r < 0 ? r : put_stat(p, a[1], &st);
     case 8: {
         struct file *f = fd_get(p, a[0]);
         if (!f)
@@ -747,7 +738,7 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     }
     case 7: return do_poll(p, a[0], a[1], (int32_t)a[2]);
     case 271: {
-        int64_t ts[2] = { -1, 0 };
+        int64_t ts[2] = {-1, 0};
         if (a[2] && copy_from_user(&p->vm, ts, a[2], sizeof(ts)) < 0)
             return -LINUX_EFAULT;
         return do_poll(p, a[0], a[1], a[2] ? ts[0] * 1000 + ts[1] / 1000000 : -1);
@@ -817,8 +808,9 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         p->umask = (uint32_t)a[0] & 0777;
         return old;
     }
-    case 85: return do_open(p, VFS_AT_FDCWD, a[0], VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC,
-                            (uint32_t)a[1]);
+    case 85:
+        return do_open(p, VFS_AT_FDCWD, a[0], VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC,
+                       (uint32_t)a[1]);
     case 137: {
         char path[PATH_MAX_BYTES];
         struct vfs_statfs sf;
@@ -839,7 +831,7 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         return put_statfs(p, a[1], &sf);
     }
     case 162: return 0; /* sync: the file systems are RAM */
-    case 436: { /* close_range(first, last, flags): CLOSE_RANGE_CLOEXEC = 4 */
+    case 436: {         /* close_range(first, last, flags): CLOSE_RANGE_CLOEXEC = 4 */
         if (a[0] > a[1])
             return -LINUX_EINVAL;
         for (uint64_t fd = a[0]; fd <= a[1] && fd < MAX_FDS; fd++) {
@@ -877,8 +869,6 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     case 332:
         r = stat_path(p, dfd, a[1], (int)a[2], &st);
         return r < 0 ? r : put_statx(p, a[4], &st);
-    default:
-        *handled = false;
-        return -LINUX_ENOSYS;
+    default: *handled = false; return -LINUX_ENOSYS;
     }
 }

@@ -47,18 +47,19 @@ static int start_init(void)
         struct file *f = calloc(1, sizeof(*f));
         if (!f)
             return -LINUX_ENOMEM;
-        *f = (struct file){ .refs = 1, .kind = FILE_TTY, .vfs_fd = -1, .flags = VFS_O_RDWR };
+        *f = (struct file){.refs = 1, .kind = FILE_TTY, .vfs_fd = -1, .flags = VFS_O_RDWR};
         p->fds[fd] = f;
     }
-    static const char *const argv[] = { "/bin/sh", NULL, NULL, NULL };
-    static const char *const envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
-                                        "TERM=vt100", "USER=root", "LOGNAME=root", NULL };
+    static const char *const argv[] = {"/bin/sh", NULL, NULL, NULL};
+    static const char *const envp[] = {"HOME=/",       "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
+                                       "TERM=vt100",   "USER=root",
+                                       "LOGNAME=root", NULL};
     const char *const *args = argv;
     /* A test system runs another program: config "init_argv" is not
      * available as a string at run time, so the choice is by number. */
-    static const char *const hello_argv[] = { "/bin/posix-hello", "world", NULL };
-    static const char *const uname_argv[] = { "/bin/uname", "-a", NULL };
-    static const char *const login_argv[] = { "/bin/sh", "-l", NULL };
+    static const char *const hello_argv[] = {"/bin/posix-hello", "world", NULL};
+    static const char *const uname_argv[] = {"/bin/uname", "-a", NULL};
+    static const char *const login_argv[] = {"/bin/sh", "-l", NULL};
     switch (kaal_component_config_int("init", 0)) {
     case 1: args = hello_argv; break;
     case 2: args = uname_argv; break;
@@ -167,8 +168,7 @@ int main(void)
         if (fault_reply) {
             reply = seL4_MessageInfo_new(0, 0, 0, 0);
             have_reply = true;
-        } else if (result != SYS_BLOCKED && result != SYS_NO_REPLY &&
-                   (p->state == PROC_RUNNING)) {
+        } else if (result != SYS_BLOCKED && result != SYS_NO_REPLY && (p->state == PROC_RUNNING)) {
             reply = proc_reply_message(p, result);
             have_reply = true;
         }

@@ -131,9 +131,9 @@ static bool window_tables(uint64_t vaddr)
         seL4_Word type;
         seL4_Error (*map)(seL4_CPtr, seL4_CPtr, seL4_Word, seL4_X86_VMAttributes);
     } level[3] = {
-        { seL4_X86_PDPTObject, seL4_X86_PDPT_Map },
-        { seL4_X86_PageDirectoryObject, seL4_X86_PageDirectory_Map },
-        { seL4_X86_PageTableObject, seL4_X86_PageTable_Map },
+        {seL4_X86_PDPTObject, seL4_X86_PDPT_Map},
+        {seL4_X86_PageDirectoryObject, seL4_X86_PageDirectory_Map},
+        {seL4_X86_PageTableObject, seL4_X86_PageTable_Map},
     };
     for (int i = 0; i < 3; i++) {
         page_t t = mem_alloc(level[i].type, 0);

@@ -79,16 +79,16 @@ struct image {
 
 struct vmspace {
     page_t pml4;
-    uint64_t *pt_root;  /* the server's record: 4-level radix of page_t + 1 */
-    page_t *tables;     /* paging structures made for this VSpace */
+    uint64_t *pt_root; /* the server's record: 4-level radix of page_t + 1 */
+    page_t *tables;    /* paging structures made for this VSpace */
     unsigned n_tables, cap_tables;
     struct vma vmas[MAX_VMAS];
     unsigned n_vmas;
     struct image *image;
-    uint32_t n_pages;     /* frames mapped (the quota counts these and tables) */
+    uint32_t n_pages; /* frames mapped (the quota counts these and tables) */
     uint32_t max_pages;
     uint64_t brk_start, brk;
-    uint64_t mmap_top;    /* next mmap address, growing down */
+    uint64_t mmap_top; /* next mmap address, growing down */
 };
 
 int vm_create(struct vmspace *vm, uint32_t max_pages);
@@ -129,11 +129,11 @@ struct pipe {
 struct file {
     int refs;
     int kind;
-    int vfs_fd;   /* FILE_VFS: the VFS server's fd */
-    int flags;    /* O_* status flags (O_APPEND, O_NONBLOCK, access mode) */
+    int vfs_fd; /* FILE_VFS: the VFS server's fd */
+    int flags;  /* O_* status flags (O_APPEND, O_NONBLOCK, access mode) */
     bool is_dir;
     struct pipe *pipe;
-    char *path;   /* FILE_VFS directories: for fchdir */
+    char *path; /* FILE_VFS directories: for fchdir */
 };
 
 /* Set when something a blocked syscall may wait for happened (pipe data
@@ -167,25 +167,25 @@ struct k_sigaction {
 struct proc {
     int state; /* enum proc_state */
     int pid, ppid, pgid, sid;
-    unsigned index;      /* in procs[]: the fault badge is FAULT_BADGE_BIT | (index + 1) */
-    int exit_status;     /* ZOMBIE: the wait status word */
+    unsigned index;  /* in procs[]: the fault badge is FAULT_BADGE_BIT | (index + 1) */
+    int exit_status; /* ZOMBIE: the wait status word */
     struct vmspace vm;
     page_t tcb, cnode;
     uint64_t fs_base;
     uint64_t clear_child_tid;
     seL4_Word regs[seL4_UnknownSyscall_Length - 1]; /* RAX .. FLAGS of the last syscall */
     /* A syscall waiting for an event: its reply cap is saved. */
-    int block;            /* enum block_reason */
+    int block; /* enum block_reason */
     uint64_t block_args[6];
     struct file *fds[MAX_FDS];
-    uint64_t cloexec;     /* bit per fd */
+    uint64_t cloexec; /* bit per fd */
     char cwd[PATH_MAX_BYTES];
     uint32_t umask;
     struct k_sigaction act[NSIG + 1];
     uint64_t sigmask, sigpending;
     char comm[16];
     uint64_t deadline_ns; /* a blocked sleep or poll: when it ends (kaal_time_ns) */
-    bool sigreturn; /* the next reply restores rcx and r11 below */
+    bool sigreturn;       /* the next reply restores rcx and r11 below */
     uint64_t saved_rcx, saved_r11;
 };
 
@@ -255,8 +255,8 @@ void fd_copy(struct proc *to, struct proc *from);
 
 /* tty.c: the console line discipline */
 void tty_init(void);
-void tty_input(void);  /* moves console keystrokes into the tty */
-int64_t tty_read(struct proc *p, uint64_t buf, size_t n);   /* SYS_BLOCKED if nothing yet */
+void tty_input(void); /* moves console keystrokes into the tty */
+int64_t tty_read(struct proc *p, uint64_t buf, size_t n); /* SYS_BLOCKED if nothing yet */
 int64_t tty_write(struct proc *p, uint64_t buf, size_t n);
 bool tty_readable(void);
 int64_t tty_ioctl(struct proc *p, uint64_t req, uint64_t arg);

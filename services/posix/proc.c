@@ -84,7 +84,9 @@ struct proc *proc_new(int ppid)
 static int write_context(struct proc *p, seL4_UserContext *ctx, bool resume)
 {
     return seL4_TCB_WriteRegisters(mem_cap(p->tcb), resume, 0, sizeof(*ctx) / sizeof(seL4_Word),
-                                   ctx) == seL4_NoError ? 0 : -LINUX_ENOMEM;
+                                   ctx) == seL4_NoError
+               ? 0
+               : -LINUX_ENOMEM;
 }
 
 static int make_thread(struct proc *p)
@@ -94,16 +96,16 @@ static int make_thread(struct proc *p)
     if (p->tcb == PAGE_NONE || p->cnode == PAGE_NONE)
         return -LINUX_EAGAIN;
     seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - PROC_CNODE_BITS).words[0];
-    if (seL4_CNode_Mint(mem_cap(p->cnode), PROC_FAULT_SLOT, PROC_CNODE_BITS, CNODE,
-                        KAAL_CAP_FAULTS, seL4_WordBits, seL4_CapRights_new(1, 0, 0, 1),
+    if (seL4_CNode_Mint(mem_cap(p->cnode), PROC_FAULT_SLOT, PROC_CNODE_BITS, CNODE, KAAL_CAP_FAULTS,
+                        seL4_WordBits, seL4_CapRights_new(1, 0, 0, 1),
                         FAULT_BADGE_BIT | (p->index + 1)) != seL4_NoError ||
         seL4_TCB_SetSpace(mem_cap(p->tcb), PROC_FAULT_SLOT, mem_cap(p->cnode), guard,
                           mem_cap(p->vm.pml4), 0) != seL4_NoError ||
         seL4_TCB_SetPriority(mem_cap(p->tcb), KAAL_SYSDESC_SLOT_TCB, PROC_PRIORITY) !=
             seL4_NoError ||
         seL4_TCB_SetFlags(mem_cap(p->tcb), 0,
-                          KAAL_TCBFlag_ForeignABI | KAAL_TCBFlag_NoDebugSyscalls).error !=
-            seL4_NoError)
+                          KAAL_TCBFlag_ForeignABI | KAAL_TCBFlag_NoDebugSyscalls)
+                .error != seL4_NoError)
         return -LINUX_EAGAIN;
     return 0;
 }
@@ -113,7 +115,7 @@ int proc_start_thread(struct proc *p, uint64_t rip, uint64_t rsp)
     int r = make_thread(p);
     if (r < 0)
         return r;
-    seL4_UserContext ctx = { 0 };
+    seL4_UserContext ctx = {0};
     ctx.rip = rip;
     ctx.rsp = rsp;
     ctx.rflags = 0x202;
@@ -212,8 +214,8 @@ static bool timer_ready(void)
     if (!timer_registered) {
         static bool said;
         if (!said)
-            printf("posix: no timer (%s, seL4 error %d): sleeps are ENOSYS\n",
-                   kaal_strerror(err), (int)e);
+            printf("posix: no timer (%s, seL4 error %d): sleeps are ENOSYS\n", kaal_strerror(err),
+                   (int)e);
         said = true;
     }
     return timer_registered;
@@ -397,7 +399,7 @@ static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int si
     c->oldmask = p->sigmask;
     f.uc.sigmask = p->sigmask;
     int32_t *si = (int32_t *)f.info;
-    si[0] = sig; /* si_signo; si_errno, si_code 0 (SI_USER) */
+    si[0] = sig;                                   /* si_signo; si_errno, si_code 0 (SI_USER) */
     uint64_t sp = m[seL4_UnknownSyscall_SP] - 128; /* the red zone */
     sp = ((sp - sizeof(f)) & ~15ul) - 8;
     if (copy_to_user(&p->vm, sp, &f, sizeof(f)) < 0)
@@ -476,7 +478,7 @@ static void interrupt_running(struct proc *p, int sig)
         seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
             seL4_NoError)
         return;
-    seL4_Word m[seL4_UnknownSyscall_Syscall] = { 0 };
+    seL4_Word m[seL4_UnknownSyscall_Syscall] = {0};
     m[seL4_UnknownSyscall_RAX] = ctx.rax;
     m[seL4_UnknownSyscall_RBX] = ctx.rbx;
     m[seL4_UnknownSyscall_RCX] = ctx.rcx;

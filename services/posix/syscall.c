@@ -37,65 +37,239 @@ static const struct {
     uint16_t nr;
     const char *name;
 } names[] = {
-    { 0, "read" }, { 1, "write" }, { 2, "open" }, { 3, "close" }, { 4, "stat" },
-    { 5, "fstat" }, { 6, "lstat" }, { 7, "poll" }, { 8, "lseek" }, { 9, "mmap" },
-    { 10, "mprotect" }, { 11, "munmap" }, { 12, "brk" }, { 13, "rt_sigaction" },
-    { 14, "rt_sigprocmask" }, { 15, "rt_sigreturn" }, { 16, "ioctl" }, { 17, "pread64" },
-    { 18, "pwrite64" }, { 19, "readv" }, { 20, "writev" }, { 21, "access" }, { 22, "pipe" },
-    { 23, "select" }, { 24, "sched_yield" }, { 25, "mremap" }, { 26, "msync" },
-    { 27, "mincore" }, { 28, "madvise" }, { 29, "shmget" }, { 30, "shmat" }, { 31, "shmctl" },
-    { 32, "dup" }, { 33, "dup2" }, { 34, "pause" }, { 35, "nanosleep" }, { 36, "getitimer" },
-    { 37, "alarm" }, { 38, "setitimer" }, { 39, "getpid" }, { 40, "sendfile" },
-    { 41, "socket" }, { 42, "connect" }, { 43, "accept" }, { 44, "sendto" },
-    { 45, "recvfrom" }, { 46, "sendmsg" }, { 47, "recvmsg" }, { 48, "shutdown" },
-    { 49, "bind" }, { 50, "listen" }, { 51, "getsockname" }, { 52, "getpeername" },
-    { 53, "socketpair" }, { 54, "setsockopt" }, { 55, "getsockopt" }, { 56, "clone" },
-    { 57, "fork" }, { 58, "vfork" }, { 59, "execve" }, { 60, "exit" }, { 61, "wait4" },
-    { 62, "kill" }, { 63, "uname" }, { 64, "semget" }, { 65, "semop" }, { 66, "semctl" },
-    { 67, "shmdt" }, { 68, "msgget" }, { 69, "msgsnd" }, { 70, "msgrcv" }, { 71, "msgctl" },
-    { 72, "fcntl" }, { 73, "flock" }, { 74, "fsync" }, { 75, "fdatasync" }, { 76, "truncate" },
-    { 77, "ftruncate" }, { 78, "getdents" }, { 79, "getcwd" }, { 80, "chdir" },
-    { 81, "fchdir" }, { 82, "rename" }, { 83, "mkdir" }, { 84, "rmdir" }, { 85, "creat" },
-    { 86, "link" }, { 87, "unlink" }, { 88, "symlink" }, { 89, "readlink" }, { 90, "chmod" },
-    { 91, "fchmod" }, { 92, "chown" }, { 93, "fchown" }, { 94, "lchown" }, { 95, "umask" },
-    { 96, "gettimeofday" }, { 97, "getrlimit" }, { 98, "getrusage" }, { 99, "sysinfo" },
-    { 100, "times" }, { 101, "ptrace" }, { 102, "getuid" }, { 103, "syslog" },
-    { 104, "getgid" }, { 105, "setuid" }, { 106, "setgid" }, { 107, "geteuid" },
-    { 108, "getegid" }, { 109, "setpgid" }, { 110, "getppid" }, { 111, "getpgrp" },
-    { 112, "setsid" }, { 113, "setreuid" }, { 114, "setregid" }, { 115, "getgroups" },
-    { 116, "setgroups" }, { 117, "setresuid" }, { 118, "getresuid" }, { 119, "setresgid" },
-    { 120, "getresgid" }, { 121, "getpgid" }, { 122, "setfsuid" }, { 123, "setfsgid" },
-    { 124, "getsid" }, { 125, "capget" }, { 126, "capset" }, { 127, "rt_sigpending" },
-    { 128, "rt_sigtimedwait" }, { 129, "rt_sigqueueinfo" }, { 130, "rt_sigsuspend" },
-    { 131, "sigaltstack" }, { 132, "utime" }, { 133, "mknod" }, { 135, "personality" },
-    { 136, "ustat" }, { 137, "statfs" }, { 138, "fstatfs" }, { 139, "sysfs" },
-    { 140, "getpriority" }, { 141, "setpriority" }, { 142, "sched_setparam" },
-    { 143, "sched_getparam" }, { 144, "sched_setscheduler" }, { 145, "sched_getscheduler" },
-    { 146, "sched_get_priority_max" }, { 147, "sched_get_priority_min" },
-    { 148, "sched_rr_get_interval" }, { 149, "mlock" }, { 150, "munlock" },
-    { 151, "mlockall" }, { 152, "munlockall" }, { 153, "vhangup" }, { 157, "prctl" },
-    { 158, "arch_prctl" }, { 159, "adjtimex" }, { 160, "setrlimit" }, { 161, "chroot" },
-    { 162, "sync" }, { 163, "acct" }, { 164, "settimeofday" }, { 165, "mount" },
-    { 166, "umount2" }, { 167, "swapon" }, { 168, "swapoff" }, { 169, "reboot" },
-    { 170, "sethostname" }, { 171, "setdomainname" }, { 186, "gettid" }, { 200, "tkill" },
-    { 201, "time" }, { 202, "futex" }, { 203, "sched_setaffinity" },
-    { 204, "sched_getaffinity" }, { 213, "epoll_create" }, { 217, "getdents64" },
-    { 218, "set_tid_address" }, { 219, "restart_syscall" }, { 221, "fadvise64" },
-    { 222, "timer_create" }, { 228, "clock_gettime" }, { 229, "clock_getres" },
-    { 230, "clock_nanosleep" }, { 231, "exit_group" }, { 232, "epoll_wait" },
-    { 233, "epoll_ctl" }, { 234, "tgkill" }, { 235, "utimes" }, { 247, "waitid" },
-    { 253, "inotify_init" }, { 257, "openat" }, { 258, "mkdirat" }, { 259, "mknodat" },
-    { 260, "fchownat" }, { 261, "futimesat" }, { 262, "newfstatat" }, { 263, "unlinkat" },
-    { 264, "renameat" }, { 265, "linkat" }, { 266, "symlinkat" }, { 267, "readlinkat" },
-    { 268, "fchmodat" }, { 269, "faccessat" }, { 270, "pselect6" }, { 271, "ppoll" },
-    { 273, "set_robust_list" }, { 274, "get_robust_list" }, { 275, "splice" },
-    { 280, "utimensat" }, { 281, "epoll_pwait" }, { 283, "timerfd_create" },
-    { 284, "eventfd" }, { 285, "fallocate" }, { 288, "accept4" }, { 290, "eventfd2" },
-    { 291, "epoll_create1" }, { 292, "dup3" }, { 293, "pipe2" }, { 295, "preadv" },
-    { 296, "pwritev" }, { 302, "prlimit64" }, { 306, "syncfs" }, { 309, "getcpu" },
-    { 316, "renameat2" }, { 318, "getrandom" }, { 319, "memfd_create" }, { 322, "execveat" },
-    { 326, "copy_file_range" }, { 332, "statx" }, { 334, "rseq" }, { 435, "clone3" },
-    { 436, "close_range" }, { 439, "faccessat2" },
+    {0, "read"},
+    {1, "write"},
+    {2, "open"},
+    {3, "close"},
+    {4, "stat"},
+    {5, "fstat"},
+    {6, "lstat"},
+    {7, "poll"},
+    {8, "lseek"},
+    {9, "mmap"},
+    {10, "mprotect"},
+    {11, "munmap"},
+    {12, "brk"},
+    {13, "rt_sigaction"},
+    {14, "rt_sigprocmask"},
+    {15, "rt_sigreturn"},
+    {16, "ioctl"},
+    {17, "pread64"},
+    {18, "pwrite64"},
+    {19, "readv"},
+    {20, "writev"},
+    {21, "access"},
+    {22, "pipe"},
+    {23, "select"},
+    {24, "sched_yield"},
+    {25, "mremap"},
+    {26, "msync"},
+    {27, "mincore"},
+    {28, "madvise"},
+    {29, "shmget"},
+    {30, "shmat"},
+    {31, "shmctl"},
+    {32, "dup"},
+    {33, "dup2"},
+    {34, "pause"},
+    {35, "nanosleep"},
+    {36, "getitimer"},
+    {37, "alarm"},
+    {38, "setitimer"},
+    {39, "getpid"},
+    {40, "sendfile"},
+    {41, "socket"},
+    {42, "connect"},
+    {43, "accept"},
+    {44, "sendto"},
+    {45, "recvfrom"},
+    {46, "sendmsg"},
+    {47, "recvmsg"},
+    {48, "shutdown"},
+    {49, "bind"},
+    {50, "listen"},
+    {51, "getsockname"},
+    {52, "getpeername"},
+    {53, "socketpair"},
+    {54, "setsockopt"},
+    {55, "getsockopt"},
+    {56, "clone"},
+    {57, "fork"},
+    {58, "vfork"},
+    {59, "execve"},
+    {60, "exit"},
+    {61, "wait4"},
+    {62, "kill"},
+    {63, "uname"},
+    {64, "semget"},
+    {65, "semop"},
+    {66, "semctl"},
+    {67, "shmdt"},
+    {68, "msgget"},
+    {69, "msgsnd"},
+    {70, "msgrcv"},
+    {71, "msgctl"},
+    {72, "fcntl"},
+    {73, "flock"},
+    {74, "fsync"},
+    {75, "fdatasync"},
+    {76, "truncate"},
+    {77, "ftruncate"},
+    {78, "getdents"},
+    {79, "getcwd"},
+    {80, "chdir"},
+    {81, "fchdir"},
+    {82, "rename"},
+    {83, "mkdir"},
+    {84, "rmdir"},
+    {85, "creat"},
+    {86, "link"},
+    {87, "unlink"},
+    {88, "symlink"},
+    {89, "readlink"},
+    {90, "chmod"},
+    {91, "fchmod"},
+    {92, "chown"},
+    {93, "fchown"},
+    {94, "lchown"},
+    {95, "umask"},
+    {96, "gettimeofday"},
+    {97, "getrlimit"},
+    {98, "getrusage"},
+    {99, "sysinfo"},
+    {100, "times"},
+    {101, "ptrace"},
+    {102, "getuid"},
+    {103, "syslog"},
+    {104, "getgid"},
+    {105, "setuid"},
+    {106, "setgid"},
+    {107, "geteuid"},
+    {108, "getegid"},
+    {109, "setpgid"},
+    {110, "getppid"},
+    {111, "getpgrp"},
+    {112, "setsid"},
+    {113, "setreuid"},
+    {114, "setregid"},
+    {115, "getgroups"},
+    {116, "setgroups"},
+    {117, "setresuid"},
+    {118, "getresuid"},
+    {119, "setresgid"},
+    {120, "getresgid"},
+    {121, "getpgid"},
+    {122, "setfsuid"},
+    {123, "setfsgid"},
+    {124, "getsid"},
+    {125, "capget"},
+    {126, "capset"},
+    {127, "rt_sigpending"},
+    {128, "rt_sigtimedwait"},
+    {129, "rt_sigqueueinfo"},
+    {130, "rt_sigsuspend"},
+    {131, "sigaltstack"},
+    {132, "utime"},
+    {133, "mknod"},
+    {135, "personality"},
+    {136, "ustat"},
+    {137, "statfs"},
+    {138, "fstatfs"},
+    {139, "sysfs"},
+    {140, "getpriority"},
+    {141, "setpriority"},
+    {142, "sched_setparam"},
+    {143, "sched_getparam"},
+    {144, "sched_setscheduler"},
+    {145, "sched_getscheduler"},
+    {146, "sched_get_priority_max"},
+    {147, "sched_get_priority_min"},
+    {148, "sched_rr_get_interval"},
+    {149, "mlock"},
+    {150, "munlock"},
+    {151, "mlockall"},
+    {152, "munlockall"},
+    {153, "vhangup"},
+    {157, "prctl"},
+    {158, "arch_prctl"},
+    {159, "adjtimex"},
+    {160, "setrlimit"},
+    {161, "chroot"},
+    {162, "sync"},
+    {163, "acct"},
+    {164, "settimeofday"},
+    {165, "mount"},
+    {166, "umount2"},
+    {167, "swapon"},
+    {168, "swapoff"},
+    {169, "reboot"},
+    {170, "sethostname"},
+    {171, "setdomainname"},
+    {186, "gettid"},
+    {200, "tkill"},
+    {201, "time"},
+    {202, "futex"},
+    {203, "sched_setaffinity"},
+    {204, "sched_getaffinity"},
+    {213, "epoll_create"},
+    {217, "getdents64"},
+    {218, "set_tid_address"},
+    {219, "restart_syscall"},
+    {221, "fadvise64"},
+    {222, "timer_create"},
+    {228, "clock_gettime"},
+    {229, "clock_getres"},
+    {230, "clock_nanosleep"},
+    {231, "exit_group"},
+    {232, "epoll_wait"},
+    {233, "epoll_ctl"},
+    {234, "tgkill"},
+    {235, "utimes"},
+    {247, "waitid"},
+    {253, "inotify_init"},
+    {257, "openat"},
+    {258, "mkdirat"},
+    {259, "mknodat"},
+    {260, "fchownat"},
+    {261, "futimesat"},
+    {262, "newfstatat"},
+    {263, "unlinkat"},
+    {264, "renameat"},
+    {265, "linkat"},
+    {266, "symlinkat"},
+    {267, "readlinkat"},
+    {268, "fchmodat"},
+    {269, "faccessat"},
+    {270, "pselect6"},
+    {271, "ppoll"},
+    {273, "set_robust_list"},
+    {274, "get_robust_list"},
+    {275, "splice"},
+    {280, "utimensat"},
+    {281, "epoll_pwait"},
+    {283, "timerfd_create"},
+    {284, "eventfd"},
+    {285, "fallocate"},
+    {288, "accept4"},
+    {290, "eventfd2"},
+    {291, "epoll_create1"},
+    {292, "dup3"},
+    {293, "pipe2"},
+    {295, "preadv"},
+    {296, "pwritev"},
+    {302, "prlimit64"},
+    {306, "syncfs"},
+    {309, "getcpu"},
+    {316, "renameat2"},
+    {318, "getrandom"},
+    {319, "memfd_create"},
+    {322, "execveat"},
+    {326, "copy_file_range"},
+    {332, "statx"},
+    {334, "rseq"},
+    {435, "clone3"},
+    {436, "close_range"},
+    {439, "faccessat2"},
 };
 
 const char *syscall_name(seL4_Word nr)
@@ -241,8 +415,8 @@ static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
         struct proc *t = &procs[i];
         if (t->state != PROC_RUNNING && t->state != PROC_BLOCKED)
             continue;
-        bool hit = pid > 0    ? t->pid == pid
-                   : pid == 0 ? t->pgid == p->pgid
+        bool hit = pid > 0     ? t->pid == pid
+                   : pid == 0  ? t->pgid == p->pgid
                    : pid == -1 ? t->pid != 1 && t != p
                                : t->pgid == -pid;
         if (!hit)
@@ -287,20 +461,18 @@ static int64_t sys_arch_prctl(struct proc *p, uint64_t code, uint64_t addr)
         if (addr >= 0x0000800000000000ul)
             return -LINUX_EPERM;
         seL4_UserContext ctx;
-        if (seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word),
-                                   &ctx) != seL4_NoError)
+        if (seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
+            seL4_NoError)
             return -LINUX_EINVAL;
         ctx.fs_base = addr;
-        if (seL4_TCB_WriteRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word),
-                                    &ctx) != seL4_NoError)
+        if (seL4_TCB_WriteRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
+            seL4_NoError)
             return -LINUX_EINVAL;
         p->fs_base = addr;
         return 0;
     }
-    case ARCH_GET_FS:
-        return copy_to_user(&p->vm, addr, &p->fs_base, 8) < 0 ? -LINUX_EFAULT : 0;
-    default:
-        return -LINUX_EINVAL;
+    case ARCH_GET_FS: return copy_to_user(&p->vm, addr, &p->fs_base, 8) < 0 ? -LINUX_EFAULT : 0;
+    default: return -LINUX_EINVAL;
     }
 }
 
@@ -313,7 +485,7 @@ static int64_t sys_clock_gettime(struct proc *p, uint64_t clk, uint64_t ts)
     if (clk > 11)
         return -LINUX_EINVAL;
     uint64_t t = kaal_time_ns(); /* REALTIME too: no wall clock yet (boot = 1970) */
-    int64_t v[2] = { (int64_t)(t / NS), (int64_t)(t % NS) };
+    int64_t v[2] = {(int64_t)(t / NS), (int64_t)(t % NS)};
     return copy_to_user(&p->vm, ts, v, sizeof(v)) < 0 ? -LINUX_EFAULT : 0;
 }
 
@@ -375,7 +547,7 @@ static int64_t sys_rt_sigprocmask(struct proc *p, uint64_t how, uint64_t set, ui
 
 static int64_t sys_prlimit(struct proc *p, uint64_t resource, uint64_t old)
 {
-    uint64_t lim[2] = { ~0ul, ~0ul };
+    uint64_t lim[2] = {~0ul, ~0ul};
     if (resource == 3) /* RLIMIT_STACK */
         lim[0] = lim[1] = 8ul << 20;
     else if (resource == 7) /* RLIMIT_NOFILE */
@@ -433,8 +605,7 @@ static int64_t sys_prctl(struct proc *p, uint64_t op, uint64_t arg)
     }
     case 16: /* PR_GET_NAME */
         return copy_to_user(&p->vm, arg, p->comm, sizeof(p->comm)) < 0 ? -LINUX_EFAULT : 0;
-    default:
-        return -LINUX_EINVAL;
+    default: return -LINUX_EINVAL;
     }
 }
 
@@ -481,9 +652,7 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 58: return sys_fork(p, 0, 0);
     case 59: return sys_execve(p, a[0], a[1], a[2]);
     case 60:
-    case 231:
-        proc_exit(p, (int)((a[0] & 0xff) << 8));
-        return SYS_NO_REPLY;
+    case 231: proc_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 61: return sys_wait4(p, (int32_t)a[0], a[1], a[2]);
     case 62: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);
     case 63: return sys_uname(p, a[0]);
@@ -493,17 +662,17 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 131: { /* sigaltstack: no alternate stacks yet; reports SS_DISABLE */
         if (a[0])
             return -LINUX_ENOMEM;
-        uint64_t ss[3] = { 0, 2, 0 };
+        uint64_t ss[3] = {0, 2, 0};
         return a[1] && copy_to_user(&p->vm, a[1], ss, sizeof(ss)) < 0 ? -LINUX_EFAULT : 0;
     }
     case 229: { /* clock_getres: the TSC counts nanoseconds or finer */
-        int64_t res[2] = { 0, 1 };
+        int64_t res[2] = {0, 1};
         if (a[0] > 11)
             return -LINUX_EINVAL;
         return a[1] && copy_to_user(&p->vm, a[1], res, sizeof(res)) < 0 ? -LINUX_EFAULT : 0;
     }
     case 100: { /* times: no CPU accounting yet (zeros); the result is uptime in ticks */
-        uint64_t z[4] = { 0, 0, 0, 0 };
+        uint64_t z[4] = {0, 0, 0, 0};
         if (a[0] && copy_to_user(&p->vm, a[0], z, sizeof(z)) < 0)
             return -LINUX_EFAULT;
         return (int64_t)(kaal_time_ns() / (NS / 100));
@@ -514,12 +683,16 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         return sys_nanosleep(p, a[2], a[1] & 1);
     case 96: {
         uint64_t t = kaal_time_ns();
-        int64_t tv[2] = { (int64_t)(t / NS), (int64_t)(t % NS / 1000) };
+        int64_t tv[2] = {(int64_t)(t / NS), (int64_t)(t % NS / 1000)};
         return a[0] && copy_to_user(&p->vm, a[0], tv, sizeof(tv)) < 0 ? -LINUX_EFAULT : 0;
     }
     case 97: return sys_prlimit(p, a[0], a[1]);
-    case 102: case 104: case 107: case 108: return 0; /* uid 0, gid 0 */
-    case 105: case 106: return a[0] == 0 ? 0 : -LINUX_EPERM;
+    case 102:
+    case 104:
+    case 107:
+    case 108: return 0; /* uid 0, gid 0 */
+    case 105:
+    case 106: return a[0] == 0 ? 0 : -LINUX_EPERM;
     case 109: return sys_setpgid(p, (int32_t)a[0], (int32_t)a[1]);
     case 110: return p->ppid;
     case 111: return p->pgid;
@@ -529,7 +702,8 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         p->sid = p->pgid = p->pid;
         return p->sid;
     case 115: return 0; /* getgroups: none */
-    case 118: case 120: {
+    case 118:
+    case 120: {
         uint32_t z = 0;
         for (int i = 0; i < 3; i++)
             if (copy_to_user(&p->vm, a[i], &z, 4) < 0)
@@ -545,10 +719,10 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         return t ? t->sid : -LINUX_ESRCH;
     }
     case 158: return sys_arch_prctl(p, a[0], a[1]);
-    case 160: return 0; /* setrlimit: accepted, not enforced */
+    case 160: return 0;      /* setrlimit: accepted, not enforced */
     case 186: return p->pid; /* gettid: one thread per process */
-    case 200: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);  /* tkill: tid = pid */
-    case 234: return sys_kill(p, (int32_t)a[1], (int32_t)a[2]);  /* tgkill */
+    case 200: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]); /* tkill: tid = pid */
+    case 234: return sys_kill(p, (int32_t)a[1], (int32_t)a[2]); /* tgkill */
     case 40: return -LINUX_EINVAL; /* sendfile: callers fall back to read/write */
     case 201: {
         int64_t t = (int64_t)(kaal_time_ns() / NS);

@@ -58,7 +58,7 @@ static size_t line_len;
 static uint8_t ready[READY_BYTES]; /* readable bytes; canonical: whole lines */
 static size_t ready_len;
 static unsigned eof_pending; /* VEOF on an empty line: reads of 0 owed */
-static uint16_t winsz[4] = { 24, 80, 0, 0 };
+static uint16_t winsz[4] = {24, 80, 0, 0};
 int tty_fg_pgrp = 1;
 static kaal_bytestream_reader_t rx;
 
@@ -70,8 +70,8 @@ void tty_init(void)
         .cflag = 017 | 060 | 0200 /* B38400 CS8 CREAD */,
         .lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
     };
-    static const uint8_t cc[19] = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13,
-                                    0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0 };
+    static const uint8_t cc[19] = {3,    0x1c, 0x7f, 0x15, 4,    0,    1,    0, 0x11,
+                                   0x13, 0x1a, 0,    0x12, 0x0f, 0x17, 0x16, 0};
     memcpy(tio.cc, cc, sizeof(cc));
     kaal_bytestream_reader_attach(&rx, (void *)KAAL_RING_RX_QUEUE_VADDR,
                                   (void *)KAAL_RING_RX_DATA_VADDR, KAAL_RING_RX_DATA_SIZE_BYTES);
@@ -89,7 +89,7 @@ static void echo_byte(uint8_t c)
     if (c == '\n') {
         out((tio.oflag & ONLCR) ? "\r\n" : "\n", (tio.oflag & ONLCR) ? 2 : 1);
     } else if (c < 32 && c != '\t' && (tio.lflag & ECHOCTL)) {
-        char s[2] = { '^', (char)(c + 64) };
+        char s[2] = {'^', (char)(c + 64)};
         out(s, 2);
     } else {
         out((const char *)&c, 1);
@@ -230,8 +230,8 @@ int64_t tty_ioctl(struct proc *p, uint64_t req, uint64_t arg)
     switch (req) {
     case 0x5401: /* TCGETS */
         return copy_to_user(&p->vm, arg, &tio, sizeof(tio)) < 0 ? -LINUX_EFAULT : 0;
-    case 0x5402: /* TCSETS */
-    case 0x5403: /* TCSETSW */
+    case 0x5402:   /* TCSETS */
+    case 0x5403:   /* TCSETSW */
     case 0x5404: { /* TCSETSF */
         struct ktermios t;
         if (copy_from_user(&p->vm, &t, arg, sizeof(t)) < 0)
@@ -253,8 +253,7 @@ int64_t tty_ioctl(struct proc *p, uint64_t req, uint64_t arg)
         }
         return 0;
     case 0x540E: /* TIOCSCTTY */
-    case 0x5422: /* TIOCNOTTY */
-        return 0;
+    case 0x5422: /* TIOCNOTTY */ return 0;
     case 0x540F: /* TIOCGPGRP */
         return copy_to_user(&p->vm, arg, &tty_fg_pgrp, sizeof(int)) < 0 ? -LINUX_EFAULT : 0;
     case 0x5410: { /* TIOCSPGRP */
@@ -276,7 +275,6 @@ int64_t tty_ioctl(struct proc *p, uint64_t req, uint64_t arg)
     }
     case 0x5429: /* TIOCGSID */
         return copy_to_user(&p->vm, arg, &p->sid, sizeof(int)) < 0 ? -LINUX_EFAULT : 0;
-    default:
-        return -LINUX_ENOTTY;
+    default: return -LINUX_ENOTTY;
     }
 }

@@ -186,7 +186,7 @@ int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, u
     while (i < vm->n_vmas && vm->vmas[i].start < start)
         i++;
     memmove(&vm->vmas[i + 1], &vm->vmas[i], (vm->n_vmas - i) * sizeof(struct vma));
-    vm->vmas[i] = (struct vma){ .start = start, .end = end, .prot = prot, .kind = kind };
+    vm->vmas[i] = (struct vma){.start = start, .end = end, .prot = prot, .kind = kind};
     vm->n_vmas++;
     return 0;
 }
@@ -433,7 +433,7 @@ int vm_copy(struct vmspace *to, struct vmspace *from)
     to->image = from->image;
     if (to->image)
         to->image->refs++;
-    struct copy_ctx c = { to, 0 };
+    struct copy_ctx c = {to, 0};
     walk(from->pt_root, 0, 0, 0, USER_TOP, copy_page_fn, &c);
     return c.err;
 }

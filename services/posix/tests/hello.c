@@ -32,8 +32,8 @@ int main(int argc, char **argv)
     int n = snprintf(line, sizeof(line),
                      "hello from musl: argc=%d argv[1]=%s PATH=%s pagesz=%lu random=%s tls=%d "
                      "brk=%s mmap=%s\n",
-                     argc, argc > 1 ? argv[1] : "-", getenv("PATH") ? getenv("PATH") : "-",
-                     pagesz, random ? "yes" : "no", tls_value,
+                     argc, argc > 1 ? argv[1] : "-", getenv("PATH") ? getenv("PATH") : "-", pagesz,
+                     random ? "yes" : "no", tls_value,
                      heap != (void *)-1 && heap[8191] == 'h' ? "ok" : "fail",
                      map != MAP_FAILED && map[65535] == 'm' ? "ok" : "fail");
     write(1, line, (size_t)n);

@@ -19,7 +19,7 @@ int main(void)
      * buffer = its own window's tables. */
     unsigned long free = si.freeram * si.mem_unit, total = si.totalram * si.mem_unit;
     unsigned long held = si.sharedram * si.mem_unit, own = si.bufferram * si.mem_unit;
-    printf("free %lu held %lu own %lu total %lu lost %ld, %u processes\n", free, held, own,
-           total, (long)(total - free - held - own), (unsigned)si.procs);
+    printf("free %lu held %lu own %lu total %lu lost %ld, %u processes\n", free, held, own, total,
+           (long)(total - free - held - own), (unsigned)si.procs);
     return 0;
 }
