@@ -50,7 +50,7 @@ static int start_init(void)
         *f = (struct file){.refs = 1, .kind = FILE_TTY, .vfs_fd = -1, .flags = VFS_O_RDWR};
         p->fds[fd] = f;
     }
-    static const char *const argv[] = {"/bin/sh", NULL, NULL, NULL};
+    static const char *const argv[] = {"/bin/sh", NULL};
     static const char *const envp[] = {"HOME=/",       "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
                                        "TERM=vt100",   "USER=root",
                                        "LOGNAME=root", NULL};
@@ -58,12 +58,14 @@ static int start_init(void)
     /* A test system runs another program: config "init_argv" is not
      * available as a string at run time, so the choice is by number. */
     static const char *const hello_argv[] = {"/bin/posix-hello", "world", NULL};
+    static const char *const bench_argv[] = {"/bin/posix-bench", NULL};
     static const char *const uname_argv[] = {"/bin/uname", "-a", NULL};
     static const char *const login_argv[] = {"/bin/sh", "-l", NULL};
     switch (kaal_component_config_int("init", 0)) {
     case 1: args = hello_argv; break;
     case 2: args = uname_argv; break;
     case 3: args = login_argv; break;
+    case 4: args = bench_argv; break;
     default: break;
     }
     int r = exec_initial(p, args[0], args, envp);
@@ -163,8 +165,8 @@ int main(void)
             proc_wake_all();
         }
         proc_timers_update();
-        if (posix_init_ended && kaal_component_config_int("init", 0) != 1)
-            start_init(); /* (posix-hello: the test reads its one run) */
+        if (posix_init_ended && kaal_component_config_int("init", 0) == 0)
+            start_init(); /* (the test programs run once) */
         if (fault_reply) {
             reply = seL4_MessageInfo_new(0, 0, 0, 0);
             have_reply = true;

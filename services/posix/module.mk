@@ -6,20 +6,20 @@ POSIX_SRCS := $(addprefix services/posix/,main.c mem.c vm.c proc.c exec.c file.c
 $(eval $(call kaal_component,services/posix/component.toml,posix,$(POSIX_SRCS)))
 
 # Static musl test programs (musl-gcc from Debian's musl-tools): hello for
-# the loader, sysinfo for the leak test, crash for SIGSEGV, getppid for
-# the cost of a syscall.
+# the loader, sysinfo for the leak test, crash for SIGSEGV, bench for
+# the figures of tests/bench/bench_posix.py.
 MUSL_GCC ?= musl-gcc
 POSIX_HELLO := $(BUILD)/posix/hello
 POSIX_SYSINFO := $(BUILD)/posix/sysinfo
 POSIX_CRASH := $(BUILD)/posix/crash
-POSIX_GETPPID := $(BUILD)/posix/getppid
+POSIX_BENCH := $(BUILD)/posix/bench
 $(BUILD)/posix/%: services/posix/tests/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(MUSL_GCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 # The root file system of system/posix.toml: system/posix-rootfs/ (etc),
 # Debian's busybox-static at /bin/busybox with a symlink per applet in
-# /bin, the musl test programs /bin/posix-{hello,sysinfo,crash,getppid}, the empty directories
+# /bin, the musl test programs /bin/posix-{hello,sysinfo,crash,bench}, the empty directories
 # /tmp, /dev (the devfs mount point) and /proc, and every directory named in
 # POSIX_ROOTFS_EXTRA (host paths, each copied to /<its name>; e.g.
 # POSIX_ROOTFS_EXTRA=build/posixtests/t puts that tree at /t).
@@ -32,7 +32,7 @@ POSIX_EXTRA_LIST := $(BUILD)/rootfs/posix-extra.list
 $(shell mkdir -p $(BUILD)/rootfs; echo '$(POSIX_ROOTFS_EXTRA)' | cmp -s - $(POSIX_EXTRA_LIST) \
   || echo '$(POSIX_ROOTFS_EXTRA)' > $(POSIX_EXTRA_LIST))
 $(POSIX_ROOTFS): tools/mkcpio.py $(shell find system/posix-rootfs) $(POSIX_HELLO) $(POSIX_SYSINFO) \
-  $(POSIX_CRASH) $(POSIX_GETPPID) \
+  $(POSIX_CRASH) $(POSIX_BENCH) \
   $(POSIX_EXTRA_LIST) $(if $(POSIX_ROOTFS_EXTRA),$(shell find $(POSIX_ROOTFS_EXTRA))) \
   | $(DEPS_STAMP)
 	@test -x $(BUSYBOX) || { echo "$(BUSYBOX) missing: make deps (busybox-static)"; exit 1; }
@@ -45,7 +45,7 @@ $(POSIX_ROOTFS): tools/mkcpio.py $(shell find system/posix-rootfs) $(POSIX_HELLO
 	cp $(POSIX_HELLO) $(POSIX_STAGE)/bin/posix-hello
 	cp $(POSIX_SYSINFO) $(POSIX_STAGE)/bin/posix-sysinfo
 	cp $(POSIX_CRASH) $(POSIX_STAGE)/bin/posix-crash
-	cp $(POSIX_GETPPID) $(POSIX_STAGE)/bin/posix-getppid
+	cp $(POSIX_BENCH) $(POSIX_STAGE)/bin/posix-bench
 	for d in $(POSIX_ROOTFS_EXTRA); do cp -R $$d $(POSIX_STAGE)/; done
 	chmod 755 $(POSIX_STAGE)/tmp $(POSIX_STAGE)/dev $(POSIX_STAGE)/proc
 	$(PYTHON) tools/mkcpio.py -o $@ --tree $(POSIX_STAGE)
@@ -57,3 +57,6 @@ TEST_SYSTEM_DEPS += $(BUILD)/systems/posix.initrd
 $(eval $(call kaal_system,posixhello,tests/system/systems/posixhello.toml))
 $(BUILD)/systems/posixhello.initrd: $(POSIX_ROOTFS)
 TEST_SYSTEM_DEPS += $(BUILD)/systems/posixhello.initrd
+$(eval $(call kaal_system,posixbench,tests/system/systems/posixbench.toml))
+$(BUILD)/systems/posixbench.initrd: $(POSIX_ROOTFS)
+BENCH_IMAGES += $(BUILD)/systems/posixbench.initrd
