@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-from qemu_harness import Guest  # noqa: E402
+from qemu_harness import Guest, GuestTimeout  # noqa: E402
 
 PROMPT = "# "
 IDLE = "[KaaL] no runnable threads: idle\n"
@@ -130,3 +130,23 @@ def test_sleep_waits_through_the_timer_component(build):
         assert m, out
         # By the guest's own clock (kaal_time_ns): at least the second asked for.
         assert int(m.group(1)) * 60 + float(m.group(2)) >= 1.0, out
+
+
+def test_ctrl_c_stops_busy_programs_and_a_busy_shell_loop(build):
+    with boot_sh(build) as g:
+        for cmd in ("yes > /dev/null", "cat /dev/zero > /dev/null", "while :; do :; done"):
+            g.send("echo go; " + cmd + "\r")
+            g.expect(r"\ngo\r?\n")
+            # A ^C typed before the shell has made the program the
+            # foreground job reaches the shell instead (as on Linux): type
+            # it again until the prompt is back. None of them ends by itself.
+            for attempt in range(10):
+                g.send("\x03")
+                try:
+                    g.expect(r"\^C\r?\n(?:\r?\n)*" + SH_PROMPT, timeout=5)
+                    break
+                except GuestTimeout:
+                    continue
+            else:
+                raise AssertionError("^C did not stop %r:\n%s" % (cmd, g.tail()))
+        assert sh(g, "echo alive") == "alive"
