@@ -482,7 +482,7 @@ static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, b
         if (r < 0)
             return total ? total : r;
         total += r;
-        if ((uint64_t)r < v[1])
+        if ((uint64_t)r < v[1] || total >= MAX_IO_BYTES)
             break;
     }
     return total;

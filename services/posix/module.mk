@@ -6,20 +6,22 @@ POSIX_SRCS := $(addprefix services/posix/,main.c mem.c vm.c proc.c exec.c file.c
 $(eval $(call kaal_component,services/posix/component.toml,posix,$(POSIX_SRCS)))
 
 # Static musl test programs (musl-gcc from Debian's musl-tools): hello for
-# the loader, sysinfo for the leak test, crash for SIGSEGV, bench for
+# the loader, sysinfo for the leak test, crash for SIGSEGV, badcalls for errnos of bad
+# arguments, bench for
 # the figures of tests/bench/bench_posix.py.
 MUSL_GCC ?= musl-gcc
 POSIX_HELLO := $(BUILD)/posix/hello
 POSIX_SYSINFO := $(BUILD)/posix/sysinfo
 POSIX_CRASH := $(BUILD)/posix/crash
 POSIX_BENCH := $(BUILD)/posix/bench
+POSIX_BADCALLS := $(BUILD)/posix/badcalls
 $(BUILD)/posix/%: services/posix/tests/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(MUSL_GCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 # The root file system of system/posix.toml: system/posix-rootfs/ (etc),
 # Debian's busybox-static at /bin/busybox with a symlink per applet in
-# /bin, the musl test programs /bin/posix-{hello,sysinfo,crash,bench}, the empty directories
+# /bin, the musl test programs /bin/posix-{hello,sysinfo,crash,badcalls,bench}, the empty directories
 # /tmp, /dev (the devfs mount point) and /proc, and every directory named in
 # POSIX_ROOTFS_EXTRA (host paths, each copied to /<its name>; e.g.
 # POSIX_ROOTFS_EXTRA=build/posixtests/t puts that tree at /t).
@@ -32,7 +34,7 @@ POSIX_EXTRA_LIST := $(BUILD)/rootfs/posix-extra.list
 $(shell mkdir -p $(BUILD)/rootfs; echo '$(POSIX_ROOTFS_EXTRA)' | cmp -s - $(POSIX_EXTRA_LIST) \
   || echo '$(POSIX_ROOTFS_EXTRA)' > $(POSIX_EXTRA_LIST))
 $(POSIX_ROOTFS): tools/mkcpio.py $(shell find system/posix-rootfs) $(POSIX_HELLO) $(POSIX_SYSINFO) \
-  $(POSIX_CRASH) $(POSIX_BENCH) \
+  $(POSIX_CRASH) $(POSIX_BENCH) $(POSIX_BADCALLS) \
   $(POSIX_EXTRA_LIST) $(if $(POSIX_ROOTFS_EXTRA),$(shell find $(POSIX_ROOTFS_EXTRA))) \
   | $(DEPS_STAMP)
 	@test -x $(BUSYBOX) || { echo "$(BUSYBOX) missing: make deps (busybox-static)"; exit 1; }
@@ -46,6 +48,7 @@ $(POSIX_ROOTFS): tools/mkcpio.py $(shell find system/posix-rootfs) $(POSIX_HELLO
 	cp $(POSIX_SYSINFO) $(POSIX_STAGE)/bin/posix-sysinfo
 	cp $(POSIX_CRASH) $(POSIX_STAGE)/bin/posix-crash
 	cp $(POSIX_BENCH) $(POSIX_STAGE)/bin/posix-bench
+	cp $(POSIX_BADCALLS) $(POSIX_STAGE)/bin/posix-badcalls
 	for d in $(POSIX_ROOTFS_EXTRA); do cp -R $$d $(POSIX_STAGE)/; done
 	chmod 755 $(POSIX_STAGE)/tmp $(POSIX_STAGE)/dev $(POSIX_STAGE)/proc
 	$(PYTHON) tools/mkcpio.py -o $@ --tree $(POSIX_STAGE)

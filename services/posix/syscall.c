@@ -16,6 +16,7 @@
 #include <kaal/timer.h>
 #include <kaal/timing.h>
 
+#define USER_SPACE_TOP 0x0000800000000000ul
 #define CLONE_VM 0x100
 #define CLONE_VFORK 0x4000
 #define CLONE_THREAD 0x10000
@@ -315,7 +316,8 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
 {
     uint64_t addr = a[0], len = PAGE_UP(a[1]), flags = a[3];
     uint8_t prot = (uint8_t)(a[2] & 7);
-    if (len == 0 || len > (1ul << 40) || (addr & (PAGE_SIZE - 1)))
+    if (len == 0 || len > (1ul << 40) || (addr & (PAGE_SIZE - 1)) ||
+        addr > USER_SPACE_TOP - len)
         return -LINUX_EINVAL;
     if (!(flags & MAP_ANONYMOUS) || (flags & MAP_SHARED))
         return -LINUX_ENODEV; /* file and shared mappings: future work (docs/posix.md) */
@@ -632,11 +634,12 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     switch (nr) {
     case 9: return sys_mmap(p, a);
     case 10:
-        if (a[0] & (PAGE_SIZE - 1))
+        if ((a[0] & (PAGE_SIZE - 1)) || a[1] > USER_SPACE_TOP || a[0] > USER_SPACE_TOP - a[1])
             return -LINUX_EINVAL;
         return vm_protect(&p->vm, a[0], a[0] + PAGE_UP(a[1]), (uint8_t)(a[2] & 7));
     case 11:
-        if (a[0] & (PAGE_SIZE - 1) || a[1] == 0)
+        if ((a[0] & (PAGE_SIZE - 1)) || a[1] == 0 || a[1] > USER_SPACE_TOP ||
+            a[0] > USER_SPACE_TOP - a[1])
             return -LINUX_EINVAL;
         vm_remove(&p->vm, a[0], a[0] + PAGE_UP(a[1]));
         return 0;

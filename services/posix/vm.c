@@ -368,6 +368,27 @@ int64_t strncpy_from_user(struct vmspace *vm, char *dst, uint64_t src, size_t ma
     return -LINUX_ENAMETOOLONG;
 }
 
+struct protect_ctx {
+    struct vmspace *vm;
+    uint8_t prot;
+};
+
+static void protect_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
+{
+    struct protect_ctx *c = ctx;
+    if (LEAF_PROT(*leaf) == c->prot)
+        return;
+    page_t p = LEAF_PAGE(*leaf);
+    seL4_X86_Page_Unmap(mem_copy_cap(p));
+    if (c->prot == 0 || map_user(c->vm, va, p, c->prot) < 0) {
+        mem_free(p);
+        *leaf = 0;
+        c->vm->n_pages--;
+        return;
+    }
+    *leaf = MAKE_LEAF(p, c->prot);
+}
+
 int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot)
 {
     int r;
@@ -378,22 +399,10 @@ int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot)
         if (v->start >= start && v->end <= end)
             v->prot = prot;
     }
-    /* Pages already there are remapped on their next fault (more rights)
-     * or now (fewer): simplest is now, for all. */
-    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        uint64_t *leaf = leaf_entry(vm, va, false);
-        if (!leaf || !*leaf || LEAF_PROT(*leaf) == prot)
-            continue;
-        page_t p = LEAF_PAGE(*leaf);
-        seL4_X86_Page_Unmap(mem_copy_cap(p));
-        if (prot == 0 || map_user(vm, va, p, prot) < 0) {
-            mem_free(p);
-            *leaf = 0;
-            vm->n_pages--;
-            continue;
-        }
-        *leaf = MAKE_LEAF(p, prot);
-    }
+    /* Pages already there are remapped now (a walk of the mapped pages
+     * only: the range may be huge and mostly empty). */
+    struct protect_ctx c = { vm, prot };
+    walk(vm->pt_root, 0, 0, start, end, protect_page_fn, &c);
     return 0;
 }
 

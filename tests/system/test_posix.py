@@ -150,3 +150,13 @@ def test_ctrl_c_stops_busy_programs_and_a_busy_shell_loop(build):
             else:
                 raise AssertionError("^C did not stop %r:\n%s" % (cmd, g.tail()))
         assert sh(g, "echo alive") == "alive"
+
+
+def test_bad_pointers_and_arguments_get_linux_errnos_and_the_server_goes_on(build):
+    with boot_sh(build) as g:
+        out = sh(g, "posix-badcalls")
+        results = re.findall(r"^bad: (\w+) ?(.*)$", out, re.M)
+        assert results and results[-1] == ("done", ""), out
+        failed = [r for r in results[:-1] if r[1] != "ok"]
+        assert len(results) == 18 and not failed, out
+        assert sh(g, "echo still here") == "still here"
