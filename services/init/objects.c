@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The system objects in init: the endpoints, notifications, untyped grants
- * and ring memory the components share, made once before any component
+ * The system objects in init: the endpoints, notifications, untyped grants,
+ * ASID pools and ring memory the components share, made once before any component
  * starts (the rings' queue regions formatted then), and the caps the
  * description grants a component, placed in its CNode.
  */
@@ -20,15 +20,15 @@ static unsigned n_shared_pages;
 
 static seL4_Word sysdesc_rights(unsigned r)
 {
-    return seL4_CapRights_new(!!(r & KAAL_SYSDESC_RIGHT_GRANT_REPLY), !!(r & KAAL_SYSDESC_RIGHT_GRANT),
-                              !!(r & KAAL_SYSDESC_RIGHT_READ), !!(r & KAAL_SYSDESC_RIGHT_WRITE))
+    return seL4_CapRights_new(!!(r & KAAL_SYSDESC_RIGHT_GRANT_REPLY),
+                              !!(r & KAAL_SYSDESC_RIGHT_GRANT), !!(r & KAAL_SYSDESC_RIGHT_READ),
+                              !!(r & KAAL_SYSDESC_RIGHT_WRITE))
         .words[0];
 }
 
 /* Places one granted cap in the component's CNode (cnode: init's unguarded
  * cap to it, resolving `bits` bits). */
-static const char *grant_device_cap(seL4_CPtr cnode, unsigned bits,
-                                    const kaal_sysdesc_cap_t *cap)
+static const char *grant_device_cap(seL4_CPtr cnode, unsigned bits, const kaal_sysdesc_cap_t *cap)
 {
     seL4_Error e;
     switch (cap->kind) {
@@ -63,11 +63,13 @@ const char *init_grant_cap(seL4_CPtr cnode, unsigned bits, const kaal_sysdesc_ca
     if (cap->object == KAAL_SYSDESC_NONE)
         return grant_device_cap(cnode, bits, cap);
     seL4_CPtr src = init_system_objects[cap->object];
-    seL4_CapRights_t rights = { { sysdesc_rights(cap->rights) } };
-    seL4_Word badge = (cap->kind == KAAL_SYSDESC_CAP_ENDPOINT ||
-                       cap->kind == KAAL_SYSDESC_CAP_NOTIFICATION) ? cap->arg0 : 0;
-    seL4_Error e = seL4_CNode_Mint(cnode, cap->slot, (seL4_Uint8)bits, seL4_CapInitThreadCNode,
-                                   src, seL4_WordBits, rights, badge);
+    seL4_CapRights_t rights = {{sysdesc_rights(cap->rights)}};
+    seL4_Word badge =
+        (cap->kind == KAAL_SYSDESC_CAP_ENDPOINT || cap->kind == KAAL_SYSDESC_CAP_NOTIFICATION)
+            ? cap->arg0
+            : 0;
+    seL4_Error e = seL4_CNode_Mint(cnode, cap->slot, (seL4_Uint8)bits, seL4_CapInitThreadCNode, src,
+                                   seL4_WordBits, rights, badge);
     return e == seL4_NoError ? NULL : "a granted capability could not be placed";
 }
 
@@ -115,7 +117,7 @@ const char *init_make_system_objects(void)
         return "too many shared objects";
     for (uint32_t i = 0; i < init_sysdesc.n_objects; i++) {
         const kaal_sysdesc_object_t *ob = &init_sysdesc.objects[i];
-        kaal_ut_alloc_ret_t r = { .err = KAAL_EINVAL };
+        kaal_ut_alloc_ret_t r = {.err = KAAL_EINVAL};
         switch (ob->kind) {
         case KAAL_SYSDESC_OBJECT_ENDPOINT:
             r = init_alloc(NULL, seL4_EndpointObject, 0, seL4_EndpointBits);
@@ -130,11 +132,25 @@ const char *init_make_system_objects(void)
             r = init_alloc(NULL, seL4_UntypedObject, b, b);
             break;
         }
+        case KAAL_SYSDESC_OBJECT_ASID_POOL: {
+            /* One of the kernel's 8 pools (init's own is the first), from a
+             * 4 KiB untyped that stays init's as the pool's parent. */
+            kaal_ut_alloc_ret_t ut =
+                init_alloc(NULL, seL4_UntypedObject, seL4_ASIDPoolBits, seL4_ASIDPoolBits);
+            kaal_slot_ret_t slot = kaal_cspace_alloc(&init_cspace, 1);
+            if (ut.err || slot.err)
+                return "out of memory for an ASID pool";
+            if (seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, ut.cap, seL4_CapInitThreadCNode,
+                                              slot.slot, seL4_WordBits) != seL4_NoError)
+                return "no ASID pool left (the kernel has 8)";
+            r = (kaal_ut_alloc_ret_t){.cap = slot.slot};
+            break;
+        }
         case KAAL_SYSDESC_OBJECT_MEMORY: {
             uint64_t n = ob->size_bytes / PAGE;
             if (n > MAX_SHARED_PAGES - n_shared_pages)
                 return "too much shared memory";
-            r = (kaal_ut_alloc_ret_t){ .cap = n_shared_pages };
+            r = (kaal_ut_alloc_ret_t){.cap = n_shared_pages};
             for (uint64_t p = 0; p < n; p++) {
                 seL4_CPtr f = init_new_frame(NULL, NULL, NULL);
                 if (!f)
