@@ -24,7 +24,9 @@ harness types into busybox sh on the console, for each program:
 The quotes keep the console's echo of the typed line from matching the
 markers; what lies between `@@begin.ID` and `@@rc=N` is the program's
 output (lines other parts of the system print there, `[name] ...`, are
-dropped: no test program prints a line starting with `[`).
+dropped: no test program prints a line starting with `[`; so is sh's own
+report of a death by signal, `Segmentation fault`, the last line when
+$? > 128).
 """
 import argparse
 import difflib
@@ -44,7 +46,7 @@ LIBCS = ("musl", "glibc")
 GUEST_DIR = "/t"
 HOST_TIMEOUT_S = 60
 GUEST_TIMEOUT_S = 600
-SYSTEM_NOISE = re.compile(r"^\[[A-Za-z0-9_.-]+\] ")
+SYSTEM_NOISE = re.compile(r"^\[[ A-Za-z0-9_.:-]+\] ")
 
 
 class Outcome:
@@ -155,39 +157,43 @@ def parse_transcript(text, run_id):
     if lines[-1] == "":
         lines.pop()
     kept = [line for line in lines if not SYSTEM_NOISE.match(line)]
-    return Outcome("".join(line + "\n" for line in kept), int(end.group(1)))
+    status = int(end.group(1))
+    if status > 128 and kept and kept[-1] in sh_signal_report(status - 128):
+        kept.pop()
+    return Outcome("".join(line + "\n" for line in kept), status)
 
 
-class KaalGuest:
-    """The POSIX system booted in QEMU with busybox sh on the console;
-    run(name) runs /t/NAME there. A program that does not finish costs the
-    guest: the next run boots a new one."""
+def sh_signal_report(signo):
+    """The lines busybox sh prints (on its stderr, the console) when a
+    foreground program dies of signo: strsignal's text, as the host's libc
+    gives it (busybox-static is glibc's)."""
+    try:
+        text = signal.strsignal(signo)
+    except ValueError:
+        return ()
+    return (text, text + " (core dumped)") if text else ()
+
+
+class ShellGuest:
+    """A machine booted in QEMU with busybox sh on its serial console and the
+    programs in /t; run(name) runs /t/NAME there. A program that does not
+    finish costs the guest: the next run boots a new one. Subclasses say
+    how to boot (_start returns a qemu_harness.Guest)."""
 
     READY_TRIES = 20
 
-    def __init__(self, build, system="posix", boot_timeout=300):
+    def __init__(self, build, boot_timeout=300):
         self.build = build
-        self.system = system
         self.boot_timeout = boot_timeout
         self.guest = None
         self.run_id = 0
+        self.listing = ""
 
-    @staticmethod
-    def missing(build, system="posix"):
-        """What keeps the harness from running in KaaL, or None."""
-        toml = os.path.join(ROOT, "system", system + ".toml")
-        if not os.path.exists(toml):
-            return "no system/%s.toml: the POSIX system is not in this tree" % system
-        initrd = os.path.join(build, "systems", system + ".initrd")
-        if not os.path.exists(initrd):
-            return "no %s: build it with make" % initrd
-        return None
+    def _start(self):
+        raise NotImplementedError
 
     def _boot(self):
-        from qemu_harness import Guest
-        with open(os.path.join(self.build, "systems", self.system + ".initrd")) as f:
-            modules = f.read().strip().split(",")
-        self.guest = Guest(os.path.join(self.build, "kernel", "kaal.elf32"), modules)
+        self.guest = self._start()
         # Until sh reads the console, what we type may be lost: ask again.
         deadline = time.monotonic() + self.boot_timeout
         for _ in range(self.READY_TRIES):
@@ -202,12 +208,12 @@ class KaalGuest:
         else:
             raise AssertionError("busybox sh never answered echo on the console\n"
                                  + self.guest.tail())
-        self.guest.send("ls %s\r" % GUEST_DIR)
-        self.guest.send('echo "@@""listed"\r')
-        m = self.guest.expect(r"(?s)(.*?)\n@@listed\n", timeout=60)
+        self.guest.send('ls %s; echo "@@""listed"\r' % GUEST_DIR)
+        m = self.guest.expect(r"(?s)\n(.*?)@@listed\n", timeout=60)
         self.listing = m.group(1)
 
     def has(self, name):
+        """Whether /t/NAME is in the guest (ls /t after boot)."""
         if self.guest is None:
             self._boot()
         return re.search(r"(?<![\w.])%s(?![\w.])" % re.escape(name), self.listing) is not None
@@ -222,14 +228,14 @@ class KaalGuest:
         g.send(guest_command(self.run_id, name) + "\r")
         try:
             g.expect(r"@@rc=[^\n]*\n", timeout=timeout)
-        except AssertionError as e:
+        except AssertionError:
             why = "QEMU exited (status %s)" % g.status if g.status is not None \
                 else "no @@rc line within %d s" % timeout
             text = g.output[start:]
             self.close()
             begin = text.find("@@begin.%d\n" % self.run_id)
             partial = text[begin:].split("\n", 1)[1] if begin >= 0 else ""
-            return Outcome(partial, None, why + "\n" + str(e).split("\n", 1)[0])
+            return Outcome(partial, None, why)
         return parse_transcript(g.output[start:g.pos], self.run_id)
 
     def close(self):
@@ -244,32 +250,113 @@ class KaalGuest:
         self.close()
 
 
+class KaalGuest(ShellGuest):
+    """The POSIX system (system/posix.toml) booted as `make run SYSTEM=posix`
+    does; its rootfs holds the programs in /t (POSIX_ROOTFS_EXTRA)."""
+
+    def __init__(self, build, system="posix", **kw):
+        super().__init__(build, **kw)
+        self.system = system
+
+    @staticmethod
+    def missing(build, system="posix"):
+        """What keeps the harness from running in KaaL, or None."""
+        toml = os.path.join(ROOT, "system", system + ".toml")
+        if not os.path.exists(toml):
+            return "no system/%s.toml: the POSIX system is not in this tree" % system
+        initrd = os.path.join(build, "systems", system + ".initrd")
+        if not os.path.exists(initrd):
+            return "no %s: build it with make" % initrd
+        return None
+
+    def _start(self):
+        from qemu_harness import Guest
+        with open(os.path.join(self.build, "systems", self.system + ".initrd")) as f:
+            modules = f.read().strip().split(",")
+        return Guest(os.path.join(self.build, "kernel", "kaal.elf32"), modules)
+
+
+LINUX_INIT = b"""#!/bin/sh
+mount -t devtmpfs dev /dev
+mount -t proc proc /proc
+mount -t tmpfs tmp /tmp
+exec setsid cttyhack sh
+"""
+BUSYBOX = "/bin/busybox"
+
+
+class LinuxGuest(ShellGuest):
+    """Debian's Linux kernel in the same QEMU with an initramfs of
+    busybox-static and /t: the harness's guest side checked against a
+    kernel that is Linux, so a difference there is the harness's own."""
+
+    @staticmethod
+    def missing(build):
+        if not os.path.exists(BUSYBOX):
+            return "no %s: install busybox-static (make deps)" % BUSYBOX
+        try:
+            sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
+            import linux_reference
+            linux_reference.find_kernel()
+        except Exception as e:  # LinuxBenchError says what to install
+            return str(e)
+        return None
+
+    def _start(self):
+        sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
+        import linux_reference
+        import mkcpio
+        from qemu_harness import Guest
+        w = mkcpio.CpioWriter()
+        for d in ("/bin", "/dev", "/proc", "/tmp", GUEST_DIR):
+            w.add_dir(d)
+        w.add_char("/dev/console", 5, 1)
+        with open(BUSYBOX, "rb") as f:
+            w.add_file("/bin/busybox", f.read(), 0o755)
+        for applet in ("sh", "mount", "mkdir", "ls", "setsid", "cttyhack", "echo", "cat", "rm"):
+            w.add_symlink("/bin/" + applet, "busybox")
+        w.add_file("/init", LINUX_INIT, 0o755)
+        tdir = os.path.join(self.build, "posix-tests", "t")
+        for name in programs(self.build):
+            with open(os.path.join(tdir, name), "rb") as f:
+                w.add_file("%s/%s" % (GUEST_DIR, name), f.read(), 0o755)
+        self._initramfs = tempfile.NamedTemporaryFile(prefix="posixdiff-linux.", suffix=".cpio")
+        self._initramfs.write(w.finish())
+        self._initramfs.flush()
+        return Guest(linux_reference.find_kernel(), [self._initramfs.name],
+                     extra=["-append", linux_reference.KERNEL_APPEND])
+
+
 def host_self_check(build, only=None, runs=2, out=print):
     """Every program, `runs` times under each libc on the host: the runs of
     one binary must agree (determinism), musl must agree with glibc, and
-    no program writes to stderr. Returns the number of failures."""
+    no program writes to stderr. Prints `NAME: same` or what is wrong per
+    program; returns (programs with a problem, programs)."""
     failed = 0
     names = sorted({n.rsplit(".", 1)[0] for n in programs(build, only)})
     for base in names:
-        outcomes = {}
+        outcomes, problems = {}, []
         for libc in LIBCS:
             path = os.path.join(build, "posix-tests", "t", "%s.%s" % (base, libc))
             for i in range(runs):
                 o, err = run_host(path)
                 if err:
-                    failed += 1
-                    out("%s.%s: wrote to stderr:\n%s" % (base, libc, err[-2000:]))
-                if libc in outcomes:
-                    same, text = compare("%s.%s" % (base, libc), outcomes[libc], o,
-                                         "run1", "run%d" % (i + 1))
-                    if not same:
-                        failed += 1
-                        out(text.replace(": differs", ": not deterministic", 1))
-                else:
+                    problems.append("%s.%s wrote to stderr:\n%s" % (base, libc, err[-2000:]))
+                if libc not in outcomes:
                     outcomes[libc] = o
+                    continue
+                same, text = compare("%s.%s" % (base, libc), outcomes[libc], o,
+                                     "run1", "run%d" % (i + 1))
+                if not same:
+                    problems.append(text.replace(": differs", " is not deterministic:", 1))
         same, text = compare(base, outcomes["musl"], outcomes["glibc"], "musl", "glibc")
-        failed += not same
-        out(text)
+        if not same:
+            problems.append(text)
+        if problems:
+            failed += 1
+            out("%s: differs\n%s" % (base, "\n".join(problems)))
+        else:
+            out("%s: same" % base)
     return failed, len(names)
 
 
@@ -278,6 +365,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("-k", dest="only", help="only programs whose name contains this")
     ap.add_argument("--kaal", action="store_true", help="compare the host with KaaL (QEMU)")
+    ap.add_argument("--linux-guest", action="store_true",
+                    help="compare the host with Debian's Linux in the same QEMU (checks the "
+                    "harness's guest side)")
     ap.add_argument("--system", default="posix", help="the KaaL system to boot (default posix)")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -285,20 +375,24 @@ def main():
     if not names:
         print("posixdiff: no programs in %s/posix-tests/t (run make)" % build)
         return 2
-    if not args.kaal:
+    if not args.kaal and not args.linux_guest:
         failed, n = host_self_check(build, args.only)
         print("posixdiff: %d same, %d differ (host: musl against glibc, each run twice)"
-              % (n - min(failed, n), failed))
+              % (n - failed, failed))
         return 1 if failed else 0
-    why = KaalGuest.missing(build, args.system)
+    if args.linux_guest:
+        why, side, guest = LinuxGuest.missing(build), "linux", LinuxGuest(build)
+    else:
+        why, side, guest = (KaalGuest.missing(build, args.system), "kaal",
+                            KaalGuest(build, args.system))
     if why:
-        print("posixdiff: cannot run in KaaL: %s" % why)
+        print("posixdiff: cannot run in the %s guest: %s" % (side, why))
         return 2
     same_n = differ_n = 0
-    with KaalGuest(build, args.system) as kaal:
+    with guest as kaal:
         for name in names:
             host, _ = run_host(os.path.join(build, "posix-tests", "t", name))
-            same, text = compare(name, host, kaal.run(name))
+            same, text = compare(name, host, kaal.run(name), "host", side)
             print(text, flush=True)
             same_n += same
             differ_n += not same

@@ -3,7 +3,7 @@
 # flags): each twice, static, with musl (Debian's musl-tools) and with glibc.
 # They land in $(BUILD)/posix-tests/t/, a directory the POSIX system's rootfs
 # copies in as /t (POSIX_ROOTFS_EXTRA).
-POSIX_TESTS     := files dirs meta pipes procs signals memory time identity
+POSIX_TESTS     := files dirs meta pipes procs signals memory time identity killed
 POSIX_TEST_DIR  := $(BUILD)/posix-tests/t
 POSIX_TEST_BINS := $(foreach t,$(POSIX_TESTS),$(POSIX_TEST_DIR)/$(t).musl $(POSIX_TEST_DIR)/$(t).glibc)
 POSIX_TEST_CFLAGS := -std=gnu11 $(WARN) -O2

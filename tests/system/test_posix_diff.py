@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""The POSIX differential harness in KaaL: every tests/posix program, musl
+and glibc builds, runs on the host and in the POSIX system
+(system/posix.toml: busybox sh on the console, the programs in /t), and
+stdout plus exit status (128 + N for signal N) must be the same
+(tools/posixdiff.py does the running and the diffing).
+
+EXPECTED_MISMATCH lists the programs known to differ today, each with the
+reason; the test fails on any other difference, and on a listed program
+that now matches (take it off the list: the list only shrinks). Without
+system/posix.toml in the tree the test is skipped and says so."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+import posixdiff  # noqa: E402
+
+# program -> why it differs in KaaL today (a server bug or a missing call).
+EXPECTED_MISMATCH = {
+}
+
+
+def check_programs_of(build, libc):
+    why = posixdiff.KaalGuest.missing(build)
+    if why:
+        raise unittest.SkipTest("%s (the POSIX server and its system come from branch posix)"
+                                % why)
+    names = [n for n in posixdiff.programs(build) if n.endswith("." + libc)]
+    assert names, "no %s programs in %s/posix-tests/t (make builds them)" % (libc, build)
+    unknown = sorted(n for n in EXPECTED_MISMATCH if n not in posixdiff.programs(build))
+    assert not unknown, "EXPECTED_MISMATCH names programs that do not exist: %s" % unknown
+    unexpected, now_same = [], []
+    with posixdiff.KaalGuest(build) as kaal:
+        assert kaal.has(names[0]), (
+            "%s/%s is not in the guest: the POSIX system's rootfs must copy the "
+            "directories of POSIX_ROOTFS_EXTRA (tests/posix/module.mk) into its root; "
+            "ls %s printed:\n%s" % (posixdiff.GUEST_DIR, names[0], posixdiff.GUEST_DIR,
+                                     kaal.listing))
+        for name in names:
+            host, _ = posixdiff.run_host(os.path.join(build, "posix-tests", "t", name))
+            same, text = posixdiff.compare(name, host, kaal.run(name))
+            if same and name in EXPECTED_MISMATCH:
+                now_same.append(name)
+            elif not same and name not in EXPECTED_MISMATCH:
+                unexpected.append(text)
+    problems = unexpected + ["%s now behaves as on Linux: take it off EXPECTED_MISMATCH (%s)"
+                             % (n, EXPECTED_MISMATCH[n]) for n in now_same]
+    assert not problems, "\n".join(problems)
+
+
+def test_musl_programs_behave_in_kaal_as_on_linux(build):
+    check_programs_of(build, "musl")
+
+
+def test_glibc_programs_behave_in_kaal_as_on_linux(build):
+    check_programs_of(build, "glibc")
+
+
+def test_the_harness_finds_no_difference_between_the_host_and_a_linux_guest(build):
+    """The guest side of the harness (typing into busybox sh on a serial
+    console, the markers, the status encoding, the dropped system lines)
+    against Debian's Linux in the same QEMU: a correct kernel, so every
+    program must come out the same. Runs whether or not KaaL can."""
+    why = posixdiff.LinuxGuest.missing(build)
+    assert not why, why
+    names = posixdiff.programs(build)
+    assert names, "no programs in %s/posix-tests/t (make builds them)" % build
+    diffs = []
+    with posixdiff.LinuxGuest(build) as linux:
+        for name in names:
+            host, _ = posixdiff.run_host(os.path.join(build, "posix-tests", "t", name))
+            same, text = posixdiff.compare(name, host, linux.run(name), "host", "linux")
+            if not same:
+                diffs.append(text)
+    assert not diffs, "\n".join(diffs)
