@@ -17,7 +17,10 @@ $(POSIX_TEST_DIR)/%.glibc: tests/posix/%.c tests/posix/common.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) -static $(POSIX_TEST_CFLAGS) -o $@ $<
 
+# The rootfs rule copies each directory of POSIX_ROOTFS_EXTRA into the root
+# (this one as /t) and depends on POSIX_ROOTFS_EXTRA_FILES.
 POSIX_ROOTFS_EXTRA += $(POSIX_TEST_DIR)
+POSIX_ROOTFS_EXTRA_FILES += $(POSIX_TEST_BINS)
 
 # tests/unit/test_posixdiff.py runs them on the host; the system test
 # (tests/system/test_posix_diff.py) in the POSIX system, once it exists.

@@ -139,6 +139,17 @@ class TestHarness(unittest.TestCase):
                 posixdiff.parse_transcript(text, 3)
             self.assertIn(why, str(cm.exception), repr(text))
 
+    def test_the_expected_mismatch_list_can_only_shrink(self):
+        results = [("a.musl", True, "a.musl: same"), ("b.musl", False, "b.musl: differs\n-x"),
+                   ("c.musl", False, "c.musl: differs\n-y")]
+        self.assertEqual(posixdiff.judge(results, {"b.musl": "r", "c.musl": "r"}), [])
+        self.assertEqual(posixdiff.judge(results, {"c.musl": "r"}), ["b.musl: differs\n-x"])
+        problems = posixdiff.judge(results, {"a.musl": "fixed?", "b.musl": "r", "c.musl": "r",
+                                             "gone.musl": "r"})
+        self.assertEqual(len(problems), 2, problems)
+        self.assertIn("a.musl now behaves as on Linux", problems[0])
+        self.assertIn("gone.musl is listed as an expected mismatch but was not run", problems[1])
+
     def test_missing_posix_system_is_named(self):
         with tempfile.TemporaryDirectory() as d:
             why = posixdiff.KaalGuest.missing(d, system="no-such-system")
