@@ -49,7 +49,12 @@ typedef struct {
 #define KAAL_PF_X 1
 #define KAAL_PF_W 2
 #define KAAL_PF_R 4
+#define KAAL_PT_INTERP 3
+#define KAAL_PT_PHDR 6
+#define KAAL_PT_TLS 7
+#define KAAL_PT_GNU_STACK 0x6474e551u
 #define KAAL_ET_EXEC 2
+#define KAAL_ET_DYN 3
 #define KAAL_EM_X86_64 62
 
 typedef enum {
@@ -59,7 +64,7 @@ typedef enum {
     KAAL_ELF_NOT_64BIT,
     KAAL_ELF_NOT_LITTLE_ENDIAN,
     KAAL_ELF_BAD_VERSION,
-    KAAL_ELF_NOT_EXECUTABLE, /* e_type is not ET_EXEC (no PIE/relocatable) */
+    KAAL_ELF_NOT_EXECUTABLE, /* e_type is not ET_EXEC (or ET_DYN where allowed) */
     KAAL_ELF_WRONG_MACHINE,
     KAAL_ELF_BAD_PHDRS,      /* program header table outside the image or wrong size */
     KAAL_ELF_TOO_MANY_SEGMENTS,
@@ -85,7 +90,25 @@ typedef struct {
     uint64_t highest_vaddr;  /* one past the end of the highest segment */
     unsigned n_segments;
     kaal_elf_segment_t segments[KAAL_ELF_MAX_SEGMENTS]; /* sorted by vaddr */
+    /* For a Linux loader (kaal_elf_check_file): */
+    uint16_t type;       /* KAAL_ET_EXEC or KAAL_ET_DYN (addresses relative to a load bias) */
+    uint16_t phnum;      /* program headers, of KAAL_ELF_PHENT bytes at file offset phoff */
+    uint64_t phoff;
+    int has_interp;      /* PT_INTERP: needs a dynamic linker */
+    int has_tls;         /* PT_TLS: tls is its segment (vaddr, memsz, offset, filesz) */
+    kaal_elf_segment_t tls;
+    uint64_t tls_align;
+    uint32_t stack_flags; /* PT_GNU_STACK p_flags (KAAL_PF_*), KAAL_PF_R | KAAL_PF_W if none */
 } kaal_elf_info_t;
 
+#define KAAL_ELF_PHENT 56 /* sizeof(kaal_elf64_phdr_t) */
+
 kaal_elf_status_t kaal_elf_check(const void *image, size_t size_bytes, kaal_elf_info_t *info);
+
+/* The same checks for a file of file_bytes bytes of which only the first
+ * head_bytes are at head (the ELF and program headers must lie there):
+ * segments must lie inside the file. allow_dyn also accepts ET_DYN
+ * (static PIE), whose segments may start at address 0. */
+kaal_elf_status_t kaal_elf_check_file(const void *head, size_t head_bytes, uint64_t file_bytes,
+                                      int allow_dyn, kaal_elf_info_t *info);
 const char *kaal_elf_strerror(kaal_elf_status_t status);

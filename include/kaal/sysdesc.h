@@ -59,6 +59,7 @@ enum {
 #define KAAL_SYSDESC_OBJECT_NOTIFICATION 2
 #define KAAL_SYSDESC_OBJECT_MEMORY 3  /* zeroed frames, size_bytes page multiple */
 #define KAAL_SYSDESC_OBJECT_UNTYPED 4 /* size_bytes a power of two */
+#define KAAL_SYSDESC_OBJECT_ASID_POOL 5 /* seL4_X86_ASIDControl_MakePool from a 4 KiB untyped */
 
 /* kaal_sysdesc_cap_t.kind */
 #define KAAL_SYSDESC_CAP_ENDPOINT 1     /* object; arg0 = badge (0: none) */
@@ -78,6 +79,7 @@ enum {
 #define KAAL_SYSDESC_CAP_DMA 10       /* arg0 = size_bytes (page multiple), arg1 = vaddr:
                                          physically contiguous RAM, uncached; slot: a copy
                                          of its first frame cap; paddr in the start record */
+#define KAAL_SYSDESC_CAP_ASID_POOL 11 /* object: an ASID pool (VSpaces of the component's own) */
 #define KAAL_SYSDESC_PCI_ID(arg0) ((uint32_t)(arg0))
 #define KAAL_SYSDESC_PCI_BAR(arg0) ((unsigned)((arg0) >> 32) & 0xffu)
 #define KAAL_SYSDESC_PCI_SIZE_BITS(arg0) ((unsigned)((arg0) >> 40) & 0xffu)

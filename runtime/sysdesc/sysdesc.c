@@ -155,7 +155,8 @@ static kaal_sysdesc_status_t check_objects(const kaal_sysdesc_t *sd)
             return KAAL_SYSDESC_BAD_STRING;
         switch (o->kind) {
         case KAAL_SYSDESC_OBJECT_ENDPOINT:
-        case KAAL_SYSDESC_OBJECT_NOTIFICATION: break;
+        case KAAL_SYSDESC_OBJECT_NOTIFICATION:
+        case KAAL_SYSDESC_OBJECT_ASID_POOL: break;
         case KAAL_SYSDESC_OBJECT_MEMORY:
             if (o->size_bytes == 0 || !page_aligned(o->size_bytes) ||
                 o->size_bytes >= KAAL_SYSDESC_USER_TOP)
@@ -184,6 +185,7 @@ static kaal_sysdesc_status_t check_cap(const kaal_sysdesc_t *sd, const kaal_sysd
     case KAAL_SYSDESC_CAP_ENDPOINT: want_object = KAAL_SYSDESC_OBJECT_ENDPOINT; break;
     case KAAL_SYSDESC_CAP_NOTIFICATION: want_object = KAAL_SYSDESC_OBJECT_NOTIFICATION; break;
     case KAAL_SYSDESC_CAP_UNTYPED: want_object = KAAL_SYSDESC_OBJECT_UNTYPED; break;
+    case KAAL_SYSDESC_CAP_ASID_POOL: want_object = KAAL_SYSDESC_OBJECT_ASID_POOL; break;
     case KAAL_SYSDESC_CAP_IOPORT:
         if (c->arg1 == 0 || c->arg0 > 0xffff || c->arg1 > 0x10000 - c->arg0)
             return KAAL_SYSDESC_BAD_VALUE;

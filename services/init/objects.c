@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The system objects in init: the endpoints, notifications, untyped grants
- * and ring memory the components share, made once before any component
+ * The system objects in init: the endpoints, notifications, untyped grants,
+ * ASID pools and ring memory the components share, made once before any component
  * starts (the rings' queue regions formatted then), and the caps the
  * description grants a component, placed in its CNode.
  */
@@ -128,6 +128,20 @@ const char *init_make_system_objects(void)
             while ((1ull << b) < ob->size_bytes)
                 b++;
             r = init_alloc(NULL, seL4_UntypedObject, b, b);
+            break;
+        }
+        case KAAL_SYSDESC_OBJECT_ASID_POOL: {
+            /* One of the kernel's 8 pools (init's own is the first), from a
+             * 4 KiB untyped that stays init's as the pool's parent. */
+            kaal_ut_alloc_ret_t ut = init_alloc(NULL, seL4_UntypedObject, seL4_ASIDPoolBits,
+                                                seL4_ASIDPoolBits);
+            kaal_slot_ret_t slot = kaal_cspace_alloc(&init_cspace, 1);
+            if (ut.err || slot.err)
+                return "out of memory for an ASID pool";
+            if (seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, ut.cap, seL4_CapInitThreadCNode,
+                                              slot.slot, seL4_WordBits) != seL4_NoError)
+                return "no ASID pool left (the kernel has 8)";
+            r = (kaal_ut_alloc_ret_t){ .cap = slot.slot };
             break;
         }
         case KAAL_SYSDESC_OBJECT_MEMORY: {

@@ -22,6 +22,10 @@
 #define MAX_SYSTEM_OBJECTS 256
 #define MAX_SHARED_PAGES 2048
 #define PAGE 4096ul
+/* Caps copied for one component: a frame cap per page of its boot files
+ * (at most 8 MiB of windows: tools/systoml/schema.py MAX_FILE_WINDOWS) and
+ * of its shared regions (1024 pages). */
+#define INIT_MAX_COPIES (2048 + 1024)
 /* init's scratch page for filling frames before they move to a component. */
 #define SCRATCH_VADDR 0x0000200000000000ul
 
@@ -29,7 +33,7 @@ struct component {
     const kaal_sysdesc_component_t *desc;
     const char *name;
     struct init_objects objects; /* everything made for this component */
-    seL4_CPtr copies[1024]; /* caps copied for it (not objects): deleted on stop */
+    seL4_CPtr copies[INIT_MAX_COPIES]; /* caps copied for it (not objects): deleted on stop */
     unsigned n_copies;
     seL4_CPtr tcb;
     uint64_t entry; /* ELF entry: also where abort_component() runs it */

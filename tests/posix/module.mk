@@ -6,7 +6,7 @@
 POSIX_TESTS     := files dirs meta pipes procs signals memory time identity killed
 POSIX_TEST_DIR  := $(BUILD)/posix-tests/t
 POSIX_TEST_BINS := $(foreach t,$(POSIX_TESTS),$(POSIX_TEST_DIR)/$(t).musl $(POSIX_TEST_DIR)/$(t).glibc)
-POSIX_TEST_CFLAGS := -std=gnu11 $(WARN) -O2
+POSIX_TEST_CFLAGS := -std=gnu11 $(WARN) -O2 -s
 MUSL_CC ?= musl-gcc
 
 $(POSIX_TEST_DIR)/%.musl: tests/posix/%.c tests/posix/common.h | $(DEPS_STAMP)
@@ -17,17 +17,16 @@ $(POSIX_TEST_DIR)/%.glibc: tests/posix/%.c tests/posix/common.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) -static $(POSIX_TEST_CFLAGS) -o $@ $<
 
-# The rootfs rule copies each directory of POSIX_ROOTFS_EXTRA into the root
-# (this one as /t) and depends on POSIX_ROOTFS_EXTRA_FILES.
+# The POSIX rootfs copies each directory of POSIX_ROOTFS_EXTRA into its
+# root (this one as /t).
 POSIX_ROOTFS_EXTRA += $(POSIX_TEST_DIR)
-POSIX_ROOTFS_EXTRA_FILES += $(POSIX_TEST_BINS)
 
 # tests/unit/test_posixdiff.py runs them on the host; the system test
 # (tests/system/test_posix_diff.py) in the POSIX system, once it exists.
 all: $(POSIX_TEST_BINS)
 test-unit: $(POSIX_TEST_BINS)
 TEST_SYSTEM_DEPS += $(POSIX_TEST_BINS)
-ifneq ($(wildcard system/posix.toml),)
-TEST_SYSTEM_DEPS += $(BUILD)/systems/posix.initrd
-$(BUILD)/systems/posix.initrd: $(POSIX_TEST_BINS)
-endif
+# The POSIX rootfs archive (services/posix/module.mk) copies the directories
+# of POSIX_ROOTFS_EXTRA in its recipe; this makes it wait for the programs
+# and follow their changes whichever module.mk is read first.
+$(BUILD)/rootfs/posix.cpio: $(POSIX_TEST_BINS)

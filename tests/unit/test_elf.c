@@ -125,6 +125,49 @@ static void test_relocatable_and_pie_images_are_rejected(void **state)
     assert_int_equal(check(&im, IMAGE_BYTES), KAAL_ELF_NOT_EXECUTABLE);
 }
 
+/* The POSIX server's loader: ET_DYN (static PIE) with segments from 0, the
+ * file only partly in memory, PT_TLS and PT_GNU_STACK reported. */
+static void test_file_check_accepts_static_pie_and_reports_tls(void **state)
+{
+    (void)state;
+    static struct image im;
+    kaal_elf_info_t info;
+    make_valid(&im);
+    im.eh.e_type = KAAL_ET_DYN;
+    im.eh.e_entry = 0x100;
+    im.eh.e_phnum = 3;
+    kaal_elf64_phdr_t *ph = phdrs(&im);
+    ph[0].p_vaddr = 0;
+    ph[1].p_vaddr = 0x1000;
+    ph[2] = (kaal_elf64_phdr_t){ .p_type = KAAL_PT_TLS, .p_flags = KAAL_PF_R, .p_offset = 0x2000,
+                                 .p_vaddr = 0x1000, .p_filesz = 0x10, .p_memsz = 0x40,
+                                 .p_align = 8 };
+    assert_int_equal(kaal_elf_check_file(im.bytes, 0x200, IMAGE_BYTES, 1, &info), KAAL_ELF_OK);
+    assert_int_equal(info.type, KAAL_ET_DYN);
+    assert_int_equal(info.phnum, 3);
+    assert_true(info.has_tls);
+    assert_int_equal(info.tls.memsz, 0x40);
+    assert_int_equal(info.stack_flags, KAAL_PF_R | KAAL_PF_W);
+    /* Not allowed: ET_DYN is refused as before. */
+    assert_int_equal(kaal_elf_check_file(im.bytes, 0x200, IMAGE_BYTES, 0, &info),
+                     KAAL_ELF_NOT_EXECUTABLE);
+}
+
+static void test_file_check_needs_the_headers_in_memory_and_segments_in_the_file(void **state)
+{
+    (void)state;
+    static struct image im;
+    kaal_elf_info_t info;
+    make_valid(&im);
+    /* Program headers end at 64 + 2 * 56 = 176 bytes. */
+    assert_int_equal(kaal_elf_check_file(im.bytes, 175, IMAGE_BYTES, 0, &info),
+                     KAAL_ELF_BAD_PHDRS);
+    assert_int_equal(kaal_elf_check_file(im.bytes, 176, IMAGE_BYTES, 0, &info), KAAL_ELF_OK);
+    assert_int_equal(kaal_elf_check_file(im.bytes, 176, 0x2700, 0, &info),
+                     KAAL_ELF_SEGMENT_OUTSIDE_FILE);
+    assert_int_equal(kaal_elf_check_file(im.bytes, 0x200, 0x100, 0, &info), KAAL_ELF_TRUNCATED);
+}
+
 static void test_program_headers_outside_file_are_rejected(void **state)
 {
     (void)state;
@@ -221,6 +264,8 @@ int main(void)
         cmocka_unit_test(test_wrong_machine_is_rejected),
         cmocka_unit_test(test_relocatable_and_pie_images_are_rejected),
         cmocka_unit_test(test_program_headers_outside_file_are_rejected),
+        cmocka_unit_test(test_file_check_accepts_static_pie_and_reports_tls),
+        cmocka_unit_test(test_file_check_needs_the_headers_in_memory_and_segments_in_the_file),
         cmocka_unit_test(test_segment_data_past_end_of_file_is_truncated),
         cmocka_unit_test(test_filesz_larger_than_memsz_is_rejected),
         cmocka_unit_test(test_segments_in_kernel_half_or_wrapping_are_rejected),

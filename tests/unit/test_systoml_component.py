@@ -221,6 +221,55 @@ class TestComponentLayout(ComponentCase):
         self.assertEqual((ring.queue_depth, ring.data_size), (4, 8192))
 
 
+POOL_TOML = """\
+[component]
+name = "pooled"
+binary = "store.elf"
+cnode_size_bits = 14
+
+[[cap]]
+name = "pool"
+kind = "untyped"
+size = "1MiB"
+
+[[cap]]
+name = "asids"
+kind = "asid_pool"
+"""
+
+
+class TestOwnObjects(ComponentCase):
+    """A component that builds address spaces of its own (the POSIX server)
+    asks for an untyped pool, an ASID pool and a larger CNode."""
+
+    def test_an_asid_pool_cap_is_a_system_object_of_its_own_kind(self):
+        self.put("pooled", POOL_TOML)
+        system = self.compiles('[system]\nname = "t"\n\n[[component]]\nname = "p"\n'
+                               'type = "pooled"\n')
+        desc = binfmt.decode(binfmt.encode(system))
+        comp = desc["components"][0]
+        caps = {c["name"]: c["kind"] for c in comp["caps"]}
+        self.assertEqual(caps["asids"], "asid_pool")
+        self.assertEqual(caps["pool"], "untyped")
+        self.assertIn("asid_pool", [o["kind"] for o in desc["objects"]])
+        self.assertEqual(comp["cnode_bits"], 14)
+
+    def test_cnode_size_bits_below_the_minimum_is_an_error_at_its_value(self):
+        self.put("pooled", POOL_TOML.replace("cnode_size_bits = 14", "cnode_size_bits = 6"))
+        errs = self.errors('[system]\nname = "t"\n\n[[component]]\nname = "p"\n'
+                           'type = "pooled"\n')
+        self.assertEqual(errs[1], "components/pooled/component.toml:4:19: error: "
+                         "cnode_size_bits 6 is out of range (expected 8..20)")
+
+    def test_an_unknown_cap_kind_lists_asid_pool(self):
+        self.put("pooled", POOL_TOML.replace('kind = "asid_pool"', 'kind = "asid"'))
+        errs = self.errors('[system]\nname = "t"\n\n[[component]]\nname = "p"\n'
+                           'type = "pooled"\n')
+        self.assertEqual(errs[1], "components/pooled/component.toml:13:8: error: unknown cap "
+                         "kind 'asid' (expected one of: endpoint, notification, untyped, "
+                         "asid_pool)")
+
+
 class TestWiringErrors(ComponentCase):
     def test_unknown_end_is_an_error_at_the_system_with_a_note_at_the_component(self):
         self.assertOneError(SYSTEM.replace('end = "requests"', 'end = "request"'),

@@ -242,6 +242,7 @@ def _declare(ck, doc, ctype, search):
     heap = ck.size(top, "heap_size", p, S.DEFAULT_HEAP)
     stack = ck.size(top, "stack_size", p, S.DEFAULT_STACK)
     ctype.defaults = (priority, heap, stack)
+    cnode_bits = ck.integer(top, "cnode_size_bits", p, S.MIN_CNODE_BITS, S.MAX_CNODE_BITS, None)
 
     tpl = C.Component(0, ctype.name, p)
     tpl.heap_size, tpl.stack_size = heap or S.DEFAULT_HEAP, stack or S.DEFAULT_STACK
@@ -365,6 +366,12 @@ def _declare(ck, doc, ctype, search):
     tpl.caps = caps
     need = S.FIRST_GRANTED_SLOT + len(caps) + S.SPARE_SLOTS
     tpl.cnode_bits = max(S.MIN_CNODE_BITS, (need - 1).bit_length())
+    if cnode_bits is not None:
+        if cnode_bits < tpl.cnode_bits:
+            ck.err_value(p + ("cnode_size_bits",), "cnode_size_bits %d gives %d slots; the "
+                         "granted caps and spare slots need %d (at least %d bits)"
+                         % (cnode_bits, 1 << cnode_bits, need, tpl.cnode_bits))
+        tpl.cnode_bits = max(tpl.cnode_bits, cnode_bits)
 
     # Address space: every declared ring and file window, and the BARs/DMA.
     for bit, end in enumerate(rings):

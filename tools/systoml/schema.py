@@ -31,9 +31,10 @@ RESTART = {"never": 0, "always": 1, "on-failure": 2}
 # Component record flags (1.3); 0 is what a 1.2 blob means.
 COMPONENT_FLAG_NO_DEBUG_SYSCALLS = 1   # debug_syscalls = false
 CHANNEL_KIND = {"rpc": 1, "ring": 2}
-OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4}
+OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4, "asid_pool": 5}
 CAP_KIND = {"endpoint": 1, "notification": 2, "untyped": 3, "ioport": 4, "irq": 5,
-            "pci": 6, "pci_mmio": 7, "pci_ioport": 8, "pci_irq": 9, "dma": 10}
+            "pci": 6, "pci_mmio": 7, "pci_ioport": 8, "pci_irq": 9, "dma": 10,
+            "asid_pool": 11}
 CONFIG_TYPE = {"int": 1, "string": 2, "bool": 3}
 RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY = 1, 2, 4, 8
 RIGHTS_ALL = 15
@@ -77,7 +78,11 @@ MAX_RING_ENDS = 63            # one notification bit each, bit 63 kept for init
 # tells the component the real size in its start record (<kaal/component.h>).
 DEFAULT_FILE_WINDOW = 1 << 20
 MAX_FILES = 4                 # per component: KAAL_COMPONENT_MAX_FILES
-MAX_FILE_WINDOWS = 2 << 20    # per component: init keeps 1024 copied caps per component
+# Per component: init maps a boot file with one copied 4 KiB frame cap per
+# page (the boot module's frames are the kernel's 4 KiB caps), and keeps
+# INIT_MAX_COPIES (services/init/system.h) = 2048 for files + 1024 for
+# shared regions per component: 8 MiB of windows.
+MAX_FILE_WINDOWS = 8 << 20
 
 # ---- devices a component may be granted by name ---------------------------
 # kind "isa": fixed I/O ports and an IRQ line; kind "pci": found by the broker
@@ -123,7 +128,7 @@ CHANNEL_KEYS = {
 }
 END_KEYS = {"rpc": {"component", "end"}, "ring": {"component", "end", "vaddr"}}
 CHANNEL_SIDES = {"rpc": ("server", "client"), "ring": ("producer", "consumer")}
-NAMED_CAP_KINDS = ("endpoint", "notification", "untyped")
+NAMED_CAP_KINDS = ("endpoint", "notification", "untyped", "asid_pool")
 
 # [system] console = "NAME": the compiler adds an rpc channel from every
 # other component (client end CONSOLE_CLIENT_END) to the console's server
@@ -141,7 +146,11 @@ MAX_DMA = 16 << 20   # KAAL_SYSDESC_DMA_MAX_BYTES
 # ---- component.toml (tools/systoml/component.py) ---------------------------
 CTYPE_TOP_KEYS = {"component", "end", "cap", "file"}
 CTYPE_KEYS = {"name", "binary", "description", "priority", "heap_size", "stack_size",
-              "devices", "dma"}
+              "devices", "dma", "cnode_size_bits"}
+# cnode_size_bits: a component that makes many objects of its own (the POSIX
+# server: frames and paging structures of its processes) asks for a larger
+# CNode than its granted caps need; KAAL_SYSDESC_MAX_CNODE_BITS bounds it.
+MAX_CNODE_BITS = 20
 # An end's type says which side of which channel kind it is.
 END_TYPES = {"rpc_server": ("rpc", "server"), "rpc_client": ("rpc", "client"),
              "ring_producer": ("ring", "producer"), "ring_consumer": ("ring", "consumer")}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The POSIX server component: runs static Linux x86_64 programs.
+ *
+ * One thread, one loop: Recv on the "faults" endpoint, which the events
+ * notification is bound to. A message with badge 1..MAX_PROCS and a fault
+ * label is from a process (index = badge - 1): UnknownSyscall is a Linux
+ * syscall (number in rax, arguments rdi rsi rdx r10 r8 r9), answered by an
+ * UnknownSyscall reply carrying the new registers; VMFault is a page fault
+ * (vm_fault; an address no VMA allows is SIGSEGV, which ends the process);
+ * UserException and others end it with SIGILL / SIGSEGV. A message without
+ * a fault label is the notification: console keystrokes for the tty.
+ * After every message, calls waiting for an event are retried
+ * (proc_wake_all) if one happened, then the current reply goes out with
+ * the next Recv (ReplyRecv): a syscall costs one fault IPC and one reply.
+ *
+ * At start the server splits its pool, then runs the program the config
+ * names (config "init", default /bin/sh) as pid 1 with fds 0, 1, 2 on the
+ * tty.
+ */
+#include "posix.h"
+
+#include <kaal/component.h>
+#include <kaal/heap.h>
+#include <kaal/stdio.h>
+#include <kaal/string.h>
+#include <kaal/sysdesc.h>
+#include <kaal/vfs_client.h>
+
+#include "posix_caps.h"
+
+#define SIGILL 4
+#define SIGSEGV 11
+
+struct proc *posix_current;
+
+static int start_init(void)
+{
+    struct proc *p = proc_new(0);
+    if (!p)
+        return -LINUX_ENOMEM;
+    p->pgid = p->sid = p->pid;
+    tty_fg_pgrp = p->pgid;
+    for (int fd = 0; fd < 3; fd++) {
+        struct file *f = calloc(1, sizeof(*f));
+        if (!f)
+            return -LINUX_ENOMEM;
+        *f = (struct file){ .refs = 1, .kind = FILE_TTY, .vfs_fd = -1, .flags = VFS_O_RDWR };
+        p->fds[fd] = f;
+    }
+    static const char *const argv[] = { "/bin/sh", NULL, NULL, NULL };
+    static const char *const envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
+                                        "TERM=vt100", "USER=root", "LOGNAME=root", NULL };
+    const char *const *args = argv;
+    /* A test system runs another program: config "init_argv" is not
+     * available as a string at run time, so the choice is by number. */
+    static const char *const hello_argv[] = { "/bin/posix-hello", "world", NULL };
+    static const char *const uname_argv[] = { "/bin/uname", "-a", NULL };
+    static const char *const login_argv[] = { "/bin/sh", "-l", NULL };
+    switch (kaal_component_config_int("init", 0)) {
+    case 1: args = hello_argv; break;
+    case 2: args = uname_argv; break;
+    case 3: args = login_argv; break;
+    default: break;
+    }
+    int r = exec_initial(p, args[0], args, envp);
+    if (r < 0) {
+        printf("posix: cannot start %s: error %d\n", args[0], -r);
+        proc_exit(p, 0);
+    }
+    return r;
+}
+
+/* A fault other than a syscall: page faults are served, the rest ends
+ * the process with the signal Linux would send. */
+static bool handle_other_fault(struct proc *p, seL4_Word label)
+{
+    if (label == seL4_Fault_VMFault) {
+        uint64_t addr = seL4_GetMR(seL4_VMFault_Addr);
+        uint64_t fsr = seL4_GetMR(seL4_VMFault_FSR);
+        if (vm_fault(&p->vm, addr, fsr & 2) == 0)
+            return true;
+        printf("posix: pid %d (%s): segmentation fault at %#lx (rip %#lx)\n", p->pid, p->comm,
+               (unsigned long)addr, (unsigned long)seL4_GetMR(seL4_VMFault_IP));
+        proc_exit(p, SIGSEGV);
+        return false;
+    }
+    printf("posix: pid %d (%s): fault %lu (rip %#lx): killed\n", p->pid, p->comm,
+           (unsigned long)label, (unsigned long)seL4_GetMR(0));
+    proc_exit(p, label == seL4_Fault_UserException ? SIGILL : SIGSEGV);
+    return false;
+}
+
+int main(void)
+{
+    if (seL4_TCB_BindNotification(KAAL_SYSDESC_SLOT_TCB, KAAL_CAP_EVENTS) != seL4_NoError) {
+        printf("posix: cannot bind the events notification\n");
+        return 1;
+    }
+    kaal_vfs_reset(KAAL_CAP_VFS);
+    kaal_vfs_use_shm(KAAL_CAP_VFS, (void *)KAAL_RING_VFS_SHM_DATA_VADDR,
+                     KAAL_RING_VFS_SHM_DATA_SIZE_BYTES);
+    mem_init();
+    tty_init();
+    printf("posix: serving (%u pages of process memory)\n", mem_free_pages());
+    start_init();
+    tty_input();
+
+    bool have_reply = false;
+    seL4_MessageInfo_t reply = seL4_MessageInfo_new(0, 0, 0, 0);
+    for (;;) {
+        seL4_Word badge;
+        seL4_MessageInfo_t info = have_reply ? seL4_ReplyRecv(KAAL_CAP_FAULTS, reply, &badge)
+                                             : seL4_Recv(KAAL_CAP_FAULTS, &badge);
+        have_reply = false;
+        seL4_Word label = seL4_MessageInfo_get_label(info);
+        struct proc *p = label != seL4_Fault_NullFault ? proc_by_badge(badge) : NULL;
+        if (!p) {
+            tty_input(); /* the notification: keystrokes (or a stale fault) */
+            if (posix_wake) {
+                posix_wake = false;
+                proc_wake_all();
+            }
+            continue;
+        }
+        posix_current = p;
+        int64_t result = SYS_NO_REPLY;
+        bool fault_reply = false;
+        if (label == seL4_Fault_UnknownSyscall) {
+            for (int i = 0; i < seL4_UnknownSyscall_Syscall; i++)
+                p->regs[i] = seL4_GetMR(i);
+            const seL4_Word *m = p->regs;
+            p->block_args[0] = m[seL4_UnknownSyscall_RDI];
+            p->block_args[1] = m[seL4_UnknownSyscall_RSI];
+            p->block_args[2] = m[seL4_UnknownSyscall_RDX];
+            p->block_args[3] = m[seL4_UnknownSyscall_R10];
+            p->block_args[4] = m[seL4_UnknownSyscall_R8];
+            p->block_args[5] = m[seL4_UnknownSyscall_R9];
+            result = posix_syscall(p, m[seL4_UnknownSyscall_RAX], p->block_args);
+            if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE)
+                proc_block(p, BLOCK_READ);
+        } else {
+            fault_reply = handle_other_fault(p, label);
+        }
+        posix_current = NULL;
+        if (posix_wake) {
+            posix_wake = false;
+            proc_wake_all();
+        }
+        if (fault_reply) {
+            reply = seL4_MessageInfo_new(0, 0, 0, 0);
+            have_reply = true;
+        } else if (result != SYS_BLOCKED && result != SYS_NO_REPLY &&
+                   (p->state == PROC_RUNNING)) {
+            reply = proc_reply_message(p, result);
+            have_reply = true;
+        }
+    }
+}

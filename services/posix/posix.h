@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The POSIX server's shared state (private to services/posix): memory pool
+ * and windows (mem.c), address spaces (vm.c), processes (proc.c), files,
+ * pipes and the tty (file.c, tty.c), the loader (exec.c) and the syscall
+ * table (syscall.c). One thread runs all of it (main.c), so nothing here is
+ * locked; every process is touched only between two Recvs.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaal/elf.h>
+#include <kaal/linux_errno.h>
+#include <kaal/vfs.h>
+#include <sel4/sel4.h>
+
+#define PAGE_SIZE 4096ul
+#define PAGE_BITS 12
+#define PAGE_DOWN(a) ((a) & ~(PAGE_SIZE - 1))
+#define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+/* ---- the memory pool (mem.c) ------------------------------------------- */
+
+/* The "pool" untyped split into POOL_PAGES untypeds of 4 KiB. Page i has
+ * three fixed slots: its untyped, the one object made from it, and a copy
+ * of that object's cap (a frame is mapped twice: in the process and in the
+ * server's window, and seL4 maps a frame cap only once). Freeing deletes
+ * the object and copy; the untyped then has no children and the next
+ * retype starts at offset 0 again, so a page is never lost. */
+#define POOL_PAGES 16384u
+#define PAGE_NONE UINT32_MAX
+
+typedef uint32_t page_t;
+
+void mem_init(void);
+/* A page-sized object of `type` (frame, paging structure, TCB, CNode of
+ * <= 2^7 slots, ...); PAGE_NONE when the pool is empty. */
+page_t mem_alloc(seL4_Word type, seL4_Word size_bits);
+void mem_free(page_t p);
+seL4_CPtr mem_cap(page_t p);      /* the object */
+seL4_CPtr mem_copy_cap(page_t p); /* a second cap to it, made on first use */
+/* The frame mapped read-write in the server's window (made on first use). */
+uint8_t *mem_window(page_t p);
+uint32_t mem_free_pages(void);
+/* Slots for saved reply caps, one per process slot. */
+seL4_CPtr mem_reply_slot(unsigned proc_index);
+
+/* ---- address spaces (vm.c) ---------------------------------------------- */
+
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+
+enum vma_kind { VMA_ANON, VMA_IMAGE };
+
+struct vma {
+    uint64_t start, end; /* page aligned */
+    uint8_t prot;        /* PROT_* */
+    uint8_t kind;        /* enum vma_kind */
+};
+
+/* The program image a process runs: a VFS fd to read its pages from on
+ * demand, and its PT_LOAD segments (at their final addresses). Shared by
+ * fork, freed with its last process. */
+struct image {
+    int refs;
+    int vfs_fd;
+    unsigned n_segments;
+    kaal_elf_segment_t segments[KAAL_ELF_MAX_SEGMENTS];
+};
+
+#define MAX_VMAS 64
+
+struct vmspace {
+    page_t pml4;
+    uint64_t *pt_root;  /* the server's record: 4-level radix of page_t + 1 */
+    page_t *tables;     /* paging structures made for this VSpace */
+    unsigned n_tables, cap_tables;
+    struct vma vmas[MAX_VMAS];
+    unsigned n_vmas;
+    struct image *image;
+    uint32_t n_pages;     /* frames mapped (the quota counts these and tables) */
+    uint32_t max_pages;
+    uint64_t brk_start, brk;
+    uint64_t mmap_top;    /* next mmap address, growing down */
+};
+
+int vm_create(struct vmspace *vm, uint32_t max_pages);
+void vm_destroy(struct vmspace *vm);
+/* Adds [start, end) (page aligned); merges nothing, splits what it covers. */
+int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind);
+/* Unmaps and frees [start, end) and drops the VMAs there. */
+void vm_remove(struct vmspace *vm, uint64_t start, uint64_t end);
+int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot);
+struct vma *vm_find(struct vmspace *vm, uint64_t addr);
+/* Services a fault at addr (write: a write access): 0, or -LINUX_EFAULT
+ * (no mapping allows it), -LINUX_ENOMEM. */
+int vm_fault(struct vmspace *vm, uint64_t addr, bool write);
+/* The server's address of user byte addr, faulting the page in (as a read,
+ * or a write); NULL if the process may not access it so. */
+uint8_t *vm_user_ptr(struct vmspace *vm, uint64_t addr, bool write);
+int copy_from_user(struct vmspace *vm, void *dst, uint64_t src, size_t n);
+int copy_to_user(struct vmspace *vm, uint64_t dst, const void *src, size_t n);
+/* A NUL-terminated string of at most max - 1 bytes: its length, or
+ * -LINUX_EFAULT / -LINUX_ENAMETOOLONG. */
+int64_t strncpy_from_user(struct vmspace *vm, char *dst, uint64_t src, size_t max);
+/* Every page and VMA of from, copied into the empty to (fork). */
+int vm_copy(struct vmspace *to, struct vmspace *from);
+
+/* ---- files (file.c, tty.c) ---------------------------------------------- */
+
+enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE };
+
+#define PIPE_BYTES 16384u
+
+struct pipe {
+    uint8_t buf[PIPE_BYTES];
+    uint32_t head, n; /* n bytes from head */
+    int readers, writers;
+};
+
+/* An open file description, shared by dup and fork (refs). */
+struct file {
+    int refs;
+    int kind;
+    int vfs_fd;   /* FILE_VFS: the VFS server's fd */
+    int flags;    /* O_* status flags (O_APPEND, O_NONBLOCK, access mode) */
+    bool is_dir;
+    struct pipe *pipe;
+    char *path;   /* FILE_VFS directories: for fchdir */
+};
+
+/* Set when something a blocked syscall may wait for happened (pipe data
+ * or room, a pipe end closed, a child exited, tty input). */
+extern bool posix_wake;
+
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+
+/* ---- processes (proc.c) ------------------------------------------------- */
+
+#define MAX_PROCS 64
+#define MAX_FDS 64
+#define NSIG 64
+#define PROC_PRIORITY 90
+#define PATH_MAX_BYTES 256
+#define DEFAULT_MAX_PAGES 8192u /* 32 MiB per process */
+
+enum proc_state { PROC_FREE, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
+
+enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT };
+
+struct k_sigaction {
+    uint64_t handler, flags, restorer, mask;
+};
+
+struct proc {
+    int state; /* enum proc_state */
+    int pid, ppid, pgid, sid;
+    unsigned index;      /* in procs[]: the fault badge is index + 1 */
+    int exit_status;     /* ZOMBIE: the wait status word */
+    struct vmspace vm;
+    page_t tcb, cnode;
+    uint64_t fs_base;
+    uint64_t clear_child_tid;
+    seL4_Word regs[seL4_UnknownSyscall_Length - 1]; /* RAX .. FLAGS of the last syscall */
+    /* A syscall waiting for an event: its reply cap is saved. */
+    int block;            /* enum block_reason */
+    uint64_t block_args[6];
+    struct file *fds[MAX_FDS];
+    uint64_t cloexec;     /* bit per fd */
+    char cwd[PATH_MAX_BYTES];
+    uint32_t umask;
+    struct k_sigaction act[NSIG + 1];
+    uint64_t sigmask, sigpending;
+    char comm[16];
+    bool sigreturn; /* the next reply restores rcx and r11 below */
+    uint64_t saved_rcx, saved_r11;
+};
+
+extern struct proc procs[MAX_PROCS];
+/* The process whose fault the server is handling (its reply is the main
+ * loop's ReplyRecv); NULL between faults. */
+extern struct proc *posix_current;
+
+struct proc *proc_by_pid(int pid);
+struct proc *proc_by_badge(seL4_Word badge);
+/* A new process with an empty address space and no thread running. */
+struct proc *proc_new(int ppid);
+/* Makes p's thread (fs_base, registers) and starts it at rip/rsp. */
+int proc_start_thread(struct proc *p, uint64_t rip, uint64_t rsp);
+/* A child of parent running from parent's current syscall with rax = 0. */
+int proc_fork_thread(struct proc *child, const struct proc *parent);
+/* The reply message (MRs set) for p's current syscall with result, a
+ * pending signal's handler entered. */
+seL4_MessageInfo_t proc_reply_message(struct proc *p, int64_t result);
+/* rt_sigreturn: p's registers from its signal frame; returns its rax. */
+int64_t proc_sigreturn(struct proc *p);
+/* Ends p with wait status `status` (signal or exit << 8): frees all but
+ * its table entry, wakes a waiting parent. */
+void proc_exit(struct proc *p, int status);
+/* The reply for p's current syscall: rax = result, rip past `syscall`. */
+void proc_reply(struct proc *p, int64_t result);
+/* Saves p's reply cap; p waits for an event (block_reason). */
+void proc_block(struct proc *p, int reason);
+/* Retries every blocked syscall (something they wait for happened). */
+void proc_wake_all(void);
+void proc_signal(struct proc *p, int sig);
+void proc_signal_group(int pgid, int sig);
+void proc_reap(struct proc *p);
+
+/* ---- syscalls (syscall.c, file.c, exec.c) ------------------------------- */
+
+/* A syscall's outcome: a value to reply with, or SYS_BLOCKED (the process
+ * waits, reply later), or SYS_NO_REPLY (the process is gone or restarted). */
+#define SYS_BLOCKED INT64_MIN
+#define SYS_NO_REPLY (INT64_MIN + 1)
+
+int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6]);
+int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled);
+int64_t sys_execve(struct proc *p, uint64_t path, uint64_t argv, uint64_t envp);
+/* Loads the program at path into p (initial process: strings from the
+ * server). */
+int exec_initial(struct proc *p, const char *path, const char *const *argv,
+                 const char *const *envp);
+const char *syscall_name(seL4_Word nr);
+/* The absolute form of path for p (relative to dirfd or its cwd). */
+int path_resolve(struct proc *p, int dirfd, const char *path, char *out, size_t out_bytes);
+void fd_close_all(struct proc *p);
+void fd_close_on_exec(struct proc *p);
+void fd_copy(struct proc *to, struct proc *from);
+
+/* tty.c: the console line discipline */
+void tty_init(void);
+void tty_input(void);  /* moves console keystrokes into the tty */
+int64_t tty_read(struct proc *p, uint64_t buf, size_t n);   /* SYS_BLOCKED if nothing yet */
+int64_t tty_write(struct proc *p, uint64_t buf, size_t n);
+int64_t tty_ioctl(struct proc *p, uint64_t req, uint64_t arg);
+extern int tty_fg_pgrp;

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Processes: the table, their threads, replies, blocking, exit and signals.
+ *
+ * A process is one thread (a TCB with the foreign-ABI flag and the
+ * NoDebugSyscalls flag) in its own VSpace (vm.c) and a 16-slot CNode
+ * holding only its fault endpoint: a badged copy of the server's "faults"
+ * endpoint (badge = table index + 1), so every syscall and page fault of
+ * the process arrives at the server named by its badge, and the process
+ * holds no other authority.
+ *
+ * Replies: a syscall answered at once is replied to by the main loop
+ * (ReplyRecv); one that must wait (a read of an empty tty or pipe, wait4)
+ * saves its reply cap (seL4_CNode_SaveCaller) in the process's reply slot
+ * and is retried by proc_wake_all after every event, then answered with a
+ * Send on that slot.
+ *
+ * Signals: a default action that terminates ends the process (wait status
+ * = the signal); a handler is entered with a Linux x86_64 rt_sigframe
+ * (ucontext with the integer registers and the mask, siginfo; no FPU
+ * state) on the process's stack when its current syscall is answered or,
+ * if it is running, by suspending it and rewriting its registers.
+ */
+#include "posix.h"
+
+#include <kaal/heap.h>
+#include <kaal/stdio.h>
+#include <kaal/string.h>
+#include <kaal/sysdesc.h>
+
+#include "posix_caps.h"
+
+#define CNODE KAAL_SYSDESC_SLOT_CNODE
+#define PROC_CNODE_BITS 4
+#define PROC_FAULT_SLOT 1
+
+struct proc procs[MAX_PROCS];
+static int next_pid = 1;
+
+struct proc *proc_by_pid(int pid)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+            return &procs[i];
+    return NULL;
+}
+
+struct proc *proc_by_badge(seL4_Word badge)
+{
+    if (badge == 0 || badge > MAX_PROCS)
+        return NULL;
+    struct proc *p = &procs[badge - 1];
+    return (p->state == PROC_RUNNING || p->state == PROC_BLOCKED) ? p : NULL;
+}
+
+struct proc *proc_new(int ppid)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[i];
+        if (p->state != PROC_FREE)
+            continue;
+        memset(p, 0, sizeof(*p));
+        p->index = i;
+        p->tcb = p->cnode = PAGE_NONE;
+        if (vm_create(&p->vm, DEFAULT_MAX_PAGES) < 0)
+            return NULL;
+        p->pid = next_pid++;
+        p->ppid = ppid;
+        p->state = PROC_RUNNING;
+        p->umask = 022;
+        snprintf(p->cwd, sizeof(p->cwd), "/");
+        return p;
+    }
+    return NULL;
+}
+
+/* The thread's context as seL4_TCB_WriteRegisters takes it. */
+static int write_context(struct proc *p, seL4_UserContext *ctx, bool resume)
+{
+    return seL4_TCB_WriteRegisters(mem_cap(p->tcb), resume, 0, sizeof(*ctx) / sizeof(seL4_Word),
+                                   ctx) == seL4_NoError ? 0 : -LINUX_ENOMEM;
+}
+
+static int make_thread(struct proc *p)
+{
+    p->tcb = mem_alloc(seL4_TCBObject, 0);
+    p->cnode = mem_alloc(seL4_CapTableObject, PROC_CNODE_BITS);
+    if (p->tcb == PAGE_NONE || p->cnode == PAGE_NONE)
+        return -LINUX_EAGAIN;
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - PROC_CNODE_BITS).words[0];
+    if (seL4_CNode_Mint(mem_cap(p->cnode), PROC_FAULT_SLOT, PROC_CNODE_BITS, CNODE,
+                        KAAL_CAP_FAULTS, seL4_WordBits, seL4_CapRights_new(1, 0, 0, 1),
+                        p->index + 1) != seL4_NoError ||
+        seL4_TCB_SetSpace(mem_cap(p->tcb), PROC_FAULT_SLOT, mem_cap(p->cnode), guard,
+                          mem_cap(p->vm.pml4), 0) != seL4_NoError ||
+        seL4_TCB_SetPriority(mem_cap(p->tcb), KAAL_SYSDESC_SLOT_TCB, PROC_PRIORITY) !=
+            seL4_NoError ||
+        seL4_TCB_SetFlags(mem_cap(p->tcb), 0,
+                          KAAL_TCBFlag_ForeignABI | KAAL_TCBFlag_NoDebugSyscalls).error !=
+            seL4_NoError)
+        return -LINUX_EAGAIN;
+    return 0;
+}
+
+int proc_start_thread(struct proc *p, uint64_t rip, uint64_t rsp)
+{
+    int r = make_thread(p);
+    if (r < 0)
+        return r;
+    seL4_UserContext ctx = { 0 };
+    ctx.rip = rip;
+    ctx.rsp = rsp;
+    ctx.rflags = 0x202;
+    ctx.fs_base = p->fs_base;
+    return write_context(p, &ctx, true);
+}
+
+int proc_fork_thread(struct proc *child, const struct proc *parent)
+{
+    int r = make_thread(child);
+    if (r < 0)
+        return r;
+    const seL4_Word *m = parent->regs;
+    seL4_UserContext ctx = {
+        .rip = m[seL4_UnknownSyscall_FaultIP] + 2,
+        .rsp = m[seL4_UnknownSyscall_SP],
+        .rflags = m[seL4_UnknownSyscall_FLAGS],
+        .rax = 0,
+        .rbx = m[seL4_UnknownSyscall_RBX],
+        .rcx = m[seL4_UnknownSyscall_FaultIP] + 2,
+        .rdx = m[seL4_UnknownSyscall_RDX],
+        .rsi = m[seL4_UnknownSyscall_RSI],
+        .rdi = m[seL4_UnknownSyscall_RDI],
+        .rbp = m[seL4_UnknownSyscall_RBP],
+        .r8 = m[seL4_UnknownSyscall_R8],
+        .r9 = m[seL4_UnknownSyscall_R9],
+        .r10 = m[seL4_UnknownSyscall_R10],
+        .r11 = m[seL4_UnknownSyscall_FLAGS],
+        .r12 = m[seL4_UnknownSyscall_R12],
+        .r13 = m[seL4_UnknownSyscall_R13],
+        .r14 = m[seL4_UnknownSyscall_R14],
+        .r15 = m[seL4_UnknownSyscall_R15],
+        .fs_base = parent->fs_base,
+    };
+    return write_context(child, &ctx, true);
+}
+
+/* ---- replies ---- */
+
+/* The reply registers for p: its saved syscall registers with rax =
+ * result, rip past `syscall`, rcx/r11 as the instruction leaves them. */
+static seL4_MessageInfo_t reply_message(struct proc *p, int64_t result)
+{
+    seL4_Word *m = p->regs;
+    m[seL4_UnknownSyscall_RAX] = (seL4_Word)result;
+    m[seL4_UnknownSyscall_FaultIP] += 2;
+    if (p->sigreturn) { /* the interrupted code's own rcx and r11 */
+        p->sigreturn = false;
+        m[seL4_UnknownSyscall_RCX] = p->saved_rcx;
+        m[seL4_UnknownSyscall_R11] = p->saved_r11;
+    } else {
+        m[seL4_UnknownSyscall_RCX] = m[seL4_UnknownSyscall_FaultIP];
+        m[seL4_UnknownSyscall_R11] = m[seL4_UnknownSyscall_FLAGS];
+    }
+    for (int i = 0; i < seL4_UnknownSyscall_Syscall; i++)
+        seL4_SetMR(i, m[i]);
+    return seL4_MessageInfo_new(0, 0, 0, seL4_UnknownSyscall_Syscall);
+}
+
+static void deliver_pending(struct proc *p);
+
+seL4_MessageInfo_t proc_reply_message(struct proc *p, int64_t result)
+{
+    p->regs[seL4_UnknownSyscall_RAX] = (seL4_Word)result;
+    deliver_pending(p);
+    return reply_message(p, (int64_t)p->regs[seL4_UnknownSyscall_RAX]);
+}
+
+void proc_reply(struct proc *p, int64_t result)
+{
+    /* Only for a blocked process: its reply cap is saved. */
+    seL4_MessageInfo_t info = proc_reply_message(p, result);
+    seL4_Send(mem_reply_slot(p->index), info);
+    p->state = PROC_RUNNING;
+    p->block = BLOCK_NONE;
+}
+
+void proc_block(struct proc *p, int reason)
+{
+    if (p->state != PROC_BLOCKED)
+        seL4_CNode_SaveCaller(CNODE, mem_reply_slot(p->index), seL4_WordBits);
+    p->state = PROC_BLOCKED;
+    p->block = reason;
+}
+
+void proc_wake_all(void)
+{
+    bool again = true;
+    for (int round = 0; again && round < 4; round++) {
+        again = false;
+        for (unsigned i = 0; i < MAX_PROCS; i++) {
+            struct proc *p = &procs[i];
+            if (p->state != PROC_BLOCKED)
+                continue;
+            int64_t r = posix_syscall(p, p->regs[seL4_UnknownSyscall_RAX], p->block_args);
+            if (r == SYS_BLOCKED || r == SYS_NO_REPLY)
+                continue;
+            proc_reply(p, r);
+            again = true; /* a reply may have freed room others wait for */
+        }
+    }
+}
+
+/* ---- exit ---- */
+
+void proc_exit(struct proc *p, int status)
+{
+    if (p->state == PROC_BLOCKED)
+        seL4_CNode_Delete(CNODE, mem_reply_slot(p->index), seL4_WordBits);
+    mem_free(p->tcb); /* the thread stops here */
+    mem_free(p->cnode);
+    p->tcb = p->cnode = PAGE_NONE;
+    fd_close_all(p);
+    vm_destroy(&p->vm);
+    p->exit_status = status;
+    p->state = PROC_ZOMBIE;
+    p->block = BLOCK_NONE;
+    struct proc *parent = proc_by_pid(p->ppid);
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *c = &procs[i];
+        if (c->state != PROC_FREE && c->ppid == p->pid) {
+            c->ppid = 1;
+            if (c->state == PROC_ZOMBIE && p->pid != 1)
+                proc_reap(c); /* nobody will wait for it */
+        }
+    }
+    if (p->pid == 1) {
+        printf("posix: init (pid 1) ended with status %#x\n", (unsigned)status);
+        proc_reap(p);
+        return;
+    }
+    if (!parent || parent->act[17].handler == 1 /* SIGCHLD ignored: no zombie */)
+        proc_reap(p);
+    else
+        proc_signal(parent, 17);
+    proc_wake_all();
+}
+
+void proc_reap(struct proc *p)
+{
+    p->state = PROC_FREE;
+}
+
+/* ---- signals ---- */
+
+#define SIGKILL 9
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_RESETHAND 0x80000000u
+#define SA_NODEFER 0x40000000u
+#define SA_RESTART 0x10000000u
+
+static bool default_ignores(int sig)
+{
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+static bool default_stops(int sig)
+{
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Linux x86_64 struct rt_sigframe, up to the FPU state we do not save. */
+struct sigcontext_x86_64 {
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip,
+        eflags;
+    uint16_t cs, gs, fs, ss;
+    uint64_t err, trapno, oldmask, cr2, fpstate, reserved[8];
+};
+struct ucontext_x86_64 {
+    uint64_t uc_flags, uc_link;
+    uint64_t ss_sp;
+    int32_t ss_flags, pad;
+    uint64_t ss_size;
+    struct sigcontext_x86_64 mc;
+    uint64_t sigmask;
+};
+struct rt_sigframe {
+    uint64_t pretcode;
+    struct ucontext_x86_64 uc;
+    uint8_t info[128];
+};
+_Static_assert(sizeof(struct sigcontext_x86_64) == 256, "Linux struct sigcontext");
+_Static_assert(sizeof(struct ucontext_x86_64) == 304, "Linux struct ucontext");
+
+/* Builds a frame for sig on the stack of the registers m (fault-message
+ * order, rip = where to resume) and points m at the handler. */
+static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int sig)
+{
+    struct k_sigaction *a = &p->act[sig];
+    struct rt_sigframe f;
+    memset(&f, 0, sizeof(f));
+    f.pretcode = a->restorer;
+    struct sigcontext_x86_64 *c = &f.uc.mc;
+    c->r8 = m[seL4_UnknownSyscall_R8];
+    c->r9 = m[seL4_UnknownSyscall_R9];
+    c->r10 = m[seL4_UnknownSyscall_R10];
+    c->r11 = m[seL4_UnknownSyscall_R11];
+    c->r12 = m[seL4_UnknownSyscall_R12];
+    c->r13 = m[seL4_UnknownSyscall_R13];
+    c->r14 = m[seL4_UnknownSyscall_R14];
+    c->r15 = m[seL4_UnknownSyscall_R15];
+    c->rdi = m[seL4_UnknownSyscall_RDI];
+    c->rsi = m[seL4_UnknownSyscall_RSI];
+    c->rbp = m[seL4_UnknownSyscall_RBP];
+    c->rbx = m[seL4_UnknownSyscall_RBX];
+    c->rdx = m[seL4_UnknownSyscall_RDX];
+    c->rax = m[seL4_UnknownSyscall_RAX];
+    c->rcx = m[seL4_UnknownSyscall_RCX];
+    c->rsp = m[seL4_UnknownSyscall_SP];
+    c->rip = resume_rip;
+    c->eflags = m[seL4_UnknownSyscall_FLAGS];
+    c->cs = 0x33;
+    c->ss = 0x2b;
+    c->oldmask = p->sigmask;
+    f.uc.sigmask = p->sigmask;
+    int32_t *si = (int32_t *)f.info;
+    si[0] = sig; /* si_signo; si_errno, si_code 0 (SI_USER) */
+    uint64_t sp = m[seL4_UnknownSyscall_SP] - 128; /* the red zone */
+    sp = ((sp - sizeof(f)) & ~15ul) - 8;
+    if (copy_to_user(&p->vm, sp, &f, sizeof(f)) < 0)
+        return false;
+    m[seL4_UnknownSyscall_SP] = sp;
+    m[seL4_UnknownSyscall_RDI] = (seL4_Word)sig;
+    m[seL4_UnknownSyscall_RSI] = sp + offsetof(struct rt_sigframe, info);
+    m[seL4_UnknownSyscall_RDX] = sp + offsetof(struct rt_sigframe, uc);
+    m[seL4_UnknownSyscall_RAX] = 0;
+    m[seL4_UnknownSyscall_FaultIP] = a->handler;
+    if (!(a->flags & SA_NODEFER))
+        p->sigmask |= 1ul << (sig - 1);
+    p->sigmask |= a->mask;
+    if (a->flags & SA_RESETHAND)
+        a->handler = SIG_DFL;
+    return true;
+}
+
+/* rt_sigreturn: the registers from the frame at rsp - 8 + 8 (the restorer
+ * was entered by the handler's ret). */
+int64_t proc_sigreturn(struct proc *p)
+{
+    seL4_Word *m = p->regs;
+    struct ucontext_x86_64 uc;
+    if (copy_from_user(&p->vm, &uc, m[seL4_UnknownSyscall_SP], sizeof(uc)) < 0) {
+        proc_exit(p, 11);
+        return SYS_NO_REPLY;
+    }
+    const struct sigcontext_x86_64 *c = &uc.mc;
+    m[seL4_UnknownSyscall_R8] = c->r8;
+    m[seL4_UnknownSyscall_R9] = c->r9;
+    m[seL4_UnknownSyscall_R10] = c->r10;
+    m[seL4_UnknownSyscall_R12] = c->r12;
+    m[seL4_UnknownSyscall_R13] = c->r13;
+    m[seL4_UnknownSyscall_R14] = c->r14;
+    m[seL4_UnknownSyscall_R15] = c->r15;
+    m[seL4_UnknownSyscall_RDI] = c->rdi;
+    m[seL4_UnknownSyscall_RSI] = c->rsi;
+    m[seL4_UnknownSyscall_RBP] = c->rbp;
+    m[seL4_UnknownSyscall_RBX] = c->rbx;
+    m[seL4_UnknownSyscall_RDX] = c->rdx;
+    m[seL4_UnknownSyscall_SP] = c->rsp;
+    m[seL4_UnknownSyscall_FLAGS] = c->eflags;
+    /* reply_message adds 2 to rip and sets rcx/r11: undo that for rip. */
+    m[seL4_UnknownSyscall_FaultIP] = c->rip - 2;
+    p->sigmask = uc.sigmask & ~((1ul << (SIGKILL - 1)) | (1ul << (SIGSTOP - 1)));
+    int64_t rax = (int64_t)c->rax;
+    p->sigreturn = true;
+    p->saved_rcx = c->rcx;
+    p->saved_r11 = c->r11;
+    return rax;
+}
+
+/* Enters the handler of one pending unblocked signal as p's syscall is
+ * answered (p->regs hold the answer in rax). */
+static void deliver_pending(struct proc *p)
+{
+    uint64_t ready = p->sigpending & ~p->sigmask;
+    if (!ready)
+        return;
+    int sig = __builtin_ctzll(ready) + 1;
+    p->sigpending &= ~(1ul << (sig - 1));
+    if (!push_frame(p, p->regs, p->regs[seL4_UnknownSyscall_FaultIP] + 2, sig)) {
+        proc_exit(p, 11);
+        return;
+    }
+    /* reply_message adds 2: the handler address is exact. */
+    p->regs[seL4_UnknownSyscall_FaultIP] -= 2;
+}
+
+/* A running process: stop it, enter the handler, let it go on. */
+static void interrupt_running(struct proc *p, int sig)
+{
+    seL4_UserContext ctx;
+    if (seL4_TCB_Suspend(mem_cap(p->tcb)) != seL4_NoError ||
+        seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
+            seL4_NoError)
+        return;
+    seL4_Word m[seL4_UnknownSyscall_Syscall] = { 0 };
+    m[seL4_UnknownSyscall_RAX] = ctx.rax;
+    m[seL4_UnknownSyscall_RBX] = ctx.rbx;
+    m[seL4_UnknownSyscall_RCX] = ctx.rcx;
+    m[seL4_UnknownSyscall_RDX] = ctx.rdx;
+    m[seL4_UnknownSyscall_RSI] = ctx.rsi;
+    m[seL4_UnknownSyscall_RDI] = ctx.rdi;
+    m[seL4_UnknownSyscall_RBP] = ctx.rbp;
+    m[seL4_UnknownSyscall_R8] = ctx.r8;
+    m[seL4_UnknownSyscall_R9] = ctx.r9;
+    m[seL4_UnknownSyscall_R10] = ctx.r10;
+    m[seL4_UnknownSyscall_R11] = ctx.r11;
+    m[seL4_UnknownSyscall_R12] = ctx.r12;
+    m[seL4_UnknownSyscall_R13] = ctx.r13;
+    m[seL4_UnknownSyscall_R14] = ctx.r14;
+    m[seL4_UnknownSyscall_R15] = ctx.r15;
+    m[seL4_UnknownSyscall_SP] = ctx.rsp;
+    m[seL4_UnknownSyscall_FLAGS] = ctx.rflags;
+    if (!push_frame(p, m, ctx.rip, sig)) {
+        proc_exit(p, 11);
+        return;
+    }
+    ctx.rip = m[seL4_UnknownSyscall_FaultIP];
+    ctx.rsp = m[seL4_UnknownSyscall_SP];
+    ctx.rdi = m[seL4_UnknownSyscall_RDI];
+    ctx.rsi = m[seL4_UnknownSyscall_RSI];
+    ctx.rdx = m[seL4_UnknownSyscall_RDX];
+    ctx.rax = 0;
+    ctx.fs_base = p->fs_base;
+    write_context(p, &ctx, true);
+}
+
+void proc_signal(struct proc *p, int sig)
+{
+    if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || p->state == PROC_FREE)
+        return;
+    uint64_t handler = p->act[sig].handler;
+    if (sig == SIGKILL || (handler == SIG_DFL && !default_ignores(sig) && !default_stops(sig))) {
+        proc_exit(p, sig);
+        return;
+    }
+    if (handler == SIG_IGN || handler == SIG_DFL)
+        return; /* ignored, or a stop (job control is future work) */
+    p->sigpending |= 1ul << (sig - 1);
+    if (p->sigmask & (1ul << (sig - 1)))
+        return;
+    if (p->state == PROC_BLOCKED) {
+        /* Interrupt the waiting call: EINTR, then the handler. */
+        proc_reply(p, -LINUX_EINTR);
+    } else if (p->state == PROC_RUNNING && p->tcb != PAGE_NONE && p->block == BLOCK_NONE &&
+               p != posix_current) {
+        p->sigpending &= ~(1ul << (sig - 1));
+        interrupt_running(p, sig);
+    }
+}
+
+void proc_signal_group(int pgid, int sig)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++)
+        if ((procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED) &&
+            procs[i].pgid == pgid)
+            proc_signal(&procs[i], sig);
+}

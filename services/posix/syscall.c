@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The Linux x86_64 syscall table: number -> emulation. Files, pipes and
+ * the tty are in file.c (sys_file); this file has memory (brk, mmap,
+ * munmap, mprotect), processes (fork/clone, execve, exit, wait4, kill, ids),
+ * signals (bookkeeping of rt_sigaction/rt_sigprocmask, rt_sigreturn),
+ * identity (uname, uids) and time. A number with no emulation answers
+ * -ENOSYS and is reported once (docs/posix.md lists every number's status).
+ * Errors are negative Linux errnos, the one place they exist.
+ */
+#include "posix.h"
+
+#include <kaal/heap.h>
+#include <kaal/stdio.h>
+#include <kaal/string.h>
+#include <kaal/timing.h>
+
+#define CLONE_VM 0x100
+#define CLONE_VFORK 0x4000
+#define CLONE_THREAD 0x10000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_CHILD_SETTID 0x1000000
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define WNOHANG 1
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+static const struct {
+    uint16_t nr;
+    const char *name;
+} names[] = {
+    { 7, "poll" }, { 13, "rt_sigaction" }, { 23, "select" }, { 25, "mremap" },
+    { 26, "msync" }, { 27, "mincore" }, { 28, "madvise" }, { 29, "shmget" },
+    { 34, "pause" }, { 35, "nanosleep" }, { 36, "getitimer" }, { 37, "alarm" },
+    { 38, "setitimer" }, { 40, "sendfile" }, { 41, "socket" }, { 42, "connect" },
+    { 43, "accept" }, { 44, "sendto" }, { 45, "recvfrom" }, { 49, "bind" },
+    { 50, "listen" }, { 54, "setsockopt" }, { 56, "clone" }, { 58, "vfork" },
+    { 73, "flock" }, { 85, "creat" }, { 92, "chown" }, { 93, "fchown" }, { 94, "lchown" },
+    { 98, "getrusage" }, { 99, "sysinfo" }, { 100, "times" }, { 101, "ptrace" },
+    { 103, "syslog" }, { 105, "setuid" }, { 106, "setgid" }, { 113, "setreuid" },
+    { 114, "setregid" }, { 115, "getgroups" }, { 116, "setgroups" }, { 117, "setresuid" },
+    { 118, "getresuid" }, { 119, "setresgid" }, { 120, "getresgid" }, { 125, "capget" },
+    { 127, "rt_sigpending" }, { 128, "rt_sigtimedwait" }, { 130, "rt_sigsuspend" },
+    { 131, "sigaltstack" }, { 132, "utime" }, { 133, "mknod" }, { 137, "statfs" },
+    { 138, "fstatfs" }, { 140, "getpriority" }, { 141, "setpriority" },
+    { 157, "prctl" }, { 161, "chroot" }, { 162, "sync" }, { 165, "mount" },
+    { 166, "umount2" }, { 169, "reboot" }, { 170, "sethostname" }, { 200, "tkill" },
+    { 202, "futex" }, { 204, "sched_getaffinity" }, { 213, "epoll_create" },
+    { 221, "fadvise64" }, { 230, "clock_nanosleep" }, { 232, "epoll_wait" },
+    { 233, "epoll_ctl" }, { 234, "tgkill" }, { 235, "utimes" }, { 247, "waitid" },
+    { 270, "pselect6" }, { 271, "ppoll" }, { 273, "set_robust_list" }, { 275, "splice" },
+    { 280, "utimensat" }, { 281, "epoll_pwait" }, { 284, "eventfd" }, { 285, "fallocate" },
+    { 290, "eventfd2" }, { 291, "epoll_create1" }, { 302, "prlimit64" }, { 306, "syncfs" },
+    { 318, "getrandom" }, { 322, "execveat" }, { 326, "copy_file_range" },
+    { 334, "rseq" }, { 435, "clone3" }, { 436, "close_range" },
+};
+
+const char *syscall_name(seL4_Word nr)
+{
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].nr == nr)
+            return names[i].name;
+    return "?";
+}
+
+static int64_t enosys(seL4_Word nr)
+{
+    static uint64_t reported[8]; /* numbers 0..511 */
+    if (nr < 512 && !(reported[nr / 64] & (1ul << (nr % 64)))) {
+        reported[nr / 64] |= 1ul << (nr % 64);
+        printf("posix: syscall %lu (%s) not implemented: ENOSYS\n", (unsigned long)nr,
+               syscall_name(nr));
+    }
+    return -LINUX_ENOSYS;
+}
+
+/* ---- memory ---- */
+
+static int64_t sys_brk(struct proc *p, uint64_t want)
+{
+    struct vmspace *vm = &p->vm;
+    if (want < vm->brk_start)
+        return (int64_t)vm->brk;
+    uint64_t old_end = PAGE_UP(vm->brk), new_end = PAGE_UP(want);
+    if (new_end > old_end) {
+        if (vm_find(vm, old_end) || (new_end - old_end) / PAGE_SIZE > vm->max_pages)
+            return (int64_t)vm->brk;
+        if (vm_add_vma(vm, old_end, new_end, PROT_READ | PROT_WRITE, VMA_ANON) < 0)
+            return (int64_t)vm->brk;
+    } else if (new_end < old_end) {
+        vm_remove(vm, new_end, old_end);
+    }
+    vm->brk = want;
+    return (int64_t)want;
+}
+
+static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
+{
+    uint64_t addr = a[0], len = PAGE_UP(a[1]), flags = a[3];
+    uint8_t prot = (uint8_t)(a[2] & 7);
+    if (len == 0 || len > (1ul << 40) || (addr & (PAGE_SIZE - 1)))
+        return -LINUX_EINVAL;
+    if (!(flags & MAP_ANONYMOUS) || (flags & MAP_SHARED))
+        return -LINUX_ENODEV; /* file and shared mappings: future work (docs/posix.md) */
+    struct vmspace *vm = &p->vm;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (flags & MAP_FIXED_NOREPLACE)
+            for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE)
+                if (vm_find(vm, va))
+                    return -LINUX_EEXIST;
+    } else {
+        addr = vm->mmap_top - len;
+        while (addr > vm->brk && (vm_find(vm, addr) || vm_find(vm, addr + len - 1)))
+            addr -= PAGE_SIZE;
+        vm->mmap_top = addr;
+    }
+    int r = vm_add_vma(vm, addr, addr + len, prot, VMA_ANON);
+    return r < 0 ? r : (int64_t)addr;
+}
+
+/* ---- processes ---- */
+
+static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
+{
+    if (flags & (CLONE_VM | CLONE_THREAD)) {
+        if (!(flags & CLONE_VFORK))
+            return -LINUX_ENOSYS; /* threads: future work (docs/posix.md) */
+    }
+    struct proc *c = proc_new(p->pid);
+    if (!c)
+        return -LINUX_EAGAIN;
+    c->pgid = p->pgid;
+    c->sid = p->sid;
+    c->umask = p->umask;
+    c->fs_base = p->fs_base;
+    memcpy(c->cwd, p->cwd, sizeof(c->cwd));
+    memcpy(c->act, p->act, sizeof(c->act));
+    memcpy(c->comm, p->comm, sizeof(c->comm));
+    c->sigmask = p->sigmask;
+    int r = vm_copy(&c->vm, &p->vm);
+    if (r == 0)
+        fd_copy(c, p);
+    if (r == 0 && (flags & CLONE_CHILD_SETTID))
+        copy_to_user(&c->vm, ctid, &c->pid, sizeof(int));
+    if (r == 0 && (flags & CLONE_CHILD_CLEARTID))
+        c->clear_child_tid = ctid;
+    if (r == 0)
+        r = proc_fork_thread(c, p);
+    if (r < 0) {
+        proc_exit(c, 0);
+        proc_reap(c);
+        return r == -LINUX_ENOMEM ? -LINUX_ENOMEM : -LINUX_EAGAIN;
+    }
+    return c->pid;
+}
+
+static bool wait_matches(const struct proc *c, const struct proc *p, int64_t pid)
+{
+    if (c->state == PROC_FREE || c->ppid != p->pid)
+        return false;
+    if (pid > 0)
+        return c->pid == pid;
+    if (pid == 0)
+        return c->pgid == p->pgid;
+    if (pid < -1)
+        return c->pgid == -pid;
+    return true;
+}
+
+static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t options)
+{
+    bool any = false;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *c = &procs[i];
+        if (!wait_matches(c, p, pid))
+            continue;
+        any = true;
+        if (c->state != PROC_ZOMBIE)
+            continue;
+        int status = c->exit_status;
+        if (ustatus && copy_to_user(&p->vm, ustatus, &status, sizeof(status)) < 0)
+            return -LINUX_EFAULT;
+        int cpid = c->pid;
+        proc_reap(c);
+        return cpid;
+    }
+    if (!any)
+        return -LINUX_ECHILD;
+    return (options & WNOHANG) ? 0 : SYS_BLOCKED;
+}
+
+static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
+{
+    if (sig < 0 || sig > NSIG)
+        return -LINUX_EINVAL;
+    int n = 0;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->state != PROC_RUNNING && t->state != PROC_BLOCKED)
+            continue;
+        bool hit = pid > 0    ? t->pid == pid
+                   : pid == 0 ? t->pgid == p->pgid
+                   : pid == -1 ? t->pid != 1 && t != p
+                               : t->pgid == -pid;
+        if (!hit)
+            continue;
+        n++;
+        if (sig)
+            proc_signal(t, (int)sig);
+    }
+    if (!n)
+        return -LINUX_ESRCH;
+    return p->state == PROC_ZOMBIE ? SYS_NO_REPLY : 0;
+}
+
+static int64_t sys_setpgid(struct proc *p, int64_t pid, int64_t pgid)
+{
+    struct proc *t = pid == 0 ? p : proc_by_pid((int)pid);
+    if (!t || (t != p && t->ppid != p->pid))
+        return -LINUX_ESRCH;
+    if (pgid < 0)
+        return -LINUX_EINVAL;
+    t->pgid = pgid == 0 ? t->pid : (int)pgid;
+    return 0;
+}
+
+static int64_t sys_uname(struct proc *p, uint64_t buf)
+{
+    static char u[6][65];
+    memset(u, 0, sizeof(u));
+    snprintf(u[0], sizeof(u[0]), "%s", "KaaL");
+    snprintf(u[1], sizeof(u[1]), "%s", "kaal");
+    snprintf(u[2], sizeof(u[2]), "%s", "0.1.0");
+    snprintf(u[3], sizeof(u[3]), "%s", "#1 KaaL POSIX server");
+    snprintf(u[4], sizeof(u[4]), "%s", "x86_64");
+    snprintf(u[5], sizeof(u[5]), "%s", "(none)");
+    return copy_to_user(&p->vm, buf, u, sizeof(u)) < 0 ? -LINUX_EFAULT : 0;
+}
+
+static int64_t sys_arch_prctl(struct proc *p, uint64_t code, uint64_t addr)
+{
+    switch (code) {
+    case ARCH_SET_FS: {
+        if (addr >= 0x0000800000000000ul)
+            return -LINUX_EPERM;
+        seL4_UserContext ctx;
+        if (seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word),
+                                   &ctx) != seL4_NoError)
+            return -LINUX_EINVAL;
+        ctx.fs_base = addr;
+        if (seL4_TCB_WriteRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word),
+                                    &ctx) != seL4_NoError)
+            return -LINUX_EINVAL;
+        p->fs_base = addr;
+        return 0;
+    }
+    case ARCH_GET_FS:
+        return copy_to_user(&p->vm, addr, &p->fs_base, 8) < 0 ? -LINUX_EFAULT : 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
+/* ---- time (the TSC; CPUID leaf 0x15/0x16 for its rate, else 1 GHz) ---- */
+
+static uint64_t tsc_hz(void)
+{
+    static uint64_t hz;
+    if (!hz) {
+        uint32_t a, b, c, d;
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+        uint32_t max = a;
+        if (max >= 0x16) {
+            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x16), "c"(0));
+            hz = (uint64_t)(a & 0xffff) * 1000000u;
+        }
+        if (!hz) {
+            hz = 1000000000u;
+            printf("posix: TSC rate unknown: clocks assume 1 GHz\n");
+        }
+    }
+    return hz;
+}
+
+static int64_t sys_clock_gettime(struct proc *p, uint64_t clk, uint64_t ts)
+{
+    if (clk > 11)
+        return -LINUX_EINVAL;
+    uint64_t t = kaal_rdtsc(), hz = tsc_hz();
+    int64_t v[2] = { (int64_t)(t / hz), (int64_t)((t % hz) * 1000000000u / hz) };
+    return copy_to_user(&p->vm, ts, v, sizeof(v)) < 0 ? -LINUX_EFAULT : 0;
+}
+
+/* ---- signals ---- */
+
+static int64_t sys_rt_sigaction(struct proc *p, uint64_t sig, uint64_t act, uint64_t old)
+{
+    if (sig < 1 || sig > NSIG || ((sig == 9 || sig == 19) && act))
+        return -LINUX_EINVAL;
+    if (old && copy_to_user(&p->vm, old, &p->act[sig], sizeof(struct k_sigaction)) < 0)
+        return -LINUX_EFAULT;
+    if (act) {
+        struct k_sigaction k;
+        if (copy_from_user(&p->vm, &k, act, sizeof(k)) < 0)
+            return -LINUX_EFAULT;
+        p->act[sig] = k;
+    }
+    return 0;
+}
+
+static int64_t sys_rt_sigprocmask(struct proc *p, uint64_t how, uint64_t set, uint64_t old)
+{
+    uint64_t prev = p->sigmask;
+    if (set) {
+        uint64_t s;
+        if (copy_from_user(&p->vm, &s, set, 8) < 0)
+            return -LINUX_EFAULT;
+        s &= ~((1ul << 8) | (1ul << 18)); /* SIGKILL, SIGSTOP */
+        if (how == 0)
+            p->sigmask |= s;
+        else if (how == 1)
+            p->sigmask &= ~s;
+        else if (how == 2)
+            p->sigmask = s;
+        else
+            return -LINUX_EINVAL;
+    }
+    if (old && copy_to_user(&p->vm, old, &prev, 8) < 0)
+        return -LINUX_EFAULT;
+    return 0;
+}
+
+static int64_t sys_prlimit(struct proc *p, uint64_t resource, uint64_t old)
+{
+    uint64_t lim[2] = { ~0ul, ~0ul };
+    if (resource == 3) /* RLIMIT_STACK */
+        lim[0] = lim[1] = 8ul << 20;
+    else if (resource == 7) /* RLIMIT_NOFILE */
+        lim[0] = lim[1] = MAX_FDS;
+    if (resource > 15)
+        return -LINUX_EINVAL;
+    return old && copy_to_user(&p->vm, old, lim, sizeof(lim)) < 0 ? -LINUX_EFAULT : 0;
+}
+
+int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
+{
+    bool handled;
+    int64_t r = sys_file(p, nr, a, &handled);
+    if (handled)
+        return r;
+    switch (nr) {
+    case 9: return sys_mmap(p, a);
+    case 10:
+        if (a[0] & (PAGE_SIZE - 1))
+            return -LINUX_EINVAL;
+        return vm_protect(&p->vm, a[0], a[0] + PAGE_UP(a[1]), (uint8_t)(a[2] & 7));
+    case 11:
+        if (a[0] & (PAGE_SIZE - 1) || a[1] == 0)
+            return -LINUX_EINVAL;
+        vm_remove(&p->vm, a[0], a[0] + PAGE_UP(a[1]));
+        return 0;
+    case 12: return sys_brk(p, a[0]);
+    case 13: return sys_rt_sigaction(p, a[0], a[1], a[2]);
+    case 14: return sys_rt_sigprocmask(p, a[0], a[1], a[2]);
+    case 15: return proc_sigreturn(p);
+    case 24: return 0; /* sched_yield: the reply is the yield */
+    case 28: return 0; /* madvise: advice only */
+    case 39: return p->pid;
+    case 56: return sys_fork(p, a[0], a[3]);
+    case 57:
+    case 58: return sys_fork(p, 0, 0);
+    case 59: return sys_execve(p, a[0], a[1], a[2]);
+    case 60:
+    case 231:
+        proc_exit(p, (int)((a[0] & 0xff) << 8));
+        return SYS_NO_REPLY;
+    case 61: return sys_wait4(p, (int64_t)a[0], a[1], a[2]);
+    case 62: return sys_kill(p, (int64_t)a[0], (int64_t)a[1]);
+    case 63: return sys_uname(p, a[0]);
+    case 96: {
+        uint64_t t = kaal_rdtsc(), hz = tsc_hz();
+        int64_t tv[2] = { (int64_t)(t / hz), (int64_t)((t % hz) * 1000000u / hz) };
+        return a[0] && copy_to_user(&p->vm, a[0], tv, sizeof(tv)) < 0 ? -LINUX_EFAULT : 0;
+    }
+    case 97: return sys_prlimit(p, a[0], a[1]);
+    case 102: case 104: case 107: case 108: return 0; /* uid 0, gid 0 */
+    case 105: case 106: return a[0] == 0 ? 0 : -LINUX_EPERM;
+    case 109: return sys_setpgid(p, (int64_t)a[0], (int64_t)a[1]);
+    case 110: return p->ppid;
+    case 111: return p->pgid;
+    case 112:
+        if (p->pgid == p->pid)
+            return -LINUX_EPERM;
+        p->sid = p->pgid = p->pid;
+        return p->sid;
+    case 115: return 0; /* getgroups: none */
+    case 118: case 120: {
+        uint32_t z = 0;
+        for (int i = 0; i < 3; i++)
+            if (copy_to_user(&p->vm, a[i], &z, 4) < 0)
+                return -LINUX_EFAULT;
+        return 0;
+    }
+    case 121: {
+        struct proc *t = a[0] ? proc_by_pid((int)a[0]) : p;
+        return t ? t->pgid : -LINUX_ESRCH;
+    }
+    case 124: {
+        struct proc *t = a[0] ? proc_by_pid((int)a[0]) : p;
+        return t ? t->sid : -LINUX_ESRCH;
+    }
+    case 158: return sys_arch_prctl(p, a[0], a[1]);
+    case 160: return 0; /* setrlimit: accepted, not enforced */
+    case 186: return p->pid; /* gettid: one thread per process */
+    case 201: {
+        int64_t t = (int64_t)(kaal_rdtsc() / tsc_hz());
+        return a[0] && copy_to_user(&p->vm, a[0], &t, 8) < 0 ? -LINUX_EFAULT : t;
+    }
+    case 218: p->clear_child_tid = a[0]; return p->pid;
+    case 228: return sys_clock_gettime(p, a[0], a[1]);
+    case 273: return 0; /* set_robust_list: no futexes to clean up yet */
+    case 302: return sys_prlimit(p, a[1], a[3]);
+    default: return enosys(nr);
+    }
+}
