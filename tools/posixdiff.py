@@ -84,8 +84,9 @@ def programs(build, only=None):
     tdir = os.path.join(build, "posix-tests", "t")
     if not os.path.isdir(tdir):
         return []
+    # all.LIBC is the multi-call binary the program names link to.
     names = sorted(n for n in os.listdir(tdir)
-                   if n.rsplit(".", 1)[-1] in LIBCS and not n.startswith("."))
+                   if n.rsplit(".", 1)[-1] in LIBCS and not n.startswith((".", "all.")))
     return [n for n in names if not only or only in n]
 
 
@@ -317,9 +318,13 @@ class LinuxGuest(ShellGuest):
             w.add_symlink("/bin/" + applet, "busybox")
         w.add_file("/init", LINUX_INIT, 0o755)
         tdir = os.path.join(self.build, "posix-tests", "t")
-        for name in programs(self.build):
-            with open(os.path.join(tdir, name), "rb") as f:
-                w.add_file("%s/%s" % (GUEST_DIR, name), f.read(), 0o755)
+        for name in sorted(os.listdir(tdir)):
+            path = os.path.join(tdir, name)
+            if os.path.islink(path):
+                w.add_symlink("%s/%s" % (GUEST_DIR, name), os.readlink(path))
+            else:
+                with open(path, "rb") as f:
+                    w.add_file("%s/%s" % (GUEST_DIR, name), f.read(), 0o755)
         self._initramfs = tempfile.NamedTemporaryFile(prefix="posixdiff-linux.", suffix=".cpio")
         self._initramfs.write(w.finish())
         self._initramfs.flush()

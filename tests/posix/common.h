@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "programs.h"
+
 /* A pointer no process has mapped: the kernel (server) must answer EFAULT.
  * Calls passing it go through syscall(2), so no libc wrapper touches it. */
 #define BAD_PTR ((void *)1)

@@ -269,8 +269,10 @@ static void cwd(void)
     T(chdir(start_dir));
 }
 
-int main(void)
+int dirs_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     make_and_remove();
     renames();

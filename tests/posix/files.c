@@ -213,8 +213,10 @@ static void flags(void)
     T(close(fd));
 }
 
-int main(void)
+int files_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     open_and_creat();
     read_write_seek();

@@ -92,8 +92,10 @@ static void limits(void)
     T(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl));
 }
 
-int main(void)
+int identity_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     names();
     ids();

@@ -5,8 +5,10 @@
  * signal comes from the hardware path, not from kill. */
 #include "common.h"
 
-int main(void)
+int killed_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     say("before the fault");
     int *volatile bad = (int *)24;

@@ -214,8 +214,10 @@ static void cow(void)
     munmap(s, PAGE);
 }
 
-int main(void)
+int memory_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     struct sigaction sa = {0};
     sa.sa_sigaction = on_segv;

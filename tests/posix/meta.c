@@ -229,8 +229,10 @@ static void truncates(void)
     T(close(fd));
 }
 
-int main(void)
+int meta_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     stats();
     modes();

@@ -166,8 +166,10 @@ static void broken(void)
     T(close(p[0]));
 }
 
-int main(void)
+int pipes_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     basics();
     capacity();

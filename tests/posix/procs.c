@@ -273,7 +273,7 @@ static void execs(void)
     T(execve("no-such-file", margv, envp));
 }
 
-int main(int argc, char **argv)
+int procs_main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "exec-child") == 0)
         return exec_child(argc, argv);

@@ -324,8 +324,10 @@ static void default_actions(void)
     wait_report("ud2", pid);
 }
 
-int main(void)
+int signals_main(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     start();
     handlers();
     say("-- read interrupted, no SA_RESTART");
