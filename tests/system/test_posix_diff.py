@@ -16,9 +16,35 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
 import posixdiff  # noqa: E402
 
-# program -> why it differs in KaaL today (a server bug or a missing call).
-EXPECTED_MISMATCH = {
+# program -> why it differs in KaaL today (server bugs and missing calls,
+# as the diffs show them; posix branch 79d6778). Every program is hit by
+# the first: busybox sh runs `/t/x; echo $?` without waiting for /t/x
+# ($? is 255 at once, the program's output comes after it).
+NO_WAIT = "sh does not wait for its child: wait4 returns at once, $? 255"
+REASONS = {
+    "files": "F_GETFL returns O_CREAT|O_TRUNC; pread/pwrite take a negative offset; "
+             "preadv/pwritev ENOSYS; dup3 takes bad flags; creat ENOSYS (glibc)",
+    "dirs": "rmdir(\".\") ENOTEMPTY, not EINVAL; unlinkat takes bad flags; renameat2 "
+            "RENAME_NOREPLACE replaces; getcwd succeeds in a removed directory",
+    "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
+            "(0666 gives 0644); utimensat ENOSYS",
+    "pipes": "pipe2 takes bad flags; capacity 16 KiB, not 64 KiB; F_GETPIPE_SZ EINVAL; "
+             "two fds leak (dup gives 7, not 5)",
+    "procs": "wait4 with a bad status pointer leaves the child unreaped; waitid ENOSYS; "
+             "tkill ENOSYS, so raise(SIGSTOP) does nothing and waitpid(WUNTRACED) hangs",
+    "signals": "tkill, rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
+               "rt_sigaction and rt_sigprocmask take a wrong sigsetsize; SA_RESTART does not "
+               "restart read; the process dies at rip 0 once SIGCHLD is SIG_DFL/SIG_IGN again",
+    "memory": "a fault is not delivered to the SIGSEGV handler: the process is killed at "
+              "its first fault (brk below the break)",
+    "time": "clock_getres, nanosleep, clock_nanosleep, setitimer ENOSYS; CLOCK_REALTIME is "
+            "before 2020",
+    "identity": "getgroups(-1) succeeds; setreuid/setresuid ENOSYS; RLIMIT_NOFILE of 32 not "
+                "enforced (fd 63); setrlimit takes soft > hard",
+    "killed": "the SIGSEGV death is not seen as $? 139",
 }
+EXPECTED_MISMATCH = {"%s.%s" % (name, libc): "%s; %s" % (NO_WAIT, why)
+                     for name, why in REASONS.items() for libc in posixdiff.LIBCS}
 
 
 def check_programs_of(build, libc):
@@ -33,8 +59,8 @@ def check_programs_of(build, libc):
         assert kaal.has(names[0]), (
             "%s/%s is not in the guest: the POSIX system's rootfs must copy the "
             "directories of POSIX_ROOTFS_EXTRA (tests/posix/module.mk) into its root; "
-            "ls %s printed:\n%s" % (posixdiff.GUEST_DIR, names[0], posixdiff.GUEST_DIR,
-                                     kaal.listing))
+            "%s holds: %s" % (posixdiff.GUEST_DIR, names[0], posixdiff.GUEST_DIR,
+                              " ".join(kaal.listing) or "nothing"))
         for name in names:
             host, _ = posixdiff.run_host(os.path.join(build, "posix-tests", "t", name))
             results.append((name,) + posixdiff.compare(name, host, kaal.run(name)))
