@@ -10,7 +10,7 @@ PAGE_SIZE = 4096
 # ---- binary format (docs/system-toml.md, include/kaal/sysdesc.h) ----------
 MAGIC = b"KSYS"
 VERSION_MAJOR = 1
-VERSION_MINOR = 3          # 1.1: files table; 1.2: PCI/DMA caps; 1.3: component flags
+VERSION_MINOR = 4          # 1.1: files table; 1.2: PCI/DMA caps; 1.3: component flags; 1.4: DMA rings
 HEADER_SIZE = 96
 N_TABLES = 8
 TABLE_COMPONENTS, TABLE_CHANNELS, TABLE_OBJECTS, TABLE_CAPS, TABLE_REGIONS, \
@@ -31,7 +31,10 @@ RESTART = {"never": 0, "always": 1, "on-failure": 2}
 # Component record flags (1.3); 0 is what a 1.2 blob means.
 COMPONENT_FLAG_NO_DEBUG_SYSCALLS = 1   # debug_syscalls = false
 CHANNEL_KIND = {"rpc": 1, "ring": 2}
-OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4}
+OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4, "dma-memory": 5}
+# Region record flags (1.4): REGION_DMA on a ring end's data region over a
+# "dma-memory" object: init reports its physical address to the component.
+REGION_DMA = 1
 CAP_KIND = {"endpoint": 1, "notification": 2, "untyped": 3, "ioport": 4, "irq": 5,
             "pci": 6, "pci_mmio": 7, "pci_ioport": 8, "pci_irq": 9, "dma": 10}
 CONFIG_TYPE = {"int": 1, "string": 2, "bool": 3}
@@ -148,7 +151,7 @@ END_TYPES = {"rpc_server": ("rpc", "server"), "rpc_client": ("rpc", "client"),
 END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional"},
                  "rpc_client": {"name", "type", "optional"},
                  "ring_producer": {"name", "type", "optional", "queue_depth", "data_size",
-                                   "vaddr"},
+                                   "vaddr", "dma"},
                  "ring_consumer": {"name", "type", "optional", "queue_depth", "data_size",
-                                   "vaddr"}}
+                                   "vaddr", "dma"}}
 CTYPE_FILE_KEYS = {"name", "max_size", "vaddr"}
