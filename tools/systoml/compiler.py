@@ -183,6 +183,7 @@ class System:
     channels: list
     objects: list = field(default_factory=list)   # (kind, name, size)
     modules: list = field(default_factory=list)
+    qemu_args: list = field(default_factory=list)  # from [machine] (machine.py)
 
 
 def _close(word, choices):
@@ -399,6 +400,10 @@ def compile_text(text, display, base_dir, check_binaries=True, search=None):
     from . import component as typed
     c.types = typed.TypeIndex(search or Search(), base_dir, check_binaries)
     system = _pass_declarations(c, doc, base_dir, check_binaries)
+    from . import machine
+    qemu_args = machine.qemu_args(c, doc, base_dir)
+    if system is not None:
+        system.qemu_args = qemu_args
     if not c.diags:
         typed.check_wiring(c, system)
     if not c.diags:

@@ -106,7 +106,7 @@ DEVICES = {
 }
 
 # ---- keys each table accepts (for "unknown key" and "did you mean") ---------
-TOP_KEYS = {"system", "component", "channel"}
+TOP_KEYS = {"system", "component", "channel", "machine"}  # machine: tools/systoml/machine.py
 SYSTEM_KEYS = {"name", "description", "console", "debug_syscalls"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
                   "max_restarts", "devices", "config", "cap", "file", "dma",
