@@ -155,6 +155,13 @@ _Static_assert(sizeof(kaal_component_start_t) <= 2048, "start record too large")
  * one, so the notice is on the endpoint before the restarted client can
  * call, and a server slow to answer delays only its own notices. */
 #define KAAL_RPC_BADGE_INIT (1ull << 63)
+/* Set in every client badge of an rpc_server end whose component.toml says
+ * `signals = true`: that server has its events notification bound to its
+ * thread (seL4_TCB_BindNotification), so a notification word (ring bits,
+ * an IRQ bit, all below bit 62) and a call arrive through one seL4_Recv; a
+ * badge with this bit (or KAAL_RPC_BADGE_INIT) is a call. Same bit as
+ * KAAL_CONSOLE_BADGE_CLIENT; tools/systoml/schema.py RPC_BADGE_CLIENT. */
+#define KAAL_RPC_BADGE_CLIENT (1ull << 62)
 #define KAAL_RPC_LABEL_CLIENT_GONE 0x4b41fe
 
 /* The record init passed (NULL in the root task). */

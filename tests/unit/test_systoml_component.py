@@ -247,6 +247,23 @@ class TestComponentLayout(ComponentCase):
         self.assertIn("components/store/component.toml:15:7: error: 'dma' must be true or false, "
                       "not 'yes'", "\n".join(errs))
 
+    def test_a_server_end_with_signals_gets_client_badges_with_bit_62(self):
+        self.put("store", SERVER_TOML.replace('type = "rpc_server"\n',
+                                              'type = "rpc_server"\nsignals = true\n'))
+        desc = binfmt.decode(binfmt.encode(self.compiles(SYSTEM)))
+        cap = next(c for c in desc["components"][1]["caps"] if c["name"] == "store")
+        self.assertEqual(cap["arg0"], (1 << 62) | 1)
+
+    def test_a_server_end_without_signals_keeps_plain_badges(self):
+        desc = binfmt.decode(binfmt.encode(self.compiles(SYSTEM)))
+        cap = next(c for c in desc["components"][1]["caps"] if c["name"] == "store")
+        self.assertEqual(cap["arg0"], 1)
+
+    def test_signals_is_only_a_key_of_rpc_server_ends(self):
+        self.put("user", CLIENT_TOML.replace('type = "rpc_client"\n',
+                                             'type = "rpc_client"\nsignals = true\n'))
+        self.assertIn("unknown key 'signals'", "\n".join(self.errors(SYSTEM)))
+
     def test_ring_sizes_come_from_the_declarations(self):
         system = self.compiles(SYSTEM)
         ring = system.channels[1]

@@ -850,6 +850,13 @@ def _pass_names(c, system):
             taken = used.setdefault(key, {})
             ch.badge = next(b for b in range(1, len(taken) + 2) if b not in taken)
             taken[ch.badge] = ch.name
+    # A server that takes its signals on the same Recv tells calls by bit 62.
+    for ch in system.channels:
+        server = ch.ends[0]
+        if ch.kind == "rpc" and server.component.ctype is not None:
+            decl = server.component.ctype.ends.get(server.name)
+            if decl is not None and decl.signals:
+                ch.badge |= S.RPC_BADGE_CLIENT
 
 
 # ---------------------------------------------------------------------------

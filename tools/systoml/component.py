@@ -37,6 +37,7 @@ class EndDecl:
     data_size: int = 0
     vaddr: int = None       # rings: explicit, else placed first-fit
     dma: bool = False       # rings: a device reaches the data region (contiguous RAM)
+    signals: bool = False   # rpc_server: signals arrive on the same Recv (badge bit 62)
 
     @property
     def kind(self):
@@ -267,6 +268,8 @@ def _declare(ck, doc, ctype, search):
         if name is None or etype is None:
             continue
         end = EndDecl(name, etype, ep, optional=bool(optional))
+        if etype == "rpc_server":
+            end.signals = bool(ck.boolean(et, "signals", ep, False))
         if end.kind == "ring":
             end.queue_depth = ck.integer(et, "queue_depth", ep, 2, 65536, S.DEFAULT_QUEUE_DEPTH)
             if end.queue_depth and end.queue_depth & (end.queue_depth - 1):
