@@ -156,8 +156,8 @@ int main(void)
         printf("netprobe: the rx/tx rings are not wired\n");
         return 1;
     }
-    seL4_MessageInfo_t info = seL4_Call(KAAL_CAP_CTL, seL4_MessageInfo_new(KAAL_NETDEV_RPC_INFO,
-                                                                           0, 0, 0));
+    seL4_MessageInfo_t info =
+        seL4_Call(KAAL_CAP_CTL, seL4_MessageInfo_new(KAAL_NETDEV_RPC_INFO, 0, 0, 0));
     seL4_Word label = seL4_MessageInfo_get_label(info);
     if (label == KAAL_RPC_LABEL_SERVER_GONE) {
         printf("netprobe: ctl: the NIC driver is not running (no NIC?)\n");

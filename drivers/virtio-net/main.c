@@ -61,8 +61,7 @@ static kaal_error_t vnet_init_op(kaal_dddk_device_t *dev)
     kaal_virtio_pci_caps_t caps;
     kaal_virtio_caps_ret_t c = kaal_virtio_pci_find_caps(pci->config, &caps);
     if (c.err == KAAL_ENOENT) {
-        printf("virtio-net: refused: %s; this driver needs a virtio 1.x (modern) device\n",
-               c.why);
+        printf("virtio-net: refused: %s; this driver needs a virtio 1.x (modern) device\n", c.why);
         return c.err;
     }
     if (c.err) {
@@ -130,8 +129,8 @@ static void vnet_signal_op(kaal_dddk_device_t *dev, uint64_t bits)
         vnet_poll(&net);
 }
 
-static kaal_error_t vnet_rpc_op(kaal_dddk_device_t *dev, uint64_t badge,
-                                const kaal_dddk_msg_t *req, kaal_dddk_msg_t *reply)
+static kaal_error_t vnet_rpc_op(kaal_dddk_device_t *dev, uint64_t badge, const kaal_dddk_msg_t *req,
+                                kaal_dddk_msg_t *reply)
 {
     (void)dev;
     if (badge == KAAL_RPC_BADGE_INIT)
@@ -145,12 +144,12 @@ static kaal_error_t vnet_rpc_op(kaal_dddk_device_t *dev, uint64_t badge,
     return KAAL_OK;
 }
 
-KAAL_DRIVER(virtio_net, .name = "virtio-net",
-            .match = KAAL_DDDK_MATCH_PCI(KAAL_DEV_VIRTIO_NET_PCI_VENDOR,
-                                         KAAL_DEV_VIRTIO_NET_PCI_DEVICE),
-            .resources = {.mmio_bars = 1u << 4, .irq = true, .dma_bytes = DMA_BYTES},
-            .ops = {.init = vnet_init_op, .irq = vnet_irq_op, .rpc = vnet_rpc_op,
-                    .signal = vnet_signal_op});
+KAAL_DRIVER(
+    virtio_net, .name = "virtio-net",
+    .match = KAAL_DDDK_MATCH_PCI(KAAL_DEV_VIRTIO_NET_PCI_VENDOR, KAAL_DEV_VIRTIO_NET_PCI_DEVICE),
+    .resources = {.mmio_bars = 1u << 4, .irq = true, .dma_bytes = DMA_BYTES},
+    .ops = {
+        .init = vnet_init_op, .irq = vnet_irq_op, .rpc = vnet_rpc_op, .signal = vnet_signal_op});
 
 int main(void)
 {

@@ -39,8 +39,8 @@ static uint64_t token_of(const kaal_ring_desc_t *d)
 
 static kaal_ring_desc_t desc_of(uint64_t token, uint32_t length)
 {
-    return (kaal_ring_desc_t){.offset = (uint32_t)token, .length_bytes = length,
-                              .cookie = (uint16_t)(token >> 32)};
+    return (kaal_ring_desc_t){
+        .offset = (uint32_t)token, .length_bytes = length, .cookie = (uint16_t)(token >> 32)};
 }
 
 static void stop(vnet_t *n, const char *why)

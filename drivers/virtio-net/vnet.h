@@ -49,8 +49,8 @@ typedef struct vnet {
     kaal_virtio_t *dev;
     vnet_mem_t mem;
     kaal_virtq_t rxq, txq;
-    kaal_ring_sender_t rx;   /* we fill buffers the net server released */
-    kaal_ring_receiver_t tx; /* we send what the net server filled */
+    kaal_ring_sender_t rx;              /* we fill buffers the net server released */
+    kaal_ring_receiver_t tx;            /* we send what the net server filled */
     volatile uint8_t *rx_hdrs, *tx_hdr; /* driver-private DMA memory */
     uint64_t rx_hdrs_paddr, tx_hdr_paddr;
     uint32_t n_buffers; /* rx ring buffers: rx_data_bytes / buffer_bytes */

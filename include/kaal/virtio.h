@@ -231,7 +231,7 @@ typedef struct kaal_virtq {
     uint16_t last_used; /* next used entry to read */
     uint16_t free_head, n_free;
     uint16_t next_free[KAAL_VIRTQ_MAX_SIZE];
-    uint8_t chain_len[KAAL_VIRTQ_MAX_SIZE];      /* at a chain's head; 0: not in flight */
+    uint8_t chain_len[KAAL_VIRTQ_MAX_SIZE];       /* at a chain's head; 0: not in flight */
     uint32_t writable_bytes[KAAL_VIRTQ_MAX_SIZE]; /* at a chain's head */
     uint64_t token[KAAL_VIRTQ_MAX_SIZE];          /* at a chain's head: the caller's */
     bool broken; /* the device broke the used ring; KAAL_EIO until reset */

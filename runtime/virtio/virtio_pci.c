@@ -73,7 +73,9 @@ kaal_virtio_caps_ret_t kaal_virtio_pci_find_caps(const uint8_t config[256],
                         return caps_error(KAAL_EFORMAT, "the notify capability is too short");
                     caps->notify_off_multiplier = le32_at(c + 16);
                 }
-                *w = (kaal_virtio_window_t){.present = true, .bar = bar, .offset = le32_at(c + 8),
+                *w = (kaal_virtio_window_t){.present = true,
+                                            .bar = bar,
+                                            .offset = le32_at(c + 8),
                                             .length = le32_at(c + 12)};
             }
         }

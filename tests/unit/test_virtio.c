@@ -95,16 +95,46 @@ typedef struct {
     kaal_error_t err;
 } bad_caps_t;
 
-static void no_cap_list(uint8_t *c) { c[0x06] = 0; }
-static void only_msix(uint8_t *c) { c[0x99] = 0; }
-static void loops(uint8_t *c) { c[0x41] = 0x98; }
-static void into_header(uint8_t *c) { c[0x34] = 0x10; }
-static void at_the_end(uint8_t *c) { c[0x41] = 0xfc, c[0xfc] = 0x09; }
-static void short_len(uint8_t *c) { c[0x52] = 8; }
-static void len_past_end(uint8_t *c) { c[0x34] = 0xf0, c[0xf0] = 0x09, c[0xf2] = 32; }
-static void short_notify(uint8_t *c) { c[0x72] = 16; }
-static void bad_bar_common(uint8_t *c) { c[0x44] = 7; }
-static void no_isr(uint8_t *c) { c[0x53] = 0x20; }
+static void no_cap_list(uint8_t *c)
+{
+    c[0x06] = 0;
+}
+static void only_msix(uint8_t *c)
+{
+    c[0x99] = 0;
+}
+static void loops(uint8_t *c)
+{
+    c[0x41] = 0x98;
+}
+static void into_header(uint8_t *c)
+{
+    c[0x34] = 0x10;
+}
+static void at_the_end(uint8_t *c)
+{
+    c[0x41] = 0xfc, c[0xfc] = 0x09;
+}
+static void short_len(uint8_t *c)
+{
+    c[0x52] = 8;
+}
+static void len_past_end(uint8_t *c)
+{
+    c[0x34] = 0xf0, c[0xf0] = 0x09, c[0xf2] = 32;
+}
+static void short_notify(uint8_t *c)
+{
+    c[0x72] = 16;
+}
+static void bad_bar_common(uint8_t *c)
+{
+    c[0x44] = 7;
+}
+static void no_isr(uint8_t *c)
+{
+    c[0x53] = 0x20;
+}
 
 static void test_broken_capability_lists_are_refused_with_a_reason(void **state)
 {

@@ -25,13 +25,13 @@ typedef struct model_queue {
 
 typedef struct model {
     uint8_t config[256];
-    uint64_t features;       /* offered */
+    uint64_t features; /* offered */
     uint64_t driver_features;
     uint32_t dfselect, gfselect;
     uint8_t status;
     uint8_t generation;
-    bool refuse_features;    /* clear FEATURES_OK whatever the driver accepts */
-    bool stuck_in_reset;     /* status never reads back 0 */
+    bool refuse_features; /* clear FEATURES_OK whatever the driver accepts */
+    bool stuck_in_reset;  /* status never reads back 0 */
     uint16_t n_queues, qselect;
     uint32_t notify_multiplier;
     model_queue_t q[MODEL_MAX_QUEUES];
