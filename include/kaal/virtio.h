@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * virtio 1.x over PCI, the driver side (runtime/virtio/): the transport
- * every virtio driver shares (drivers/virtio-net, virtio-blk next).
+ * every virtio driver shares (drivers/virtio-net, drivers/virtio-blk).
  *
  *   kaal_virtio_pci_find_caps  the modern layout from the capability list
  *                  (virtio 1.2 §4.1.4): COMMON_CFG, NOTIFY_CFG, ISR_CFG,

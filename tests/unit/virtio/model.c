@@ -256,3 +256,21 @@ int model_drain(model_t *m, unsigned qi, void *out, uint32_t max)
     model_post_used(m, qi, (uint32_t)head, 0);
     return (int)done;
 }
+
+int model_take(model_t *m, unsigned qi, kaal_virtq_desc_t *out, unsigned max, unsigned *n)
+{
+    model_queue_t *q = &m->q[qi];
+    int head = next_chain(q);
+    *n = 0;
+    if (head < 0)
+        return -1;
+    uint16_t d = (uint16_t)head;
+    while (*n < max) {
+        kaal_virtq_desc_t *e = desc_at(q, d);
+        out[(*n)++] = *e;
+        if (!(e->flags & KAAL_VIRTQ_DESC_F_NEXT))
+            break;
+        d = e->next;
+    }
+    return head;
+}

@@ -52,6 +52,10 @@ int model_fill(model_t *m, unsigned qi, const void *data, uint32_t n);
 /* The device takes the next chain and copies its device-readable bytes to
  * out (at most max); posts a used entry with len 0. -1 if none. */
 int model_drain(model_t *m, unsigned qi, void *out, uint32_t max);
+/* The next available chain of queue qi as the device sees it: up to max
+ * descriptors into out (addresses are host pointers); returns the head,
+ * or -1 if none is available. *n is the chain's length. */
+int model_take(model_t *m, unsigned qi, kaal_virtq_desc_t *out, unsigned max, unsigned *n);
 /* Hostile: a used entry with any id and len. */
 void model_post_used(model_t *m, unsigned qi, uint32_t id, uint32_t len);
 /* Hostile: sets used->idx to anything. */
