@@ -62,7 +62,7 @@ define fuzz_target
 FUZZ_TARGETS += $(BUILD)/fuzz/$(1)
 $(BUILD)/fuzz/$(1): $(2) | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(2)
+	$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $(2)
 endef
 
 # kaal_component and kaal_system.

@@ -24,11 +24,12 @@
  *                  formatted the queues before the component started)
  *   wait           seL4_Wait on the events notification; with rpc_ep (an
  *                  rpc_server end), seL4_Recv there instead: an RPC event
- *                  (such a driver has no ring ends). An RPC driver with an
- *                  IRQ (irq_handler and tcb set, its end declared
- *                  `bound_notification = true`) has events bound to its
- *                  TCB: the Recv also returns the IRQ's signal, told from
- *                  a call by the badge (kaal_dddk_sel4_recv_kind)
+ *                  (such a driver has no ring ends unless it is bound). A
+ *                  bound RPC driver (tcb set, its end declared
+ *                  `bound_notification = true`: drivers/timer, drivers/
+ *                  virtio-net) has events bound to its TCB: the Recv also
+ *                  returns the IRQ's signal and ring signals, told from a
+ *                  call by the badge (kaal_dddk_sel4_recv_kind)
  *   signal         seL4_NBSend with no words: a signal on a notification
  *                  cap (ring ends, clients' kept notifications); never
  *                  blocks, even on an endpoint cap a client passed off
@@ -78,8 +79,9 @@ typedef struct kaal_dddk_sel4 {
     seL4_CPtr rpc_ep;    /* KAAL_CAP_<END> of an rpc_server end; 0: none */
     seL4_CPtr cnode;     /* the component's own CNode (KAAL_SYSDESC_SLOT_CNODE) */
     seL4_CPtr free_slot; /* for the badged IRQ notification (KAAL_COMPONENT_FIRST_FREE_SLOT) */
-    /* An RPC driver with an IRQ: its own TCB (KAAL_SYSDESC_SLOT_TCB), to
-     * bind events to; 0: an RPC driver has no IRQ. */
+    /* A bound RPC driver (IRQ or rings besides calls): its own TCB
+     * (KAAL_SYSDESC_SLOT_TCB), to bind events to; 0: an RPC driver has
+     * neither. The end must say `bound_notification = true`. */
     seL4_CPtr tcb;
     /* An RPC driver that takes caps from clients: how many it may keep
      * (at most KAAL_DDDK_SEL4_MAX_KEPT_CAPS; slots free_slot + 2 ...);
@@ -90,6 +92,7 @@ typedef struct kaal_dddk_sel4 {
     /* Filled by request_bundle for a PCI grant (the platform's own). */
     const kaal_component_pci_t *pci;
     kaal_device_t pci_device_desc;
+    bool bound; /* the events notification is bound to tcb (done once) */
 } kaal_dddk_sel4_t;
 
 /* What an RPC driver's seL4_Recv returned: with bound (its events are

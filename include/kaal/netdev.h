@@ -23,6 +23,13 @@
  * between the device and the stack. Signal suppression as in <kaal/ring.h>:
  * a busy link makes no system calls on the ring path.
  *
+ * drivers/virtio-net declares rx and tx with queue_depth 128 and data_size
+ * 256 KiB and `dma = true` (its device reads and writes the buffers where
+ * they are); the peer's component.toml declares the same sizes (the
+ * system compiler reports a mismatch at both files). Its ctl end says
+ * `bound_notification = true`, so client badges carry KAAL_RPC_BADGE_CLIENT: nothing
+ * for a client to do.
+ *
  * Descriptor flags (kaal_ring_desc_t.flags) on rx:
  *   KAAL_NETDEV_RX_LINK   a buffer with length 0: the link state changed,
  *                         call KAAL_NETDEV_RPC_INFO to read it; release the

@@ -12,13 +12,14 @@
  * of that notification minted into the component's first free slot.
  *
  * A driver that serves RPC (rpc_ep set: an rpc_server end) waits on its
- * endpoint instead and answers with seL4_Reply; it has no ring ends
- * (open_channel refuses). It may have an IRQ only with tcb set: then the
- * events notification is bound to its TCB (seL4_TCB_BindNotification) and
- * the IRQ's copy of it is badged KAAL_DDDK_SEL4_BOUND_IRQ_BIT, so the Recv
- * returns the IRQ too; the end must be declared `bound_notification =
- * true` so every client badge carries KAAL_RPC_BADGE_CLIENT and none can
- * look like the notification (kaal_dddk_sel4_recv_kind).
+ * endpoint instead and answers with seL4_Reply. It may have an IRQ and
+ * ring ends only with tcb set (bound): then the events notification is
+ * bound to its TCB (seL4_TCB_BindNotification, once, by bind_irq or the
+ * first wait) and the IRQ's copy of it is badged
+ * KAAL_DDDK_SEL4_BOUND_IRQ_BIT, so the Recv returns the IRQ and ring
+ * signals too; the end must be declared `bound_notification = true` so
+ * every client badge carries KAAL_RPC_BADGE_CLIENT and none can look like
+ * the notification (kaal_dddk_sel4_recv_kind).
  *
  * Caps from clients (recv_caps > 0): the receive path of every Recv is
  * the slot after free_slot; keep_cap moves what arrived to kept slot
@@ -156,11 +157,27 @@ static kaal_error_t sel4_alloc_dma(void *ctx, uint64_t size_bytes, kaal_dddk_dma
     return KAAL_OK;
 }
 
+/* An rpc end whose calls and signals share one Recv (see the top). */
+static bool bound_rpc(const kaal_dddk_sel4_t *cfg)
+{
+    return cfg->rpc_ep != 0 && cfg->tcb != 0 && cfg->events != 0;
+}
+
+static kaal_error_t bind_events(kaal_dddk_sel4_t *cfg)
+{
+    if (!cfg->bound) {
+        if (seL4_TCB_BindNotification(cfg->tcb, cfg->events) != seL4_NoError)
+            return KAAL_ESEL4;
+        cfg->bound = true;
+    }
+    return KAAL_OK;
+}
+
 static kaal_error_t sel4_bind_irq(void *ctx, const kaal_bundle_t *bundle, uint64_t *bit)
 {
     (void)bundle;
     kaal_dddk_sel4_t *cfg = ctx;
-    if (cfg->rpc_ep && cfg->tcb == 0)
+    if (cfg->rpc_ep && !bound_rpc(cfg))
         return KAAL_ENOSYS; /* see the top of this file */
     if (cfg->irq_handler == 0)
         return KAAL_ENOENT;
@@ -168,7 +185,7 @@ static kaal_error_t sel4_bind_irq(void *ctx, const kaal_bundle_t *bundle, uint64
     if (seL4_CNode_Mint(cfg->cnode, cfg->free_slot, seL4_WordBits, cfg->cnode, cfg->events,
                         seL4_WordBits, seL4_AllRights, irq_bit) != seL4_NoError)
         return KAAL_ESEL4;
-    if (cfg->rpc_ep && seL4_TCB_BindNotification(cfg->tcb, cfg->events) != seL4_NoError)
+    if (cfg->rpc_ep && bind_events(cfg) != KAAL_OK)
         return KAAL_ESEL4;
     if (seL4_IRQHandler_SetNotification(cfg->irq_handler, cfg->free_slot) != seL4_NoError ||
         seL4_IRQHandler_Ack(cfg->irq_handler) != seL4_NoError)
@@ -186,7 +203,7 @@ static void sel4_ack_irq(void *ctx)
 static kaal_error_t sel4_open_channel(void *ctx, const char *name, kaal_dddk_channel_mem_t *mem)
 {
     kaal_dddk_sel4_t *cfg = ctx;
-    if (cfg->rpc_ep)
+    if (cfg->rpc_ep && !bound_rpc(cfg))
         return KAAL_ENOSYS;
     for (unsigned i = 0; i < cfg->n_channels && i < KAAL_DDDK_SEL4_MAX_CHANNELS; i++) {
         const kaal_dddk_sel4_channel_t *ch = &cfg->channels[i];
@@ -213,6 +230,10 @@ static kaal_dddk_event_t sel4_wait(void *ctx)
         seL4_Wait(cfg->events, &bits);
         return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = bits};
     }
+    if (bound_rpc(cfg) && bind_events(cfg) != KAAL_OK) {
+        printf("dddk: the events notification could not be bound to the thread\n");
+        return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_STOP};
+    }
     seL4_Word badge = 0;
     seL4_CPtr recv = cfg->free_slot + 1;
     if (cfg->recv_caps) {
@@ -221,7 +242,7 @@ static kaal_dddk_event_t sel4_wait(void *ctx)
         seL4_SetCapReceivePath(cfg->cnode, recv, seL4_WordBits);
     }
     seL4_MessageInfo_t info = seL4_Recv(cfg->rpc_ep, &badge);
-    if (kaal_dddk_sel4_recv_kind(cfg->tcb != 0, badge) == KAAL_DDDK_EVENT_NOTIFY)
+    if (kaal_dddk_sel4_recv_kind(bound_rpc(cfg), badge) == KAAL_DDDK_EVENT_NOTIFY)
         return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = badge};
     kaal_dddk_event_t ev = {.kind = KAAL_DDDK_EVENT_RPC, .badge = badge};
     ev.msg.label = seL4_MessageInfo_get_label(info);

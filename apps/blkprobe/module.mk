@@ -1,0 +1,6 @@
+# apps/blkprobe: the block probe (README.md) and its system with the
+# virtio-blk driver (build/systems/blkprobe.initrd, tests/system/test_virtio_blk.py).
+$(eval $(call kaal_component,apps/blkprobe/component.toml,blkprobe,apps/blkprobe/main.c))
+$(BUILD)/guest/apps/blkprobe/main.o: GUEST_CFLAGS += -Idrivers/virtio-blk
+$(eval $(call kaal_system,blkprobe,apps/blkprobe/system.toml))
+TEST_SYSTEM_DEPS += $(BUILD)/systems/blkprobe.initrd
