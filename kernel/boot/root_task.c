@@ -27,7 +27,10 @@
 #include <kaal/elf.h>
 #include <kaal/string.h>
 
-#define ROOT_CNODE_SIZE_BITS 12
+/* seL4's CONFIG_ROOT_CNODE_SIZE_BITS (12 by default there): 14, because
+ * init holds a cap per frame of every boot module and per page of the
+ * boot-file windows it grants (a POSIX rootfs of several MiB). */
+#define ROOT_CNODE_SIZE_BITS 14
 #define TCB_SIZE_BITS seL4_TCBBits
 #define EXTRA_BI_PAGES 1
 #define MACHINE_EXIT_BOOT_ERROR 0x7e

@@ -24,7 +24,8 @@ kaal_untyped_mgr_t init_untyped;
 kaal_cspace_t init_cspace;
 
 static kaal_ut_node_t ut_nodes[MAX_UNTYPED_NODES];
-static uint64_t slot_bitmap[KAAL_CSPACE_BITMAP_WORDS(1u << 12)];
+/* Enough for a root CNode of up to 2^16 slots (bootinfo's empty region). */
+static uint64_t slot_bitmap[KAAL_CSPACE_BITMAP_WORDS(1u << 16)];
 
 static struct mapping {
     uint64_t paddr;
