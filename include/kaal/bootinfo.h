@@ -43,3 +43,16 @@ static inline const seL4_BootInfoHeader *kaal_bootinfo_find(const seL4_BootInfo 
     }
     return 0;
 }
+
+/* The TSC frequency in Hz from seL4's x86 chunk SEL4_BOOTINFO_HEADER_X86_TSC_FREQ
+ * (a uint32_t in MHz after the header, len 20); 0 if the chunk is missing or
+ * too short. */
+static inline uint64_t kaal_bootinfo_tsc_hz(const seL4_BootInfo *bi)
+{
+    const seL4_BootInfoHeader *h = kaal_bootinfo_find(bi, SEL4_BOOTINFO_HEADER_X86_TSC_FREQ);
+    if (!h || h->len < sizeof(*h) + sizeof(uint32_t))
+        return 0;
+    uint32_t mhz;
+    __builtin_memcpy(&mhz, h + 1, sizeof(mhz));
+    return (uint64_t)mhz * 1000000u;
+}

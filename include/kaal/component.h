@@ -84,6 +84,12 @@ typedef struct kaal_component_start {
     seL4_Word dma_vaddr, dma_paddr, dma_size_bytes;
     seL4_Word n_rings;
     kaal_component_ring_t rings[KAAL_COMPONENT_MAX_RINGS]; /* the first n_rings */
+    /* The TSC's frequency in Hz as the kernel measured it at boot (seL4's
+     * x86 extra bootinfo header SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, which
+     * gives MHz); 0: unknown. kaal_time_ns() (<kaal/timer.h>) scales by it.
+     * New fields go at the end, so code built against an older record
+     * reads the fields it knows at the same offsets. */
+    uint64_t tsc_hz;
 } kaal_component_start_t;
 /* init writes it at the top of the stack's top page; main's first frames
  * share that page. */
@@ -144,6 +150,11 @@ _Static_assert(sizeof(kaal_component_start_t) <= 2048, "start record too large")
  * one, so the notice is on the endpoint before the restarted client can
  * call, and a server slow to answer delays only its own notices. */
 #define KAAL_RPC_BADGE_INIT (1ull << 63)
+/* Set in every client badge on an rpc_server end declared with
+ * `bound_notification = true` (component.toml, docs/system-toml.md): the
+ * server's bound notification reaches the same seL4_Recv with badges below
+ * this bit. tools/systoml/schema.py RPC_BADGE_CLIENT mirrors it. */
+#define KAAL_RPC_BADGE_CLIENT (1ull << 62)
 #define KAAL_RPC_LABEL_CLIENT_GONE 0x4b41fe
 
 /* The record init passed (NULL in the root task). */

@@ -178,7 +178,8 @@ static void map_ipcbuf_and_bi_frames(struct root_task *rt)
 }
 
 /* The extra bootinfo is built in one page: arch chunks, then the modules
- * chunk (its entries are filled by map_boot_modules). */
+ * chunk (its entries are filled by map_boot_modules), then the arch chunks
+ * seL4 puts last (x86: the TSC frequency). */
 static void populate_extra_bi(struct root_task *rt)
 {
     _Static_assert(EXTRA_BI_PAGES == 1, "extra bootinfo is assembled in one page");
@@ -191,6 +192,10 @@ static void populate_extra_bi(struct root_task *rt)
     rt->mods->header = (seL4_BootInfoHeader){ KAAL_BOOTINFO_HEADER_MODULES, mods_len };
     rt->mods->n_modules = rt->bp->n_modules - 1;
     rt->extra_len += mods_len;
+    uint64_t tail = arch_extra_bootinfo_tail(extra + rt->extra_len, PAGE_SIZE - rt->extra_len);
+    if (tail == 0)
+        boot_fail(rt->name, "extra bootinfo does not fit");
+    rt->extra_len += tail;
 }
 
 /* KaaL extension: boot modules 1..n mapped read-only after the extra

@@ -40,10 +40,12 @@ struct component init_components[MAX_COMPONENTS];
 seL4_CPtr init_endpoint;
 uint64_t init_untyped_at_start_bytes;
 const kaal_bootinfo_modules_t *init_modules;
+uint64_t init_tsc_hz;
 
 kaal_error_t init_start_components(const seL4_BootInfo *bi)
 {
     init_modules = (const void *)kaal_bootinfo_find(bi, KAAL_BOOTINFO_HEADER_MODULES);
+    init_tsc_hz = kaal_bootinfo_tsc_hz(bi); /* every start record's tsc_hz */
     if (!init_modules || init_modules->n_modules == 0) {
         printf("init: no system description among the boot modules: nothing to start\n");
         return KAAL_ENOENT;

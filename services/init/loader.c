@@ -238,6 +238,7 @@ const char *init_build_and_start(unsigned index)
         .ipc_buffer = (seL4_IPCBuffer *)d->ipc_buffer_vaddr,
         .heap_vaddr = d->heap_vaddr,
         .heap_size_bytes = d->heap_size_bytes,
+        .tsc_hz = init_tsc_hz,
     };
     kaal_snprintf(start.name, sizeof(start.name), "%s", c->name);
     if ((why = map_files(c, pml4.cap, &start)) != NULL)

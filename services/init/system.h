@@ -44,6 +44,8 @@ extern struct component init_components[MAX_COMPONENTS];
 extern seL4_CPtr init_endpoint;
 extern uint64_t init_untyped_at_start_bytes; /* RAM untyped when the system started */
 extern const kaal_bootinfo_modules_t *init_modules;
+/* The TSC frequency the kernel reported (seL4's x86 TSC chunk), in Hz. */
+extern uint64_t init_tsc_hz;
 
 /* objects.c. By sysdesc object index: the cap, or for memory the first of
  * its pages in init_shared_pages[]. */

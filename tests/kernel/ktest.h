@@ -78,4 +78,5 @@ extern const struct ktest fastpath_tests[]; extern const unsigned n_fastpath_tes
 extern const struct ktest hostile_ipc_tests[]; extern const unsigned n_hostile_ipc_tests;
 extern const struct ktest debug_syscall_tests[]; extern const unsigned n_debug_syscall_tests;
 extern const struct ktest preempt_tests[]; extern const unsigned n_preempt_tests;
+extern const struct ktest bootinfo_tests[]; extern const unsigned n_bootinfo_tests;
 extern const struct ktest tcb_regs_tests[], irq_tests[]; extern const unsigned n_tcb_regs_tests, n_irq_tests;

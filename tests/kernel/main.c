@@ -141,6 +141,7 @@ int main(void)
         { preempt_tests, n_preempt_tests },
         { tcb_regs_tests, n_tcb_regs_tests },
         { irq_tests, n_irq_tests },
+        { bootinfo_tests, n_bootinfo_tests },
         { hostile_tests, n_hostile_tests },
         { hostile_ipc_tests, n_hostile_ipc_tests },
     };

@@ -13,7 +13,8 @@ KERNEL_TEST_SRCS := \
   tests/kernel/test_withmrs.c \
   tests/kernel/test_preempt.c \
   tests/kernel/test_tcb_regs.c \
-  tests/kernel/test_irq.c
+  tests/kernel/test_irq.c \
+  tests/kernel/test_bootinfo.c
 $(eval $(call guest_program,kernel-tests,$(KERNEL_TEST_SRCS)))
 TEST_KERNEL_DEPS += $(BUILD)/guest/bin/kernel-tests.elf $(KERNEL_IMAGE)
 

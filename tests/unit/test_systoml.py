@@ -263,7 +263,7 @@ class TestChannelErrors(SystomlCase):
             client = { component = "client", end = "server" }
             queue_depth = 8
             """), "system.toml:15:1: error: unknown key 'queue_depth' in an rpc [[channel]] "
-                  "(expected one of: badge, client, kind, name, server)")
+                  "(expected one of: badge, client, grant, kind, name, server)")
 
     def test_end_written_as_a_sub_table_is_located(self):
         self.assertOneError(BASE + textwrap.dedent("""\

@@ -330,6 +330,99 @@ class TestWiringErrors(ComponentCase):
         self.assertFalse(os.path.exists(out))
 
 
+class TestGrantAndBoundNotification(ComponentCase):
+    """An rpc channel's client cap gets seL4's Grant right (so caps travel
+    with a Call) only when the channel or the server end asks; a server end
+    with a bound notification gets client badges with bit 62."""
+
+    TIMER = """\
+        [component]
+        name = "clock"
+        binary = "store.elf"
+
+        [[end]]
+        name = "clients"
+        type = "rpc_server"
+        grant = true
+        bound_notification = true
+        """
+
+    def setUp(self):
+        super().setUp()
+        self.put("clock", self.TIMER)
+        self.put("caller", """\
+            [component]
+            name = "caller"
+            binary = "user.elf"
+
+            [[end]]
+            name = "store"
+            type = "rpc_client"
+            """)
+        self.search = Search((self.comps,), self.bins)
+
+    def client_cap(self, system, comp_name, cap_name):
+        desc = binfmt.decode(binfmt.encode(system))
+        comp = next(c for c in desc["components"] if c["name"] == comp_name)
+        return next(c for c in comp["caps"] if c["name"] == cap_name)
+
+    def timer_system(self, extra=""):
+        return """\
+            [system]
+            name = "t"
+
+            [[component]]
+            name = "clock"
+            type = "clock"
+
+            [[component]]
+            name = "u"
+            type = "caller"
+
+            [[component]]
+            name = "v"
+            type = "caller"
+
+            [[channel]]
+            kind = "rpc"
+            server = { component = "clock", end = "clients" }
+            client = { component = "u", end = "store" }
+            %s
+            [[channel]]
+            kind = "rpc"
+            server = { component = "clock", end = "clients" }
+            client = { component = "v", end = "store" }
+            """ % extra
+
+    def test_a_plain_rpc_client_cap_has_no_grant(self):
+        cap = self.client_cap(self.compiles(SYSTEM), "u", "store")
+        self.assertEqual(cap["rights"], 2 | 8)   # write + grant-reply
+
+    def test_channel_grant_gives_the_client_cap_grant(self):
+        text = SYSTEM.replace('client = { component = "u", end = "store" }\n',
+                              'client = { component = "u", end = "store" }\ngrant = true\n')
+        cap = self.client_cap(self.compiles(text), "u", "store")
+        self.assertEqual(cap["rights"], 2 | 4 | 8)
+
+    def test_server_end_grant_is_the_default_and_the_channel_may_refuse_it(self):
+        system = self.compiles(self.timer_system("grant = false"))
+        self.assertEqual(self.client_cap(system, "u", "store")["rights"], 2 | 8)
+        self.assertEqual(self.client_cap(system, "v", "store")["rights"], 2 | 4 | 8)
+
+    def test_bound_notification_end_badges_carry_bit_62(self):
+        system = self.compiles(self.timer_system("badge = 5"))
+        self.assertEqual([c.badge for c in system.channels], [(1 << 62) | 5, (1 << 62) | 1])
+
+    def test_bound_notification_end_refuses_a_badge_with_bit_62(self):
+        errs = self.errors(self.timer_system("badge = %d" % ((1 << 62) | 3)))
+        self.assertEqual(len(errs), 1)
+        self.assertIn("must be below 2^62", errs[0])
+
+    def test_grant_must_be_a_boolean(self):
+        errs = self.errors(self.timer_system('grant = "yes"'))
+        self.assertTrue(any("'grant' must be true or false" in e for e in errs), errs)
+
+
 class TestDeviceOwners(ComponentCase):
     def test_an_isa_device_granted_to_two_inline_components_is_an_error(self):
         text = ('[system]\nname = "t"\n\n[[component]]\nname = "a"\nbinary = "bin/legacy.elf"\n'

@@ -159,6 +159,7 @@ class Channel:
     ends: tuple = ()          # (server|producer, client|consumer)
     badge: int = 0
     badge_path: tuple = ()
+    grant: bool = None        # rpc: the client's cap has Grant; None: as the server end says
     queue_depth: int = 0
     data_size: int = 0
     explicit: frozenset = frozenset()   # the keys the channel table wrote
@@ -735,6 +736,7 @@ def _check_channel(c, t, path, index, by_name):
     if kind == "rpc":
         ch.badge = c.integer(t, "badge", path, 1, (1 << 63) - 1, 0)
         ch.badge_path = path + ("badge",)
+        ch.grant = c.boolean(t, "grant", path, None)
     else:
         ch.queue_depth = c.integer(t, "queue_depth", path, 2, 65536, S.DEFAULT_QUEUE_DEPTH)
         if ch.queue_depth and ch.queue_depth & (ch.queue_depth - 1):
@@ -842,6 +844,38 @@ def _pass_names(c, system):
             taken = used.setdefault(key, {})
             ch.badge = next(b for b in range(1, len(taken) + 2) if b not in taken)
             taken[ch.badge] = ch.name
+    # A server end that binds a notification (component.toml
+    # `bound_notification`): its clients' badges carry RPC_BADGE_CLIENT.
+    for ch in system.channels:
+        decl = _server_end_decl(ch)
+        if decl is None or not decl.bound_notification:
+            continue
+        if ch.badge & S.RPC_BADGE_CLIENT:
+            c.err_value(ch.badge_path, "badge %d of channel '%s' has bit 62 set; the server end "
+                        "'%s' of component '%s' binds a notification, so its clients' badges "
+                        "must be below 2^62 (the compiler adds bit 62)"
+                        % (ch.badge, ch.name, ch.ends[0].name, ch.ends[0].component.name))
+            continue
+        ch.badge |= S.RPC_BADGE_CLIENT
+
+
+def _server_end_decl(ch):
+    """The component.toml declaration of an rpc channel's server end, or None."""
+    if ch.kind != "rpc" or not ch.ends:
+        return None
+    server = ch.ends[0]
+    if server.component.ctype is None:
+        return None
+    return server.component.ctype.ends.get(server.name)
+
+
+def channel_grants(ch):
+    """Whether an rpc channel's client cap has the Grant right: the channel's
+    `grant`, else the server end's component.toml `grant`, else no."""
+    if ch.grant is not None:
+        return ch.grant
+    decl = _server_end_decl(ch)
+    return bool(decl is not None and decl.grant)
 
 
 # ---------------------------------------------------------------------------
@@ -900,7 +934,8 @@ def _pass_layout(c, system):
                         comment="rpc server endpoint: seL4_Recv / seL4_ReplyRecv here"))
             granted[b.component.name].append(
                 Cap(b.name, "endpoint", object=endpoints[key], arg0=ch.badge,
-                    rights=S.RIGHT_WRITE | S.RIGHT_GRANT_REPLY,
+                    rights=S.RIGHT_WRITE | S.RIGHT_GRANT_REPLY
+                    | (S.RIGHT_GRANT if channel_grants(ch) else 0),
                     comment="rpc client of %s.%s: seL4_Call here (badge %d)"
                     % (a.component.name, a.name, ch.badge)))
             a.component.badges.append((a.name, b.component.name, b.name, ch.badge))

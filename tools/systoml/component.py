@@ -36,6 +36,8 @@ class EndDecl:
     queue_depth: int = 0    # rings
     data_size: int = 0
     vaddr: int = None       # rings: explicit, else placed first-fit
+    grant: bool = False     # rpc_server: clients' caps get Grant (cap transfer)
+    bound_notification: bool = False  # rpc_server: client badges carry RPC_BADGE_CLIENT
 
     @property
     def kind(self):
@@ -265,6 +267,9 @@ def _declare(ck, doc, ctype, search):
         if name is None or etype is None:
             continue
         end = EndDecl(name, etype, ep, optional=bool(optional))
+        if etype == "rpc_server":
+            end.grant = bool(ck.boolean(et, "grant", ep, False))
+            end.bound_notification = bool(ck.boolean(et, "bound_notification", ep, False))
         if end.kind == "ring":
             end.queue_depth = ck.integer(et, "queue_depth", ep, 2, 65536, S.DEFAULT_QUEUE_DEPTH)
             if end.queue_depth and end.queue_depth & (end.queue_depth - 1):

@@ -118,7 +118,7 @@ INSTANCE_FILE_KEYS = {"name", "path"}
 CAP_KEYS = {"name", "kind", "size"}
 FILE_KEYS = {"name", "path", "vaddr", "max_size"}
 CHANNEL_KEYS = {
-    "rpc": {"name", "kind", "server", "client", "badge"},
+    "rpc": {"name", "kind", "server", "client", "badge", "grant"},
     "ring": {"name", "kind", "producer", "consumer", "queue_depth", "data_size"},
 }
 END_KEYS = {"rpc": {"component", "end"}, "ring": {"component", "end", "vaddr"}}
@@ -133,6 +133,12 @@ NAMED_CAP_KINDS = ("endpoint", "notification", "untyped")
 CONSOLE_SERVER_END = "clients"
 CONSOLE_CLIENT_END = "console"
 CONSOLE_BADGE_CLIENT = 1 << 62
+# An rpc_server [[end]] with `bound_notification = true` (component.toml):
+# the server binds a notification to its thread and takes its signals
+# through the same Recv, so, as for the console, every client badge on that
+# end carries RPC_BADGE_CLIENT and a notification word never does
+# (<kaal/component.h> KAAL_RPC_BADGE_CLIENT); explicit badges stay below it.
+RPC_BADGE_CLIENT = 1 << 62
 
 # `dma = SIZE` on a component with a PCI device: one physically contiguous
 # block of RAM (found at boot), so bounded.
@@ -145,7 +151,7 @@ CTYPE_KEYS = {"name", "binary", "description", "priority", "heap_size", "stack_s
 # An end's type says which side of which channel kind it is.
 END_TYPES = {"rpc_server": ("rpc", "server"), "rpc_client": ("rpc", "client"),
              "ring_producer": ("ring", "producer"), "ring_consumer": ("ring", "consumer")}
-END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional"},
+END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional", "grant", "bound_notification"},
                  "rpc_client": {"name", "type", "optional"},
                  "ring_producer": {"name", "type", "optional", "queue_depth", "data_size",
                                    "vaddr"},

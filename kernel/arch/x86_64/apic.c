@@ -5,6 +5,9 @@
  * timer runs periodically at TIMER_TICK_MS, calibrated once against PIT
  * channel 2 (Intel SDM Vol. 3A §11.5.4; 8254 datasheet, mode 0): the PIT
  * counts a known 5 ms while the APIC timer counts down from its maximum.
+ * The TSC is measured the same way over one PIT wrap-around (65535 ticks,
+ * ~55 ms, as seL4's pc99 tsc_init does) and reported in MHz, the unit of
+ * seL4's SEL4_BOOTINFO_HEADER_X86_TSC_FREQ chunk (boot_x86.c).
  * LINT0/LINT1 are masked: legacy PIC interrupts and NMIs are not used.
  * The IRR tells the kernel's preemption points an interrupt is waiting.
  */
@@ -39,8 +42,11 @@
 #define PIT_HZ 1193182u
 #define CALIBRATE_MS 5u
 
+#define TSC_CALIBRATE_COUNT 0xffffu /* PIT ticks: seL4's ~55 ms wrap-around */
+
 static volatile uint32_t *apic_regs;
 static uint32_t timer_khz;
+static uint32_t tsc_mhz;
 static uint64_t ticks;
 
 static uint32_t apic_read(uint32_t reg)
@@ -94,6 +100,34 @@ static uint32_t calibrate(void)
     return elapsed / CALIBRATE_MS;
 }
 
+/* TSC ticks per microsecond, over TSC_CALIBRATE_COUNT PIT ticks on
+ * channel 2 (mode 0). 0 if the TSC did not advance. */
+static uint32_t calibrate_tsc(void)
+{
+    uint8_t gate = inb(0x61);
+    outb(0x61, (gate & ~0x02) & ~0x01); /* speaker off, gate low */
+    outb(0x43, 0xB0);                   /* channel 2, lo/hi byte, mode 0 */
+    outb(0x42, TSC_CALIBRATE_COUNT & 0xff);
+    outb(0x42, TSC_CALIBRATE_COUNT >> 8);
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate high: PIT starts */
+    uint64_t start = rdtsc();
+    while (!(inb(0x61) & 0x20))
+        ;
+    uint64_t end = rdtsc();
+    outb(0x61, gate);
+    if (end <= start)
+        return 0;
+    /* Hz = ticks * PIT_HZ / count; < 2^64 for any window under ~4 s at
+     * 4 GHz (ticks < 2^34, PIT_HZ < 2^21). */
+    uint64_t hz = (end - start) * PIT_HZ / TSC_CALIBRATE_COUNT;
+    return (uint32_t)(hz / 1000000u);
+}
+
+uint32_t x86_tsc_mhz(void)
+{
+    return tsc_mhz;
+}
+
 void apic_init(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
@@ -109,6 +143,7 @@ void apic_init(void)
     timer_khz = calibrate();
     if (timer_khz == 0)
         kpanic("APIC timer did not count during calibration");
+    tsc_mhz = calibrate_tsc();
 }
 
 void arch_timer_init(void)
@@ -116,8 +151,9 @@ void arch_timer_init(void)
     apic_write(APIC_TIMER_DIVIDE, 0xB);
     apic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | VECTOR_TIMER);
     apic_write(APIC_TIMER_INITIAL, timer_khz * TIMER_TICK_MS);
-    kprintf("[KaaL] timer: local APIC, %u kHz (calibrated against the PIT), tick %u ms\n",
-            timer_khz, TIMER_TICK_MS);
+    kprintf("[KaaL] timer: local APIC, %u kHz (calibrated against the PIT), tick %u ms; "
+            "TSC %u MHz\n",
+            timer_khz, TIMER_TICK_MS, tsc_mhz);
 }
 
 uint64_t arch_timer_ticks(void)

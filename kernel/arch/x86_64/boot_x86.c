@@ -74,6 +74,21 @@ uint64_t arch_extra_bootinfo(const struct boot_params *bp, void *dst, uint64_t m
     return len;
 }
 
+/* seL4's x86 TSC chunk, byte for byte (src/arch/x86/kernel/boot.c): the
+ * header with len = sizeof(header) + 4, then the frequency in MHz as a
+ * uint32_t. */
+uint64_t arch_extra_bootinfo_tail(void *dst, uint64_t max)
+{
+    const uint64_t len = sizeof(seL4_BootInfoHeader) + sizeof(uint32_t);
+    if (max < len)
+        return 0;
+    seL4_BootInfoHeader h = { SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, len };
+    uint32_t mhz = x86_tsc_mhz();
+    memcpy(dst, &h, sizeof(h));
+    memcpy((uint8_t *)dst + sizeof(h), &mhz, sizeof(mhz));
+    return len;
+}
+
 extern paddr_t boot_pml4_paddr; /* boot.S */
 
 /* The boot direct map is write-back everywhere; device memory (the local

@@ -108,3 +108,7 @@ uint64_t arch_phys_addr_top(void);
 /* Fills the arch extra-bootinfo chunks at dst (at most max bytes); returns
  * the bytes used. */
 uint64_t arch_extra_bootinfo(const struct boot_params *bp, void *dst, uint64_t max);
+/* The arch chunks that come last, after KaaL's modules chunk, as seL4
+ * puts them last (x86: the TSC frequency, whose length, 20, leaves the
+ * next offset unaligned); returns the bytes used, 0 if max is too small. */
+uint64_t arch_extra_bootinfo_tail(void *dst, uint64_t max);

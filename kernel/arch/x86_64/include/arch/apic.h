@@ -18,3 +18,7 @@ void apic_init(void);
 void apic_eoi(void);
 /* Calibrated LAPIC timer rate, for diagnostics. */
 uint32_t apic_timer_khz(void);
+/* The TSC's frequency in MHz measured against the PIT at boot (0: the TSC
+ * did not count); the root task gets it as seL4 gives it, in the extra
+ * bootinfo chunk SEL4_BOOTINFO_HEADER_X86_TSC_FREQ. */
+uint32_t x86_tsc_mhz(void);
