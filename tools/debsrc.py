@@ -287,6 +287,7 @@ def extract(dsc, version, dest, globs):
     if os.path.isfile(stamp):
         with open(stamp) as f:
             if f.read().strip() == key:
+                os.utime(stamp)  # up to date: make sees it newer than the version file
                 return
     parent = os.path.dirname(os.path.abspath(dest))
     os.makedirs(parent, exist_ok=True)

@@ -7,7 +7,7 @@
  * Model: the component's events notification (ring signals from the
  * driver, the timer's signal through a badged copy) is bound to its TCB,
  * so one Recv on the "clients" endpoint wakes for a client's call (badge
- * with NET_RPC_BADGE_CLIENT), init's client-gone notice (badge
+ * with KAAL_RPC_BADGE_CLIENT), init's client-gone notice (badge
  * KAAL_RPC_BADGE_INIT) or an event (any other badge: the notification
  * word). Before each Recv the loop passes received frames to lwIP, runs
  * the loopback interface and lwIP's timers, sends the ring signals that
@@ -19,6 +19,7 @@
  */
 #include <kaal/component.h>
 #include <kaal/console.h>
+#include <kaal/linux_errno.h>
 #include <kaal/netdev.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
@@ -229,7 +230,7 @@ static const net_sock_ops_t sock_ops = {.reply_later = reply_later, .rx_pressure
 
 static void serve(seL4_Word badge, seL4_MessageInfo_t info)
 {
-    uint64_t client = badge & ~NET_RPC_BADGE_CLIENT;
+    uint64_t client = badge & ~KAAL_RPC_BADGE_CLIENT;
     net_msg_t m = {.label = seL4_MessageInfo_get_label(info),
                    .n_words = (unsigned)seL4_MessageInfo_get_length(info)};
     for (unsigned i = 0; i < NET_MSG_MAX_WORDS && i < m.n_words; i++)
@@ -255,7 +256,7 @@ static void serve(seL4_Word badge, seL4_MessageInfo_t info)
 
 static void client_gone(seL4_Word client_badge)
 {
-    uint64_t client = client_badge & ~NET_RPC_BADGE_CLIENT;
+    uint64_t client = client_badge & ~KAAL_RPC_BADGE_CLIENT;
     if (client >= NET_RPC_MAX_CLIENTS)
         return;
     net_sock_client_gone(client);
@@ -321,7 +322,7 @@ int main(void)
             seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
             continue;
         }
-        if (!(badge & NET_RPC_BADGE_CLIENT)) {
+        if (!(badge & KAAL_RPC_BADGE_CLIENT)) {
             if (badge & TIMER_EVENT_BIT)
                 timer_deadline_ns = 0; /* it fired */
             continue;                  /* an event: the loop's top handles it */

@@ -23,6 +23,7 @@
 
 #include <kaal/linux_errno.h>
 #include <kaal/string.h>
+#include <stdlib.h> /* calloc: the component heap (port/libc/) or the host's */
 
 #include "lwip/ip4_addr.h"
 #include "lwip/priv/tcp_priv.h" /* tcp_process_refused_data */
@@ -69,7 +70,7 @@ struct client {
     sock_t socks[NET_RPC_MAX_SOCKETS];
 };
 
-static client_t clients[NET_RPC_MAX_CLIENTS];
+static client_t *clients[NET_RPC_MAX_CLIENTS]; /* made at a client's first request */
 static void rx_drop(sock_t *s);
 static const net_sock_ops_t *sock_ops;
 static void *sock_ctx;
@@ -78,19 +79,31 @@ void net_sock_init(const net_sock_ops_t *ops, void *ctx)
 {
     sock_ops = ops;
     sock_ctx = ctx;
-    for (unsigned i = 0; i < NET_RPC_MAX_CLIENTS; i++) {
-        clients[i].badge = i;
+}
+
+static client_t *get_client(uint64_t badge)
+{
+    if (badge == 0 || badge >= NET_RPC_MAX_CLIENTS)
+        return NULL;
+    if (clients[badge] == NULL) {
+        client_t *c = calloc(1, sizeof(*c));
+        if (c == NULL)
+            return NULL;
+        c->badge = badge;
         for (unsigned s = 0; s < NET_RPC_MAX_SOCKETS; s++)
-            clients[i].socks[s].client = &clients[i];
+            c->socks[s].client = c;
+        clients[badge] = c;
     }
+    return clients[badge];
 }
 
 void net_sock_set_shm(uint64_t badge, void *base, size_t size_bytes)
 {
-    if (badge == 0 || badge >= NET_RPC_MAX_CLIENTS)
+    client_t *c = get_client(badge);
+    if (c == NULL)
         return;
-    clients[badge].shm = base;
-    clients[badge].shm_bytes = base ? size_bytes : 0;
+    c->shm = base;
+    c->shm_bytes = base ? size_bytes : 0;
 }
 
 static unsigned sock_no(const sock_t *s)
@@ -696,7 +709,9 @@ int net_sock_handle(uint64_t badge, const net_msg_t *m, net_reply_t *r)
     memset(r, 0, sizeof(*r));
     if (badge == 0 || badge >= NET_RPC_MAX_CLIENTS)
         return (int)fail(r, LINUX_EPERM);
-    client_t *c = &clients[badge];
+    client_t *c = get_client(badge);
+    if (c == NULL)
+        return (int)fail(r, LINUX_ENOMEM);
     uint64_t label = m->label;
     if (label == 0 || label >= NET_RPC_N_OPS || n_args[label] == 0)
         return (int)fail(r, LINUX_ENOSYS);
@@ -751,9 +766,9 @@ int net_sock_handle(uint64_t badge, const net_msg_t *m, net_reply_t *r)
 
 bool net_sock_client_gone(uint64_t badge)
 {
-    if (badge == 0 || badge >= NET_RPC_MAX_CLIENTS)
+    if (badge == 0 || badge >= NET_RPC_MAX_CLIENTS || clients[badge] == NULL)
         return false;
-    client_t *c = &clients[badge];
+    client_t *c = clients[badge];
     bool had_wait = c->wait.active;
     c->wait.active = false;
     /* listeners first: they free their queued connections themselves */
@@ -770,7 +785,7 @@ unsigned net_sock_count(void)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < NET_RPC_MAX_CLIENTS; i++)
-        for (unsigned s = 0; s < NET_RPC_MAX_SOCKETS; s++)
-            n += clients[i].socks[s].state != S_FREE;
+        for (unsigned s = 0; clients[i] != NULL && s < NET_RPC_MAX_SOCKETS; s++)
+            n += clients[i]->socks[s].state != S_FREE;
     return n;
 }

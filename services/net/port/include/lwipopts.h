@@ -4,8 +4,7 @@
  * thread, the server's event loop calls lwIP and its timers; no sys_arch
  * threads, semaphores or mailboxes), IPv4 with ARP, ICMP, UDP, TCP and a
  * DHCP client, the loopback netif for 127.0.0.1, checksums in software.
- * Memory is static (lwIP's own heap and pools, sized here), so the server's
- * footprint is fixed at link time. Sized for high throughput: a 512 KiB
+ * Sized for high throughput: a 512 KiB
  * scaled receive window and a 256 KiB send buffer per connection.
  */
 #pragma once
@@ -16,9 +15,11 @@
 #define LWIP_SOCKET 0
 #define LWIP_TIMERS 1
 
-/* Memory: lwIP's heap (PBUF_RAM: tx segments, loopback copies) and pools. */
-#define MEM_LIBC_MALLOC 0
-#define MEMP_MEM_MALLOC 0
+/* Memory: lwIP's heap (PBUF_RAM: tx segments, loopback copies) and its
+ * pools come from the component heap (malloc; heap_size in component.toml),
+ * so the image stays small; the pool counts below are then not limits. */
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
 #define MEM_SIZE (4 * 1024 * 1024)
 #define MEMP_NUM_PBUF 1024         /* PBUF_REF/ROM: the rx ring buffers are custom pbufs */
