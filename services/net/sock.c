@@ -26,6 +26,7 @@
 #include <stdlib.h> /* calloc: the component heap (port/libc/) or the host's */
 
 #include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h" /* tcp_process_refused_data */
 #include "lwip/tcp.h"
 
@@ -528,6 +529,18 @@ static bool addr_ok(uint64_t addr)
     return addr <= 0xffffffffu;
 }
 
+/* An address of one of our interfaces (lwIP's tcp_bind takes any). */
+static bool local_address(const ip_addr_t *a)
+{
+    struct netif *n;
+    NETIF_FOREACH(n)
+    {
+        if (ip4_addr_cmp(ip_2_ip4(a), netif_ip4_addr(n)))
+            return true;
+    }
+    return false;
+}
+
 static int op_bind(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
     if (!addr_ok(m->mr[1]) || !port_ok(m->mr[2]))
@@ -538,9 +551,9 @@ static int op_bind(sock_t *s, const net_msg_t *m, net_reply_t *r)
         return (int)fail(r, LINUX_EINVAL);
     ip_addr_t a;
     ip_addr_set_ip4_u32(&a, lwip_htonl((uint32_t)m->mr[1]));
-    err_t e = tcp_bind(s->pcb, &a, (u16_t)m->mr[2]);
-    if (e == ERR_VAL && m->mr[1] != 0)
+    if (m->mr[1] != NET_RPC_INADDR_ANY && !local_address(&a))
         return (int)fail(r, LINUX_EADDRNOTAVAIL);
+    err_t e = tcp_bind(s->pcb, &a, (u16_t)m->mr[2]);
     return e == ERR_OK ? ok(r, 0, 0, 0, 0, 0) : (int)fail(r, lwip_errno(e));
 }
 

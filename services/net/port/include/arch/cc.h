@@ -27,7 +27,9 @@ typedef long ssize_t; /* as on Linux x86_64 (the host tests' libc agrees) */
 #define X32_F "x"
 #define SZT_F "zu"
 
+#ifndef BYTE_ORDER /* the host libc defines it (tests) */
 #define BYTE_ORDER LITTLE_ENDIAN
+#endif
 
 /* The net server's port (services/net/port/sys_arch.c). */
 uint32_t kaal_lwip_rand(void);
