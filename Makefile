@@ -42,12 +42,16 @@ $(DEPS_STAMP): mk/debian-packages tools/deps.sh
 # make run SYSTEM=pingpong boots build/systems/pingpong.initrd (a system
 # description and its components); plain make run boots system/default.toml
 # (UART driver + shell); make run SYSTEM= boots init alone.
+# The system's [machine] table (a NIC with host forwards, drives) gives
+# QEMU arguments ($(BUILD)/systems/NAME.qemu); QEMU_EXTRA="..." adds more.
 SYSTEM ?= default
 BOOT_MODULES = $(if $(SYSTEM),$$(cat $(BUILD)/systems/$(SYSTEM).initrd),$(ROOT_TASK))
+SYSTEM_QEMU_ARGS = $(if $(SYSTEM),$$(cat $(BUILD)/systems/$(SYSTEM).qemu 2>/dev/null))
 
 run: $(DEPS_STAMP) $(KERNEL_IMAGE) $(ROOT_TASK) $(if $(SYSTEM),$(BUILD)/systems/$(SYSTEM).initrd)
 	@echo "KaaL: booting in QEMU (quit with Ctrl-A x)"
-	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd "$(BOOT_MODULES)"; \
+	@$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(KERNEL_IMAGE) -initrd "$(BOOT_MODULES)" \
+	  $(SYSTEM_QEMU_ARGS) $(QEMU_EXTRA); \
 	  status=$$?; $(QEMU_STATUS_CHECK)
 
 # QEMU exits 0 when quit with Ctrl-A x and 2*code+1 when the guest writes code

@@ -34,7 +34,9 @@ endef
 # toml is copied to $(BUILD)/NAME.system.toml so its paths ("guest/bin/x.elf",
 # boot files) resolve inside the build directory. It waits for every guest
 # program and component.toml; a boot file that is build output needs its
-# own line: `$(BUILD)/systems/NAME.initrd: FILE`.
+# own line: `$(BUILD)/systems/NAME.initrd: FILE`. The system's [machine]
+# table (NIC, host forwards, drives) becomes $(BUILD)/systems/NAME.qemu, the
+# QEMU arguments `make run` and tools/qemu_harness.py add.
 define kaal_system
 SYSTEMS += $(BUILD)/systems/$(1).initrd
 $(BUILD)/systems/$(1).initrd: $(2) $$$$(GUEST_PROGRAMS) $$$$(ROOT_TASK) $(KAAL_COMPONENT_TOMLS) \
@@ -42,7 +44,7 @@ $(BUILD)/systems/$(1).initrd: $(2) $$$$(GUEST_PROGRAMS) $$$$(ROOT_TASK) $(KAAL_C
 	@mkdir -p $(BUILD)/systems
 	cp $(2) $(BUILD)/$(1).system.toml
 	$(PYTHON) tools/systoml-compile $(BUILD)/$(1).system.toml -o $(BUILD)/systems/$(1).ksys \
-	  $(SYSTOML_SEARCH)
+	  --qemu-args $(BUILD)/systems/$(1).qemu $(SYSTOML_SEARCH)
 	$(PYTHON) tools/mkimage $(BUILD)/$(1).system.toml --sysdesc $(BUILD)/systems/$(1).ksys \
 	  --root-task $$(ROOT_TASK) $(SYSTOML_SEARCH) -o $$@
 endef

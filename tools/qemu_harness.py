@@ -26,6 +26,27 @@ class GuestTimeout(AssertionError):
     pass
 
 
+def system_args(build, name):
+    """The QEMU arguments of system `name`'s [machine] table (NIC, host
+    forwards on 127.0.0.1, drives), as systoml-compile wrote them to
+    build/systems/NAME.qemu; [] if it has none."""
+    try:
+        with open(os.path.join(build, "systems", name + ".qemu")) as f:
+            return [line for line in f.read().split("\n") if line]
+    except FileNotFoundError:
+        return []
+
+
+def system_guest(build, name, extra=(), machine=True, **kw):
+    """A Guest booting build/systems/NAME.initrd on the machine its
+    system.toml describes (machine=False: without those arguments, e.g. to
+    boot a NIC driver's system with no NIC); extra is added after them."""
+    with open(os.path.join(build, "systems", name + ".initrd")) as f:
+        modules = f.read().strip().split(",")
+    args = (system_args(build, name) if machine else []) + list(extra)
+    return Guest(os.path.join(build, "kernel", "kaal.elf32"), modules, extra=args, **kw)
+
+
 def qemu_command(kernel, modules=(), extra=(), bios=QBOOT, cpu="qemu64", memory="512M"):
     cmd = [QEMU, "-accel", "tcg", "-cpu", cpu, "-m", memory, "-nographic",
            "-no-reboot", "-monitor", "none", "-serial", "stdio",

@@ -41,6 +41,10 @@ typedef struct kaal_component_ring {
     char name[KAAL_COMPONENT_NAME_MAX]; /* the end's name */
     seL4_Word data_vaddr;               /* its header's KAAL_RING_<NAME>_DATA_VADDR */
     seL4_Word data_size_bytes;
+    /* The end says `dma = true` in its component.toml: the data region is
+     * physically contiguous RAM (mapped cached: x86 DMA is coherent) at this
+     * physical address, so a device can read and write the buffers; else 0. */
+    seL4_Word data_paddr;
 } kaal_component_ring_t;
 
 /* A PCI device init granted (system.toml `devices`): what was decided at
@@ -48,6 +52,7 @@ typedef struct kaal_component_ring {
  * vaddrs and caps; this has the physical facts. */
 #define KAAL_COMPONENT_MAX_PCI 2
 #define KAAL_COMPONENT_PCI_BARS 6
+#define KAAL_COMPONENT_PCI_CONFIG_BYTES 256
 typedef struct kaal_component_pci {
     uint32_t id; /* vendor << 16 | device; 0: unused entry */
     uint8_t bus, dev, fn;
@@ -60,6 +65,12 @@ typedef struct kaal_component_pci {
     seL4_Word bar_base[KAAL_COMPONENT_PCI_BARS];
     seL4_Word bar_size[KAAL_COMPONENT_PCI_BARS];
     seL4_Word bar_vaddr[KAAL_COMPONENT_PCI_BARS];
+    /* The function's standard configuration space (offsets 0..255) as init
+     * read it when it claimed the device: the header and the capability
+     * list (vendor-specific capabilities such as virtio's locate the
+     * device's register blocks inside its BARs). A read-only snapshot: the
+     * component gets no access to config space itself. */
+    uint8_t config[KAAL_COMPONENT_PCI_CONFIG_BYTES];
 } kaal_component_pci_t;
 
 typedef struct kaal_component_start {
@@ -151,9 +162,10 @@ _Static_assert(sizeof(kaal_component_start_t) <= 2048, "start record too large")
  * call, and a server slow to answer delays only its own notices. */
 #define KAAL_RPC_BADGE_INIT (1ull << 63)
 /* Set in every client badge on an rpc_server end declared with
- * `bound_notification = true` (component.toml, docs/system-toml.md): the
- * server's bound notification reaches the same seL4_Recv with badges below
- * this bit. tools/systoml/schema.py RPC_BADGE_CLIENT mirrors it. */
+ * `bound_notification = true` or `signals = true` (component.toml,
+ * docs/system-toml.md): the server's bound notification reaches the same
+ * seL4_Recv with badges below this bit. Same bit as
+ * KAAL_CONSOLE_BADGE_CLIENT; tools/systoml/schema.py RPC_BADGE_CLIENT. */
 #define KAAL_RPC_BADGE_CLIENT (1ull << 62)
 #define KAAL_RPC_LABEL_CLIENT_GONE 0x4b41fe
 

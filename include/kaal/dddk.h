@@ -127,6 +127,10 @@ typedef struct kaal_driver_ops {
      * becomes its label. */
     kaal_error_t (*rpc)(kaal_dddk_device_t *dev, uint64_t badge, const kaal_dddk_msg_t *req,
                         kaal_dddk_msg_t *reply);
+    /* Notification bits neither the IRQ nor a channel claims: ring ends the
+     * driver attaches itself (a NIC's frame rings, <kaal/netdev.h>). NULL:
+     * such bits are only counted (n_unknown_bits). */
+    void (*signal)(kaal_dddk_device_t *dev, uint64_t bits);
 } kaal_driver_ops_t;
 
 typedef struct kaal_driver {

@@ -24,7 +24,12 @@
  *                  formatted the queues before the component started)
  *   wait           seL4_Wait on the events notification; with rpc_ep (an
  *                  rpc_server end), seL4_Recv there instead: an RPC event
- *                  (such a driver has no IRQ and no ring ends)
+ *                  (such a driver has no IRQ and no ring ends), unless tcb
+ *                  is set too (the end is declared `signals = true`): then
+ *                  the events notification is bound to the thread and one
+ *                  seL4_Recv brings calls (badge with KAAL_RPC_BADGE_CLIENT
+ *                  or KAAL_RPC_BADGE_INIT) and notification words (the IRQ
+ *                  on KAAL_DDDK_SEL4_BOUND_IRQ_BIT, ring ends below)
  *   signal         seL4_Signal on the ring end's badged notification cap
  *   reply          seL4_Reply to the RPC event's caller
  */
@@ -37,6 +42,8 @@
 #define KAAL_DDDK_SEL4_MAX_CHANNELS 8
 /* The events bit the IRQ sets (ring ends use the low bits). */
 #define KAAL_DDDK_SEL4_IRQ_BIT (1ull << 63)
+/* The same with a bound rpc end: bits 62 and 63 are call badges there. */
+#define KAAL_DDDK_SEL4_BOUND_IRQ_BIT (1ull << 61)
 
 typedef struct kaal_dddk_sel4_channel {
     const char *name; /* the ring end's name in system.toml */
@@ -61,6 +68,8 @@ typedef struct kaal_dddk_sel4 {
     uint8_t isa_irq;
     seL4_CPtr events;    /* KAAL_CAP_EVENTS: read + write */
     seL4_CPtr rpc_ep;    /* KAAL_CAP_<END> of an rpc_server end; 0: none */
+    seL4_CPtr tcb;       /* with rpc_ep: bind events to this TCB (KAAL_SYSDESC_SLOT_TCB);
+                            the end must say `signals = true` in component.toml */
     seL4_CPtr cnode;     /* the component's own CNode (KAAL_SYSDESC_SLOT_CNODE) */
     seL4_CPtr free_slot; /* for the badged IRQ notification (KAAL_COMPONENT_FIRST_FREE_SLOT) */
     unsigned n_channels;
@@ -68,6 +77,7 @@ typedef struct kaal_dddk_sel4 {
     /* Filled by request_bundle for a PCI grant (the platform's own). */
     const kaal_component_pci_t *pci;
     kaal_device_t pci_device_desc;
+    bool bound; /* the events notification is bound (first wait) */
 } kaal_dddk_sel4_t;
 
 /* Fills *platform with the seL4 ops over cfg (which must outlive it). */

@@ -16,6 +16,7 @@ typedef enum {
     KAAL_EAGAIN,   /* try again (full/empty) */
     KAAL_ENOSYS,   /* not implemented */
     KAAL_ESEL4,    /* a kernel invocation failed */
+    KAAL_EIO,      /* a device failed or broke its protocol */
 } kaal_error_t;
 
 const char *kaal_strerror(kaal_error_t err);

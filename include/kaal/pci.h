@@ -69,6 +69,8 @@ kaal_pci_config_t kaal_pci_ecam_config(kaal_pci_ecam_t *ecam);
 #define KAAL_PCI_INTERRUPT 0x3c
 #define KAAL_PCI_CMD_IO 0x1
 #define KAAL_PCI_CMD_MEMORY 0x2
+#define KAAL_PCI_CMD_BUS_MASTER 0x4
+#define KAAL_PCI_CAP_VENDOR 0x09 /* vendor-specific (virtio's register blocks) */
 #define KAAL_PCI_STATUS_CAP_LIST 0x10
 #define KAAL_PCI_CAP_MSI 0x05
 #define KAAL_PCI_CAP_MSIX 0x11

@@ -22,8 +22,8 @@
 
 #define KAAL_SYSDESC_MAGIC 0x5359534bu /* "KSYS" read as a little-endian u32 */
 #define KAAL_SYSDESC_VERSION_MAJOR 1   /* readers reject other majors */
-#define KAAL_SYSDESC_VERSION_MINOR 3   /* additions only; readers ignore it (1: files, 2: PCI/DMA,
-                                          3: component flags) */
+#define KAAL_SYSDESC_VERSION_MINOR 4   /* additions only; readers ignore it (1: files, 2: PCI/DMA,
+                                          3: component flags, 4: DMA ring memory) */
 #define KAAL_SYSDESC_PAGE_SIZE 4096u
 #define KAAL_SYSDESC_NONE 0xffffffffu /* cap with no object (device resources) */
 #define KAAL_SYSDESC_NAME_MAX 31      /* component, end and cap names */
@@ -59,6 +59,10 @@ enum {
 #define KAAL_SYSDESC_OBJECT_NOTIFICATION 2
 #define KAAL_SYSDESC_OBJECT_MEMORY 3  /* zeroed frames, size_bytes page multiple */
 #define KAAL_SYSDESC_OBJECT_UNTYPED 4 /* size_bytes a power of two */
+/* (1.4) zeroed frames like MEMORY, but physically contiguous (a ring end
+ * with `dma = true`: a device reads and writes the ring's buffers); at most
+ * KAAL_SYSDESC_DMA_MAX_BYTES */
+#define KAAL_SYSDESC_OBJECT_DMA_MEMORY 5
 
 /* kaal_sysdesc_cap_t.kind */
 #define KAAL_SYSDESC_CAP_ENDPOINT 1     /* object; arg0 = badge (0: none) */
@@ -181,8 +185,12 @@ typedef struct kaal_sysdesc_region {
     uint64_t vaddr;      /* page aligned */
     uint64_t size_bytes; /* == the object's size */
     uint32_t rights;     /* READ | WRITE */
-    uint32_t reserved;
+    uint32_t flags;      /* KAAL_SYSDESC_REGION_* (1.4; 0 before) */
 } kaal_sysdesc_region_t;
+
+/* kaal_sysdesc_region_t.flags */
+#define KAAL_SYSDESC_REGION_DMA 1u /* over a DMA_MEMORY object: init tells the component the
+                                      physical address (start record, rings[].data_paddr) */
 
 typedef struct kaal_sysdesc_config {
     uint32_t key;

@@ -231,7 +231,9 @@ void kaal_dddk_dispatch(kaal_dddk_device_t *dev, const kaal_dddk_event_t *ev)
             if (drv->ops.channel != NULL && !dev->channels[i].busy)
                 drv->ops.channel(dev, i);
         }
-        if (bits != 0)
+        if (bits != 0 && drv->ops.signal != NULL)
+            drv->ops.signal(dev, bits);
+        else if (bits != 0)
             dev->n_unknown_bits++;
     } else if (ev->kind == KAAL_DDDK_EVENT_RPC) {
         kaal_dddk_msg_t reply;

@@ -15,6 +15,10 @@
  * endpoint instead and answers with seL4_Reply; it has no IRQ and no ring
  * ends (bind_irq and open_channel refuse), because a notification bound to
  * the thread would reach the same Recv with a badge a client's could equal.
+ * Unless the end is declared `signals = true` (cfg->tcb set): then every
+ * client badge has KAAL_RPC_BADGE_CLIENT (bit 62, set by tools/systoml),
+ * init's notices come with KAAL_RPC_BADGE_INIT (bit 63), and the IRQ moves
+ * to bit 61, so the badge alone says what arrived.
  *
  * Invariant: no op blocks except wait; a failing cap invocation is counted
  * nowhere and reads as all-ones (the empty-bus value), like a port the
@@ -148,21 +152,28 @@ static kaal_error_t sel4_alloc_dma(void *ctx, uint64_t size_bytes, kaal_dddk_dma
     return KAAL_OK;
 }
 
+/* An rpc end whose calls and signals share one Recv (see the top). */
+static bool shared_recv(const kaal_dddk_sel4_t *cfg)
+{
+    return cfg->rpc_ep != 0 && cfg->tcb != 0 && cfg->events != 0;
+}
+
 static kaal_error_t sel4_bind_irq(void *ctx, const kaal_bundle_t *bundle, uint64_t *bit)
 {
     (void)bundle;
     kaal_dddk_sel4_t *cfg = ctx;
-    if (cfg->rpc_ep)
+    if (cfg->rpc_ep && !shared_recv(cfg))
         return KAAL_ENOSYS; /* see the top of this file */
     if (cfg->irq_handler == 0)
         return KAAL_ENOENT;
+    uint64_t irq_bit = shared_recv(cfg) ? KAAL_DDDK_SEL4_BOUND_IRQ_BIT : KAAL_DDDK_SEL4_IRQ_BIT;
     if (seL4_CNode_Mint(cfg->cnode, cfg->free_slot, seL4_WordBits, cfg->cnode, cfg->events,
-                        seL4_WordBits, seL4_AllRights, KAAL_DDDK_SEL4_IRQ_BIT) != seL4_NoError)
+                        seL4_WordBits, seL4_AllRights, irq_bit) != seL4_NoError)
         return KAAL_ESEL4;
     if (seL4_IRQHandler_SetNotification(cfg->irq_handler, cfg->free_slot) != seL4_NoError ||
         seL4_IRQHandler_Ack(cfg->irq_handler) != seL4_NoError)
         return KAAL_ESEL4;
-    *bit = KAAL_DDDK_SEL4_IRQ_BIT;
+    *bit = irq_bit;
     return KAAL_OK;
 }
 
@@ -175,7 +186,7 @@ static void sel4_ack_irq(void *ctx)
 static kaal_error_t sel4_open_channel(void *ctx, const char *name, kaal_dddk_channel_mem_t *mem)
 {
     kaal_dddk_sel4_t *cfg = ctx;
-    if (cfg->rpc_ep)
+    if (cfg->rpc_ep && !shared_recv(cfg))
         return KAAL_ENOSYS;
     for (unsigned i = 0; i < cfg->n_channels && i < KAAL_DDDK_SEL4_MAX_CHANNELS; i++) {
         const kaal_dddk_sel4_channel_t *ch = &cfg->channels[i];
@@ -202,8 +213,17 @@ static kaal_dddk_event_t sel4_wait(void *ctx)
         seL4_Wait(cfg->events, &bits);
         return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = bits};
     }
+    if (shared_recv(cfg) && !cfg->bound) {
+        if (seL4_TCB_BindNotification(cfg->tcb, cfg->events) != seL4_NoError) {
+            printf("dddk: the events notification could not be bound to the thread\n");
+            return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_STOP};
+        }
+        cfg->bound = true;
+    }
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = seL4_Recv(cfg->rpc_ep, &badge);
+    if (shared_recv(cfg) && badge != KAAL_RPC_BADGE_INIT && !(badge & KAAL_RPC_BADGE_CLIENT))
+        return (kaal_dddk_event_t){.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = badge};
     kaal_dddk_event_t ev = {.kind = KAAL_DDDK_EVENT_RPC, .badge = badge};
     ev.msg.label = seL4_MessageInfo_get_label(info);
     seL4_Word n = seL4_MessageInfo_get_length(info);

@@ -17,6 +17,7 @@ const char *kaal_strerror(kaal_error_t err)
     case KAAL_EAGAIN: return "try again";
     case KAAL_ENOSYS: return "not implemented";
     case KAAL_ESEL4: return "kernel invocation failed";
+    case KAAL_EIO: return "device error";
     }
     return "unknown error";
 }

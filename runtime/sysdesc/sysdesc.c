@@ -14,6 +14,8 @@
  */
 #include <kaal/sysdesc.h>
 
+#include <stdbool.h>
+
 static const uint32_t record_size[KAAL_SYSDESC_N_TABLES] = {
     [KAAL_SYSDESC_TABLE_COMPONENTS] = sizeof(kaal_sysdesc_component_t),
     [KAAL_SYSDESC_TABLE_CHANNELS] = sizeof(kaal_sysdesc_channel_t),
@@ -161,6 +163,11 @@ static kaal_sysdesc_status_t check_objects(const kaal_sysdesc_t *sd)
                 o->size_bytes >= KAAL_SYSDESC_USER_TOP)
                 return KAAL_SYSDESC_BAD_VALUE;
             break;
+        case KAAL_SYSDESC_OBJECT_DMA_MEMORY:
+            if (o->size_bytes == 0 || !page_aligned(o->size_bytes) ||
+                o->size_bytes > KAAL_SYSDESC_DMA_MAX_BYTES)
+                return KAAL_SYSDESC_BAD_VALUE;
+            break;
         case KAAL_SYSDESC_OBJECT_UNTYPED:
             if (o->size_bytes < KAAL_SYSDESC_PAGE_SIZE || (o->size_bytes & (o->size_bytes - 1)))
                 return KAAL_SYSDESC_BAD_VALUE;
@@ -240,9 +247,11 @@ static kaal_sysdesc_status_t check_vspace(const kaal_sysdesc_t *sd,
         if (r->object >= sd->n_objects)
             return KAAL_SYSDESC_BAD_REFERENCE;
         const kaal_sysdesc_object_t *o = &sd->objects[r->object];
-        if (o->kind != KAAL_SYSDESC_OBJECT_MEMORY || o->size_bytes != r->size_bytes ||
+        bool dma = o->kind == KAAL_SYSDESC_OBJECT_DMA_MEMORY;
+        if ((o->kind != KAAL_SYSDESC_OBJECT_MEMORY && !dma) || o->size_bytes != r->size_bytes ||
             !user_range_ok(r->vaddr, r->size_bytes) || r->rights == 0 ||
-            r->rights > (KAAL_SYSDESC_RIGHT_READ | KAAL_SYSDESC_RIGHT_WRITE))
+            r->rights > (KAAL_SYSDESC_RIGHT_READ | KAAL_SYSDESC_RIGHT_WRITE) ||
+            (r->flags & ~KAAL_SYSDESC_REGION_DMA) || ((r->flags & KAAL_SYSDESC_REGION_DMA) && !dma))
             return KAAL_SYSDESC_BAD_VALUE;
     }
     for (uint32_t i = 0; i < c->n_files; i++) {

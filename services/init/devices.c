@@ -44,10 +44,30 @@ static bool read_phys(void *ctx, uint64_t paddr, void *dst, size_t size_bytes)
     return true;
 }
 
+/* The ECAM windows enumeration mapped, kept for init_pci_config_*. */
+#define MAX_ECAM 4
+static struct {
+    kaal_pci_ecam_t ecam;
+    kaal_pci_config_t cfg;
+    uint16_t segment;
+} ecams[MAX_ECAM];
+static unsigned n_ecams;
+
 static volatile uint8_t *map_ecam(void *ctx, uint64_t paddr, uint64_t size_bytes)
 {
     (void)ctx;
-    return init_map_device(paddr, size_bytes);
+    volatile uint8_t *w = init_map_device(paddr, size_bytes);
+    for (unsigned i = 0; w && i < init_acpi.n_mcfg && n_ecams < MAX_ECAM; i++) {
+        const kaal_pci_ecam_region_t *r = &init_acpi.mcfg[i];
+        if (r->base + ((uint64_t)r->bus_start << 20) != paddr)
+            continue;
+        ecams[n_ecams].ecam = (kaal_pci_ecam_t){ w, r->bus_start, r->bus_end };
+        ecams[n_ecams].cfg = kaal_pci_ecam_config(&ecams[n_ecams].ecam);
+        ecams[n_ecams].segment = r->segment;
+        n_ecams++;
+        break;
+    }
+    return w;
 }
 
 /* PCI configuration mechanism #1 through an I/O port cap for 0xcf8-0xcff,
@@ -67,16 +87,43 @@ static uint32_t port_in32(void *ctx, uint16_t port)
     return r.error ? 0xffffffffu : r.result;
 }
 
+static kaal_pci_legacy_t legacy = { port_out32, port_in32, 0 };
+static kaal_pci_config_t legacy_cfg;
+
 static kaal_pci_legacy_t *legacy_ports(void)
 {
-    static kaal_pci_legacy_t legacy = { port_out32, port_in32, 0 };
     kaal_slot_ret_t slot = kaal_cspace_alloc(&init_cspace, 1);
     if (slot.err || seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, KAAL_PCI_CONFIG_ADDRESS,
                                                  KAAL_PCI_CONFIG_DATA + 3, seL4_CapInitThreadCNode,
                                                  slot.slot, seL4_WordBits) != seL4_NoError)
         return NULL;
     pci_ports = slot.slot;
+    legacy_cfg = kaal_pci_legacy_config(&legacy);
     return &legacy;
+}
+
+/* The mechanism that reaches f: the ECAM window of its segment and bus,
+ * else the legacy ports (if enumeration used them). */
+static const kaal_pci_config_t *config_for(const kaal_pci_function_t *f)
+{
+    for (unsigned i = 0; i < n_ecams; i++)
+        if (ecams[i].segment == f->segment && f->bus >= ecams[i].ecam.bus_start &&
+            f->bus <= ecams[i].ecam.bus_end)
+            return &ecams[i].cfg;
+    return pci_ports && f->segment == 0 ? &legacy_cfg : NULL;
+}
+
+uint32_t init_pci_config_read32(const kaal_pci_function_t *f, uint16_t offset)
+{
+    const kaal_pci_config_t *c = config_for(f);
+    return c ? c->read32(c->ctx, f->bus, f->dev, f->fn, offset) : 0xffffffffu;
+}
+
+void init_pci_config_write32(const kaal_pci_function_t *f, uint16_t offset, uint32_t value)
+{
+    const kaal_pci_config_t *c = config_for(f);
+    if (c)
+        c->write32(c->ctx, f->bus, f->dev, f->fn, offset, value);
 }
 
 static void console_putc(void *ctx, char c)

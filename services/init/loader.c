@@ -208,6 +208,11 @@ static void fill_start_extras(kaal_component_start_t *start, const kaal_sysdesc_
         memcpy(out->name, name, len - 5);
         out->data_vaddr = r->vaddr;
         out->data_size_bytes = r->size_bytes;
+        if (r->flags & KAAL_SYSDESC_REGION_DMA) { /* contiguous: its first frame says where */
+            seL4_X86_Page_GetAddress_t where =
+                seL4_X86_Page_GetAddress(init_shared_pages[init_system_objects[r->object]]);
+            out->data_paddr = where.error ? 0 : where.paddr;
+        }
     }
 }
 

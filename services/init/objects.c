@@ -107,6 +107,33 @@ static const char *format_rings(void)
     return NULL;
 }
 
+/* A ring's DMA data region (KAAL_SYSDESC_OBJECT_DMA_MEMORY): n physically
+ * contiguous frames, found as pcigrant.c's DMA region is (a free block of
+ * the next power-of-two size, given back, then its pages retyped at their
+ * addresses), kept for the system's lifetime like every shared object. */
+static const char *make_dma_pages(uint64_t n)
+{
+    uint8_t b = 12;
+    while ((1ull << b) < n * PAGE)
+        b++;
+    kaal_ut_alloc_ret_t blk = kaal_untyped_alloc(&init_untyped, seL4_UntypedObject, b, b);
+    if (blk.err)
+        return "no physically contiguous RAM for a dma ring";
+    uint64_t paddr = blk.paddr;
+    kaal_untyped_free(&init_untyped, blk.cap);
+    for (uint64_t p = 0; p < n; p++) {
+        kaal_ut_alloc_ret_t f =
+            kaal_untyped_alloc_at(&init_untyped, seL4_X86_4K, 0, 12, paddr + p * PAGE);
+        if (f.err)
+            return "a dma ring's frames could not be made";
+        seL4_X86_Page_GetAddress_t where = seL4_X86_Page_GetAddress(f.cap);
+        if (where.error != seL4_NoError || where.paddr != paddr + p * PAGE)
+            return "a dma ring's frames are not where the untyped manager said";
+        init_shared_pages[n_shared_pages++] = f.cap;
+    }
+    return NULL;
+}
+
 /* Creates the objects the components share (endpoints, notifications,
  * ring memory, untyped grants). */
 const char *init_make_system_objects(void)
@@ -141,6 +168,16 @@ const char *init_make_system_objects(void)
                     return "out of memory for shared regions";
                 init_shared_pages[n_shared_pages++] = f;
             }
+            break;
+        }
+        case KAAL_SYSDESC_OBJECT_DMA_MEMORY: {
+            uint64_t n = ob->size_bytes / PAGE;
+            if (n > MAX_SHARED_PAGES - n_shared_pages)
+                return "too much shared memory";
+            r = (kaal_ut_alloc_ret_t){ .cap = n_shared_pages };
+            const char *why = make_dma_pages(n);
+            if (why)
+                return why;
             break;
         }
         }

@@ -22,6 +22,13 @@
  *               physical address (seL4_X86_Page_GetAddress, checked per
  *               frame) goes into the start record.
  *
+ * The start record also gets a snapshot of the function's 256 bytes of
+ * standard config space (header and capability list: virtio's register
+ * blocks are found there); the component gets no config-space access. The
+ * claim turns bus mastering on (the driver's device may then DMA) and the
+ * release turns it off again, so a device whose driver stopped cannot
+ * write into frames that went back to the free pool.
+ *
  * Invariants: every frame is in the component's object list, so stopping it
  * frees them (device untyped merges back, RAM returns to the free total);
  * the device is claimed from the broker (one owner; no other device sharing
@@ -31,6 +38,7 @@
 #include "pcigrant.h"
 #include "devices.h"
 
+#include <kaal/pci.h>
 #include <kaal/string.h>
 
 #define PAGE 4096ull
@@ -73,6 +81,12 @@ static const char *claim(uint32_t owner_id, uint32_t id, kaal_component_start_t 
     e->bus = (*dev)->pci.bus;
     e->dev = (*dev)->pci.dev;
     e->fn = (*dev)->pci.fn;
+    for (uint16_t off = 0; off < KAAL_COMPONENT_PCI_CONFIG_BYTES; off += 4) {
+        uint32_t v = init_pci_config_read32(&(*dev)->pci, off);
+        memcpy(&e->config[off], &v, 4);
+    }
+    uint32_t cmd = init_pci_config_read32(&(*dev)->pci, KAAL_PCI_COMMAND) & 0xffffu;
+    init_pci_config_write32(&(*dev)->pci, KAAL_PCI_COMMAND, cmd | KAAL_PCI_CMD_BUS_MASTER);
     *entry = e;
     return NULL;
 }
@@ -221,5 +235,12 @@ const char *init_grant_pci(struct init_objects *objects, uint32_t owner_id, seL4
 
 void init_release_pci(uint32_t owner_id)
 {
+    for (size_t i = 0; i < init_devices.n_devices; i++) {
+        const kaal_device_t *d = &init_devices.devices[i];
+        if (d->bus != KAAL_BUS_PCI || d->owner != owner_id)
+            continue;
+        uint32_t cmd = init_pci_config_read32(&d->pci, KAAL_PCI_COMMAND) & 0xffffu;
+        init_pci_config_write32(&d->pci, KAAL_PCI_COMMAND, cmd & ~(uint32_t)KAAL_PCI_CMD_BUS_MASTER);
+    }
     kaal_broker_release_all(&init_devices, owner_id);
 }

@@ -96,6 +96,16 @@ KAAL_DRIVER(
 
 KAAL_DRIVER(bare, .name = "bare", .match = KAAL_DDDK_MATCH_ISA("bare0"));
 
+/* A driver with its own rings: bits nobody claims reach its signal op. */
+static uint64_t signalled_bits;
+static void rings_signal(kaal_dddk_device_t *dev, uint64_t bits)
+{
+    (void)dev;
+    signalled_bits |= bits;
+}
+KAAL_DRIVER(rings, .name = "rings", .match = KAAL_DDDK_MATCH_ISA("bare0"),
+            .ops = {.signal = rings_signal});
+
 /* ---- fixture ---- */
 
 #define IN_BIT 0x10ull
@@ -159,18 +169,18 @@ static void assert_log(const char *const *expected, unsigned n)
 static void test_descriptors_are_found_in_the_linker_section(void **state)
 {
     (void)state;
-    assert_int_equal(kaal_dddk_driver_count(), 2);
+    assert_int_equal(kaal_dddk_driver_count(), 3);
     assert_ptr_equal(kaal_dddk_find("toy"), &kaal_driver_toy);
     assert_ptr_equal(kaal_dddk_find("bare"), &kaal_driver_bare);
     assert_null(kaal_dddk_find("nope"));
-    assert_null(kaal_dddk_find(NULL)); /* two linked in: no "only" driver */
+    assert_null(kaal_dddk_find(NULL)); /* three linked in: no "only" driver */
     bool seen_toy = false, seen_bare = false;
     for (size_t i = 0; i < kaal_dddk_driver_count(); i++) {
         seen_toy |= kaal_dddk_driver_at(i) == &kaal_driver_toy;
         seen_bare |= kaal_dddk_driver_at(i) == &kaal_driver_bare;
     }
     assert_true(seen_toy && seen_bare);
-    assert_null(kaal_dddk_driver_at(2));
+    assert_null(kaal_dddk_driver_at(3));
 }
 
 static void test_main_reports_a_missing_driver(void **state)
@@ -280,6 +290,22 @@ static void test_bare_driver_needs_only_bundle_and_wait(void **state)
     kaal_dddk_event_t ev = {.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = 0x80};
     kaal_dddk_dispatch(&dev, &ev); /* no ops: nothing to call */
     assert_int_equal(dev.n_unknown_bits, 1);
+}
+
+static void test_bits_nobody_claims_go_to_the_signal_op(void **state)
+{
+    (void)state;
+    fake_platform_t fp;
+    kaal_dddk_device_t dev;
+    fake_platform_init(&fp);
+    kaal_dddk_platform_t minimal = {
+        .ctx = &fp, .request_bundle = fp.ops.request_bundle, .wait = fp.ops.wait};
+    assert_int_equal(kaal_dddk_start(&dev, &kaal_driver_rings, &minimal), KAAL_OK);
+    signalled_bits = 0;
+    kaal_dddk_event_t ev = {.kind = KAAL_DDDK_EVENT_NOTIFY, .bits = 0x3};
+    kaal_dddk_dispatch(&dev, &ev);
+    assert_int_equal(signalled_bits, 0x3);
+    assert_int_equal(dev.n_unknown_bits, 0);
 }
 
 /* ---- IO ---- */
@@ -599,6 +625,7 @@ int main(void)
         T_UNSTARTED(test_start_fails_when_platform_cannot_bind_irqs),
         T_UNSTARTED(test_start_reports_init_failure),
         cmocka_unit_test(test_bare_driver_needs_only_bundle_and_wait),
+        cmocka_unit_test(test_bits_nobody_claims_go_to_the_signal_op),
         T(test_io_goes_to_the_bundle_ports),
         T(test_io_outside_the_declared_range_never_reaches_the_platform),
         T(test_notification_runs_irq_then_ack_then_channels_on_a_level_line),

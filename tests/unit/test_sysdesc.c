@@ -408,6 +408,24 @@ static void test_pci_and_dma_records_out_of_range_are_rejected(void **state)
     EXPECT_AFTER(SERVER_CAP("dma")->arg1 += 8, KAAL_SYSDESC_BAD_VALUE);
 }
 
+/* The DMA flag of a region needs a DMA_MEMORY object under it (init would
+ * otherwise report a physical address that is not contiguous). */
+static void test_region_dma_flag_without_dma_memory_is_rejected(void **state)
+{
+    (void)state;
+    EXPECT_AFTER(MUT(kaal_sysdesc_region_t, &sd->regions[0])->flags = KAAL_SYSDESC_REGION_DMA,
+                 KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(MUT(kaal_sysdesc_region_t, &sd->regions[0])->flags = 2, KAAL_SYSDESC_BAD_VALUE);
+    EXPECT_AFTER(
+        {
+            MUT(kaal_sysdesc_object_t, &sd->objects[sd->regions[0].object])->kind =
+                KAAL_SYSDESC_OBJECT_DMA_MEMORY;
+            MUT(kaal_sysdesc_object_t, &sd->objects[sd->regions[0].object])->size_bytes =
+                KAAL_SYSDESC_DMA_MAX_BYTES + 4096;
+        },
+        KAAL_SYSDESC_BAD_VALUE);
+}
+
 static void test_region_overlapping_the_heap_is_rejected(void **state)
 {
     (void)state;
@@ -443,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_device_grants_become_ioport_irq_bar_and_dma_caps),
         cmocka_unit_test(test_pci_and_dma_records_out_of_range_are_rejected),
         cmocka_unit_test(test_reader_sees_every_region_the_compiler_placed),
+        cmocka_unit_test(test_region_dma_flag_without_dma_memory_is_rejected),
         cmocka_unit_test(test_ring_queue_regions_fit_the_ring_library),
         cmocka_unit_test(test_modules_carry_the_binaries_size_and_crc),
         cmocka_unit_test(test_reader_sees_every_boot_file_the_compiler_placed),

@@ -86,7 +86,7 @@ class TestSchemaErrors(SystomlCase):
         self.assertOneError(BASE + "[[chanel]]\nkind = \"rpc\"\n",
                             "system.toml:11:1: error: unknown key 'chanel' in the top level; "
                             "did you mean 'channel'? (expected one of: channel, component, "
-                            "system)")
+                            "machine, system)")
 
     def test_wrong_type_names_the_expected_type(self):
         self.assertOneError(BASE + 'priority = "high"\n',

@@ -215,6 +215,55 @@ class TestComponentLayout(ComponentCase):
         names = [c["name"] for c in desc["components"][0]["caps"]]
         self.assertEqual(names, ["events", "requests", "bulk"])
 
+    def test_a_dma_ring_end_makes_its_data_contiguous_and_tells_that_side_only(self):
+        self.put("store", SERVER_TOML.replace('data_size = "8KiB"\n', 'data_size = "8KiB"\n'
+                                              'dma = true\n', 1))
+        desc = binfmt.decode(binfmt.encode(self.compiles(SYSTEM)))
+        kinds = {o["name"]: o["kind"] for o in desc["objects"]}
+        self.assertEqual([k for n, k in kinds.items() if n.endswith(".data")], ["dma-memory"])
+        self.assertEqual([k for n, k in kinds.items() if n.endswith(".queues")], ["memory"])
+        flags = {(c["name"], r["name"]): r["flags"] for c in desc["components"]
+                 for r in c["regions"]}
+        self.assertEqual(flags[("s", "bulk.data")], 1)
+        self.assertEqual(flags[("u", "bulk.data")], 0)
+        self.assertEqual(flags[("s", "bulk.queues")], 0)
+
+    def test_rings_without_dma_stay_ordinary_memory(self):
+        desc = binfmt.decode(binfmt.encode(self.compiles(SYSTEM)))
+        self.assertNotIn(5, [o["kind"] for o in desc["objects"]])
+        self.assertEqual({r["flags"] for c in desc["components"] for r in c["regions"]}, {0})
+
+    def test_a_dma_ring_end_larger_than_the_dma_limit_is_an_error(self):
+        self.put("store", SERVER_TOML.replace('data_size = "8KiB"\n', 'data_size = "32MiB"\n'
+                                              'dma = true\n', 1))
+        errs = self.errors(SYSTEM)
+        self.assertIn("components/store/component.toml:14:13: error: data_size 33554432 of a dma "
+                      "ring end is too large (limit 16 MiB: physically contiguous RAM)", "\n".join(errs))
+
+    def test_dma_on_a_ring_end_must_be_a_boolean(self):
+        self.put("store", SERVER_TOML.replace('data_size = "8KiB"\n', 'data_size = "8KiB"\n'
+                                              'dma = "yes"\n', 1))
+        errs = self.errors(SYSTEM)
+        self.assertIn("components/store/component.toml:15:7: error: 'dma' must be true or false, "
+                      "not 'yes'", "\n".join(errs))
+
+    def test_a_server_end_with_signals_gets_client_badges_with_bit_62(self):
+        self.put("store", SERVER_TOML.replace('type = "rpc_server"\n',
+                                              'type = "rpc_server"\nsignals = true\n'))
+        desc = binfmt.decode(binfmt.encode(self.compiles(SYSTEM)))
+        cap = next(c for c in desc["components"][1]["caps"] if c["name"] == "store")
+        self.assertEqual(cap["arg0"], (1 << 62) | 1)
+
+    def test_a_server_end_without_signals_keeps_plain_badges(self):
+        desc = binfmt.decode(binfmt.encode(self.compiles(SYSTEM)))
+        cap = next(c for c in desc["components"][1]["caps"] if c["name"] == "store")
+        self.assertEqual(cap["arg0"], 1)
+
+    def test_signals_is_only_a_key_of_rpc_server_ends(self):
+        self.put("user", CLIENT_TOML.replace('type = "rpc_client"\n',
+                                             'type = "rpc_client"\nsignals = true\n'))
+        self.assertIn("unknown key 'signals'", "\n".join(self.errors(SYSTEM)))
+
     def test_ring_sizes_come_from_the_declarations(self):
         system = self.compiles(SYSTEM)
         ring = system.channels[1]

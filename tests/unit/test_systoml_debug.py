@@ -85,7 +85,7 @@ class TestDebugSyscalls(DebugSyscallsCase):
         records = [binfmt.COMPONENT.unpack_from(blob, off + i * binfmt.COMPONENT.size)
                    for i in range(n)]
         self.assertEqual([r[6] for r in records], [S.COMPONENT_FLAG_NO_DEBUG_SYSCALLS, 0])
-        self.assertEqual(binfmt.decode(blob)["version"], (1, 3))
+        self.assertEqual(binfmt.decode(blob)["version"], (1, S.VERSION_MINOR))
 
     def test_flag_matches_the_c_header(self):
         with open(os.path.join(ROOT, "include", "kaal", "sysdesc.h")) as f:

@@ -57,7 +57,8 @@ def encode(system):
             caps.append(CAP.pack(strs.add(cap.name), S.CAP_KIND[cap.kind], cap.rights, cap.slot,
                                  cap.object, cap.arg0, cap.arg1))
         for r in comp.regions:
-            regions.append(REGION.pack(strs.add(r.name), r.object, r.vaddr, r.size, r.rights, 0))
+            regions.append(REGION.pack(strs.add(r.name), r.object, r.vaddr, r.size, r.rights,
+                                       r.flags))
         for key, typ, value in comp.config:
             if typ == "string":
                 value = strs.add(value)
@@ -174,7 +175,7 @@ def decode(blob):
                                  "arg0": c[5], "arg1": c[6]})
         for g in regions[fr:fr + nr]:
             comp["regions"].append({"name": string(g[0]), "object": g[1], "vaddr": g[2],
-                                    "size": g[3], "rights": g[4]})
+                                    "size": g[3], "rights": g[4], "flags": g[5]})
         for k in config[fcfg:fcfg + ncfg]:
             typ = ctypes.get(k[1], k[1])
             v = k[2]

@@ -44,7 +44,7 @@ class AtomicOutputs:
 
 
 def compile_to(toml_path, output=None, header_dir=None, check_binaries=True, display=None,
-               search=None):
+               search=None, qemu_args=None):
     """Compiles; on success writes the blob and headers. Returns the System.
     Headers are written for the inline components only: a typed one's
     header comes from its component.toml (compile_component_to)."""
@@ -53,6 +53,8 @@ def compile_to(toml_path, output=None, header_dir=None, check_binaries=True, dis
     outs = AtomicOutputs()
     if output:
         outs.add(output, binfmt.encode(system))
+    if qemu_args:
+        outs.add(qemu_args, "".join(a + "\n" for a in system.qemu_args).encode())
     if header_dir:
         src = os.path.basename(toml_path)
         for comp in system.components:
@@ -101,6 +103,8 @@ def main(argv=None):
                     help="TOML is a component.toml: write its <type>_caps.h to --header-dir")
     ap.add_argument("-o", "--output", help="write the binary description here")
     ap.add_argument("--header-dir", help="write <component>_caps.h files here")
+    ap.add_argument("--qemu-args", metavar="FILE",
+                    help="write the QEMU arguments of the [machine] table here, one per line")
     ap.add_argument("--no-binaries", action="store_true",
                     help="do not require the component ELF files to exist yet")
     ap.add_argument("--dump", action="store_true",
@@ -117,7 +121,8 @@ def main(argv=None):
             compile_component_to(args.toml, args.header_dir)
             return 0
         system = compile_to(args.toml, args.output, args.header_dir,
-                            check_binaries=not args.no_binaries, search=search_from(args))
+                            check_binaries=not args.no_binaries, search=search_from(args),
+                            qemu_args=args.qemu_args)
     except CompileError as e:
         for d in e.diagnostics:
             print(d, file=sys.stderr)

@@ -77,6 +77,7 @@ class Region:
     vaddr: int
     size: int
     rights: int = S.RIGHT_READ | S.RIGHT_WRITE
+    flags: int = 0          # S.REGION_DMA: init reports the physical address
 
 
 @dataclass
@@ -93,6 +94,8 @@ class RingEnd:
     explicit_vaddr: int = None
     vaddr_path: tuple = ()
     objects: tuple = ()     # (queues, data) memory objects
+    dma: bool = False       # component.toml `dma = true`: data region physically
+                            # contiguous, its physical address in the start record
 
 
 @dataclass
@@ -181,6 +184,7 @@ class System:
     channels: list
     objects: list = field(default_factory=list)   # (kind, name, size)
     modules: list = field(default_factory=list)
+    qemu_args: list = field(default_factory=list)  # from [machine] (machine.py)
 
 
 def _close(word, choices):
@@ -397,6 +401,10 @@ def compile_text(text, display, base_dir, check_binaries=True, search=None):
     from . import component as typed
     c.types = typed.TypeIndex(search or Search(), base_dir, check_binaries)
     system = _pass_declarations(c, doc, base_dir, check_binaries)
+    from . import machine
+    qemu_args = machine.qemu_args(c, doc, base_dir)
+    if system is not None:
+        system.qemu_args = qemu_args
     if not c.diags:
         typed.check_wiring(c, system)
     if not c.diags:
@@ -848,7 +856,7 @@ def _pass_names(c, system):
     # `bound_notification`): its clients' badges carry RPC_BADGE_CLIENT.
     for ch in system.channels:
         decl = _server_end_decl(ch)
-        if decl is None or not decl.bound_notification:
+        if decl is None or not (decl.bound_notification or decl.signals):
             continue
         if ch.badge & S.RPC_BADGE_CLIENT:
             c.err_value(ch.badge_path, "badge %d of channel '%s' has bit 62 set; the server end "
@@ -944,14 +952,23 @@ def _pass_layout(c, system):
             one = (one + S.QUEUE_ALIGN_BYTES - 1) // S.QUEUE_ALIGN_BYTES * S.QUEUE_ALIGN_BYTES
             qsize = _page_round(2 * one)
             qobj = new_object("memory", "%s.queues" % ch.name, qsize)
-            dobj = new_object("memory", "%s.data" % ch.name, ch.data_size)
+            # A device reaches the buffers if either end says `dma = true`.
+            dma_ends = {e.name for e in (a, b) if e.component.ctype is not None and
+                        e.component.ctype.ring(e.name).dma}
+            if dma_ends and ch.data_size > S.MAX_DMA:
+                c.err_value(ch.path, "ring '%s' has a DMA data region of %d bytes (end 'dma = "
+                            "true'); the limit is %d MiB of physically contiguous RAM"
+                            % (ch.name, ch.data_size, S.MAX_DMA >> 20))
+            dobj = new_object("dma-memory" if dma_ends else "memory", "%s.data" % ch.name,
+                              ch.data_size)
             for end, peer in ((a, b), (b, a)):
                 comp = end.component
                 bit = len(comp.rings)
+                dma = False
                 if comp.ctype is not None:
                     # Bit and addresses as the component was built (component.toml).
                     decl = comp.ctype.ring(end.name)
-                    bit, end.vaddr = decl.bit, decl.queue_vaddr
+                    bit, end.vaddr, dma = decl.bit, decl.queue_vaddr, decl.dma
                 if bit >= S.MAX_RING_ENDS:
                     c.err_value(end.path, "component '%s' has more than %d ring ends (one "
                                 "notification bit each)" % (comp.name, S.MAX_RING_ENDS))
@@ -960,6 +977,7 @@ def _pass_layout(c, system):
                                depth=ch.queue_depth, bit=bit, explicit_vaddr=end.vaddr,
                                vaddr_path=end.path + ("vaddr",))
                 ring.objects = (qobj, dobj)
+                ring.dma = dma
                 comp.rings.append(ring)
             # Signal caps are added once both ends know their bits.
             for end, peer in ((a, b), (b, a)):
@@ -1147,4 +1165,4 @@ def _layout_vspace(c, comp):
         comp.regions.append(Region(ring.name + ".queues", ring.objects[0], ring.queue_vaddr,
                                    ring.queue_size))
         comp.regions.append(Region(ring.name + ".data", ring.objects[1], ring.data_vaddr,
-                                   ring.data_size))
+                                   ring.data_size, flags=S.REGION_DMA if ring.dma else 0))

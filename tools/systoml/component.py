@@ -38,6 +38,8 @@ class EndDecl:
     vaddr: int = None       # rings: explicit, else placed first-fit
     grant: bool = False     # rpc_server: clients' caps get Grant (cap transfer)
     bound_notification: bool = False  # rpc_server: client badges carry RPC_BADGE_CLIENT
+    dma: bool = False       # rings: a device reaches the data region (contiguous RAM)
+    signals: bool = False   # rpc_server: signals arrive on the same Recv (badge bit 62)
 
     @property
     def kind(self):
@@ -102,7 +104,8 @@ class ComponentType:
             comp.regions.append(C.Region(ring.name + ".queues", ring.objects[0],
                                          ring.queue_vaddr, ring.queue_size))
             comp.regions.append(C.Region(ring.name + ".data", ring.objects[1], ring.data_vaddr,
-                                         ring.data_size))
+                                         ring.data_size,
+                                         flags=S.REGION_DMA if ring.dma else 0))
 
 
 class TypeIndex:
@@ -270,6 +273,7 @@ def _declare(ck, doc, ctype, search):
         if etype == "rpc_server":
             end.grant = bool(ck.boolean(et, "grant", ep, False))
             end.bound_notification = bool(ck.boolean(et, "bound_notification", ep, False))
+            end.signals = bool(ck.boolean(et, "signals", ep, False))
         if end.kind == "ring":
             end.queue_depth = ck.integer(et, "queue_depth", ep, 2, 65536, S.DEFAULT_QUEUE_DEPTH)
             if end.queue_depth and end.queue_depth & (end.queue_depth - 1):
@@ -277,6 +281,11 @@ def _declare(ck, doc, ctype, search):
                              % end.queue_depth)
             end.data_size = ck.size(et, "data_size", ep, S.DEFAULT_DATA_SIZE)
             end.vaddr = ck.vaddr(et, ep)
+            end.dma = bool(ck.boolean(et, "dma", ep, False))
+            if end.dma and end.data_size and end.data_size > S.MAX_DMA:
+                ck.err_value(ep + ("data_size",), "data_size %d of a dma ring end is too large "
+                             "(limit %d MiB: physically contiguous RAM)"
+                             % (end.data_size, S.MAX_DMA >> 20))
         if name == S.CONSOLE_CLIENT_END and etype != "rpc_client":
             ck.err_value(ep + ("name",), "end 'console' must be of type \"rpc_client\": it is "
                          "the client end of the system's console channel")
@@ -378,7 +387,7 @@ def _declare(ck, doc, ctype, search):
         ring = C.RingEnd(end.name, end.side == "producer", queue_size=C._page_round(2 * one),
                          data_size=end.data_size, depth=end.queue_depth, bit=bit,
                          explicit_vaddr=end.vaddr, vaddr_path=end.path + ("vaddr",),
-                         objects=(0, 0))
+                         objects=(0, 0), dma=end.dma)
         tpl.rings.append(ring)
     tpl.files = files
     C._layout_vspace(ck, tpl)

@@ -10,7 +10,7 @@ PAGE_SIZE = 4096
 # ---- binary format (docs/system-toml.md, include/kaal/sysdesc.h) ----------
 MAGIC = b"KSYS"
 VERSION_MAJOR = 1
-VERSION_MINOR = 3          # 1.1: files table; 1.2: PCI/DMA caps; 1.3: component flags
+VERSION_MINOR = 4          # 1.1: files table; 1.2: PCI/DMA caps; 1.3: component flags; 1.4: DMA rings
 HEADER_SIZE = 96
 N_TABLES = 8
 TABLE_COMPONENTS, TABLE_CHANNELS, TABLE_OBJECTS, TABLE_CAPS, TABLE_REGIONS, \
@@ -31,7 +31,10 @@ RESTART = {"never": 0, "always": 1, "on-failure": 2}
 # Component record flags (1.3); 0 is what a 1.2 blob means.
 COMPONENT_FLAG_NO_DEBUG_SYSCALLS = 1   # debug_syscalls = false
 CHANNEL_KIND = {"rpc": 1, "ring": 2}
-OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4}
+OBJECT_KIND = {"endpoint": 1, "notification": 2, "memory": 3, "untyped": 4, "dma-memory": 5}
+# Region record flags (1.4): REGION_DMA on a ring end's data region over a
+# "dma-memory" object: init reports its physical address to the component.
+REGION_DMA = 1
 CAP_KIND = {"endpoint": 1, "notification": 2, "untyped": 3, "ioport": 4, "irq": 5,
             "pci": 6, "pci_mmio": 7, "pci_ioport": 8, "pci_irq": 9, "dma": 10}
 CONFIG_TYPE = {"int": 1, "string": 2, "bool": 3}
@@ -92,18 +95,19 @@ DEVICES = {
     "rtc":        {"ioport": (0x70, 2), "irq": 8},
     "pit":        {"ioport": (0x40, 4), "irq": 0},
     "debug-exit": {"ioport": (0xF4, 4)},
-    # Transitional virtio (QEMU's default): legacy I/O BAR 0, MSI-X BAR 1,
-    # modern capabilities in the 64-bit BAR 4.
+    # Transitional virtio (QEMU's default): legacy I/O BAR 0, modern
+    # capabilities in the 64-bit BAR 4. The MSI-X BAR 1 is not granted: QEMU
+    # has it only where MSI works (q35, not pc) and the drivers use INTx.
     "virtio-net": {"pci": (0x1AF4, 0x1000),
-                   "bars": {0: ("io", 0x100), 1: ("mmio", 0x1000), 4: ("mmio", 0x4000)}},
+                   "bars": {0: ("io", 0x100), 4: ("mmio", 0x4000)}},
     "virtio-blk": {"pci": (0x1AF4, 0x1001),
-                   "bars": {0: ("io", 0x100), 1: ("mmio", 0x1000), 4: ("mmio", 0x4000)}},
+                   "bars": {0: ("io", 0x100), 4: ("mmio", 0x4000)}},
     # 8254x (QEMU's 82540EM): 128 KiB of registers, 64 ports of IOADDR/IODATA.
     "e1000":      {"pci": (0x8086, 0x100E), "bars": {0: ("mmio", 0x20000), 1: ("io", 0x40)}},
 }
 
 # ---- keys each table accepts (for "unknown key" and "did you mean") ---------
-TOP_KEYS = {"system", "component", "channel"}
+TOP_KEYS = {"system", "component", "channel", "machine"}  # machine: tools/systoml/machine.py
 SYSTEM_KEYS = {"name", "description", "console", "debug_syscalls"}
 COMPONENT_KEYS = {"name", "binary", "priority", "heap_size", "stack_size", "restart",
                   "max_restarts", "devices", "config", "cap", "file", "dma",
@@ -138,6 +142,12 @@ CONSOLE_BADGE_CLIENT = 1 << 62
 # through the same Recv, so, as for the console, every client badge on that
 # end carries RPC_BADGE_CLIENT and a notification word never does
 # (<kaal/component.h> KAAL_RPC_BADGE_CLIENT); explicit badges stay below it.
+# An rpc_server end with `signals = true` (component.toml): the server's
+# events notification is bound to its thread, so ring signals and its IRQ
+# arrive through the same seL4_Recv as calls; every client badge of that
+# end carries RPC_BADGE_CLIENT (<kaal/component.h> KAAL_RPC_BADGE_CLIENT)
+# so the server tells a call (bit set, or init's KAAL_RPC_BADGE_INIT) from
+# a notification word (the bits below 62).
 RPC_BADGE_CLIENT = 1 << 62
 
 # `dma = SIZE` on a component with a PCI device: one physically contiguous
@@ -151,10 +161,11 @@ CTYPE_KEYS = {"name", "binary", "description", "priority", "heap_size", "stack_s
 # An end's type says which side of which channel kind it is.
 END_TYPES = {"rpc_server": ("rpc", "server"), "rpc_client": ("rpc", "client"),
              "ring_producer": ("ring", "producer"), "ring_consumer": ("ring", "consumer")}
-END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional", "grant", "bound_notification"},
+END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional", "grant", "bound_notification",
+                                "signals"},
                  "rpc_client": {"name", "type", "optional"},
                  "ring_producer": {"name", "type", "optional", "queue_depth", "data_size",
-                                   "vaddr"},
+                                   "vaddr", "dma"},
                  "ring_consumer": {"name", "type", "optional", "queue_depth", "data_size",
-                                   "vaddr"}}
+                                   "vaddr", "dma"}}
 CTYPE_FILE_KEYS = {"name", "max_size", "vaddr"}
