@@ -10,3 +10,6 @@ $(NET_HOST_TEST_OBJS): $(LWIP_STAMP)
 $(eval $(call host_test,test_net_sock,tests/unit/net/test_net_sock.c tests/unit/net/lwip_host.c \
   services/net/sock.c))
 $(BUILD)/host/tests/test_net_sock: $(BUILD)/host/liblwip.a
+$(eval $(call host_test,test_net_ethif,tests/unit/net/test_net_ethif.c tests/unit/net/lwip_host.c \
+  services/net/ethif.c runtime/ring/ring.c))
+$(BUILD)/host/tests/test_net_ethif: $(BUILD)/host/liblwip.a
