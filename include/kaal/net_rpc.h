@@ -41,7 +41,7 @@
 #include <sel4/sel4.h>
 
 #define NET_RPC_MAX_SOCKETS 64
-#define NET_RPC_MAX_CLIENTS 64     /* badges 1 .. 63 */
+#define NET_RPC_MAX_CLIENTS 64 /* badges 1 .. 63 */
 #define NET_RPC_MAX_SHM_CLIENTS 4
 
 /* Socket domains, types, levels and options: Linux's numbers. */

@@ -52,8 +52,7 @@ int kaal_bind(int s, uint32_t addr, uint16_t port)
 
 int kaal_listen(int s, int backlog)
 {
-    return (int)call(NET_RPC_LISTEN, 2, (seL4_Word)s, (seL4_Word)(backlog < 0 ? 0 : backlog), 0,
-                     0);
+    return (int)call(NET_RPC_LISTEN, 2, (seL4_Word)s, (seL4_Word)(backlog < 0 ? 0 : backlog), 0, 0);
 }
 
 int kaal_accept(int s, uint32_t *peer_addr, uint16_t *peer_port)

@@ -138,10 +138,10 @@ static void start_eth(void)
         printf("net: no NIC wired (nic_rx/nic_tx): only the loopback interface 127.0.0.1\n");
         return;
     }
-    kaal_error_t err = net_ethif_attach(
-        &eth, (void *)KAAL_RING_NIC_RX_QUEUE_VADDR, (void *)rx->data_vaddr, rx->data_size_bytes,
-        (void *)KAAL_RING_NIC_TX_QUEUE_VADDR, (void *)tx->data_vaddr, tx->data_size_bytes,
-        &eth_ops, NULL);
+    kaal_error_t err =
+        net_ethif_attach(&eth, (void *)KAAL_RING_NIC_RX_QUEUE_VADDR, (void *)rx->data_vaddr,
+                         rx->data_size_bytes, (void *)KAAL_RING_NIC_TX_QUEUE_VADDR,
+                         (void *)tx->data_vaddr, tx->data_size_bytes, &eth_ops, NULL);
     if (err != KAAL_OK) {
         printf("net: NIC rings: %s; only the loopback interface\n", kaal_strerror(err));
         return;

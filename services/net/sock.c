@@ -41,14 +41,14 @@ typedef struct client client_t;
 struct sock {
     uint8_t state;
     bool rd_shut, wr_shut, eof, nodelay;
-    int err;              /* pending error (SO_ERROR; reported once by a call) */
+    int err; /* pending error (SO_ERROR; reported once by a call) */
     struct tcp_pcb *pcb;
     /* received, not yet read: chains of at most 0xffff bytes (pbuf
      * lengths are 16 bits), oldest first */
     struct pbuf *rxq[RXQ_MAX];
     unsigned rxq_head, rxq_n;
     client_t *client;
-    int listener;         /* ACCEPTQ: the listening socket's number */
+    int listener;                 /* ACCEPTQ: the listening socket's number */
     uint8_t acceptq[ACCEPTQ_MAX]; /* LISTEN: queued socket numbers */
     unsigned aq_head, aq_n, backlog;
     uint32_t rcvbuf, sndbuf;
@@ -334,8 +334,8 @@ static void on_err(void *arg, err_t err)
     if (s == NULL)
         return;
     s->pcb = NULL; /* lwIP freed it */
-    s->err = (int)(s->state == S_CONNECTING && err == ERR_RST ? LINUX_ECONNREFUSED
-                                                              : lwip_errno(err));
+    s->err =
+        (int)(s->state == S_CONNECTING && err == ERR_RST ? LINUX_ECONNREFUSED : lwip_errno(err));
     s->state = S_DEAD;
     s->eof = true;
     retry(s);

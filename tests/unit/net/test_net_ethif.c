@@ -248,10 +248,10 @@ static void test_an_arp_request_for_our_address_is_answered_on_the_tx_ring(void 
     kaal_ring_desc_t d;
     uint8_t *f = kaal_ring_receiver_recv(&drv_tx, &d);
     assert_non_null(f);
-    assert_memory_equal(f, req + 6, 6);         /* to the asker */
-    assert_memory_equal(f + 6, eth.mac, 6);     /* from us */
-    assert_int_equal(f[21], 2);                 /* ARP reply */
-    assert_memory_equal(f + 22, eth.mac, 6);    /* 10.0.2.15 is at our MAC */
+    assert_memory_equal(f, req + 6, 6);      /* to the asker */
+    assert_memory_equal(f + 6, eth.mac, 6);  /* from us */
+    assert_int_equal(f[21], 2);              /* ARP reply */
+    assert_memory_equal(f + 22, eth.mac, 6); /* 10.0.2.15 is at our MAC */
     assert_memory_equal(f + 28, req + 38, 4);
     kaal_ring_receiver_release(&drv_tx, &d);
 }
@@ -266,8 +266,8 @@ int main(void)
             test_hostile_descriptors_are_refused_without_a_double_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_link_message_is_released_and_reported, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_a_pbuf_chain_is_sent_as_one_frame_in_one_buffer,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_pbuf_chain_is_sent_as_one_frame_in_one_buffer, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_frames_too_big_or_without_a_free_buffer_are_dropped,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -64,8 +64,8 @@ static void pump(void)
     fail_msg("the loopback queue never drained");
 }
 
-static int req(uint64_t badge, net_reply_t *r, uint64_t label, unsigned n, uint64_t a0,
-               uint64_t a1, uint64_t a2, uint64_t a3)
+static int req(uint64_t badge, net_reply_t *r, uint64_t label, unsigned n, uint64_t a0, uint64_t a1,
+               uint64_t a2, uint64_t a3)
 {
     net_msg_t m = {.label = label, .n_words = n, .mr = {a0, a1, a2, a3}};
     return net_sock_handle(badge, &m, r);
@@ -90,9 +90,8 @@ static int listener(uint64_t badge, uint16_t port)
 {
     net_reply_t r;
     int l = new_socket(badge);
-    assert_int_equal(now(badge, &r, NET_RPC_SETSOCKOPT, 4, (uint64_t)l, NET_SOL_SOCKET,
-                         NET_SO_REUSEADDR, 1),
-                     0);
+    assert_int_equal(
+        now(badge, &r, NET_RPC_SETSOCKOPT, 4, (uint64_t)l, NET_SOL_SOCKET, NET_SO_REUSEADDR, 1), 0);
     assert_int_equal(now(badge, &r, NET_RPC_BIND, 3, (uint64_t)l, 0, port, 0), 0);
     assert_int_equal(now(badge, &r, NET_RPC_LISTEN, 2, (uint64_t)l, 4, 0, 0), 0);
     return l;
@@ -250,19 +249,19 @@ static void test_options_read_back_what_was_set(void **state)
         assert_int_equal(now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, opts[i][0], opts[i][1], 0),
                          0);
         assert_int_equal(r.mr[0], 0);
-        assert_int_equal(
-            now(A, &r, NET_RPC_SETSOCKOPT, 4, (uint64_t)s, opts[i][0], opts[i][1], 1), 0);
+        assert_int_equal(now(A, &r, NET_RPC_SETSOCKOPT, 4, (uint64_t)s, opts[i][0], opts[i][1], 1),
+                         0);
         assert_int_equal(now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, opts[i][0], opts[i][1], 0),
                          0);
         assert_int_equal(r.mr[0], 1);
     }
     assert_int_equal(
         now(A, &r, NET_RPC_SETSOCKOPT, 4, (uint64_t)s, NET_SOL_SOCKET, NET_SO_RCVBUF, 4096), 0);
-    assert_int_equal(now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, NET_SOL_SOCKET, NET_SO_RCVBUF, 0),
-                     0);
+    assert_int_equal(
+        now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, NET_SOL_SOCKET, NET_SO_RCVBUF, 0), 0);
     assert_int_equal(r.mr[0], 4096);
-    assert_int_equal(now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, NET_SOL_SOCKET, NET_SO_ERROR, 0),
-                     0);
+    assert_int_equal(
+        now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, NET_SOL_SOCKET, NET_SO_ERROR, 0), 0);
     assert_int_equal(r.mr[0], 0);
 }
 
@@ -307,7 +306,8 @@ static void test_a_waiting_recv_is_answered_when_data_arrives(void **state)
     n_later[A] = 0;
     assert_int_equal(req(A, &r, NET_RPC_RECV, 4, (uint64_t)a, 0, 64, 0), NET_SOCK_WAIT);
     /* while A waits, its other calls are refused, B's are served */
-    assert_int_equal(now(A, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0), LINUX_EBUSY);
+    assert_int_equal(now(A, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0),
+                     LINUX_EBUSY);
     memcpy(shm_b, "xyz", 3);
     assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)b, 0, 3, 0), 0);
     assert_int_equal(n_later[A], 0);
@@ -353,14 +353,14 @@ static void test_connect_to_a_closed_port_is_refused(void **state)
     assert_int_equal(n_later[B], 1);
     assert_int_equal(later[B].label, LINUX_ECONNREFUSED);
     int d = new_socket(B);
-    assert_int_equal(now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)d, NET_RPC_INADDR_LOOPBACK, 9,
-                         NET_RPC_NONBLOCK),
-                     LINUX_EINPROGRESS);
+    assert_int_equal(
+        now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)d, NET_RPC_INADDR_LOOPBACK, 9, NET_RPC_NONBLOCK),
+        LINUX_EINPROGRESS);
     assert_int_equal(now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)d, NET_RPC_INADDR_LOOPBACK, 9, 0),
                      LINUX_EALREADY);
     pump();
-    assert_int_equal(now(B, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)d, NET_SOL_SOCKET, NET_SO_ERROR, 0),
-                     0);
+    assert_int_equal(
+        now(B, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)d, NET_SOL_SOCKET, NET_SO_ERROR, 0), 0);
     assert_int_equal(r.mr[0], LINUX_ECONNREFUSED);
 }
 

@@ -22,7 +22,7 @@
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
 #define MEM_SIZE (4 * 1024 * 1024)
-#define MEMP_NUM_PBUF 1024         /* PBUF_REF/ROM: the rx ring buffers are custom pbufs */
+#define MEMP_NUM_PBUF 1024 /* PBUF_REF/ROM: the rx ring buffers are custom pbufs */
 #define MEMP_NUM_TCP_PCB 128
 #define MEMP_NUM_TCP_PCB_LISTEN 32
 #define MEMP_NUM_UDP_PCB 16
@@ -43,7 +43,7 @@
 #define LWIP_TCP 1
 #define LWIP_DHCP 1
 #define LWIP_DHCP_DOES_ACD_CHECK 0
-#define DHCP_DOES_ARP_CHECK 0      /* bind at once: QEMU's slirp gives 10.0.2.15 */
+#define DHCP_DOES_ARP_CHECK 0 /* bind at once: QEMU's slirp gives 10.0.2.15 */
 #define LWIP_AUTOIP 0
 #define LWIP_IGMP 0
 #define LWIP_DNS 0

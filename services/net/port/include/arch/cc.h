@@ -37,8 +37,8 @@ void kaal_lwip_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void kaal_lwip_assert(const char *msg, const char *file, int line);
 
 #define LWIP_RAND() kaal_lwip_rand()
-#define LWIP_PLATFORM_DIAG(x)                                                                     \
-    do {                                                                                          \
-        kaal_lwip_diag x;                                                                         \
+#define LWIP_PLATFORM_DIAG(x)                                                                      \
+    do {                                                                                           \
+        kaal_lwip_diag x;                                                                          \
     } while (0)
 #define LWIP_PLATFORM_ASSERT(x) kaal_lwip_assert((x), __FILE__, __LINE__)
