@@ -15,3 +15,7 @@ TEST_SYSTEM_DEPS += $(BUILD)/systems/default.initrd
 $(eval $(call kaal_system,alt,system/alt.toml))
 $(BUILD)/systems/alt.initrd: $(DEFAULT_ROOTFS)
 TEST_SYSTEM_DEPS += $(BUILD)/systems/alt.initrd
+# The network system (net.toml: the net server, the echo service, the shell).
+$(eval $(call kaal_system,net,system/net.toml))
+$(BUILD)/systems/net.initrd: $(DEFAULT_ROOTFS)
+TEST_SYSTEM_DEPS += $(BUILD)/systems/net.initrd
