@@ -82,19 +82,23 @@ static void test_copy_with_too_large_depth_is_range_error(void)
 static void test_short_depth_reports_guard_mismatch(void)
 {
     seL4_CPtr dest = env_slot();
-    /* The root CNode resolves 64 bits (guard 52 + radix 12): 12 is too few. */
-    CHECK_ERR(seL4_CNode_Copy(ROOT, dest, 12, ROOT, seL4_CapInitThreadTCB, DEPTH, seL4_AllRights),
+    /* The root CNode resolves 64 bits (guard 64 - radix, then the radix):
+     * radix bits alone are too few. */
+    seL4_Word radix = env_bi->initThreadCNodeSizeBits;
+    CHECK_ERR(seL4_CNode_Copy(ROOT, dest, (seL4_Uint8)radix, ROOT, seL4_CapInitThreadTCB, DEPTH,
+                              seL4_AllRights),
               seL4_FailedLookup);
     CHECK_EQ(seL4_GetMR(0), 0); /* destination */
     CHECK_EQ(seL4_GetMR(1), seL4_GuardMismatch);
-    CHECK_EQ(seL4_GetMR(2), 12); /* bits left */
-    CHECK_EQ(seL4_GetMR(3), 0);  /* guard found */
-    CHECK_EQ(seL4_GetMR(4), 52); /* guard bits */
+    CHECK_EQ(seL4_GetMR(2), radix);      /* bits left */
+    CHECK_EQ(seL4_GetMR(3), 0);          /* guard found */
+    CHECK_EQ(seL4_GetMR(4), 64 - radix); /* guard bits */
 }
 
 static void test_out_of_range_index_reports_guard_mismatch(void)
 {
-    CHECK_ERR(seL4_CNode_Copy(ROOT, 1ul << 12, DEPTH, ROOT, seL4_CapInitThreadTCB, DEPTH,
+    CHECK_ERR(seL4_CNode_Copy(ROOT, 1ul << env_bi->initThreadCNodeSizeBits, DEPTH, ROOT,
+                              seL4_CapInitThreadTCB, DEPTH,
                               seL4_AllRights),
               seL4_FailedLookup);
     CHECK_EQ(seL4_GetMR(1), seL4_GuardMismatch);

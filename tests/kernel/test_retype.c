@@ -121,16 +121,18 @@ static void test_window_over_fan_out_limit_is_range_error(void)
 
 static void test_window_past_cnode_end_is_range_error(void)
 {
-    CHECK_ERR(retype(env_untyped, seL4_EndpointObject, 0, 4095, 2), seL4_RangeError);
+    seL4_Word last = (1ul << env_bi->initThreadCNodeSizeBits) - 1;
+    CHECK_ERR(retype(env_untyped, seL4_EndpointObject, 0, last, 2), seL4_RangeError);
     CHECK_EQ(seL4_GetMR(0), 1);
     CHECK_EQ(seL4_GetMR(1), 1);
 }
 
 static void test_offset_past_cnode_end_is_range_error(void)
 {
-    CHECK_ERR(retype(env_untyped, seL4_EndpointObject, 0, 4096, 1), seL4_RangeError);
+    seL4_Word n = 1ul << env_bi->initThreadCNodeSizeBits;
+    CHECK_ERR(retype(env_untyped, seL4_EndpointObject, 0, n, 1), seL4_RangeError);
     CHECK_EQ(seL4_GetMR(0), 0);
-    CHECK_EQ(seL4_GetMR(1), 4095);
+    CHECK_EQ(seL4_GetMR(1), n - 1);
 }
 
 static void test_retype_into_occupied_slot_is_delete_first(void)
