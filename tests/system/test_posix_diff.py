@@ -17,7 +17,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
 import posixdiff  # noqa: E402
 
 # program -> why it differs in KaaL today (server bugs and missing calls,
-# as the diffs show them).
+# as `tools/posixdiff.py --kaal` diffs show them). `killed` (death by
+# SIGSEGV read as $? 139) matches since sh waits for its children.
 REASONS = {
     "files": "F_GETFL returns O_CREAT|O_TRUNC; pread/pwrite take a negative offset; "
              "preadv/pwritev ENOSYS; dup3 takes bad flags; creat ENOSYS (glibc)",
