@@ -43,7 +43,7 @@ def test_bootinfo_layout_matches_seL4(build):
     with Guest(kernel(build), [guest_bin(build, "init")]) as g:
         m = g.expect(r"bootinfo: empty slots \[(\d+), (\d+)\), IPC buffer (0x[0-9a-f]+)\n")
         start, end, ipc = int(m.group(1)), int(m.group(2)), int(m.group(3), 16)
-        assert 16 < start < end == 4096, m.group(0)   # root CNode: 2^12 slots
+        assert 16 < start < end == 1 << 14, m.group(0)   # root CNode: 2^14 slots
         assert ipc % 4096 == 0, m.group(0)
         g.wait_exit()
 
