@@ -12,7 +12,9 @@ Suites
           lines (`ok N - name`, `not ok N - name # why`) on the serial console
   system  tests/system/test_*.py: each test_* function boots images and
           drives them (tools/qemu_harness.py); one that raises
-          unittest.SkipTest is counted as skipped and its reason printed
+          unittest.SkipTest is counted as skipped and its reason printed;
+          each test runs in its own process, -j at a time (default: the
+          CPU count), and reports in test order
 
 Every suite ends with its own `N passed, N failed`; `all` adds them up, lists
 every failure, and its last line is `N passed, N failed`. Exit status is
@@ -195,28 +197,98 @@ def load_module(path):
     return mod
 
 
-def run_system(build, tally, only=None):
+def system_tests(only=None):
+    """(file, function) of every system test, in name order."""
     tdir = os.path.join(ROOT, "tests", "system")
+    tests = []
     for fname in sorted(os.listdir(tdir)):
         if not (fname.startswith("test_") and fname.endswith(".py")):
             continue
         mod = load_module(os.path.join(tdir, fname))
         for attr in sorted(dir(mod)):
-            fn = getattr(mod, attr)
-            if not (attr.startswith("test_") and callable(fn)):
-                continue
+            if attr.startswith("test_") and callable(getattr(mod, attr)):
+                if not only or only in "%s:%s" % (fname[:-3], attr):
+                    tests.append((fname, attr))
+    return tests
+
+
+def run_system_one(build, tally, fname, attr):
+    """One system test, in this process (what each worker runs)."""
+    mod = load_module(os.path.join(ROOT, "tests", "system", fname))
+    name = "%s:%s" % (fname[:-3], attr)
+    try:
+        getattr(mod, attr)(build)
+        tally.ok(name)
+    except unittest.SkipTest as e:  # what cannot run here, said so
+        tally.skipped += 1
+        print("skip %s/%s: %s" % (tally.suite, name, e), flush=True)
+    except Exception as e:  # a failing test reports, the suite goes on
+        detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
+        tally.fail(name, detail)
+
+
+def replay(tally, name, out, status):
+    """Counts a worker's report (the ok/FAIL/skip lines run_system_one
+    printed) into tally and prints it again, so that the suite's output is
+    in test order whatever order the workers finished in."""
+    reported = False
+    lines = out.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.startswith("ok   %s/" % tally.suite):
+            tally.ok(name)
+            reported = True
+        elif line.startswith("skip %s/" % tally.suite):
+            tally.skipped += 1
+            print(line, flush=True)
+            reported = True
+        elif line.startswith("FAIL %s/" % tally.suite):
+            detail = []
+            while i < len(lines) and lines[i].startswith("     | "):
+                detail.append(lines[i][7:])
+                i += 1
+            tally.fail(name, "\n".join(detail))
+            reported = True
+        else:
+            print(line, flush=True)   # what the test printed itself
+    if not reported:
+        tally.fail(name, "the test's process ended (status %s) without a result\n%s"
+                   % (status, out[-4000:]))
+
+
+def run_system(build, tally, only=None, jobs=1):
+    """Every system test in its own process, `jobs` at a time (each QEMU
+    guest is one TCG thread: on 2 cores two guests take the time of one);
+    reports come in test order. The slowest tests are listed at the end: the
+    suite has a time budget (docs/testing.md)."""
+    import concurrent.futures
+    tests = system_tests(only)
+    me = os.path.abspath(__file__)
+
+    def work(test):
+        fname, attr = test
+        start = time.monotonic()
+        cmd = [sys.executable, me, "--build", build, "system", "--one", "%s:%s" % test]
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, timeout=1800)
+            out, status = p.stdout, p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, status = (e.stdout or b"").decode(errors="replace"), "timed out after 1800 s"
+        return out, status, time.monotonic() - start
+
+    took = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for (fname, attr), fut in zip(tests, [pool.submit(work, t) for t in tests]):
+            out, status, secs = fut.result()
             name = "%s:%s" % (fname[:-3], attr)
-            if only and only not in name:
-                continue
-            try:
-                fn(build)
-                tally.ok(name)
-            except unittest.SkipTest as e:  # what cannot run here, said so
-                tally.skipped += 1
-                print("skip %s/%s: %s" % (tally.suite, name, e), flush=True)
-            except Exception as e:  # a failing test reports, the suite goes on
-                detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
-                tally.fail(name, detail)
+            replay(tally, name, out, status)
+            took.append((secs, name))
+    slow = sorted(took, reverse=True)[:5]
+    if slow:
+        print("   slowest: " + ", ".join("%s %.0f s" % (n, s) for s, n in slow), flush=True)
 
 
 def main():
@@ -227,8 +299,17 @@ def main():
     ap.add_argument("--fuzz", nargs="*", default=[])
     ap.add_argument("--fuzz-runs", type=int, default=20000)
     ap.add_argument("-k", dest="only", help="run only system tests whose name contains this")
+    ap.add_argument("-j", dest="jobs", type=int,
+                    default=int(os.environ.get("KAAL_TEST_JOBS") or os.cpu_count() or 1),
+                    help="system tests run at once (default: KAAL_TEST_JOBS or the CPU count)")
+    ap.add_argument("--one", metavar="FILE:TEST", help=argparse.SUPPRESS)
     args = ap.parse_args()
     build = os.path.abspath(args.build)
+    if args.one:   # a worker of run_system
+        fname, attr = args.one.split(":")
+        t = Tally("system")
+        run_system_one(build, t, fname, attr)
+        return 1 if t.failed else 0
 
     tallies = []
     suites = ["source", "unit", "kernel", "system"] if args.suite == "all" else [args.suite]
@@ -245,7 +326,7 @@ def main():
         elif suite == "kernel":
             run_kernel(build, t)
         else:
-            run_system(build, t, args.only)
+            run_system(build, t, args.only, args.jobs)
         print("== %s: %s (%.1f s)" % (suite, t.summary(), time.monotonic() - start), flush=True)
         tallies.append(t)
 
