@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ACPI table parser for the capability broker (runtime/broker/acpi.c).
+ * ACPI table parser (runtime/acpi/acpi.c), for init's device discovery.
  *
  * The parser never touches memory itself: every byte of physical memory it
  * looks at comes through a kaal_phys_reader_t, so the same code runs on the

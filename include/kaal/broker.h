@@ -15,10 +15,10 @@
  *  - kaal_broker_*: device bundles. A component asks for a device by match;
  *    the broker checks it exists and is not owned, records the owner and
  *    describes what the component gets (MMIO frames, IO ports, IRQ, DMA).
- *    Minting the caps for a bundle needs the kernel invocations and is not
- *    here yet (see runtime/broker/README.md).
+ *    Minting the caps for a bundle is init's (services/init/pcigrant.c).
  *
- * Include <kaal/acpi.h>, <kaal/pci.h>, <kaal/devices.h> for enumeration.
+ * Enumeration is apart: <kaal/acpi.h> (runtime/acpi), <kaal/pci.h>
+ * (runtime/pci), <kaal/devices.h> (runtime/devices).
  */
 #pragma once
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The broker's device model: a flat list of devices, each with the
- * resources (MMIO ranges, IO port ranges, interrupts) a driver needs.
+ * The device model (runtime/devices/devices.c): a flat list of devices,
+ * each with the resources (MMIO ranges, IO port ranges, interrupts) a
+ * driver needs.
  *
- * Sources fill it (runtime/broker/pci.c from PCI config space,
- * runtime/broker/isa.c from a fixed table; a device-tree source later); the
- * broker hands devices out from it. Nothing here knows about ACPI: interrupt
+ * Sources fill it (runtime/pci/pci.c from PCI config space,
+ * kaal_isa_add_devices from a fixed table of QEMU's ISA devices; a
+ * device-tree source later); the broker (runtime/broker) hands devices out
+ * from it. Nothing here knows about ACPI: interrupt
  * routing arrives as a kaal_irq_routing_t, which ACPI's MADT overrides (or a
  * device tree) fill in. Storage belongs to the caller; nothing allocates.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * PCI enumeration for the capability broker (runtime/broker/pci.c).
+ * PCI enumeration (runtime/pci/pci.c), for init's device discovery.
  *
  * Config space is reached through a kaal_pci_config_t accessor, so the
  * enumerator does not care whether it talks to ECAM (memory-mapped, from

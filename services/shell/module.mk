@@ -16,10 +16,10 @@ all: $(SHELL_LIB)
 $(eval $(call host_test,test_lineedit,tests/unit/test_lineedit.c services/shell/lineedit.c \
   services/shell/tokenize.c tests/unit/dddk/term.c))
 $(eval $(call host_test,test_shell,tests/unit/test_shell.c $(SHELL_SRCS) tests/unit/dddk/term.c \
-  runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c))
+  runtime/devices/devices.c runtime/printf/format.c runtime/string/error.c))
 # The file commands on the VFS library itself (services/vfs, a ramfs at /).
 $(eval $(call host_test,test_shell_files,tests/unit/test_shell_files.c $(SHELL_SRCS) \
-  tests/unit/dddk/term.c runtime/broker/devices.c runtime/printf/format.c runtime/string/error.c \
+  tests/unit/dddk/term.c runtime/devices/devices.c runtime/printf/format.c runtime/string/error.c \
   $(addprefix services/vfs/,vfs.c path.c perm.c mount.c proc.c open.c io.c attr.c dir.c names.c \
   ramfs.c devfs.c)))
 $(eval $(call fuzz_target,lineedit,tests/unit/test_lineedit_fuzz.c services/shell/lineedit.c \

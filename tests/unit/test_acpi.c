@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* The broker's ACPI parser (runtime/broker/acpi.c) on table images built
+/* The broker's ACPI parser (runtime/acpi/acpi.c) on table images built
  * here: QEMU-like valid sets, then one breakage at a time. A broken table
  * must be skipped with a warning, never crash or read outside the image. */
 #include <setjmp.h>

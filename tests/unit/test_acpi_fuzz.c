@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * libFuzzer target for the broker's ACPI parser (runtime/broker/acpi.c).
+ * libFuzzer target for the broker's ACPI parser (runtime/acpi/acpi.c).
  * Input: one flags byte, then an image placed at physical 0xE0000 (the BIOS
  * area). Nothing outside the image is readable. The parser runs from an RSDP
  * at 0xE0000 (and, with flag bit 1, from wherever the BIOS-area scan finds
  * one), then the summary printer and the IRQ routing/ISA table run on the
  * result. Flag bit 0 accepts bad checksums so mutations reach the table
- * parsers. Seeds: tests/fuzz/corpus/acpi/ (runtime/broker/gen_acpi_seeds.py).
+ * parsers. Seeds: tests/fuzz/corpus/acpi/ (runtime/acpi/gen_acpi_seeds.py).
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* PCI enumeration (runtime/broker/pci.c) and the device model
- * (runtime/broker/devices.c) against a fake config space that behaves like
+/* PCI enumeration (runtime/pci/pci.c) and the device model
+ * (runtime/devices/devices.c) against a fake config space that behaves like
  * hardware: BARs keep only their address bits when written, absent functions
  * read all ones, and the fake checks that decoding is off while a BAR holds
  * the all-ones probe value. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * libFuzzer target for PCI enumeration (runtime/broker/pci.c): config space
+ * libFuzzer target for PCI enumeration (runtime/pci/pci.c): config space
  * is device input. The input is cut into 256-byte config spaces; space k is
  * bus 0, device k / 8, function k % 8. A write keeps only the bits that were
  * set in the original dword (a crude, deterministic BAR model), so BAR
