@@ -5,7 +5,7 @@ KERNEL_SRCS += \
   kernel/main.c kernel/thread.c kernel/syscall.c kernel/fastpath.c kernel/fault.c kernel/interrupt.c \
   kernel/preemption.c \
   kernel/boot/boot_mem.c kernel/boot/root_task.c kernel/lib/kprintf.c \
-  runtime/printf/format.c runtime/elf/elf.c runtime/string/string.c
+  runtime/printf/format.c runtime/elf/elf.c runtime/string/string.c runtime/arch/$(ARCH)/string.c
 
 # The seL4 object model: CSpace, CDT, Untyped, CNode, invocations.
 KERNEL_SRCS += \

@@ -7,6 +7,7 @@
 #include "system.h"
 #include "vm.h"
 
+#include <kaal/arch/cpu.h>
 #include <kaal/stdio.h>
 
 /* ACPI S5 through one PM1x_CNT register (I/O space only). */
@@ -33,6 +34,6 @@ kaal_error_t init_poweroff(void)
     /* QEMU acts on the request from its main loop, a moment later: give it
      * that moment before telling the caller S5 did not work. */
     for (unsigned long i = 0; i < 20000000ul; i++)
-        __asm__ volatile("pause");
+        kaal_cpu_relax();
     return KAAL_ENOSYS; /* still here */
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* The freestanding memory functions (runtime/string/string.c) that every
+/* The freestanding memory functions (runtime/string/string.c and
+ * runtime/arch/x86_64/string.c) that every
  * component and the kernel link: memcpy, memset and memmove checked byte
  * for byte against a plain loop over sizes around the 64-byte block of the
  * bulk loop, every source and destination alignment in a word, overlaps in
@@ -22,6 +23,7 @@
 #define strncmp kaal_test_strncmp
 #define strchr kaal_test_strchr
 #include "../../runtime/string/string.c"
+#include "../../runtime/arch/x86_64/string.c"
 #undef memcpy
 #undef memmove
 #undef memset

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <kaal/arch/cpu.h>
 #include <kaal/ring.h>
 
 #define RUNS 3
@@ -63,7 +64,7 @@ static void pin(int cpu)
 
 static void relax(unsigned *spins)
 {
-    __builtin_ia32_pause();
+    kaal_cpu_relax();
     if (++*spins > 256) {
         sched_yield();
         *spins = 0;
