@@ -32,7 +32,7 @@ static bool read_phys(void *ctx, uint64_t paddr, void *dst, size_t size_bytes)
         volatile uint8_t *src = init_device_page(paddr);
         if (!src)
             return false;
-        size_t chunk = 4096 - (paddr & 0xfff);
+        size_t chunk = PAGE - (paddr & (PAGE - 1));
         if (chunk > size_bytes)
             chunk = size_bytes;
         for (size_t i = 0; i < chunk; i++)

@@ -42,7 +42,7 @@ static seL4_CPtr copy_for(struct component *c, seL4_CPtr src, seL4_CapRights_t r
 seL4_CPtr init_new_frame(struct init_objects *owner, void (*fill)(void *ctx, uint8_t *page),
                          void *ctx)
 {
-    kaal_ut_alloc_ret_t f = init_alloc(owner, seL4_X86_4K, 0, 12);
+    kaal_ut_alloc_ret_t f = init_alloc(owner, seL4_X86_4K, 0, seL4_PageBits);
     if (f.err)
         return 0;
     if (fill) {
@@ -125,15 +125,14 @@ static const char *load_image(struct component *c, seL4_CPtr vspace, uint64_t *e
  * RAM frames when it makes them (as seL4 does), so nothing is copied. */
 static bool map_zeroed(struct component *c, seL4_CPtr vspace, uint64_t vaddr, uint64_t size)
 {
-    const uint64_t large = 1ul << 21;
     for (uint64_t off = 0; off < size;) {
-        bool big = !((vaddr + off) & (large - 1)) && size - off >= large;
-        kaal_ut_alloc_ret_t f = big ? init_alloc(&c->objects, seL4_X86_LargePageObject, 0, 21)
-                                    : init_alloc(&c->objects, seL4_X86_4K, 0, 12);
+        bool big = !((vaddr + off) & (LARGE_PAGE - 1)) && size - off >= LARGE_PAGE;
+        kaal_ut_alloc_ret_t f = big ? init_alloc(&c->objects, seL4_X86_LargePageObject, 0, seL4_LargePageBits)
+                                    : init_alloc(&c->objects, seL4_X86_4K, 0, seL4_PageBits);
         if (f.err || init_map_frame(&c->objects, vspace, f.cap, vaddr + off, big, seL4_ReadWrite,
                                     seL4_X86_Default_VMAttributes | KAAL_X86_ExecuteNever))
             return false;
-        off += big ? large : PAGE;
+        off += big ? LARGE_PAGE : PAGE;
     }
     return true;
 }
@@ -223,7 +222,7 @@ const char *init_build_and_start(unsigned index)
     struct init_objects *o = &c->objects;
     unsigned bits = d->cnode_size_bits;
 
-    kaal_ut_alloc_ret_t pml4 = init_alloc(o, seL4_X64_PML4Object, 0, 12);
+    kaal_ut_alloc_ret_t pml4 = init_alloc(o, seL4_X64_PML4Object, 0, seL4_PML4Bits);
     kaal_ut_alloc_ret_t cnode = init_alloc(o, seL4_CapTableObject, bits, (uint8_t)(bits + 5));
     kaal_ut_alloc_ret_t tcb = init_alloc(o, seL4_TCBObject, 0, seL4_TCBBits);
     if (pml4.err || cnode.err || tcb.err)
@@ -287,7 +286,7 @@ const char *init_build_and_start(unsigned index)
                         guard) != seL4_NoError ||
         seL4_CNode_Mint(cnode.cap, KAAL_SYSDESC_SLOT_INIT_EP, (seL4_Uint8)bits,
                         seL4_CapInitThreadCNode, init_endpoint, seL4_WordBits,
-                        seL4_CapRights_new(1, 0, 0, 1), index + 1) != seL4_NoError)
+                        INIT_RIGHTS_CALL, index + 1) != seL4_NoError)
         return "its CSpace could not be filled";
     for (uint32_t i = 0; i < d->n_caps; i++) {
         why = init_grant_cap(cnode.cap, bits, &init_sysdesc.caps[d->first_cap + i]);

@@ -21,6 +21,7 @@
  * the normal seL4_* calls without touching init's buffer.
  */
 #include "notices.h"
+#include "vm.h"
 
 #include <stdatomic.h>
 
@@ -183,7 +184,7 @@ const char *init_notices_start(const kaal_sysdesc_t *sd, const seL4_CPtr *object
         h->endpoint = ep.slot;
         if (seL4_CNode_Mint(seL4_CapInitThreadCNode, ep.slot, seL4_WordBits,
                             seL4_CapInitThreadCNode, system_objects[cap->object], seL4_WordBits,
-                            seL4_CapRights_new(1, 0, 0, 1), KAAL_RPC_BADGE_INIT) ||
+                            INIT_RIGHTS_CALL, KAAL_RPC_BADGE_INIT) ||
             start_init_thread(t.cap, herald_main, herald_stacks[s] + INIT_THREAD_STACK_WORDS,
                               (struct init_thread_memory){ &herald_ipc_buffers[s], herald_tls[s] },
                               (seL4_Word)h))

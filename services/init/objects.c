@@ -125,7 +125,7 @@ static const char *make_dma_pages(uint64_t n)
     kaal_untyped_free(&init_untyped, blk.cap);
     for (uint64_t p = 0; p < n; p++) {
         kaal_ut_alloc_ret_t f =
-            kaal_untyped_alloc_at(&init_untyped, seL4_X86_4K, 0, 12, paddr + p * PAGE);
+            kaal_untyped_alloc_at(&init_untyped, seL4_X86_4K, 0, seL4_PageBits, paddr + p * PAGE);
         if (f.err)
             return "a dma ring's frames could not be made";
         seL4_X86_Page_GetAddress_t where = seL4_X86_Page_GetAddress(f.cap);

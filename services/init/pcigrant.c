@@ -41,8 +41,6 @@
 #include <kaal/pci.h>
 #include <kaal/string.h>
 
-#define PAGE 4096ull
-
 bool init_is_pci_grant(const kaal_sysdesc_cap_t *cap)
 {
     return cap->kind == KAAL_SYSDESC_CAP_PCI_MMIO || cap->kind == KAAL_SYSDESC_CAP_PCI_IOPORT ||

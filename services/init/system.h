@@ -21,7 +21,6 @@
 
 #define MAX_SYSTEM_OBJECTS 256
 #define MAX_SHARED_PAGES 2048
-#define PAGE 4096ul
 /* Caps copied for one component: a frame cap per page of its boot files
  * (at most 8 MiB of windows: tools/systoml/schema.py MAX_FILE_WINDOWS) and
  * of its shared regions (1024 pages). */

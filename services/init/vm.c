@@ -18,7 +18,6 @@
 #define MAX_UNTYPED_NODES 4096
 #define MAX_MAPPINGS 512
 #define DEVICE_WINDOW 0x0000100000000000ul /* 16 TiB: far from the image */
-#define LARGE_BITS 21
 
 kaal_untyped_mgr_t init_untyped;
 kaal_cspace_t init_cspace;
@@ -111,7 +110,7 @@ static bool ensure_tables(struct init_objects *owner, seL4_CPtr vspace, uint64_t
         { seL4_X86_PageTableObject, seL4_X86_PageTable_Map },
     };
     for (int i = 0; i < levels; i++) {
-        kaal_ut_alloc_ret_t t = kaal_untyped_alloc(&init_untyped, level[i].type, 0, 12);
+        kaal_ut_alloc_ret_t t = kaal_untyped_alloc(&init_untyped, level[i].type, 0, seL4_PageTableBits);
         if (t.err)
             return false;
         seL4_Error e = level[i].map(t.cap, vspace, vaddr, seL4_X86_Default_VMAttributes);
@@ -158,12 +157,12 @@ static uint64_t map_one(uint64_t paddr, unsigned size_bits)
         return 0;
     uint64_t size = 1ul << size_bits;
     uint64_t vaddr = (window_next + size - 1) & ~(size - 1);
-    seL4_Word type = size_bits == LARGE_BITS ? seL4_X86_LargePageObject : seL4_X86_4K;
+    seL4_Word type = size_bits == seL4_LargePageBits ? seL4_X86_LargePageObject : seL4_X86_4K;
     kaal_ut_alloc_ret_t f =
         kaal_untyped_alloc_at(&init_untyped, type, 0, (uint8_t)size_bits, paddr);
     if (f.err)
         return 0;
-    if (init_map_frame(NULL, seL4_CapInitThreadVSpace, f.cap, vaddr, size_bits == LARGE_BITS,
+    if (init_map_frame(NULL, seL4_CapInitThreadVSpace, f.cap, vaddr, size_bits == seL4_LargePageBits,
                        seL4_ReadWrite, seL4_X86_Uncacheable) != seL4_NoError) {
         kaal_untyped_free(&init_untyped, f.cap);
         return 0;
@@ -177,33 +176,33 @@ volatile void *init_device_page(uint64_t paddr)
 {
     uint64_t v = lookup(paddr);
     if (!v) {
-        v = map_one(paddr & ~0xffful, 12);
+        v = map_one(paddr & ~(PAGE - 1), seL4_PageBits);
         if (!v)
             return NULL;
-        v += paddr & 0xfff;
+        v += paddr & (PAGE - 1);
     }
     return (volatile void *)v;
 }
 
 volatile void *init_map_device(uint64_t paddr, uint64_t size_bytes)
 {
-    uint64_t base = paddr & ~0xffful, end = paddr + size_bytes;
+    uint64_t base = paddr & ~(PAGE - 1), end = paddr + size_bytes;
     if (size_bytes == 0 || end < paddr)
         return NULL;
-    for (uint64_t p = base; p < end; p += 4096)
+    for (uint64_t p = base; p < end; p += PAGE)
         if (lookup(p))
             return NULL; /* already mapped elsewhere: cannot be contiguous */
     /* Large pages need a 2 MiB-aligned virtual start. */
-    window_next = (window_next + (1ul << LARGE_BITS) - 1) & ~((1ul << LARGE_BITS) - 1);
+    window_next = (window_next + LARGE_PAGE - 1) & ~(LARGE_PAGE - 1);
     uint64_t first = 0;
     for (uint64_t p = base; p < end;) {
-        bool large = !(p & ((1ul << LARGE_BITS) - 1)) && end - p >= (1ul << LARGE_BITS);
-        uint64_t v = map_one(p, large ? LARGE_BITS : 12);
+        bool large = !(p & (LARGE_PAGE - 1)) && end - p >= LARGE_PAGE;
+        uint64_t v = map_one(p, large ? seL4_LargePageBits : seL4_PageBits);
         if (!v || (first && v != first + (p - base)))
             return NULL;
         if (!first)
             first = v;
-        p += large ? (1ul << LARGE_BITS) : 4096;
+        p += large ? LARGE_PAGE : PAGE;
     }
     return (volatile void *)(first + (paddr - base));
 }

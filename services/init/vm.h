@@ -9,6 +9,14 @@
 #include <kaal/broker.h>
 #include <sel4/sel4.h>
 
+/* Frame sizes: seL4's 4 KiB pages and x86_64's 2 MiB large pages. */
+#define PAGE (1ul << seL4_PageBits)
+#define LARGE_PAGE (1ul << seL4_LargePageBits)
+
+/* The right to Call an endpoint and nothing more: send, with grant-reply
+ * (the server's reply may carry a cap back), no receive, no grant. */
+#define INIT_RIGHTS_CALL seL4_CapRights_new(1, 0, 0, 1)
+
 extern kaal_untyped_mgr_t init_untyped;
 
 /* Objects made for one component, so that they can all be destroyed. */
