@@ -23,7 +23,10 @@ import re
 import tomllib
 
 from . import schema as S
-from . import compiler as C
+from .checker import Checker
+from .declarations import check_devices, check_dma, check_named_caps
+from .layout import device_caps, layout_vspace
+from .model import BootFile, Cap, Component, Diagnostic, Region, RingEnd, Search, page_round
 from .elfinfo import ElfError, load_segments
 
 
@@ -66,9 +69,9 @@ class ComponentType:
         self.binary = ""
         self.defaults = (S.DEFAULT_PRIORITY, S.DEFAULT_HEAP, S.DEFAULT_STACK)
         self.ends = {}                    # name -> EndDecl, in declaration order
-        self.layout = None                # a compiler.Component holding every declared cap
+        self.layout = None                # a model.Component holding every declared cap
         self.slots = {}                   # cap name -> slot
-        self.files = {}                   # name -> compiler.BootFile (window, vaddr)
+        self.files = {}                   # name -> model.BootFile (window, vaddr)
         self.name_pos = (0, 0)
         self.named = []                   # (Cap, path): [[cap]] entries
 
@@ -100,9 +103,9 @@ class ComponentType:
         for ring in comp.rings:
             ring.queue_vaddr = ring.explicit_vaddr
             ring.data_vaddr = ring.queue_vaddr + ring.queue_size
-            comp.regions.append(C.Region(ring.name + ".queues", ring.objects[0],
+            comp.regions.append(Region(ring.name + ".queues", ring.objects[0],
                                          ring.queue_vaddr, ring.queue_size))
-            comp.regions.append(C.Region(ring.name + ".data", ring.objects[1], ring.data_vaddr,
+            comp.regions.append(Region(ring.name + ".data", ring.objects[1], ring.data_vaddr,
                                          ring.data_size,
                                          flags=S.REGION_DMA if ring.dma else 0))
 
@@ -203,13 +206,13 @@ def _binary_path(search, toml_path, binary):
 
 def load_component_toml(path, search=None, display=None):
     """Returns (ComponentType or None, diagnostics) for one component.toml."""
-    search = search or C.Search()
+    search = search or Search()
     display = display or path
     try:
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        return None, [C.Diagnostic(display, 0, 0, "cannot read component.toml: %s" % e)]
+        return None, [Diagnostic(display, 0, 0, "cannot read component.toml: %s" % e)]
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -217,8 +220,8 @@ def load_component_toml(path, search=None, display=None):
         m = re.search(r"\(at line (\d+), column (\d+)\)$", msg)
         line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
         msg = msg[:m.start()].rstrip() if m else msg
-        return None, [C.Diagnostic(display, line, col, "TOML syntax: %s" % msg)]
-    ck = C._Checker(display, text)
+        return None, [Diagnostic(display, line, col, "TOML syntax: %s" % msg)]
+    ck = Checker(display, text)
     ctype = ComponentType(os.path.abspath(path), display, ck)
     _declare(ck, doc, ctype, search)
     if ck.diags:
@@ -248,12 +251,12 @@ def _declare(ck, doc, ctype, search):
     ctype.defaults = (priority, heap, stack)
     cnode_bits = ck.integer(top, "cnode_size_bits", p, S.MIN_CNODE_BITS, S.MAX_CNODE_BITS, None)
 
-    tpl = C.Component(0, ctype.name, p)
+    tpl = Component(0, ctype.name, p)
     tpl.heap_size, tpl.stack_size = heap or S.DEFAULT_HEAP, stack or S.DEFAULT_STACK
     ctype.layout = tpl
-    C._check_devices(ck, top, p, tpl)
-    C._check_dma(ck, top, p, tpl)
-    C._check_named_caps(ck, doc, (), tpl)
+    check_devices(ck, top, p, tpl)
+    check_dma(ck, top, p, tpl)
+    check_named_caps(ck, doc, (), tpl)
 
     ends = []
     for j, et in enumerate(ck.array_of_tables(doc, "end", (), "end")):
@@ -306,7 +309,7 @@ def _declare(ck, doc, ctype, search):
             continue
         if len(files) == S.MAX_FILES:
             ck.err_key(fp, "component '%s' has more than %d files" % (ctype.name, S.MAX_FILES))
-        f = C.BootFile(name, "", fp, window, explicit_vaddr=vaddr)
+        f = BootFile(name, "", fp, window, explicit_vaddr=vaddr)
         ctype.files[name] = f
         files.append(f)
     if sum(f.window for f in files) > S.MAX_FILE_WINDOWS:
@@ -353,18 +356,18 @@ def _declare(ck, doc, ctype, search):
     # Slots, in the documented order, with the kind of cap each will hold.
     caps = []
     if rings:
-        caps.append(C.Cap("events", "notification", comment="wait here for ring signals"))
+        caps.append(Cap("events", "notification", comment="wait here for ring signals"))
     for end in ends:
         if end.type == "rpc_server":
-            caps.append(C.Cap(end.name, "endpoint", comment="rpc server endpoint: seL4_Recv / "
+            caps.append(Cap(end.name, "endpoint", comment="rpc server endpoint: seL4_Recv / "
                               "seL4_ReplyRecv here"))
         elif end.type == "rpc_client":
-            caps.append(C.Cap(end.name, "endpoint", comment="rpc client end: seL4_Call here%s"
+            caps.append(Cap(end.name, "endpoint", comment="rpc client end: seL4_Call here%s"
                               % (" (optional: empty if not wired)" if end.optional else "")))
         else:
-            caps.append(C.Cap(end.name, "notification", comment="seL4_Signal here to wake the "
+            caps.append(Cap(end.name, "notification", comment="seL4_Signal here to wake the "
                               "peer of ring %s" % end.name))
-    caps += C.device_caps(tpl)
+    caps += device_caps(tpl)
     ctype.named = list(tpl.caps)
     caps += [cap for cap, _cp in tpl.caps]
     # The console end goes last (after the named caps), as in the list above.
@@ -389,13 +392,13 @@ def _declare(ck, doc, ctype, search):
     for bit, end in enumerate(rings):
         one = S.QUEUE_HEADER_BYTES + end.queue_depth * S.QUEUE_ENTRY_BYTES
         one = (one + S.QUEUE_ALIGN_BYTES - 1) // S.QUEUE_ALIGN_BYTES * S.QUEUE_ALIGN_BYTES
-        ring = C.RingEnd(end.name, end.side == "producer", queue_size=C._page_round(2 * one),
+        ring = RingEnd(end.name, end.side == "producer", queue_size=page_round(2 * one),
                          data_size=end.data_size, depth=end.queue_depth, bit=bit,
                          explicit_vaddr=end.vaddr, vaddr_path=end.path + ("vaddr",),
                          objects=(0, 0), dma=end.dma)
         tpl.rings.append(ring)
     tpl.files = files
-    C._layout_vspace(ck, tpl)
+    layout_vspace(ck, tpl)
     tpl.regions = []
     for ring in tpl.rings:
         ring.explicit_vaddr = ring.queue_vaddr
@@ -461,7 +464,7 @@ def instantiate(c, t, path, comp, base_dir, check_binaries):
             continue
         seen[name] = fp + ("name",)
         full = os.path.normpath(os.path.join(base_dir, rel))
-        f = C.BootFile(name, full, fp, decl.window, explicit_vaddr=decl.vaddr, vaddr=decl.vaddr)
+        f = BootFile(name, full, fp, decl.window, explicit_vaddr=decl.vaddr, vaddr=decl.vaddr)
         if check_binaries:
             if not os.path.isfile(full):
                 c.err_value(fp + ("path",), "file '%s' of component '%s' not found (looked for "
