@@ -341,6 +341,37 @@ class TestWiringErrors(ComponentCase):
             "server end, but this rpc channel uses it as its client end\n"
             "components/store/component.toml:8:8: note: end 'requests' is declared here"])
 
+    def paired_store(self, extra=""):
+        self.put("store", SERVER_TOML.replace('name = "bulk"\ntype = "ring_consumer"\n',
+                                              'name = "bulk"\ntype = "ring_consumer"\n'
+                                              'pairs_with = { end = "requests", badge = 1%s }\n'
+                                              % extra))
+
+    def test_a_paired_ring_end_wired_to_the_client_at_its_badge_compiles(self):
+        self.paired_store()
+        self.compiles(SYSTEM)                        # u is the client at badge 1 (the default)
+
+    def test_a_paired_ring_end_wired_to_another_component_is_an_error_with_a_note(self):
+        self.paired_store()
+        self.assertOneError(SYSTEM.replace('client = { component = "u", end = "store" }',
+                                           'client = { component = "u", end = "store" }\n'
+                                           'badge = 2'),
+                            "system.toml:21:26: error: ring end 'bulk' of component 's' belongs "
+                            "to the client at badge 1 of its end 'requests', which is nobody; "
+                            "this channel gives it to 'u'\n"
+                            "components/store/component.toml:13:14: note: end 'bulk' is "
+                            "declared here")
+
+    def test_pairs_with_needs_a_badge_and_knows_its_keys(self):
+        self.put("store", SERVER_TOML.replace('name = "bulk"\ntype = "ring_consumer"\n',
+                                              'name = "bulk"\ntype = "ring_consumer"\n'
+                                              'pairs_with = { end = "requests", bage = 1 }\n'))
+        self.assertEqual(self.errors(SYSTEM)[1:], [
+            "components/store/component.toml:13:1: error: pairs_with has no 'badge' (it is "
+            "required)",
+            "components/store/component.toml:13:34: error: unknown key 'bage' in pairs_with; "
+            "did you mean 'badge'? (expected one of: badge, end)"])
+
     def test_ring_size_that_differs_from_the_declaration_is_an_error(self):
         self.assertOneError(SYSTEM + "queue_depth = 8\n",
                             "system.toml:21:15: error: queue_depth 8 does not match the 4 that "

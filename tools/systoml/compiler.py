@@ -62,6 +62,8 @@ def compile_text(text, display, base_dir, check_binaries=True, search=None):
     if not c.diags:
         pass_names(c, system)
     if not c.diags:
+        typed.check_pairs(c, system)
+    if not c.diags:
         pass_modules(system)
         pass_layout(c, system)
     diags = c.diags + c.types.diags

@@ -42,6 +42,7 @@ class EndDecl:
     grant: bool = False     # rpc_server: clients' caps get Grant (cap transfer)
     bound_notification: bool = False  # rpc_server: client badges carry RPC_BADGE_CLIENT
     dma: bool = False       # rings: a device reaches the data region (contiguous RAM)
+    pairs_with: tuple = None  # rings: (rpc_server end, badge) whose client is the peer
 
     @property
     def kind(self):
@@ -284,6 +285,16 @@ def _declare(ck, doc, ctype, search):
             end.data_size = ck.size(et, "data_size", ep, S.DEFAULT_DATA_SIZE)
             end.vaddr = ck.vaddr(et, ep)
             end.dma = bool(ck.boolean(et, "dma", ep, False))
+            pw = ck.table(et, "pairs_with", ep, "pairs_with = { end = ..., badge = ... }")
+            if pw is not None:
+                pp = ep + ("pairs_with",)
+                ck.keys(pw, S.PAIRS_WITH_KEYS, pp, "pairs_with")
+                server_end = ck.name(pw, "end", pp, "pairs_with")
+                badge = ck.integer(pw, "badge", pp, 1, S.RPC_BADGE_CLIENT - 1, None)
+                if badge is None:
+                    ck.require(pw, "badge", pp, "pairs_with")
+                elif server_end is not None:
+                    end.pairs_with = (server_end, badge)
             if end.dma and end.data_size and end.data_size > S.MAX_DMA:
                 ck.err_value(ep + ("data_size",), "data_size %d of a dma ring end is too large "
                              "(limit %d MiB: physically contiguous RAM)"
@@ -569,6 +580,35 @@ def check_wiring(c, system):
                             decl.name),
                         [ctype.note(decl.path + ("name",), "end '%s' is declared here"
                                     % decl.name)])
+
+
+def check_pairs(c, system):
+    """A ring end declared `pairs_with = { end = E, badge = N }` is wired to
+    the component that calls end E at badge N (run once badges are known)."""
+    clients = {}    # (server component, end, badge) -> client component
+    for ch in system.channels:
+        if ch.kind == "rpc":
+            server, client = ch.ends
+            clients[(server.component.name, server.name, ch.badge)] = client.component
+    for ch in system.channels:
+        if ch.kind != "ring":
+            continue
+        for end, peer in (ch.ends, ch.ends[::-1]):
+            ctype = end.component.ctype
+            decl = ctype.ends.get(end.name) if ctype is not None else None
+            if decl is None or decl.pairs_with is None:
+                continue
+            server_end, badge = decl.pairs_with
+            want = clients.get((end.component.name, server_end, badge))
+            if want is peer.component:
+                continue
+            c.err_value(end.path + ("component",), "ring end '%s' of component '%s' belongs "
+                        "to the client at badge %d of its end '%s', which is %s; this "
+                        "channel gives it to '%s'" % (
+                            end.name, end.component.name, badge, server_end,
+                            "'%s'" % want.name if want else "nobody", peer.component.name),
+                        [ctype.note(decl.path + ("pairs_with",), "end '%s' is declared "
+                                    "here" % end.name)])
 
 
 def _article(what):

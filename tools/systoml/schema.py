@@ -168,7 +168,11 @@ END_TYPES = {"rpc_server": ("rpc", "server"), "rpc_client": ("rpc", "client"),
 END_TYPE_KEYS = {"rpc_server": {"name", "type", "optional", "grant", "bound_notification"},
                  "rpc_client": {"name", "type", "optional"},
                  "ring_producer": {"name", "type", "optional", "queue_depth", "data_size",
-                                   "vaddr", "dma"},
+                                   "vaddr", "dma", "pairs_with"},
                  "ring_consumer": {"name", "type", "optional", "queue_depth", "data_size",
-                                   "vaddr", "dma"}}
+                                   "vaddr", "dma", "pairs_with"}}
+# A ring end `pairs_with = { end = "E", badge = N }`: its peer must be the
+# component that is the client at badge N of this component's rpc_server
+# end E (the VFS server maps client N's region at ring end shmN).
+PAIRS_WITH_KEYS = {"end", "badge"}
 CTYPE_FILE_KEYS = {"name", "max_size", "vaddr"}
