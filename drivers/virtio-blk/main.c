@@ -124,8 +124,7 @@ static kaal_error_t blk_rpc_op(kaal_dddk_device_t *dev, uint64_t badge, const ka
     reply->words[0] = in->capacity_sectors;
     reply->words[1] = in->block_bytes;
     reply->words[2] = in->flags;
-    reply->words[3] = in->max_request_bytes;
-    reply->words[4] = in->max_discard_sectors;
+    reply->words[3] = in->max_request_bytes | (uint64_t)in->max_discard_sectors << 32;
     return KAAL_OK;
 }
 

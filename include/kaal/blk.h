@@ -71,12 +71,12 @@ enum {
 enum {
     /* Reply: mr0 = capacity in sectors; mr1 = the disk's logical block
      * size in bytes (requests must be multiples of it, 512..4096); mr2 =
-     * KAAL_BLK_INFO_* flags; mr3 = the largest request in bytes (data
-     * requests); mr4 = the largest discard / write-zeroes in sectors (0:
-     * unsupported). */
+     * KAAL_BLK_INFO_* flags; mr3 = the largest data request in bytes
+     * (bits 0-31) and the largest discard / write-zeroes in sectors (bits
+     * 32-63; 0: unsupported). */
     KAAL_BLK_RPC_INFO = 1,
 };
-#define KAAL_BLK_INFO_WORDS 5
+#define KAAL_BLK_INFO_WORDS 4
 
 #define KAAL_BLK_INFO_READ_ONLY 0x1u
 #define KAAL_BLK_INFO_FLUSH 0x2u /* the disk has a volatile cache that FLUSH empties */
@@ -91,3 +91,13 @@ typedef struct kaal_blk_info {
     uint32_t max_request_bytes;
     uint32_t max_discard_sectors;
 } kaal_blk_info_t;
+
+/* INFO's reply words (mr0..mr3) unpacked. */
+static inline kaal_blk_info_t kaal_blk_info_unpack(const uint64_t w[KAAL_BLK_INFO_WORDS])
+{
+    return (kaal_blk_info_t){.capacity_sectors = w[0],
+                             .block_bytes = (uint32_t)w[1],
+                             .flags = (uint32_t)w[2],
+                             .max_request_bytes = (uint32_t)w[3],
+                             .max_discard_sectors = (uint32_t)(w[3] >> 32)};
+}
