@@ -19,7 +19,9 @@
  * the call returns, which is the order the block cache's barriers need.
  *
  * Waiting: the caller's wait callback blocks until the driver signals (the
- * guest: seL4_Wait on the notification the req ring's signals arrive on).
+ * guest: seL4_Wait on the notification the req ring's signals arrive on;
+ * it stores MR0..MR3 into the IPC buffer, so a server that waits while a
+ * request's bytes are there keeps them: services/vfs-server/disk.c).
  * Single-threaded: the owner serialises calls.
  */
 #pragma once

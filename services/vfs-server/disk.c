@@ -20,11 +20,12 @@
  * look for goes out raw (no "[vfs] " prefix), as the net server's
  * "[Network]" line does: "[VFS] Mounted ext2 /dev/vda at /mnt".
  *
- * Durability: there is no shutdown path (poweroff is init's ACPI S5), so
- * the server syncs when it goes idle after a request that may have changed
- * something, and marks the file system clean until the next change
- * (vfs_server_disk_idle). Waiting for the disk blocks the server: it is
- * single threaded, like every request it serves.
+ * Durability: there is no shutdown path (poweroff is init's ACPI S5, at
+ * any moment), so the mount is synchronous: before a request's reply,
+ * what it changed is on the disk and the file system is marked clean there
+ * until the next change (vfs_server_disk_sync, ext2_mark_clean). A request
+ * that wrote nothing costs nothing more. Waiting for the disk blocks the
+ * server: it is single threaded, like every request it serves.
  */
 #include "disk.h"
 
@@ -52,10 +53,18 @@ static void notify(void *ctx)
     seL4_Signal(KAAL_CAP_BLK0_REQ);
 }
 
+/* Waits in the middle of a request: seL4_Wait stores MR0..MR3 of what it
+ * received into the IPC buffer, where the request's bytes (write data,
+ * paths) and the reply being built live, so they are put back. */
 static void wait(void *ctx)
 {
     (void)ctx;
+    seL4_Word mr[4];
+    for (unsigned i = 0; i < 4; i++)
+        mr[i] = seL4_GetMR(i);
     seL4_Wait(KAAL_CAP_EVENTS, NULL);
+    for (unsigned i = 0; i < 4; i++)
+        seL4_SetMR(i, mr[i]);
 }
 
 /* The users' line, raw on the console. */
@@ -190,7 +199,7 @@ void vfs_server_mount_disk(vfs_t *vfs, vfs_proc_t *setup, const vfs_allocator_t 
         return;
     }
     writable = !read_only;
-    vfs_server_disk_idle(); /* clean on the disk until the first change */
+    vfs_server_disk_sync(); /* clean on the disk until the first change */
     char line[96];
     int n = kaal_snprintf(line, sizeof line, "[VFS] Mounted ext2 /dev/vda at %s\n", where);
     announce(line, (size_t)n);
@@ -199,14 +208,9 @@ void vfs_server_mount_disk(vfs_t *vfs, vfs_proc_t *setup, const vfs_allocator_t 
            bc.n_pages);
 }
 
-bool vfs_server_disk_writable(void)
+void vfs_server_disk_sync(void)
 {
-    return disk_fs && writable;
-}
-
-void vfs_server_disk_idle(void)
-{
-    if (!vfs_server_disk_writable())
+    if (!disk_fs || !writable)
         return;
     int r = ext2_mark_clean(disk_fs);
     if (r == -LINUX_EBUSY) /* open unlinked files or errors: synced, not clean */

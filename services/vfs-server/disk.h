@@ -17,10 +17,8 @@ void vfs_server_mount_disk(vfs_t *vfs, vfs_proc_t *setup, const vfs_allocator_t 
  * of the ramfs's share of the heap. */
 size_t vfs_server_disk_reserve_bytes(void);
 
-/* Is a disk mounted read-write (so idle syncs are worth doing)? */
-bool vfs_server_disk_writable(void);
-
-/* The server is idle after requests that may have changed the disk:
- * everything goes to the disk and the file system is marked clean there
- * (ext2_mark_clean), so switching the machine off now loses nothing. */
-void vfs_server_disk_idle(void);
+/* After a request, before its reply: what it changed goes to the disk
+ * and the file system is marked clean there (ext2_mark_clean), so
+ * switching the machine off after the reply loses nothing. Costs nothing
+ * when the request wrote nothing (or there is no writable disk). */
+void vfs_server_disk_sync(void);

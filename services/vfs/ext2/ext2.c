@@ -1077,6 +1077,15 @@ static void orphan_add(ext2_t *fs, ext2_inode_t *in)
     in->orphan = true;
 }
 
+/* i_dtime of a freed inode: now, but never below s_inodes_count (e2fsck
+ * takes a smaller one, e.g. from a VFS without a clock, for a link of the
+ * orphan list: "part of a corrupted orphan linked list"). */
+static uint32_t deletion_time(ext2_t *fs)
+{
+    uint32_t now = (uint32_t)vfs_now(fs->fs.vfs).sec;
+    return now >= fs->inodes_count ? now : fs->inodes_count;
+}
+
 static int orphan_del(ext2_t *fs, ext2_inode_t *in)
 {
     if (!in->orphan)
@@ -1111,9 +1120,7 @@ static int inode_release(ext2_t *fs, ext2_inode_t *in)
         err = release_xattr(fs, in);
     int e = orphan_del(fs, in);
     err = err ? err : e;
-    in->dtime = (uint32_t)vfs_now(fs->fs.vfs).sec;
-    if (!in->dtime)
-        in->dtime = 1;
+    in->dtime = deletion_time(fs);
     in->vn.size = 0;
     e = inode_store(fs, in);
     err = err ? err : e;
@@ -1542,7 +1549,7 @@ static int ext2_create(vfs_vnode_t *dirv, const char *name, size_t len, vfs_mode
         if (has_block_map(fs, in))
             free_from(fs, in, 0);
         in->vn.nlink = 0;
-        in->dtime = 1;
+        in->dtime = deletion_time(fs);
         inode_store(fs, in);
         free_inode_bit(fs, ino, is_dir);
         inode_free_mem(fs, in);
