@@ -19,3 +19,16 @@ TEST_SYSTEM_DEPS += $(BUILD)/systems/alt.initrd
 $(eval $(call kaal_system,net,system/net.toml))
 $(BUILD)/systems/net.initrd: $(DEFAULT_ROOTFS)
 TEST_SYSTEM_DEPS += $(BUILD)/systems/net.initrd
+# The storage system (storage.toml): the default system with an ext2 disk
+# made by Debian's mke2fs from system/storage-disk/ (never committed), in
+# the build directory where the system's [[machine.drive]] finds it. The
+# image is made again only when the tree changes, so what a guest wrote
+# stays until then.
+STORAGE_IMAGE := $(BUILD)/storage.img
+$(STORAGE_IMAGE): $(shell find system/storage-disk)
+	@mkdir -p $(@D)
+	rm -f $@
+	mke2fs -q -F -t ext2 -L kaal-storage -d system/storage-disk $@ 16M
+$(eval $(call kaal_system,storage,system/storage.toml))
+$(BUILD)/systems/storage.initrd: $(DEFAULT_ROOTFS) $(STORAGE_IMAGE)
+TEST_SYSTEM_DEPS += $(BUILD)/systems/storage.initrd

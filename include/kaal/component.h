@@ -18,6 +18,7 @@
 #define KAAL_COMPONENT_NAME_MAX 32
 #define KAAL_COMPONENT_MAX_FILES 4 /* boot files per component (tools/systoml MAX_FILES) */
 #define KAAL_COMPONENT_CONFIG_MAX 8 /* int/bool config entries in the start record */
+#define KAAL_COMPONENT_CONFIG_TEXT_BYTES 112 /* string config entries (keys and values) */
 
 /* A boot file ([[component.file]] in system.toml) init mapped read-only. */
 typedef struct kaal_component_file {
@@ -101,6 +102,10 @@ typedef struct kaal_component_start {
      * New fields go at the end, so code built against an older record
      * reads the fields it knows at the same offsets. */
     uint64_t tsc_hz;
+    /* The string `[component.config]` entries that fit, each as its key
+     * and its value, NUL-terminated, back to back; an empty key ends the
+     * list. kaal_component_config_str() looks them up. */
+    char config_text[KAAL_COMPONENT_CONFIG_TEXT_BYTES];
 } kaal_component_start_t;
 /* init writes it at the top of the stack's top page; main's first frames
  * share that page. */
@@ -181,3 +186,5 @@ const kaal_component_ring_t *kaal_component_ring(const char *name);
 
 /* The int/bool config value `key` init passed, or dflt. */
 int64_t kaal_component_config_int(const char *key, int64_t dflt);
+/* The string config value `key` init passed (config_text), or NULL. */
+const char *kaal_component_config_str(const char *key);

@@ -53,6 +53,14 @@ ext2_mount_ret_t ext2_mount(vfs_t *vfs, const vfs_blockdev_t *dev, unsigned flag
  * (the state stays "not clean" while mounted). */
 int ext2_sync(vfs_fs_t *fs);
 
+/* ext2_sync, then the on-disk state "clean" while the file system stays
+ * mounted: an image left as it is now (the machine switched off) needs no
+ * e2fsck. The next write first marks it not clean again (on the disk
+ * before that write). -EBUSY (state left alone) while inodes are on the
+ * orphan list (open but unlinked files) or errors were found. For a
+ * server that goes idle and has no shutdown path (services/vfs-server). */
+int ext2_mark_clean(vfs_fs_t *fs);
+
 /* The first corruption or I/O error found since mount ("" if none); such an
  * error also sets the superblock's error state, as Linux does. */
 const char *ext2_error(vfs_fs_t *fs);

@@ -88,6 +88,25 @@ int64_t kaal_component_config_int(const char *key, int64_t dflt)
     return dflt;
 }
 
+const char *kaal_component_config_str(const char *key)
+{
+    if (!component)
+        return 0;
+    const char *t = component->config_text, *end = t + sizeof(component->config_text);
+    while (t < end && *t) {
+        const char *value = t + strnlen(t, (size_t)(end - t)) + 1;
+        if (value >= end)
+            return 0;
+        size_t vl = strnlen(value, (size_t)(end - value));
+        if (value + vl >= end)
+            return 0; /* no NUL inside the record: not a value */
+        if (strcmp(t, key) == 0)
+            return value;
+        t = value + vl + 1;
+    }
+    return 0;
+}
+
 const seL4_BootInfo *kaal_bootinfo(void)
 {
     return bootinfo;

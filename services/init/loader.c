@@ -196,6 +196,22 @@ static void fill_start_extras(kaal_component_start_t *start, const kaal_sysdesc_
                       kaal_sysdesc_string(&init_sysdesc, cf->key));
         out->value = (int64_t)cf->value;
     }
+    /* String entries: key and value back to back while they fit (the
+     * zeroed record's tail ends the list). */
+    size_t text_used = 0;
+    for (uint32_t i = 0; i < d->n_config; i++) {
+        const kaal_sysdesc_config_t *cf = &init_sysdesc.config[d->first_config + i];
+        if (cf->type != KAAL_SYSDESC_CONFIG_STRING)
+            continue;
+        const char *key = kaal_sysdesc_string(&init_sysdesc, cf->key);
+        const char *value = kaal_sysdesc_string(&init_sysdesc, (uint32_t)cf->value);
+        size_t kl = strlen(key) + 1, vl = strlen(value) + 1;
+        if (kl == 1 || text_used + kl + vl >= sizeof(start->config_text))
+            continue;
+        memcpy(start->config_text + text_used, key, kl);
+        memcpy(start->config_text + text_used + kl, value, vl);
+        text_used += kl + vl;
+    }
     /* Wired ring ends: the regions named "<end>.data" (tools/systoml). */
     for (uint32_t i = 0; i < d->n_regions && start->n_rings < KAAL_COMPONENT_MAX_RINGS; i++) {
         const kaal_sysdesc_region_t *r = &init_sysdesc.regions[d->first_region + i];

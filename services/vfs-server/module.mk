@@ -2,7 +2,7 @@
 # one ELF for every system that runs it, linked with the VFS library
 # (services/vfs/module.mk makes $(BUILD)/guest/libvfs.a).
 $(eval $(call kaal_component,services/vfs-server/component.toml,vfs-server,\
-  services/vfs-server/server.c services/vfs-server/rootfs.c,$(BUILD)/guest/libvfs.a))
+  services/vfs-server/server.c services/vfs-server/rootfs.c services/vfs-server/disk.c,$(BUILD)/guest/libvfs.a))
 # Its systems (clients in apps/vfsdemo/): the protocol test system.
 $(eval $(call kaal_system,vfs,tests/system/systems/vfs.toml))
 TEST_SYSTEM_DEPS += $(BUILD)/systems/vfs.initrd

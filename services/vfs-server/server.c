@@ -3,7 +3,8 @@
  * The VFS server component: one vfs_t (services/vfs) served over endpoint
  * RPC with the protocol of <kaal/vfs_rpc.h>.
  *
- * Model: a ramfs is the root, a devfs is mounted at /dev; all memory comes
+ * Model: a ramfs is the root, a devfs is mounted at /dev, an ext2 disk
+ * where the system says (disk.c); all memory comes
  * from the component heap (malloc), and the ramfs is limited to three
  * quarters of it so a full file system answers ENOSPC before the heap runs
  * dry. Each client is known by the badge of its endpoint cap and owns one
@@ -29,6 +30,7 @@
 #include <kaal/vfs.h>
 #include <kaal/vfs_rpc.h>
 
+#include "disk.h"
 #include "rootfs.h"
 #include "vfs_server_caps.h"
 
@@ -489,6 +491,8 @@ static int mount_filesystems(size_t heap_bytes)
     vfs = vfs_create(&config);
     if (!vfs)
         return -LINUX_ENOMEM;
+    size_t reserve = vfs_server_disk_reserve_bytes();
+    heap_bytes = heap_bytes > reserve ? heap_bytes - reserve : 0;
     ramfs_options_t root_options = {heap_bytes / 4 * 3 / VFS_PAGE_SIZE * VFS_PAGE_SIZE, 0, 0755};
     vfs_fs_t *root = ramfs_create(vfs, &root_options);
     if (!root)
@@ -508,6 +512,8 @@ static int mount_filesystems(size_t heap_bytes)
         r = -LINUX_ENOMEM;
     if (r == 0 && (r = vfs_mount(vfs, setup, "/dev", dev)) < 0)
         vfs_fs_destroy(dev);
+    if (r == 0)
+        vfs_server_mount_disk(vfs, setup, &config.allocator);
     vfs_proc_destroy(setup);
     return r;
 }
@@ -554,6 +560,9 @@ int main(void)
             vfs_proc_t *p = client_proc(badge);
             answer = p ? serve(p, badge, req) : reply(-LINUX_ENOMEM, 0);
         }
+        /* A request's changes are on the disk before its reply (disk.c:
+         * there is no shutdown path); nothing to do if it changed nothing. */
+        vfs_server_disk_sync();
         req = seL4_ReplyRecv(KAAL_CAP_CLIENTS, answer, &badge);
     }
 }

@@ -7,11 +7,12 @@ VFS_CORE_SRCS := $(addprefix services/vfs/,vfs.c path.c perm.c mount.c proc.c op
 VFS_SRCS := $(VFS_CORE_SRCS) services/vfs/ramfs.c services/vfs/devfs.c
 EXT2_SRCS := services/vfs/ext2/ext2.c
 BCACHE_SRCS := services/vfs/bcache/bcache.c
+BLKCLIENT_SRCS := services/vfs/blkclient/blkclient.c
 VFS_GUEST_LIB := $(BUILD)/guest/libvfs.a
 GUEST_LIBS += $(VFS_GUEST_LIB)
 
 # cpio_unpack.c (pre-filling from a newc archive) needs runtime/cpio from libkaal.
-$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) $(EXT2_SRCS) $(BCACHE_SRCS) services/vfs/cpio_unpack.c))
+$(VFS_GUEST_LIB): $(patsubst %,$(BUILD)/guest/%.o,$(basename $(VFS_SRCS) $(EXT2_SRCS) $(BCACHE_SRCS) $(BLKCLIENT_SRCS) services/vfs/cpio_unpack.c))
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^

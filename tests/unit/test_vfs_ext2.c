@@ -738,6 +738,42 @@ static void test_mount_marks_not_clean_and_unmount_clean(void **state)
     unlink(t.img);
 }
 
+/* A server without a shutdown path marks the image clean when it goes idle:
+ * the image is then clean for e2fsck and a read-write mount as it is, the
+ * next write (an atime too) makes it not clean first, and an open unlinked
+ * file keeps it not clean (its orphan must reach e2fsck). */
+static void test_mark_clean_while_mounted_until_the_next_write(void **state)
+{
+    (void)state;
+    make_empty_image("-b 1024", 4096);
+    mount_image(0);
+    write_at("/f", 0, 20000, 5);
+    assert_int_equal(ext2_mark_clean(t.fs), 0);
+    assert_non_null(strstr(debugfs("stats"), "Filesystem state:         clean\n"));
+    expect_fsck_clean();
+    assert_non_null(strstr(debugfs("stat /f"), "Size: 20000"));
+    assert_int_equal(ext2_mark_clean(t.fs), 0); /* nothing changed: nothing written */
+    expect_at("/f", 0, 20000, 5); /* the last close writes the new atime: not clean */
+    assert_non_null(strstr(debugfs("stats"), "Filesystem state:         not clean\n"));
+    assert_int_equal(ext2_mark_clean(t.fs), 0);
+    assert_non_null(strstr(debugfs("stats"), "Filesystem state:         clean\n"));
+    assert_int_equal(vfs_mkdir(t.p, "/d", 0755), 0);
+    assert_non_null(strstr(debugfs("stats"), "Filesystem state:         not clean\n"));
+    int fd = vfs_open(t.p, "/f", VFS_O_RDWR, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(vfs_unlink(t.p, "/f"), 0);
+    assert_int_equal(ext2_mark_clean(t.fs), -LINUX_EBUSY);
+    assert_non_null(strstr(debugfs("stats"), "Filesystem state:         not clean\n"));
+    vfs_close(t.p, fd);
+    assert_int_equal(ext2_mark_clean(t.fs), 0);
+    assert_non_null(strstr(debugfs("stats"), "Filesystem state:         clean\n"));
+    expect_fsck_clean();
+    assert_non_null(strstr(debugfs("stat /d"), "Type: directory"));
+    unmount_image();
+    expect_fsck_clean();
+    unlink(t.img);
+}
+
 /* ---- corrupted images: a clear error, never a crash --------------------------- */
 
 static void patch(uint64_t off, const void *bytes, size_t n)
@@ -1084,6 +1120,7 @@ int main(void)
         cmocka_unit_test(test_unsupported_features_are_refused_by_name),
         cmocka_unit_test(test_dirty_or_erroneous_file_system_is_refused_unless_forced),
         cmocka_unit_test(test_mount_marks_not_clean_and_unmount_clean),
+        cmocka_unit_test(test_mark_clean_while_mounted_until_the_next_write),
         cmocka_unit_test(test_corrupted_images_give_a_clear_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,9 @@ typedef struct {
     int64_t max_size_bytes;
     uint8_t sb[EXT2_SUPER_BYTES];
     bool sb_dirty;
+    /* ext2_mark_clean() set the on-disk state clean; the next block write
+     * first marks it not clean again (reopen_dirty) */
+    bool marked_clean;
     uint8_t *gd; /* desc_blocks blocks */
     bool *gd_dirty;
     ext2_inode_t *inodes;
@@ -221,12 +224,19 @@ static int blk_read(ext2_t *fs, uint32_t blk, void *buf)
     return err ? fs_fail(fs, err, "read error at block %u", blk) : 0;
 }
 
+static int reopen_dirty(ext2_t *fs);
+
 static int blk_write(ext2_t *fs, uint32_t blk, const void *buf)
 {
     if (fs->read_only)
         return E(EROFS);
     if (blk >= fs->blocks_count)
         return CORRUPT(fs, "write beyond the end of the file system (block %u)", blk);
+    if (fs->marked_clean) {
+        int e = reopen_dirty(fs);
+        if (e)
+            return e;
+    }
     int err = fs->dev.write(fs->dev.ctx, (uint64_t)blk * fs->sectors_per_block,
                             fs->sectors_per_block, buf);
     return err ? fs_fail(fs, err, "write error at block %u", blk) : 0;
@@ -555,6 +565,8 @@ static int inode_write_raw(ext2_t *fs, uint32_t ino, const uint8_t *raw)
     int err = inode_pos(fs, ino, &blk, &off);
     if (!err)
         err = blk_read_cached(fs, B_ITABLE, blk);
+    if (!err && memcmp(fs->buf[B_ITABLE] + off, raw, fs->inode_bytes) == 0)
+        return 0; /* unchanged: the disk (or the cache below) holds it already */
     if (!err) {
         memcpy(fs->buf[B_ITABLE] + off, raw, fs->inode_bytes);
         err = blk_write(fs, blk, fs->buf[B_ITABLE]);
@@ -1065,6 +1077,15 @@ static void orphan_add(ext2_t *fs, ext2_inode_t *in)
     in->orphan = true;
 }
 
+/* i_dtime of a freed inode: now, but never below s_inodes_count (e2fsck
+ * takes a smaller one, e.g. from a VFS without a clock, for a link of the
+ * orphan list: "part of a corrupted orphan linked list"). */
+static uint32_t deletion_time(ext2_t *fs)
+{
+    uint32_t now = (uint32_t)vfs_now(fs->fs.vfs).sec;
+    return now >= fs->inodes_count ? now : fs->inodes_count;
+}
+
 static int orphan_del(ext2_t *fs, ext2_inode_t *in)
 {
     if (!in->orphan)
@@ -1099,9 +1120,7 @@ static int inode_release(ext2_t *fs, ext2_inode_t *in)
         err = release_xattr(fs, in);
     int e = orphan_del(fs, in);
     err = err ? err : e;
-    in->dtime = (uint32_t)vfs_now(fs->fs.vfs).sec;
-    if (!in->dtime)
-        in->dtime = 1;
+    in->dtime = deletion_time(fs);
     in->vn.size = 0;
     e = inode_store(fs, in);
     err = err ? err : e;
@@ -1530,7 +1549,7 @@ static int ext2_create(vfs_vnode_t *dirv, const char *name, size_t len, vfs_mode
         if (has_block_map(fs, in))
             free_from(fs, in, 0);
         in->vn.nlink = 0;
-        in->dtime = 1;
+        in->dtime = deletion_time(fs);
         inode_store(fs, in);
         free_inode_bit(fs, ino, is_dir);
         inode_free_mem(fs, in);
@@ -1961,6 +1980,39 @@ int ext2_sync(vfs_fs_t *vfs_fs)
         err = err ? err : e;
     }
     return err;
+}
+
+/* The superblock says "not clean" again, on the disk before anything that
+ * follows it (write_super does not come through blk_write). */
+static int reopen_dirty(ext2_t *fs)
+{
+    fs->marked_clean = false;
+    st16(fs->sb + SB_STATE, ld16(fs->sb + SB_STATE) & ~EXT2_STATE_VALID);
+    int err = write_super(fs);
+    if (!err)
+        err = barrier(fs);
+    return err ? fs_fail(fs, err, "write error at the superblock") : 0;
+}
+
+int ext2_mark_clean(vfs_fs_t *vfs_fs)
+{
+    ext2_t *fs = (ext2_t *)vfs_fs;
+    if (fs->read_only || fs->marked_clean)
+        return 0;
+    if (ld32(fs->sb + SB_LAST_ORPHAN) || (ld16(fs->sb + SB_STATE) & EXT2_STATE_ERROR))
+        return E(EBUSY); /* e2fsck must still see what the orphans hold, or the errors */
+    int err = ext2_sync(vfs_fs);
+    if (err)
+        return err;
+    st16(fs->sb + SB_STATE, ld16(fs->sb + SB_STATE) | EXT2_STATE_VALID);
+    st32(fs->sb + SB_WTIME, (uint32_t)vfs_now(fs->fs.vfs).sec);
+    err = write_super(fs);
+    if (!err && fs->dev.flush)
+        err = fs->dev.flush(fs->dev.ctx);
+    if (err)
+        return fs_fail(fs, err, "write error at the superblock");
+    fs->marked_clean = true;
+    return 0;
 }
 
 const char *ext2_error(vfs_fs_t *vfs_fs)
