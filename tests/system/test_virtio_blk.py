@@ -16,8 +16,10 @@ SECTOR0 = b"KAAL virtio-blk test image 0001\n"
 IMAGE_BYTES = 17 << 20  # 1 MiB left alone, 16 MiB of throughput test
 
 
-def make_image(build):
-    path = os.path.join(build, "blkprobe.img")
+def make_image(build, name="blkprobe.img"):
+    """The image; blkprobe.img is the one the system's [machine] names, a
+    test that gives its own -drive uses its own file (tests run at once)."""
+    path = os.path.join(build, name)
     with open(path, "wb") as f:
         f.write(SECTOR0)
         f.truncate(IMAGE_BYTES)
@@ -61,7 +63,7 @@ def test_without_the_disk_the_driver_is_not_started_and_the_rest_boots(build):
 
 
 def test_a_read_only_drive_is_read_and_refuses_writes(build):
-    path = make_image(build)
+    path = make_image(build, "blkprobe-ro.img")
     drive = ["-drive", "file=%s,if=none,id=drive0,format=raw,readonly=on" % path,
              "-device", "virtio-blk-pci,drive=drive0", "-nic", "none"]
     with system_guest(build, "blkprobe", extra=drive, machine=False) as g:
