@@ -129,3 +129,20 @@ kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
  * 25-31 (the chipset's own functions) and devices behind bridges keep the
  * line's routing. A real-hardware answer needs _PRT (AML): not done. */
 size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list);
+
+/* QEMU's pc machine (PIIX3 ISA bridge 8086:7000 at 00:01.0): the bridge
+ * sends bus-0 INTx to PIRQ (slot + pin - 2) mod 4 (QEMU's swizzle), and
+ * PIRQA-D to the ISA IRQ in its route registers 0x60-0x63 (bit 7: off),
+ * which is also the IOAPIC input. Firmware's line register may name
+ * another IRQ (qboot's does for slot 4 and up): pirq_route is the four
+ * route bytes, read by the caller; the IRQ resources of the devices whose
+ * line differs are rewritten through routing's overrides (isa_irq = the
+ * routed IRQ). Returns how many changed; without a PIIX3: 0. */
+#define KAAL_PCI_PIIX3_PIRQ_ROUTE 0x60
+#define KAAL_PCI_PIIX3_VENDOR 0x8086
+#define KAAL_PCI_PIIX3_DEVICE 0x7000
+
+/* The first PCI function of list with these ids, or NULL. */
+kaal_device_t *kaal_pci_find(kaal_device_list_t *list, uint16_t vendor, uint16_t device);
+size_t kaal_pci_route_qemu_pc(kaal_device_list_t *list, const uint8_t pirq_route[4],
+                              const kaal_irq_routing_t *routing);

@@ -360,15 +360,68 @@ kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
     return err ? err : a;
 }
 
-size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list)
+static kaal_device_t *find_pci(kaal_device_list_t *list, uint16_t vendor, uint16_t device,
+                               uint8_t dev, uint8_t fn)
 {
-    bool ich9 = false;
     for (size_t i = 0; i < list->n_devices; i++) {
         const kaal_pci_function_t *p = &list->devices[i].pci;
-        if (list->devices[i].bus == KAAL_BUS_PCI && p->vendor_id == 0x8086 &&
-            p->device_id == 0x2918 && p->bus == 0 && p->dev == 0x1f && p->fn == 0)
-            ich9 = true;
+        if (list->devices[i].bus == KAAL_BUS_PCI && p->vendor_id == vendor &&
+            p->device_id == device && p->bus == 0 && p->dev == dev && p->fn == fn)
+            return &list->devices[i];
     }
+    return NULL;
+}
+
+kaal_device_t *kaal_pci_find(kaal_device_list_t *list, uint16_t vendor, uint16_t device)
+{
+    for (size_t i = 0; i < list->n_devices; i++) {
+        const kaal_pci_function_t *p = &list->devices[i].pci;
+        if (list->devices[i].bus == KAAL_BUS_PCI && p->vendor_id == vendor &&
+            p->device_id == device)
+            return &list->devices[i];
+    }
+    return NULL;
+}
+
+/* Puts irq in place of d's IRQ resource (or adds it). */
+static bool set_irq(kaal_device_t *d, kaal_resource_t irq)
+{
+    unsigned r = 0;
+    while (r < d->n_resources && d->resources[r].kind != KAAL_RESOURCE_IRQ)
+        r++;
+    if (r < d->n_resources) {
+        d->resources[r] = irq;
+        return true;
+    }
+    return kaal_device_add_resource(d, irq) == KAAL_OK;
+}
+
+size_t kaal_pci_route_qemu_pc(kaal_device_list_t *list, const uint8_t pirq_route[4],
+                              const kaal_irq_routing_t *routing)
+{
+    if (!find_pci(list, KAAL_PCI_PIIX3_VENDOR, KAAL_PCI_PIIX3_DEVICE, 1, 0))
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < list->n_devices; i++) {
+        kaal_device_t *d = &list->devices[i];
+        const kaal_pci_function_t *p = &d->pci;
+        if (d->bus != KAAL_BUS_PCI || p->bus != 0 || p->irq_pin < 1 || p->irq_pin > 4)
+            continue;
+        uint8_t route = pirq_route[(p->dev + p->irq_pin + 2u) % 4];
+        if (route & 0x80)
+            continue; /* that PIRQ is not routed: the line is all there is */
+        uint8_t irq = route & 0x0f;
+        if (irq == p->irq_line)
+            continue;
+        if (set_irq(d, kaal_irq_route(routing, irq, KAAL_RES_LEVEL | KAAL_RES_ACTIVE_LOW)))
+            n++;
+    }
+    return n;
+}
+
+size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list)
+{
+    bool ich9 = find_pci(list, 0x8086, 0x2918, 0x1f, 0) != NULL;
     size_t n = 0;
     for (size_t i = 0; ich9 && i < list->n_devices; i++) {
         kaal_device_t *d = &list->devices[i];
@@ -381,14 +434,8 @@ size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list)
                                .base = 16 + 4 + (p->dev + p->irq_pin - 1u) % 4,
                                .size = 1,
                                .isa_irq = p->irq_line};
-        unsigned r = 0;
-        while (r < d->n_resources && d->resources[r].kind != KAAL_RESOURCE_IRQ)
-            r++;
-        if (r < d->n_resources)
-            d->resources[r] = irq;
-        else if (kaal_device_add_resource(d, irq) != KAAL_OK)
-            continue;
-        n++;
+        if (set_irq(d, irq))
+            n++;
     }
     return n;
 }

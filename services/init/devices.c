@@ -166,6 +166,14 @@ void init_discover_devices(void)
     else if (err)
         printf("pci: enumeration stopped: %s\n", kaal_strerror(err));
     kaal_pci_route_qemu_q35(&init_devices); /* INTx -> IOAPIC 20-23 on q35 */
+    const kaal_device_t *piix3 =
+        kaal_pci_find(&init_devices, KAAL_PCI_PIIX3_VENDOR, KAAL_PCI_PIIX3_DEVICE);
+    if (piix3) { /* pc: INTx as the PIIX3 routes it, not as firmware's line says */
+        uint32_t route = init_pci_config_read32(&piix3->pci, KAAL_PCI_PIIX3_PIRQ_ROUTE);
+        const uint8_t pirq[4] = {(uint8_t)route, (uint8_t)(route >> 8), (uint8_t)(route >> 16),
+                                 (uint8_t)(route >> 24)};
+        kaal_pci_route_qemu_pc(&init_devices, pirq, routing);
+    }
     err = kaal_isa_add_devices(&init_devices, routing);
     if (err)
         printf("isa: %s\n", kaal_strerror(err));

@@ -993,11 +993,58 @@ static void test_q35_routing_leaves_other_machines_alone(void **state)
     assert_int_equal(irq_of(e1000)->flags, KAAL_RES_LEVEL);
 }
 
+static void test_pc_intx_follows_the_piix3_pirq_routes_not_the_line(void **state)
+{
+    (void)state;
+    kaal_device_t devs[8];
+    kaal_device_list_t list;
+    kaal_devices_init(&list, devs, 8);
+    add_pci(&list, 0x8086, 0x7000, 1, 0, 0, 0); /* PIIX3: QEMU's pc */
+    kaal_device_t *e1000 = add_pci(&list, 0x8086, 0x100e, 3, 0, 1, 11);
+    kaal_device_t *blk = add_pci(&list, 0x1af4, 0x1001, 4, 0, 1, 10); /* qboot's line */
+    kaal_device_t *pinc = add_pci(&list, 0x1af4, 0x1000, 5, 0, 3, 10);
+    kaal_device_t *off = add_pci(&list, 0x1af4, 0x1000, 6, 0, 1, 9);
+    kaal_irq_routing_t routing = {.n_overrides = 1};
+    routing.overrides[0] = (kaal_irq_override_t){.isa_irq = 11, .gsi = 11, .flags = KAAL_RES_LEVEL};
+    /* PIRQA-D -> 10, 10, 11, 11 as qboot programs them; slot 6 pin A is
+     * PIRQB: turned off here. */
+    const uint8_t route[4] = {10, 0x80 | 10, 11, 11};
+    assert_int_equal(kaal_pci_route_qemu_pc(&list, route, &routing), 2);
+    /* PIRQ = (slot + pin - 2) mod 4: slot 3 pin A is PIRQC (11, as the line). */
+    assert_int_equal(irq_of(e1000)->base, 11);
+    assert_int_equal(irq_of(e1000)->flags, KAAL_RES_LEVEL); /* unchanged */
+    /* Slot 4 pin A is PIRQD: 11 through the MADT's override, not the line's 10. */
+    assert_int_equal(irq_of(blk)->base, 11);
+    assert_int_equal(irq_of(blk)->isa_irq, 11);
+    assert_int_equal(irq_of(blk)->flags, KAAL_RES_LEVEL);
+    /* Slot 5 pin C: (5 + 3 - 2) mod 4 = PIRQC, 11. */
+    assert_int_equal(irq_of(pinc)->base, 11);
+    /* Slot 6 pin A: (6 + 1 - 2) mod 4 = PIRQB, which is off: the line stays. */
+    assert_int_equal(irq_of(off)->base, 9);
+}
+
+static void test_pc_routing_leaves_other_machines_alone(void **state)
+{
+    (void)state;
+    kaal_device_t devs[4];
+    kaal_device_list_t list;
+    kaal_devices_init(&list, devs, 4);
+    kaal_device_t *blk = add_pci(&list, 0x1af4, 0x1001, 4, 0, 1, 10);
+    add_pci(&list, 0x8086, 0x2918, 0x1f, 0, 0, 0); /* ICH9 LPC: q35 */
+    const uint8_t route[4] = {11, 11, 11, 11};
+    assert_int_equal(kaal_pci_route_qemu_pc(&list, route, NULL), 0);
+    assert_int_equal(irq_of(blk)->base, 10);
+    assert_ptr_equal(kaal_pci_find(&list, 0x1af4, 0x1001), blk);
+    assert_null(kaal_pci_find(&list, 0x1af4, 0x1000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_legacy_enumeration_finds_qemu_pc_devices),
         cmocka_unit_test(test_q35_intx_of_slots_0_to_24_goes_to_ioapic_20_to_23),
+        cmocka_unit_test(test_pc_intx_follows_the_piix3_pirq_routes_not_the_line),
+        cmocka_unit_test(test_pc_routing_leaves_other_machines_alone),
         cmocka_unit_test(test_q35_routing_leaves_other_machines_alone),
         cmocka_unit_test(test_bar_probe_leaves_bars_and_command_as_found),
         cmocka_unit_test(test_legacy_ports_reach_the_same_devices),
