@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Fetch a Debian binary package that carries a source tarball (e.g.
+linux-source-6.1) at build time and extract some of the tarball's files.
+
+    tools/debbin.py --versions mk/debian-sources --cache build/debsrc \
+        --dest build/src/linux --tarball usr/src/linux-source-6.1.tar.xz \
+        linux-source-6.1 --files 'drivers/net/ethernet/intel/e1000/*' ...
+
+The companion of tools/debsrc.py (same version file, same cache layout,
+same fallback): debsrc.py fetches *source* packages; this fetches a
+*binary* package with `apt-get download` under a private apt
+configuration (CACHE/apt-deb/: a deb822 sources file with the system's
+URIs, Suites, Components and Signed-By, its own lists and cache), so the
+system's apt setup is neither used nor changed. apt checks the archive's
+signature on the Packages index and the .deb's hash against it.
+
+Why a binary package for Linux: Debian's archive mirror here serves
+linux-source-6.1_*.deb (139 MB; the Debian-patched tree as one
+.tar.xz) but not linux_*.orig.tar.xz, and the two are the same size, so
+the binary package costs nothing more (docs/dde-linux.md has the figures).
+
+Downloads are kept in CACHE/pool/; when the .deb of the wanted version is
+there, nothing touches the network. Extraction: the .deb's data member
+(through dpkg-deb --fsys-tarfile) is streamed, the inner TARBALL found in
+it and streamed in turn; members matching the globs (paths relative to the
+tarball's top directory, as debsrc.py --files) are written to DEST.
+DEST/.debsrc-version holds the version and globs extracted; DEST is
+replaced when they differ. Errors: one line on stderr, exit status 1.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+import debsrc
+from debsrc import DebsrcError
+
+
+def deb_sources(system_text):
+    """The system's deb stanzas (URIs, Suites, Components, Signed-By) as a
+    deb822 sources file of `Types: deb`."""
+    return debsrc.deb_src_sources(system_text).replace("Types: deb-src", "Types: deb")
+
+
+def deb_name(pkg, version):
+    return "%s_%s_all.deb" % (pkg, version.split(":", 1)[-1])
+
+
+class AptDeb(debsrc.Apt):
+    def __init__(self, cache):
+        super().__init__(cache)
+        self.dir = os.path.abspath(os.path.join(cache, "apt-deb"))
+        self.opts = [o.replace(os.path.join(os.path.abspath(cache), "apt"), self.dir)
+                     for o in self.opts]
+
+    def setup(self, system_sources):
+        try:
+            with open(system_sources) as f:
+                text = f.read()
+        except OSError as e:
+            raise DebsrcError("cannot read %s: %s" % (system_sources, e.strerror))
+        for d in ("sources", "lists/partial", "cache/archives/partial"):
+            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
+        with open(os.path.join(self.dir, "sources", "debbin.sources"), "w") as f:
+            f.write(deb_sources(text))
+
+    def versions(self, pkg):
+        p = self.run("apt-cache", ["show", pkg])
+        return [l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
+                if l.startswith("Version:")]
+
+    def download(self, pkg, version, pool):
+        p = self.run("apt-get", ["download", "%s=%s" % (pkg, version)], cwd=pool)
+        if p.returncode != 0:
+            err = [l for l in p.stderr.splitlines() if l.startswith("E:")]
+            raise DebsrcError("apt-get download %s=%s failed: %s"
+                              % (pkg, version, err[0] if err else "exit %d" % p.returncode))
+
+
+def fetch(pkg, version, cache, system_sources):
+    """(path of the .deb, version): the recorded version, or the archive's
+    current one with a warning."""
+    pool = os.path.abspath(os.path.join(cache, "pool"))
+    os.makedirs(pool, exist_ok=True)
+    path = os.path.join(pool, deb_name(pkg, version))
+    if os.path.isfile(path):
+        return path, version
+    note = os.path.join(pool, pkg + ".fallback")
+    if os.path.isfile(note):
+        with open(note) as f:
+            words = f.read().split()
+        if len(words) == 2 and words[0] == version and \
+                os.path.isfile(os.path.join(pool, deb_name(pkg, words[1]))):
+            print("debbin: warning: %s: version %s is no longer in the archive; using %s "
+                  "instead (update the version file)" % (pkg, version, words[1]), file=sys.stderr)
+            return os.path.join(pool, deb_name(pkg, words[1])), words[1]
+    apt = AptDeb(cache)
+    apt.setup(system_sources)
+    apt.update()
+    chosen, warning = debsrc.choose_version(version, apt.versions(pkg), debsrc.dpkg_compare)
+    if warning:
+        print("debbin: warning: %s: %s" % (pkg, warning), file=sys.stderr)
+    path = os.path.join(pool, deb_name(pkg, chosen))
+    if not os.path.isfile(path):
+        apt.download(pkg, chosen, pool)
+    if not os.path.isfile(path):
+        raise DebsrcError("apt-get download %s=%s left no %s" % (pkg, chosen, path))
+    if warning:
+        with open(note, "w") as f:
+            f.write("%s %s\n" % (version, chosen))
+    return path, chosen
+
+
+def safe_rel(name):
+    """The member's path below the tarball's top directory, or None for
+    the top directory itself; DebsrcError for an absolute or .. path."""
+    rel = name.split("/", 1)[1] if "/" in name else ""
+    if not rel:
+        return None
+    if rel.startswith("/") or ".." in rel.split("/"):
+        raise DebsrcError("unsafe member name %s" % name)
+    return rel
+
+
+def extract_from_deb(deb, tarball, out, globs):
+    """Streams TARBALL out of the .deb and the matching members out of it."""
+    if shutil.which("dpkg-deb") is None:
+        raise DebsrcError("dpkg-deb not found (is dpkg installed?)")
+    p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    n = 0
+    found = False
+    try:
+        with tarfile.open(fileobj=p.stdout, mode="r|") as outer:
+            for m in outer:
+                if m.name.lstrip("./") != tarball or not m.isfile():
+                    continue
+                found = True
+                with tarfile.open(fileobj=outer.extractfile(m), mode="r|*") as inner:
+                    for im in inner:
+                        if not (im.isfile() or im.isdir()):
+                            continue
+                        rel = safe_rel(im.name)
+                        if rel is None or not debsrc.member_wanted(im.name, globs):
+                            continue
+                        im.name = rel
+                        inner.extract(im, out, set_attrs=False)
+                        n += 1
+                break
+    except tarfile.TarError as e:
+        raise DebsrcError("%s: %s" % (os.path.basename(deb), e))
+    finally:
+        p.stdout.close()
+        p.kill()
+        p.wait()
+    if not found:
+        raise DebsrcError("%s has no %s" % (os.path.basename(deb), tarball))
+    if n == 0:
+        raise DebsrcError("%s: no member matches %s" % (tarball, " ".join(globs)))
+
+
+def extract(deb, version, tarball, dest, globs):
+    stamp = os.path.join(dest, debsrc.STAMP)
+    key = version + " " + " ".join(globs)
+    if os.path.isfile(stamp):
+        with open(stamp) as f:
+            if f.read().strip() == key:
+                os.utime(stamp)
+                return
+    parent = os.path.dirname(os.path.abspath(dest))
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".debbin-", dir=parent)
+    try:
+        out = os.path.join(tmp, "src")
+        os.makedirs(out)
+        extract_from_deb(deb, tarball, out, globs)
+        with open(os.path.join(out, debsrc.STAMP), "w") as f:
+            f.write(key + "\n")
+        if os.path.exists(dest):
+            shutil.rmtree(dest)
+        os.rename(out, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("package")
+    ap.add_argument("--versions", required=True, help="the version file (PACKAGE VERSION lines)")
+    ap.add_argument("--cache", required=True, help="download cache directory (under build/)")
+    ap.add_argument("--dest", required=True, help="directory to extract into")
+    ap.add_argument("--tarball", required=True, help="the source tarball inside the package")
+    ap.add_argument("--files", nargs="+", required=True, help="globs of files to extract")
+    ap.add_argument("--sources", default=debsrc.SYSTEM_SOURCES, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    try:
+        try:
+            with open(a.versions) as f:
+                versions = debsrc.parse_versions(f.read(), a.versions)
+        except OSError as e:
+            raise DebsrcError("cannot read %s: %s" % (a.versions, e.strerror))
+        if a.package not in versions:
+            raise DebsrcError("%s: no version recorded for %s" % (a.versions, a.package))
+        deb, version = fetch(a.package, versions[a.package], a.cache, a.sources)
+        extract(deb, version, a.tarball, a.dest, a.files)
+    except DebsrcError as e:
+        print("debbin: %s: %s" % (a.package, e), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
