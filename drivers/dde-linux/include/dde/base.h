@@ -37,7 +37,9 @@
 #define __rcu
 #define __bitwise
 #define __must_check __attribute__((warn_unused_result))
+#ifndef __always_inline /* a C library's cdefs.h may have it (host tests) */
 #define __always_inline inline __attribute__((always_inline))
+#endif
 #define noinline __attribute__((noinline))
 #define __maybe_unused __attribute__((unused))
 #define __always_unused __attribute__((unused))
@@ -100,7 +102,7 @@ typedef uint64_t phys_addr_t;
 typedef uint64_t resource_size_t;
 typedef unsigned int gfp_t;
 typedef long ssize_t;
-typedef long long loff_t;
+typedef long loff_t; /* as a 64-bit C library has it */
 typedef unsigned int __kernel_size_t;
 typedef unsigned long __kernel_ulong_t;
 typedef long __kernel_long_t;
