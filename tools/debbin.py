@@ -131,7 +131,7 @@ def extract_from_deb(deb, tarball, out, globs):
     if shutil.which("dpkg-deb") is None:
         raise DebsrcError("dpkg-deb not found (is dpkg installed?)")
     p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+                         stderr=subprocess.DEVNULL)
     n = 0
     found = False
     try:
