@@ -263,8 +263,13 @@ extern dde_initcall_t __stop_dde_initcalls[] __attribute__((weak));
 
 int dde_run_initcalls(void)
 {
-    for (dde_initcall_t *c = __start_dde_initcalls; c && c < __stop_dde_initcalls; c++) {
-        int err = (*c)();
+    if (__start_dde_initcalls == NULL)
+        return 0;
+    /* The linker's section bounds delimit one array, whatever cppcheck thinks. */
+    // cppcheck-suppress comparePointers
+    size_t n = (size_t)(__stop_dde_initcalls - __start_dde_initcalls);
+    for (size_t i = 0; i < n; i++) {
+        int err = __start_dde_initcalls[i]();
         if (err)
             return err;
     }
