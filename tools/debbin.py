@@ -51,68 +51,26 @@ def deb_name(pkg, version):
 
 
 class AptDeb(debsrc.Apt):
-    def __init__(self, cache):
-        super().__init__(cache)
-        self.dir = os.path.abspath(os.path.join(cache, "apt-deb"))
-        self.opts = [o.replace(os.path.join(os.path.abspath(cache), "apt"), self.dir)
-                     for o in self.opts]
+    """debsrc.py's private apt, for binary packages (CACHE/apt-deb/)."""
+    SUBDIR = "apt-deb"
+    SOURCES_NAME = "debbin.sources"
+    SHOW = ["show"]
+    GET = ["download"]
 
-    def setup(self, system_sources):
-        try:
-            with open(system_sources) as f:
-                text = f.read()
-        except OSError as e:
-            raise DebsrcError("cannot read %s: %s" % (system_sources, e.strerror))
-        for d in ("sources", "lists/partial", "cache/archives/partial"):
-            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
-        with open(os.path.join(self.dir, "sources", "debbin.sources"), "w") as f:
-            f.write(deb_sources(text))
+    @staticmethod
+    def sources_for(system_text):
+        return deb_sources(system_text)
 
-    def versions(self, pkg):
-        p = self.run("apt-cache", ["show", pkg])
-        return [l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
-                if l.startswith("Version:")]
 
-    def download(self, pkg, version, pool):
-        p = self.run("apt-get", ["download", "%s=%s" % (pkg, version)], cwd=pool)
-        if p.returncode != 0:
-            err = [l for l in p.stderr.splitlines() if l.startswith("E:")]
-            raise DebsrcError("apt-get download %s=%s failed: %s"
-                              % (pkg, version, err[0] if err else "exit %d" % p.returncode))
+def have_deb(pool, pkg, version):
+    return os.path.isfile(os.path.join(pool, deb_name(pkg, version)))
 
 
 def fetch(pkg, version, cache, system_sources):
     """(path of the .deb, version): the recorded version, or the archive's
-    current one with a warning."""
-    pool = os.path.abspath(os.path.join(cache, "pool"))
-    os.makedirs(pool, exist_ok=True)
-    path = os.path.join(pool, deb_name(pkg, version))
-    if os.path.isfile(path):
-        return path, version
-    note = os.path.join(pool, pkg + ".fallback")
-    if os.path.isfile(note):
-        with open(note) as f:
-            words = f.read().split()
-        if len(words) == 2 and words[0] == version and \
-                os.path.isfile(os.path.join(pool, deb_name(pkg, words[1]))):
-            print("debbin: warning: %s: version %s is no longer in the archive; using %s "
-                  "instead (update the version file)" % (pkg, version, words[1]), file=sys.stderr)
-            return os.path.join(pool, deb_name(pkg, words[1])), words[1]
-    apt = AptDeb(cache)
-    apt.setup(system_sources)
-    apt.update()
-    chosen, warning = debsrc.choose_version(version, apt.versions(pkg), debsrc.dpkg_compare)
-    if warning:
-        print("debbin: warning: %s: %s" % (pkg, warning), file=sys.stderr)
-    path = os.path.join(pool, deb_name(pkg, chosen))
-    if not os.path.isfile(path):
-        apt.download(pkg, chosen, pool)
-    if not os.path.isfile(path):
-        raise DebsrcError("apt-get download %s=%s left no %s" % (pkg, chosen, path))
-    if warning:
-        with open(note, "w") as f:
-            f.write("%s %s\n" % (version, chosen))
-    return path, chosen
+    current one with a warning (debsrc.fetch with a .deb for a .dsc)."""
+    return debsrc.fetch(pkg, version, cache, system_sources, apt_class=AptDeb,
+                        name_of=deb_name, have=have_deb)
 
 
 def safe_rel(name):

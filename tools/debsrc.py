@@ -188,8 +188,20 @@ def dsc_name(pkg, version):
 
 
 class Apt:
+    """apt under a private configuration in CACHE/SUBDIR. The class
+    attributes say what kind of package it fetches (tools/debbin.py's
+    subclass fetches binary packages)."""
+    SUBDIR = "apt"
+    SOURCES_NAME = "debsrc.sources"
+    SHOW = ["showsrc", "--only-source"]  # apt-cache: the package's Version: lines
+    GET = ["source", "--download-only"]  # apt-get: PKG=VERSION into the pool
+
+    @staticmethod
+    def sources_for(system_text):
+        return deb_src_sources(system_text)
+
     def __init__(self, cache):
-        self.dir = os.path.abspath(os.path.join(cache, "apt"))
+        self.dir = os.path.abspath(os.path.join(cache, self.SUBDIR))
         self.opts = ["-o", "Dir::Etc::SourceList=/dev/null",
                      "-o", "Dir::Etc::SourceParts=" + os.path.join(self.dir, "sources"),
                      "-o", "Dir::State::Lists=" + os.path.join(self.dir, "lists"),
@@ -204,8 +216,8 @@ class Apt:
             raise DebsrcError("cannot read %s: %s" % (system_sources, e.strerror))
         for d in ("sources", "lists/partial", "cache/archives/partial"):
             os.makedirs(os.path.join(self.dir, d), exist_ok=True)
-        with open(os.path.join(self.dir, "sources", "debsrc.sources"), "w") as f:
-            f.write(deb_src_sources(text))
+        with open(os.path.join(self.dir, "sources", self.SOURCES_NAME), "w") as f:
+            f.write(self.sources_for(text))
 
     def run(self, tool, args, cwd=None):
         if shutil.which(tool) is None:
@@ -222,16 +234,17 @@ class Apt:
                               % (errs[0] if errs else p.stderr.strip().splitlines()[-1:]))
 
     def versions(self, pkg):
-        p = self.run("apt-cache", ["showsrc", "--only-source", pkg])
+        p = self.run("apt-cache", self.SHOW + [pkg])
         return [l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
                 if l.startswith("Version:")]
 
     def download(self, pkg, version, pool):
-        p = self.run("apt-get", ["source", "--download-only", "%s=%s" % (pkg, version)], cwd=pool)
+        p = self.run("apt-get", self.GET + ["%s=%s" % (pkg, version)], cwd=pool)
         if p.returncode != 0:
             err = [l for l in p.stderr.splitlines() if l.startswith("E:")]
-            raise DebsrcError("apt-get source %s=%s failed: %s"
-                              % (pkg, version, err[0] if err else "exit %d" % p.returncode))
+            raise DebsrcError("apt-get %s %s=%s failed: %s"
+                              % (self.GET[0], pkg, version,
+                                 err[0] if err else "exit %d" % p.returncode))
 
 
 def dpkg_compare(a, b):
@@ -249,36 +262,39 @@ def cached(pool, pkg, version):
     return all(os.path.isfile(os.path.join(pool, n)) for n in files)
 
 
-def fetch(pkg, version, cache, system_sources):
-    """The .dsc path of pkg (version, or the current one with a warning)."""
+def fetch(pkg, version, cache, system_sources, apt_class=Apt, name_of=dsc_name, have=cached):
+    """(path, version) of pkg's download in CACHE/pool: the recorded version,
+    or the current one with a warning. name_of(pkg, version) is the file
+    name, have(pool, pkg, version) whether the download is complete; the
+    defaults are a source package's .dsc and the files it lists."""
     pool = os.path.abspath(os.path.join(cache, "pool"))
     os.makedirs(pool, exist_ok=True)
-    if cached(pool, pkg, version):
-        return os.path.join(pool, dsc_name(pkg, version)), version
+    if have(pool, pkg, version):
+        return os.path.join(pool, name_of(pkg, version)), version
     # An earlier build's fallback: the same warning, no network.
     note = os.path.join(pool, pkg + ".fallback")
     if os.path.isfile(note):
         with open(note) as f:
             words = f.read().split()
-        if len(words) == 2 and words[0] == version and cached(pool, pkg, words[1]):
+        if len(words) == 2 and words[0] == version and have(pool, pkg, words[1]):
             print("debsrc: warning: %s: version %s is no longer in the archive; using %s "
                   "instead (update the version file)" % (pkg, version, words[1]), file=sys.stderr)
-            return os.path.join(pool, dsc_name(pkg, words[1])), words[1]
-    apt = Apt(cache)
+            return os.path.join(pool, name_of(pkg, words[1])), words[1]
+    apt = apt_class(cache)
     apt.setup(system_sources)
     apt.update()
     chosen, warning = choose_version(version, apt.versions(pkg), dpkg_compare)
     if warning:
         print("debsrc: warning: %s: %s" % (pkg, warning), file=sys.stderr)
-    if not cached(pool, pkg, chosen):
+    if not have(pool, pkg, chosen):
         apt.download(pkg, chosen, pool)
-    if not cached(pool, pkg, chosen):
-        raise DebsrcError("apt-get source %s=%s left no complete download in %s"
-                          % (pkg, chosen, pool))
+    if not have(pool, pkg, chosen):
+        raise DebsrcError("apt-get %s %s=%s left no complete download in %s"
+                          % (apt.GET[0], pkg, chosen, pool))
     if warning:
         with open(note, "w") as f:
             f.write("%s %s\n" % (version, chosen))
-    return os.path.join(pool, dsc_name(pkg, chosen)), chosen
+    return os.path.join(pool, name_of(pkg, chosen)), chosen
 
 
 def extract(dsc, version, dest, globs):
