@@ -34,7 +34,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 
 import debsrc
 from debsrc import DebsrcError
@@ -85,7 +84,8 @@ def safe_rel(name):
 
 
 def extract_from_deb(deb, tarball, out, globs):
-    """Streams TARBALL out of the .deb and the matching members out of it."""
+    """Streams TARBALL out of the .deb and the matching members into out."""
+    os.makedirs(out, exist_ok=True)
     if shutil.which("dpkg-deb") is None:
         raise DebsrcError("dpkg-deb not found (is dpkg installed?)")
     p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE,
@@ -122,27 +122,8 @@ def extract_from_deb(deb, tarball, out, globs):
 
 
 def extract(deb, version, tarball, dest, globs):
-    stamp = os.path.join(dest, debsrc.STAMP)
-    key = version + " " + " ".join(globs)
-    if os.path.isfile(stamp):
-        with open(stamp) as f:
-            if f.read().strip() == key:
-                os.utime(stamp)
-                return
-    parent = os.path.dirname(os.path.abspath(dest))
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".debbin-", dir=parent)
-    try:
-        out = os.path.join(tmp, "src")
-        os.makedirs(out)
-        extract_from_deb(deb, tarball, out, globs)
-        with open(os.path.join(out, debsrc.STAMP), "w") as f:
-            f.write(key + "\n")
-        if os.path.exists(dest):
-            shutil.rmtree(dest)
-        os.rename(out, dest)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    debsrc.extract_into(dest, version + " " + " ".join(globs),
+                        lambda out: extract_from_deb(deb, tarball, out, globs))
 
 
 def main(argv=None):
@@ -156,14 +137,8 @@ def main(argv=None):
     ap.add_argument("--sources", default=debsrc.SYSTEM_SOURCES, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     try:
-        try:
-            with open(a.versions) as f:
-                versions = debsrc.parse_versions(f.read(), a.versions)
-        except OSError as e:
-            raise DebsrcError("cannot read %s: %s" % (a.versions, e.strerror))
-        if a.package not in versions:
-            raise DebsrcError("%s: no version recorded for %s" % (a.versions, a.package))
-        deb, version = fetch(a.package, versions[a.package], a.cache, a.sources)
+        deb, version = fetch(a.package, debsrc.recorded_version(a.versions, a.package),
+                             a.cache, a.sources)
         extract(deb, version, a.tarball, a.dest, a.files)
     except DebsrcError as e:
         print("debbin: %s: %s" % (a.package, e), file=sys.stderr)

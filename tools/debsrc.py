@@ -298,8 +298,26 @@ def fetch(pkg, version, cache, system_sources, apt_class=Apt, name_of=dsc_name, 
 
 
 def extract(dsc, version, dest, globs):
+    def unpack(out):
+        if globs:
+            _extract_members(dsc, out, globs)
+            return
+        if shutil.which("dpkg-source") is None:
+            raise DebsrcError("dpkg-source not found (install dpkg-dev)")
+        p = subprocess.run(["dpkg-source", "--no-copy", "-x", dsc, out],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            err = p.stderr.strip().splitlines()
+            raise DebsrcError("dpkg-source -x %s failed: %s"
+                              % (os.path.basename(dsc), err[-1] if err else p.returncode))
+    extract_into(dest, version + ("" if not globs else " " + " ".join(globs)), unpack)
+
+
+def extract_into(dest, key, unpack):
+    """unpack(out) fills a fresh directory that then replaces DEST, unless
+    DEST/.debsrc-version already says key (what was extracted, and from
+    which version)."""
     stamp = os.path.join(dest, STAMP)
-    key = version + ("" if not globs else " " + " ".join(globs))
     if os.path.isfile(stamp):
         with open(stamp) as f:
             if f.read().strip() == key:
@@ -310,17 +328,7 @@ def extract(dsc, version, dest, globs):
     tmp = tempfile.mkdtemp(prefix=".debsrc-", dir=parent)
     try:
         out = os.path.join(tmp, "src")
-        if globs:
-            _extract_members(dsc, out, globs)
-        else:
-            if shutil.which("dpkg-source") is None:
-                raise DebsrcError("dpkg-source not found (install dpkg-dev)")
-            p = subprocess.run(["dpkg-source", "--no-copy", "-x", dsc, out],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            if p.returncode != 0:
-                err = p.stderr.strip().splitlines()
-                raise DebsrcError("dpkg-source -x %s failed: %s"
-                                  % (os.path.basename(dsc), err[-1] if err else p.returncode))
+        unpack(out)
         with open(os.path.join(out, STAMP), "w") as f:
             f.write(key + "\n")
         if os.path.exists(dest):
@@ -328,6 +336,18 @@ def extract(dsc, version, dest, globs):
         os.rename(out, dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def recorded_version(versions_path, pkg):
+    """The version the version file records for pkg; DebsrcError if none."""
+    try:
+        with open(versions_path) as f:
+            versions = parse_versions(f.read(), versions_path)
+    except OSError as e:
+        raise DebsrcError("cannot read %s: %s" % (versions_path, e.strerror))
+    if pkg not in versions:
+        raise DebsrcError("%s: no version recorded for %s" % (versions_path, pkg))
+    return versions[pkg]
 
 
 def _extract_members(dsc, out, globs):
@@ -363,14 +383,8 @@ def main(argv=None):
     ap.add_argument("--sources", default=SYSTEM_SOURCES, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     try:
-        try:
-            with open(a.versions) as f:
-                versions = parse_versions(f.read(), a.versions)
-        except OSError as e:
-            raise DebsrcError("cannot read %s: %s" % (a.versions, e.strerror))
-        if a.package not in versions:
-            raise DebsrcError("%s: no version recorded for %s" % (a.versions, a.package))
-        dsc, version = fetch(a.package, versions[a.package], a.cache, a.sources)
+        dsc, version = fetch(a.package, recorded_version(a.versions, a.package), a.cache,
+                             a.sources)
         extract(dsc, version, a.dest, a.files)
     except DebsrcError as e:
         print("debsrc: %s: %s" % (a.package, e), file=sys.stderr)
