@@ -5,15 +5,20 @@ model=e1000): the driver's own probe and link messages (its watchdog runs
 on the shim's delayed work and timers), the link reaching the net server,
 DHCP on QEMU user networking (10.0.2.15), then from the host through
 hostfwd (127.0.0.1 only): echo, 64 MiB each way checksummed while both
-directions run, 1000 connections in a row; and the driver component
+directions run, 1000 connections in a row; the cable pulled and put back
+(QMP set_link): Linux's "Link is Down"/"Up" reach the net server and echo
+works again; and the driver component
 killed by the shell while a transfer runs and started again: the transfer
 ends with an error or its bytes intact, never with wrong bytes; the next
 transfer works; init's free untyped memory is the same as before."""
 import hashlib
+import json
 import os
 import re
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
@@ -57,15 +62,54 @@ def echo_stream(port, n_bytes, seed=1):
     return n_bytes - left, n_got[0], sent.digest() == got.digest()
 
 
+class Qmp:
+    """QEMU's machine protocol on a unix socket: set_link pulls the cable."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(30)
+        self.sock.connect(path)
+        self.f = self.sock.makefile("rw")
+        self.f.readline()  # the greeting
+        self.call("qmp_capabilities")
+
+    def call(self, command, **args):
+        msg = {"execute": command}
+        if args:
+            msg["arguments"] = args
+        self.f.write(json.dumps(msg) + "\n")
+        self.f.flush()
+        while True:
+            r = json.loads(self.f.readline())
+            if "error" in r:
+                raise AssertionError("QMP %s: %s" % (command, r["error"]))
+            if "return" in r:
+                return r["return"]
+
+    def close(self):
+        self.f.close()
+        self.sock.close()
+
+
 def untyped_free(g):
     g.send("mem\r")
     return int(g.expect(r"untyped: (\d+) KiB free of \d+ KiB\n").group(1))
 
 
-def test_linux_e1000_serves_dhcp_echo_and_survives_a_restart(build):
+def test_linux_e1000_serves_dhcp_echo_link_changes_and_a_restart(build):
     port = free_port()
-    nic = ["-nic", "user,model=e1000,hostfwd=tcp:127.0.0.1:%d-:7777" % port]
-    with system_guest(build, "net-e1000", nic, machine=False) as g:
+    tmp = tempfile.mkdtemp(prefix="kaal-e1000-")
+    qmp_path = os.path.join(tmp, "qmp.sock")
+    nic = ["-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:%d-:7777" % port,
+           "-device", "e1000,netdev=net0,id=nic0", "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+    try:
+        run_checks(port, qmp_path, system_guest(build, "net-e1000", nic, machine=False))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_checks(port, qmp_path, guest):
+    with guest as g:
         # Linux's own probe path: its messages, in its words.
         g.expect(r"\[e1000\] e1000: Intel\(R\) PRO/1000 Network Driver\n", timeout=120)
         g.expect(r"\[e1000\] eth0: \(PCI:33MHz:32-bit\) 52:54:00:12:34:56\n", timeout=60)
@@ -85,6 +129,20 @@ def test_linux_e1000_serves_dhcp_echo_and_survives_a_restart(build):
         for i in range(1000):
             data = b"connection %d\n" % i
             assert echo_once(port, data) == data, "connection %d" % i
+
+        # The cable: Linux's LSC interrupt and watchdog, the bridge's link
+        # buffer, the net server's ctl call; then traffic again.
+        qmp = Qmp(qmp_path)
+        try:
+            qmp.call("set_link", name="nic0", up=False)
+            g.expect(r"\[e1000\] e1000: eth0 NIC Link is Down\n", timeout=30)
+            g.expect(r"\[net\] net: eth0: link down\n", timeout=30)
+            qmp.call("set_link", name="nic0", up=True)
+            g.expect(r"\[e1000\] e1000: eth0 NIC Link is Up", timeout=30)
+            g.expect(r"\[net\] net: eth0: link up\n", timeout=30)
+        finally:
+            qmp.close()
+        assert echo_once(port, b"cable back\n") == b"cable back\n"
 
         g.pos = len(g.output)
         before = untyped_free(g)
