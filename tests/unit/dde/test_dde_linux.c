@@ -505,6 +505,65 @@ static void test_bridge_sends_ring_frames_in_place_and_releases_them_on_free(voi
     assert_int_equal(rb.nr.n_tx_bad, 1);
 }
 
+/* Descriptors a careless or hostile server may put on the rings: none
+ * reaches the driver or makes the bridge write outside a buffer. */
+static void test_bridge_refuses_bad_descriptors_from_the_server(void **state)
+{
+    (void)state;
+    netif_carrier_on(rb.dev);
+    kaal_ring_sender_t server_tx;
+    kaal_ring_receiver_t server_rx;
+    kaal_ring_sender_attach(&server_tx, rb.tx_q, rb.tx_data, DEPTH * BUF);
+    kaal_ring_receiver_attach(&server_rx, rb.rx_q, rb.rx_data, DEPTH * BUF);
+    static const struct {
+        uint64_t offset;
+        uint32_t length;
+    } bad_tx[] = {
+        {0, 0},                          /* empty */
+        {0, ETH_HLEN - 1},               /* shorter than an Ethernet header */
+        {BUF, BUF + 1},                  /* longer than a buffer */
+        {2 * BUF + 3, 100},              /* not at a buffer's start */
+        {(uint64_t)DEPTH * BUF, 100},    /* past the data region */
+        {UINT64_MAX - 10, 100},          /* the offset wraps */
+    };
+    uint32_t free_before = kaal_ring_consumer_available(&server_tx.free);
+    for (size_t i = 0; i < ARRAY_SIZE(bad_tx); i++) {
+        kaal_ring_desc_t d; /* a buffer the server owns, sent with a broken descriptor */
+        assert_non_null(kaal_ring_sender_get_buffer(&server_tx, &d));
+        d.offset = bad_tx[i].offset;
+        d.length_bytes = bad_tx[i].length;
+        assert_int_equal(kaal_ring_enqueue(&server_tx.active, &d), KAAL_OK);
+    }
+    dde_netring_poll(&rb.nr);
+    assert_int_equal(rb.n_sent, 0); /* the driver saw none */
+    /* each came back on the free queue (by the bridge or the ring library) */
+    assert_int_equal(kaal_ring_consumer_available(&server_tx.free), free_before);
+
+    /* rx: the server takes every buffer, then offers broken ones */
+    kaal_ring_desc_t d;
+    dde_netring_poll(&rb.nr); /* open()'s link buffer */
+    for (int i = 0; i < DEPTH; i++) {
+        struct sk_buff *skb = alloc_skb(64, GFP_ATOMIC);
+        memset(skb_put(skb, 60), 0xee, 60);
+        netif_receive_skb(skb);
+    }
+    while (kaal_ring_receiver_recv(&server_rx, &d) != NULL)
+        ; /* held, not released */
+    memset(rb.rx_data, 0x5a, DEPTH * BUF);
+    static const uint64_t bad_free[] = {1, BUF / 2, (uint64_t)DEPTH * BUF, UINT64_MAX - 100};
+    for (size_t i = 0; i < ARRAY_SIZE(bad_free); i++) {
+        kaal_ring_desc_t f = {.offset = bad_free[i], .length_bytes = BUF};
+        kaal_ring_enqueue(&server_rx.free, &f);
+    }
+    uint64_t dropped = rb.nr.n_rx_dropped;
+    struct sk_buff *skb = alloc_skb(64, GFP_ATOMIC);
+    memset(skb_put(skb, 60), 0xee, 60);
+    netif_receive_skb(skb);
+    assert_int_equal(rb.nr.n_rx_dropped, dropped + 1);
+    for (size_t i = 0; i < DEPTH * BUF; i++)
+        assert_int_equal(rb.rx_data[i], 0x5a); /* nothing written anywhere */
+}
+
 static void test_bridge_holds_a_busy_frame_until_the_queue_wakes(void **state)
 {
     (void)state;
@@ -610,6 +669,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_bridge_sends_ring_frames_in_place_and_releases_them_on_free, ring_setup,
             ring_teardown),
+        cmocka_unit_test_setup_teardown(test_bridge_refuses_bad_descriptors_from_the_server,
+                                        ring_setup, ring_teardown),
         cmocka_unit_test_setup_teardown(test_bridge_holds_a_busy_frame_until_the_queue_wakes,
                                         ring_setup, ring_teardown),
         cmocka_unit_test_setup_teardown(test_bridge_copies_received_frames_and_reports_the_link,
