@@ -13,7 +13,6 @@ $(LINUX_STAMP): mk/debian-sources tools/debbin.py tools/debsrc.py | $(DEPS_STAMP
 	$(PYTHON) tools/debbin.py --versions mk/debian-sources --cache $(BUILD)/debsrc \
 	  --dest $(LINUX_DIR) --tarball usr/src/linux-source-6.1.tar.xz linux-source-6.1 \
 	  --files $(LINUX_FILES)
-$(LINUX_E1000_DIR)/%.c: | $(LINUX_STAMP) ;
 
 # The shim's headers first (they stand in for Linux's kernel headers), then
 # Linux's uapi headers (the user-space ABI structures: Ethernet, IP, MII,
