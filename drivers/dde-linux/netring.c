@@ -88,8 +88,8 @@ static void sink_carrier(void *ctx, bool up)
 {
     dde_netring_t *nr = ctx;
     nr->link_pending = true;
-    printk(KERN_INFO "dde: %s: link %s\n", nr->dev ? nr->dev->name : "netdev",
-           up ? "up" : "down");
+    const struct net_device *dev = nr->dev ? nr->dev : dde_netdev();
+    printk(KERN_INFO "dde: %s: link %s\n", dev ? dev->name : "netdev", up ? "up" : "down");
     refill_spare(nr);
 }
 
