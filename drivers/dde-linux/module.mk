@@ -28,3 +28,6 @@ $(eval $(call host_test,test_dde_linux,tests/unit/dde/test_dde_linux.c tests/uni
 $(eval $(call kaal_system,net-e1000,system/net-e1000.toml))
 $(BUILD)/systems/net-e1000.initrd: $(DEFAULT_ROOTFS)
 TEST_SYSTEM_DEPS += $(BUILD)/systems/net-e1000.initrd
+# ARP and ping through it with the NIC probe (drivers/dde-linux/e1000/netprobe.toml).
+$(eval $(call kaal_system,netprobe-e1000,drivers/dde-linux/e1000/netprobe.toml))
+TEST_SYSTEM_DEPS += $(BUILD)/systems/netprobe-e1000.initrd

@@ -9,7 +9,8 @@
  *       address) and go to ndo_start_xmit; freeing the skb (the driver's
  *       tx completion) releases the buffer to the server. NETDEV_TX_BUSY
  *       keeps the skb for the next try; netif_stop_queue stops the pump
- *       until netif_wake_queue.
+ *       until netif_wake_queue; without carrier frames wait in the ring
+ *       until the link comes up.
  *   rx  a frame the driver passes up is copied into a free rx ring buffer
  *       and sent (one copy: the driver's own rx buffers are its frags,
  *       sized and recycled by the driver); no free buffer: dropped and
@@ -88,6 +89,7 @@ static void sink_carrier(void *ctx, bool up)
 {
     dde_netring_t *nr = ctx;
     nr->link_pending = true;
+    nr->tx_woken = up; /* frames held while the link was down may go now */
     const struct net_device *dev = nr->dev ? nr->dev : dde_netdev();
     printk(KERN_INFO "dde: %s: link %s\n", dev ? dev->name : "netdev", up ? "up" : "down");
     refill_spare(nr);
@@ -140,12 +142,19 @@ bool dde_netring_link_up(const dde_netring_t *nr)
     return nr->dev && netif_running(nr->dev) && netif_carrier_ok(nr->dev);
 }
 
+static bool tx_ready(const struct net_device *dev)
+{
+    return netif_running(dev) && netif_carrier_ok(dev);
+}
+
 /* Frames from the server to the driver while it takes them. */
 static void pump_tx(dde_netring_t *nr)
 {
     struct net_device *dev = nr->dev;
     for (;;) {
-        if (netif_queue_stopped(dev))
+        /* No link (yet): frames wait in the ring, as in a qdisc, and go
+         * when the carrier comes (a link message then tells the server). */
+        if (netif_queue_stopped(dev) || !tx_ready(dev))
             return;
         struct sk_buff *skb = nr->held;
         nr->held = NULL;
@@ -158,11 +167,6 @@ static void pump_tx(dde_netring_t *nr)
                 d.length_bytes > nr->mem.buffer_bytes) {
                 nr->n_tx_bad++;
                 release_tx(nr, d.offset - d.offset % nr->mem.buffer_bytes);
-                continue;
-            }
-            if (!netif_carrier_ok(dev) || !netif_running(dev)) {
-                nr->n_tx_dropped++; /* no link: as a qdisc with no carrier, drop */
-                release_tx(nr, d.offset);
                 continue;
             }
             skb = dde_skb_wrap_room(data, d.length_bytes, nr->mem.buffer_bytes, tx_done, nr);
@@ -197,7 +201,7 @@ void dde_netring_poll(dde_netring_t *nr)
         bool again = nr->tx_woken;
         /* Wait for frames to send while the driver takes them; for a free
          * rx buffer only when the spare is missing. Arming re-checks. */
-        if (!netif_queue_stopped(nr->dev) && nr->held == NULL &&
+        if (!netif_queue_stopped(nr->dev) && tx_ready(nr->dev) && nr->held == NULL &&
             !kaal_ring_consumer_arm(&nr->tx.active))
             again = true;
         if (!nr->have_spare && !kaal_ring_consumer_arm(&nr->rx.free))

@@ -176,3 +176,16 @@ def run_checks(port, qmp_path, guest):
         after = untyped_free(g)
         assert after == before, "untyped free %d KiB before the kill, %d after" % (before, after)
         assert not re.search(r"\[e1000\] (err: |BUG)", g.output), g.tail()
+
+
+def test_arp_and_ping_of_the_gateway_through_linux_e1000(build):
+    """apps/netprobe on the driver's rings, no net server: the probe's first
+    frame (its ARP request) waits in the tx ring while the link is down and
+    goes out when Linux's watchdog finds the carrier."""
+    with system_guest(build, "netprobe-e1000") as g:
+        g.expect(r"netprobe: MAC 52:54:00:12:34:56, link (up|down), MTU 1500\n", timeout=120)
+        g.expect(r"netprobe: ARP reply: 10.0.2.2 is at 52:55:0a:00:02:02\n", timeout=60)
+        g.expect(r"netprobe: ICMP echo reply from 10.0.2.2: id 0x4b41 seq 1, TTL \d+, "
+                 r"payload intact\n", timeout=60)
+        g.expect(r"component netprobe exited with status 0", timeout=30)
+        assert "faulted" not in g.output and "err: " not in g.output, g.tail()

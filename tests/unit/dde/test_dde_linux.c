@@ -564,6 +564,21 @@ static void test_bridge_refuses_bad_descriptors_from_the_server(void **state)
         assert_int_equal(rb.rx_data[i], 0x5a); /* nothing written anywhere */
 }
 
+static void test_bridge_keeps_frames_in_the_ring_until_the_link_comes_up(void **state)
+{
+    (void)state;
+    kaal_ring_sender_t server_tx;
+    kaal_ring_sender_attach(&server_tx, rb.tx_q, rb.tx_data, DEPTH * BUF);
+    assert_false(netif_carrier_ok(rb.dev)); /* open() took it down */
+    server_send(&server_tx, 60, 0x44);
+    dde_netring_poll(&rb.nr);
+    assert_int_equal(rb.n_sent, 0);
+    netif_carrier_on(rb.dev);
+    dde_netring_poll(&rb.nr);
+    assert_int_equal(rb.n_sent, 1);
+    assert_int_equal(rb.sent[0]->data[59], 0x44);
+}
+
 static void test_bridge_holds_a_busy_frame_until_the_queue_wakes(void **state)
 {
     (void)state;
@@ -671,6 +686,9 @@ int main(void)
             ring_teardown),
         cmocka_unit_test_setup_teardown(test_bridge_refuses_bad_descriptors_from_the_server,
                                         ring_setup, ring_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_bridge_keeps_frames_in_the_ring_until_the_link_comes_up, ring_setup,
+            ring_teardown),
         cmocka_unit_test_setup_teardown(test_bridge_holds_a_busy_frame_until_the_queue_wakes,
                                         ring_setup, ring_teardown),
         cmocka_unit_test_setup_teardown(test_bridge_copies_received_frames_and_reports_the_link,
