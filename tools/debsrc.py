@@ -188,8 +188,20 @@ def dsc_name(pkg, version):
 
 
 class Apt:
+    """apt under a private configuration in CACHE/SUBDIR. The class
+    attributes say what kind of package it fetches (tools/debbin.py's
+    subclass fetches binary packages)."""
+    SUBDIR = "apt"
+    SOURCES_NAME = "debsrc.sources"
+    SHOW = ["showsrc", "--only-source"]  # apt-cache: the package's Version: lines
+    GET = ["source", "--download-only"]  # apt-get: PKG=VERSION into the pool
+
+    @staticmethod
+    def sources_for(system_text):
+        return deb_src_sources(system_text)
+
     def __init__(self, cache):
-        self.dir = os.path.abspath(os.path.join(cache, "apt"))
+        self.dir = os.path.abspath(os.path.join(cache, self.SUBDIR))
         self.opts = ["-o", "Dir::Etc::SourceList=/dev/null",
                      "-o", "Dir::Etc::SourceParts=" + os.path.join(self.dir, "sources"),
                      "-o", "Dir::State::Lists=" + os.path.join(self.dir, "lists"),
@@ -204,8 +216,8 @@ class Apt:
             raise DebsrcError("cannot read %s: %s" % (system_sources, e.strerror))
         for d in ("sources", "lists/partial", "cache/archives/partial"):
             os.makedirs(os.path.join(self.dir, d), exist_ok=True)
-        with open(os.path.join(self.dir, "sources", "debsrc.sources"), "w") as f:
-            f.write(deb_src_sources(text))
+        with open(os.path.join(self.dir, "sources", self.SOURCES_NAME), "w") as f:
+            f.write(self.sources_for(text))
 
     def run(self, tool, args, cwd=None):
         if shutil.which(tool) is None:
@@ -222,16 +234,17 @@ class Apt:
                               % (errs[0] if errs else p.stderr.strip().splitlines()[-1:]))
 
     def versions(self, pkg):
-        p = self.run("apt-cache", ["showsrc", "--only-source", pkg])
+        p = self.run("apt-cache", self.SHOW + [pkg])
         return [l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
                 if l.startswith("Version:")]
 
     def download(self, pkg, version, pool):
-        p = self.run("apt-get", ["source", "--download-only", "%s=%s" % (pkg, version)], cwd=pool)
+        p = self.run("apt-get", self.GET + ["%s=%s" % (pkg, version)], cwd=pool)
         if p.returncode != 0:
             err = [l for l in p.stderr.splitlines() if l.startswith("E:")]
-            raise DebsrcError("apt-get source %s=%s failed: %s"
-                              % (pkg, version, err[0] if err else "exit %d" % p.returncode))
+            raise DebsrcError("apt-get %s %s=%s failed: %s"
+                              % (self.GET[0], pkg, version,
+                                 err[0] if err else "exit %d" % p.returncode))
 
 
 def dpkg_compare(a, b):
@@ -249,41 +262,62 @@ def cached(pool, pkg, version):
     return all(os.path.isfile(os.path.join(pool, n)) for n in files)
 
 
-def fetch(pkg, version, cache, system_sources):
-    """The .dsc path of pkg (version, or the current one with a warning)."""
+def fetch(pkg, version, cache, system_sources, apt_class=Apt, name_of=dsc_name, have=cached):
+    """(path, version) of pkg's download in CACHE/pool: the recorded version,
+    or the current one with a warning. name_of(pkg, version) is the file
+    name, have(pool, pkg, version) whether the download is complete; the
+    defaults are a source package's .dsc and the files it lists."""
     pool = os.path.abspath(os.path.join(cache, "pool"))
     os.makedirs(pool, exist_ok=True)
-    if cached(pool, pkg, version):
-        return os.path.join(pool, dsc_name(pkg, version)), version
+    if have(pool, pkg, version):
+        return os.path.join(pool, name_of(pkg, version)), version
     # An earlier build's fallback: the same warning, no network.
     note = os.path.join(pool, pkg + ".fallback")
     if os.path.isfile(note):
         with open(note) as f:
             words = f.read().split()
-        if len(words) == 2 and words[0] == version and cached(pool, pkg, words[1]):
+        if len(words) == 2 and words[0] == version and have(pool, pkg, words[1]):
             print("debsrc: warning: %s: version %s is no longer in the archive; using %s "
                   "instead (update the version file)" % (pkg, version, words[1]), file=sys.stderr)
-            return os.path.join(pool, dsc_name(pkg, words[1])), words[1]
-    apt = Apt(cache)
+            return os.path.join(pool, name_of(pkg, words[1])), words[1]
+    apt = apt_class(cache)
     apt.setup(system_sources)
     apt.update()
     chosen, warning = choose_version(version, apt.versions(pkg), dpkg_compare)
     if warning:
         print("debsrc: warning: %s: %s" % (pkg, warning), file=sys.stderr)
-    if not cached(pool, pkg, chosen):
+    if not have(pool, pkg, chosen):
         apt.download(pkg, chosen, pool)
-    if not cached(pool, pkg, chosen):
-        raise DebsrcError("apt-get source %s=%s left no complete download in %s"
-                          % (pkg, chosen, pool))
+    if not have(pool, pkg, chosen):
+        raise DebsrcError("apt-get %s %s=%s left no complete download in %s"
+                          % (apt.GET[0], pkg, chosen, pool))
     if warning:
         with open(note, "w") as f:
             f.write("%s %s\n" % (version, chosen))
-    return os.path.join(pool, dsc_name(pkg, chosen)), chosen
+    return os.path.join(pool, name_of(pkg, chosen)), chosen
 
 
 def extract(dsc, version, dest, globs):
+    def unpack(out):
+        if globs:
+            _extract_members(dsc, out, globs)
+            return
+        if shutil.which("dpkg-source") is None:
+            raise DebsrcError("dpkg-source not found (install dpkg-dev)")
+        p = subprocess.run(["dpkg-source", "--no-copy", "-x", dsc, out],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            err = p.stderr.strip().splitlines()
+            raise DebsrcError("dpkg-source -x %s failed: %s"
+                              % (os.path.basename(dsc), err[-1] if err else p.returncode))
+    extract_into(dest, version + ("" if not globs else " " + " ".join(globs)), unpack)
+
+
+def extract_into(dest, key, unpack):
+    """unpack(out) fills a fresh directory that then replaces DEST, unless
+    DEST/.debsrc-version already says key (what was extracted, and from
+    which version)."""
     stamp = os.path.join(dest, STAMP)
-    key = version + ("" if not globs else " " + " ".join(globs))
     if os.path.isfile(stamp):
         with open(stamp) as f:
             if f.read().strip() == key:
@@ -294,17 +328,7 @@ def extract(dsc, version, dest, globs):
     tmp = tempfile.mkdtemp(prefix=".debsrc-", dir=parent)
     try:
         out = os.path.join(tmp, "src")
-        if globs:
-            _extract_members(dsc, out, globs)
-        else:
-            if shutil.which("dpkg-source") is None:
-                raise DebsrcError("dpkg-source not found (install dpkg-dev)")
-            p = subprocess.run(["dpkg-source", "--no-copy", "-x", dsc, out],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            if p.returncode != 0:
-                err = p.stderr.strip().splitlines()
-                raise DebsrcError("dpkg-source -x %s failed: %s"
-                                  % (os.path.basename(dsc), err[-1] if err else p.returncode))
+        unpack(out)
         with open(os.path.join(out, STAMP), "w") as f:
             f.write(key + "\n")
         if os.path.exists(dest):
@@ -312,6 +336,18 @@ def extract(dsc, version, dest, globs):
         os.rename(out, dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def recorded_version(versions_path, pkg):
+    """The version the version file records for pkg; DebsrcError if none."""
+    try:
+        with open(versions_path) as f:
+            versions = parse_versions(f.read(), versions_path)
+    except OSError as e:
+        raise DebsrcError("cannot read %s: %s" % (versions_path, e.strerror))
+    if pkg not in versions:
+        raise DebsrcError("%s: no version recorded for %s" % (versions_path, pkg))
+    return versions[pkg]
 
 
 def _extract_members(dsc, out, globs):
@@ -347,14 +383,8 @@ def main(argv=None):
     ap.add_argument("--sources", default=SYSTEM_SOURCES, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     try:
-        try:
-            with open(a.versions) as f:
-                versions = parse_versions(f.read(), a.versions)
-        except OSError as e:
-            raise DebsrcError("cannot read %s: %s" % (a.versions, e.strerror))
-        if a.package not in versions:
-            raise DebsrcError("%s: no version recorded for %s" % (a.versions, a.package))
-        dsc, version = fetch(a.package, versions[a.package], a.cache, a.sources)
+        dsc, version = fetch(a.package, recorded_version(a.versions, a.package), a.cache,
+                             a.sources)
         extract(dsc, version, a.dest, a.files)
     except DebsrcError as e:
         print("debsrc: %s: %s" % (a.package, e), file=sys.stderr)

@@ -14,3 +14,11 @@ $(LINUXBENCH_INITRAMFS): $(LINUXBENCH_BIN) tools/mkcpio.py
 	  --char /dev/console=5:1 --file /init=$<:0755
 
 BENCH_IMAGES += $(LINUXBENCH_INITRAMFS)
+
+# linuxecho: the Linux guest's TCP echo server for tests/bench/bench_net_e1000.py
+# (its initramfs, with the booted kernel's e1000.ko, is made at bench time).
+LINUXECHO_BIN := $(LINUXBENCH_DIR)/linuxecho
+$(LINUXECHO_BIN): tests/bench/linux/linuxecho.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
+BENCH_IMAGES += $(LINUXECHO_BIN)

@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* DDE-Linux: <linux/compiler_types.h> is part of the shim (README.md, <dde/base.h>). */
+#pragma once
+#include <dde/base.h>
