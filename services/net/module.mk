@@ -13,18 +13,23 @@ LWIP_INCLUDES := -Iservices/net/port/include -I$(LWIP_DIR)/src/include
 LWIP_GUEST_OBJS := $(patsubst %.c,$(BUILD)/guest/lwip/%.o,$(LWIP_CORE))
 LWIP_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/lwip/%.o,$(LWIP_CORE))
 
-$(LWIP_STAMP): mk/debian-sources tools/debsrc.py | $(DEPS_STAMP)
+# One extraction makes the stamp and every source the build uses (a grouped
+# target: if any is missing, say a half-deleted tree, it extracts again from
+# the cache); the sources are touched, as tar keeps the archive's old times. Static pattern
+# rules below, for these files only: a catch-all %.c rule would let make
+# "remake" the objects' .d files through a chain of built-in rules.
+LWIP_SOURCES := $(addprefix $(LWIP_DIR)/src/,$(LWIP_CORE))
+$(LWIP_STAMP) $(LWIP_SOURCES) &: mk/debian-sources tools/debsrc.py | $(DEPS_STAMP)
+	rm -f $(LWIP_STAMP)
 	$(PYTHON) tools/debsrc.py --versions mk/debian-sources --cache $(BUILD)/debsrc \
 	  --dest $(LWIP_DIR) lwip
-$(LWIP_DIR)/src/%.c: | $(LWIP_STAMP) ;
-# The extracted sources are the cache, not intermediates to delete after use.
-.SECONDARY: $(addprefix $(LWIP_DIR)/src/,$(LWIP_CORE))
+	touch -c $(LWIP_SOURCES) $(LWIP_STAMP)
 
 # lwIP's own files: KaaL's warning flags apply to them as they are.
-$(BUILD)/guest/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
+$(LWIP_GUEST_OBJS): $(BUILD)/guest/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(LWIP_INCLUDES) -Iservices/net/port/libc $(DEPFLAGS) -c $< -o $@
-$(BUILD)/host/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
+$(LWIP_HOST_OBJS): $(BUILD)/host/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(LWIP_INCLUDES) $(DEPFLAGS) -c $< -o $@
 
