@@ -93,6 +93,19 @@ def programs(build, only=None):
     return [n for n in names if not only or only in n]
 
 
+def default_signals():
+    """In the child before exec: every signal at its default disposition, as
+    the guest's sh leaves them. A harness started in the background of a
+    non-interactive shell inherits SIGINT and SIGQUIT ignored, and a program
+    killed by them would then exit 0 on the host."""
+    for sig in range(1, signal.NSIG):
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):
+            try:
+                signal.signal(sig, signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass   # not a real signal number here (32, 33: glibc's own)
+
+
 def run_host(path, timeout=HOST_TIMEOUT_S):
     """Runs one program in a fresh scratch directory as cwd, stdin from
     /dev/null, a small fixed environment. Returns (Outcome, stderr text)."""
@@ -101,7 +114,8 @@ def run_host(path, timeout=HOST_TIMEOUT_S):
     try:
         p = subprocess.Popen([os.path.abspath(path)], cwd=scratch, env=env,
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, start_new_session=True)
+                             stderr=subprocess.PIPE, start_new_session=True,
+                             preexec_fn=default_signals)
         try:
             out, err = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
