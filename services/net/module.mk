@@ -17,6 +17,8 @@ $(LWIP_STAMP): mk/debian-sources tools/debsrc.py | $(DEPS_STAMP)
 	$(PYTHON) tools/debsrc.py --versions mk/debian-sources --cache $(BUILD)/debsrc \
 	  --dest $(LWIP_DIR) lwip
 $(LWIP_DIR)/src/%.c: | $(LWIP_STAMP) ;
+# The extracted sources are the cache, not intermediates to delete after use.
+.SECONDARY: $(addprefix $(LWIP_DIR)/src/,$(LWIP_CORE))
 
 # lwIP's own files: KaaL's warning flags apply to them as they are.
 $(BUILD)/guest/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
