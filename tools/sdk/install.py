@@ -9,7 +9,8 @@ PREFIX becomes the SDK: boot/ (kernel, init), lib/ (libkaal, crt0),
 include/, components/ (every library component.toml of apps/, drivers/,
 services/ with its README, their ELFs in components/bin/), tools/
 (sel4-compose, the system.toml compiler, mkimage, mkcpio, the QEMU
-harness, templates), mk/ (config.mk, project.mk), docs/, examples/,
+harness, templates), mk/ (config.mk, project.mk), docs/ (with the API
+reference make api-docs wrote to BUILD/docs/api), examples/,
 bin/sel4-compose and VERSION. Everything is checked before anything is
 written: a missing binary names the make target that builds it. Parts a
 previous install wrote are replaced, nothing else in PREFIX is touched."""
@@ -79,6 +80,9 @@ def plan(build):
                 if suffixes is None or f.endswith(suffixes):
                     p = os.path.join(d, f)
                     files.append((p, os.path.join(dst, os.path.relpath(p, top))))
+    api = os.path.join(build, "docs", "api")
+    for f in sorted(os.listdir(api)) if os.path.isdir(api) else []:
+        files.append((os.path.join(api, f), os.path.join("docs", "api", f)))
     missing = [s for s, _ in files if not os.path.isfile(s)]
     if missing:
         raise InstallError("not built yet (run make in %s first):\n  %s"
