@@ -46,6 +46,8 @@ SDK_COMPONENT_DIRS := $(addprefix $(KAAL_SDK)/,apps drivers services)
 SDK_STAMP   := $(BUILD)/.kaal-sdk
 $(SDK_STAMP): FORCE
 	@mkdir -p $(@D)
+	@$(if $(VERBOSE),:,echo "KaaL tree $(KAAL_SDK): make sdk-parts (minutes the first time;" \
+	  "log in $(BUILD)/kaal-sdk.log)")
 	@$(MAKE) -C $(KAAL_SDK) --no-print-directory BUILD=$(KAAL_BUILD) sdk-parts \
 	  $(if $(VERBOSE),,>$(BUILD)/kaal-sdk.log 2>&1) \
 	  || { echo "KaaL tree $(KAAL_SDK): make sdk-parts failed ($(BUILD)/kaal-sdk.log):"; \
