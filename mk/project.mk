@@ -20,6 +20,7 @@
 #                             link per applet, /tmp /dev /proc): POSIX systems
 #   ROOTFS_ADD = DIR...       trees merged into / of the rootfs (build output
 #                             of the project's own rules: each is a prerequisite)
+#   ROOTFS_PYTHON = yes       the SDK's static python3 and its stdlib zip
 #   QEMU_EXTRA = ...          more QEMU arguments for `make run`
 # Targets: all (the boot image), check, run, test, clean.
 
@@ -99,6 +100,22 @@ $(BUILD)/bin/$(1).elf: $(patsubst components/$(1)/%.c,$(BUILD)/obj/$(1)/%.o,\
 	  $(BUILD)/obj/$(1)/%.o,$(wildcard components/$(1)/*.c)) $(SDK_LIBKAAL) $(GUEST_LIBGCC)
 endef
 $(foreach c,$(PROJECT_COMPONENTS),$(eval $(call project_component,$(c))))
+
+# ROOTFS_PYTHON = yes: the SDK's static python3 at /usr/bin/python3 and its
+# stdlib zip at /usr/lib/python311.zip (built by the tree's POSIX rootfs
+# rules into $(KAAL_BUILD)/posix/, installed as the SDK's rootfs/).
+ifeq ($(ROOTFS_PYTHON),yes)
+SDK_PYTHON_DIR := $(if $(filter source,$(KAAL_SDK_KIND)),$(KAAL_BUILD)/posix,$(KAAL_SDK)/rootfs)
+PYTHON_TREE := $(BUILD)/python-tree
+$(PYTHON_TREE): $(wildcard $(SDK_PYTHON_DIR)/python3 $(SDK_PYTHON_DIR)/python311.zip) $(SDK_STAMP)
+	@test -f $(SDK_PYTHON_DIR)/python3 -a -f $(SDK_PYTHON_DIR)/python311.zip || { echo \
+	  "ROOTFS_PYTHON: this SDK has no python3 ($(SDK_PYTHON_DIR)/python3 and python311.zip):" \
+	  "it comes with the tree's POSIX python build"; exit 1; }
+	@rm -rf $@ && mkdir -p $@/usr/bin $@/usr/lib
+	@cp $(SDK_PYTHON_DIR)/python3 $@/usr/bin/python3
+	@cp $(SDK_PYTHON_DIR)/python311.zip $@/usr/lib/python311.zip
+ROOTFS_ADD += $(PYTHON_TREE)
+endif
 
 # The root file system: rootfs/, busybox when asked, then ROOTFS_ADD.
 ifneq ($(wildcard rootfs)$(ROOTFS_ADD),)

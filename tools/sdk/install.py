@@ -10,7 +10,8 @@ include/, components/ (every library component.toml of apps/, drivers/,
 services/ with its README, their ELFs in components/bin/), tools/
 (sel4-compose, the system.toml compiler, mkimage, mkcpio, the QEMU
 harness, templates), mk/ (config.mk, project.mk), docs/ (with the API
-reference make api-docs wrote to BUILD/docs/api), examples/,
+reference make api-docs wrote to BUILD/docs/api), examples/, rootfs/
+(python3 and its stdlib zip, when the tree built them),
 bin/sel4-compose and VERSION. Everything is checked before anything is
 written: a missing binary names the make target that builds it. Parts a
 previous install wrote are replaced, nothing else in PREFIX is touched."""
@@ -23,7 +24,7 @@ import tomllib
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIBRARY_DIRS = ("apps", "drivers", "services")
 TOOLS = ("sel4-compose", "systoml-compile", "mkimage", "mkcpio.py", "qemu_harness.py")
-OWNED = ("boot", "lib", "include", "components", "tools", "mk", "docs", "examples",
+OWNED = ("boot", "lib", "include", "components", "tools", "mk", "docs", "examples", "rootfs",
          "bin/sel4-compose", "VERSION")
 
 
@@ -80,6 +81,12 @@ def plan(build):
                 if suffixes is None or f.endswith(suffixes):
                     p = os.path.join(d, f)
                     files.append((p, os.path.join(dst, os.path.relpath(p, top))))
+    # The POSIX rootfs's static python3 and stdlib zip, where the tree
+    # builds them (mk/project.mk's ROOTFS_PYTHON takes them from rootfs/).
+    for name in ("python3", "python311.zip"):
+        p = os.path.join(build, "posix", name)
+        if os.path.isfile(p):
+            files.append((p, os.path.join("rootfs", name)))
     api = os.path.join(build, "docs", "api")
     for f in sorted(os.listdir(api)) if os.path.isdir(api) else []:
         files.append((os.path.join(api, f), os.path.join("docs", "api", f)))

@@ -10,7 +10,9 @@ PREFIX ?= /opt/kaal
 SDK_DIST := $(BUILD)/kaal-sdk-$(KAAL_VERSION_FULL).tar.gz
 
 .PHONY: sdk-parts install dist api-docs
-sdk-parts: $(KERNEL_IMAGE) $$(ROOT_TASK) $(LIBKAAL) $(CRT0) $$(GUEST_PROGRAMS)
+# PYTHON_STATIC, PYTHON_ZIP: the POSIX rootfs's python3, where the tree has it.
+sdk-parts: $(KERNEL_IMAGE) $$(ROOT_TASK) $(LIBKAAL) $(CRT0) $$(GUEST_PROGRAMS) \
+  $$(PYTHON_STATIC) $$(PYTHON_ZIP)
 
 # The API reference from include/'s comments (tools/apidoc.py, docs/api/README.md).
 API_DOCS := $(BUILD)/docs/api/index.md
