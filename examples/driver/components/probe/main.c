@@ -16,6 +16,6 @@ int main(void)
     reply = seL4_Call(KAAL_CAP_SCRATCH, seL4_MessageInfo_new(5, 0, 0, 0));
     printf("probe: label 5 gives %s\n",
            (kaal_error_t)seL4_MessageInfo_get_label(reply) == KAAL_ENOSYS ? "KAAL_ENOSYS"
-                                                                            : "something else");
+                                                                          : "something else");
     return 0;
 }

@@ -19,13 +19,12 @@ static kaal_error_t scratch_init(kaal_dddk_device_t *dev)
     kaal_dddk_out8(io, UART_SCRATCH, 0x5a);
     bool present = kaal_dddk_in8(io, UART_SCRATCH) == 0x5a;
     printf("scratch: driver started on serial1 (ports 0x%x): %s\n",
-           (unsigned)KAAL_DEV_SERIAL1_PORT_BASE,
-           present ? "a UART answers" : "no UART there");
+           (unsigned)KAAL_DEV_SERIAL1_PORT_BASE, present ? "a UART answers" : "no UART there");
     return KAAL_OK;
 }
 
-static kaal_error_t scratch_rpc(kaal_dddk_device_t *dev, uint64_t badge,
-                              const kaal_dddk_msg_t *req, kaal_dddk_msg_t *reply)
+static kaal_error_t scratch_rpc(kaal_dddk_device_t *dev, uint64_t badge, const kaal_dddk_msg_t *req,
+                                kaal_dddk_msg_t *reply)
 {
     (void)badge;
     if (req->label != SCRATCH_READ_SCRATCH)
@@ -36,14 +35,13 @@ static kaal_error_t scratch_rpc(kaal_dddk_device_t *dev, uint64_t badge,
 }
 
 KAAL_DRIVER(scratch, .name = "scratch", .match = KAAL_DDDK_MATCH_ISA("serial1"),
-            .resources = {.n_io = 1, .io_ports = {UART_N_PORTS}},
-            .service = {.name = "scratch"}, .ops = {.init = scratch_init, .rpc = scratch_rpc});
+            .resources = {.n_io = 1, .io_ports = {UART_N_PORTS}}, .service = {.name = "scratch"},
+            .ops = {.init = scratch_init, .rpc = scratch_rpc});
 
 static kaal_dddk_sel4_t cfg = {
     .isa_name = "serial1",
     .n_io = 1,
-    .io = {{KAAL_CAP_SERIAL1_IOPORT, KAAL_DEV_SERIAL1_PORT_BASE,
-            KAAL_DEV_SERIAL1_PORT_COUNT}},
+    .io = {{KAAL_CAP_SERIAL1_IOPORT, KAAL_DEV_SERIAL1_PORT_BASE, KAAL_DEV_SERIAL1_PORT_COUNT}},
     .rpc_ep = KAAL_CAP_CLIENTS,
     .cnode = KAAL_SYSDESC_SLOT_CNODE,
     .free_slot = KAAL_COMPONENT_FIRST_FREE_SLOT,

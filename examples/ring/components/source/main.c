@@ -46,7 +46,7 @@ int main(void)
             waits++;
         }
     }
-    printf("source: sent %d lines, %lu bytes (%lu signals, %lu waits)\n", N_LINES, bytes,
-           signals, waits);
+    printf("source: sent %d lines, %lu bytes (%lu signals, %lu waits)\n", N_LINES, bytes, signals,
+           waits);
     return 0;
 }

@@ -13,8 +13,8 @@
 int main(void)
 {
     seL4_SetMR(0, 41);
-    seL4_MessageInfo_t reply = seL4_Call(KAAL_CAP_ADDER, seL4_MessageInfo_new(ADDER_ADD_ONE, 0,
-                                                                              0, 1));
+    seL4_MessageInfo_t reply =
+        seL4_Call(KAAL_CAP_ADDER, seL4_MessageInfo_new(ADDER_ADD_ONE, 0, 0, 1));
     printf("asker: 41 + 1 = %lu (error %ld)\n", (unsigned long)seL4_GetMR(0),
            (long)seL4_MessageInfo_get_label(reply));
     reply = seL4_Call(KAAL_CAP_ADDER, seL4_MessageInfo_new(99, 0, 0, 0));

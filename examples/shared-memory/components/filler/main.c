@@ -16,8 +16,8 @@ static kaal_error_t ask(seL4_Word offset, seL4_Word length, seL4_Word *sum)
 {
     seL4_SetMR(0, offset);
     seL4_SetMR(1, length);
-    seL4_MessageInfo_t reply = seL4_Call(KAAL_CAP_SUMMER, seL4_MessageInfo_new(SUMMER_SUM, 0, 0,
-                                                                               2));
+    seL4_MessageInfo_t reply =
+        seL4_Call(KAAL_CAP_SUMMER, seL4_MessageInfo_new(SUMMER_SUM, 0, 0, 2));
     *sum = seL4_GetMR(0);
     return (kaal_error_t)seL4_MessageInfo_get_label(reply);
 }

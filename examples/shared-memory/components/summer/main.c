@@ -16,8 +16,7 @@
 static kaal_error_t sum(seL4_Word offset, seL4_Word length, seL4_Word *out)
 {
     const volatile uint8_t *region = (const volatile uint8_t *)KAAL_RING_SHM1_DATA_VADDR;
-    if (offset > KAAL_RING_SHM1_DATA_SIZE_BYTES ||
-        length > KAAL_RING_SHM1_DATA_SIZE_BYTES - offset)
+    if (offset > KAAL_RING_SHM1_DATA_SIZE_BYTES || length > KAAL_RING_SHM1_DATA_SIZE_BYTES - offset)
         return KAAL_ERANGE;
     seL4_Word s = 0;
     for (seL4_Word i = 0; i < length; i++)
@@ -41,7 +40,7 @@ int main(void)
         printf("summer: client %lu: sum(%lu, %lu) -> error %d\n", (unsigned long)badge,
                (unsigned long)seL4_GetMR(0), (unsigned long)seL4_GetMR(1), (int)err);
         seL4_SetMR(0, result);
-        req = seL4_ReplyRecv(KAAL_CAP_CLIENTS, seL4_MessageInfo_new((seL4_Word)err, 0, 0, 1),
-                             &badge);
+        req =
+            seL4_ReplyRecv(KAAL_CAP_CLIENTS, seL4_MessageInfo_new((seL4_Word)err, 0, 0, 1), &badge);
     }
 }
