@@ -101,6 +101,12 @@ class TestNew(ComposeCase):
         self.assertIn("already exists; not overwriting it", p.stderr)
         self.assertEqual(os.listdir(os.path.join(self.tmp, "myos")), ["keep"])
 
+    def test_new_where_nothing_can_be_written_is_one_error_line(self):
+        p = self.compose("new", "myos", "--path", "/proc")
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, r"^sel4-compose: error: /proc/myos\S*: [A-Z]")
+        self.assertEqual(len(p.stderr.splitlines()), 1)
+
     def test_new_rejects_a_bad_project_name_and_an_unknown_template(self):
         p = self.compose("new", "My OS")
         self.assertEqual(p.returncode, 1)
