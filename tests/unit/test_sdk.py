@@ -93,6 +93,18 @@ class TestInstalledSdk(SdkCase):
                    and "/examples/" not in d]
         self.assertEqual(sources, [])
 
+    def test_install_refuses_a_directory_that_is_not_an_sdk_and_touches_nothing(self):
+        other = os.path.join(self.tmp, "usr-local")
+        os.makedirs(os.path.join(other, "lib"))
+        with open(os.path.join(other, "lib", "keep"), "w") as f:
+            f.write("mine")
+        p = run([sys.executable, os.path.join(ROOT, "tools", "sdk", "install.py"), "--build",
+                 kaal_build(), "--prefix", other, "--version", "test"], ROOT, clean_env())
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is not empty and holds no KaaL SDK (no .kaal-sdk)", p.stderr)
+        self.assertEqual(sorted(os.listdir(other)), ["lib"])
+        self.assertEqual(os.listdir(os.path.join(other, "lib")), ["keep"])
+
     def test_every_template_builds_against_the_installed_sdk_and_boots(self):
         compose = os.path.join(self.prefix, "bin", "sel4-compose")
         env = clean_env()

@@ -13,8 +13,9 @@ harness, templates), mk/ (config.mk, project.mk), docs/ (with the API
 reference make api-docs wrote to BUILD/docs/api), examples/, rootfs/
 (python3 and its stdlib zip, when the tree built them),
 bin/sel4-compose and VERSION. Everything is checked before anything is
-written: a missing binary names the make target that builds it. Parts a
-previous install wrote are replaced, nothing else in PREFIX is touched."""
+written: a missing binary is named. PREFIX must be new, empty or a
+previous SDK (its .kaal-sdk file); then the paths an install writes are
+replaced and nothing else in PREFIX is touched."""
 import argparse
 import os
 import shutil
@@ -97,8 +98,17 @@ def plan(build):
     return files
 
 
+MARKER = ".kaal-sdk"
+
+
 def install(build, prefix, version):
     files = plan(build)
+    # Only a previous SDK's own paths are ever removed: PREFIX must be empty,
+    # new, or an SDK (its marker file), never e.g. /usr/local with its lib/.
+    if os.path.isdir(prefix) and os.listdir(prefix) and \
+            not os.path.isfile(os.path.join(prefix, MARKER)):
+        raise InstallError("%s is not empty and holds no KaaL SDK (no %s): install into a new "
+                           "or empty directory, e.g. PREFIX=/opt/kaal" % (prefix, MARKER))
     for part in OWNED:
         p = os.path.join(prefix, part)
         if os.path.islink(p) or os.path.isfile(p):
@@ -113,6 +123,9 @@ def install(build, prefix, version):
     os.symlink("../tools/sel4-compose", os.path.join(prefix, "bin", "sel4-compose"))
     with open(os.path.join(prefix, "VERSION"), "w") as f:
         f.write(version + "\n")
+    with open(os.path.join(prefix, MARKER), "w") as f:
+        f.write("KaaL SDK %s: sel4-compose and mk/project.mk work from here; a new install "
+                "replaces only the paths tools/sdk/install.py writes\n" % version)
     return len(files)
 
 
