@@ -22,6 +22,8 @@
 #                             of the project's own rules: each is a prerequisite)
 #   ROOTFS_PYTHON = yes       the SDK's static python3 and its stdlib zip
 #   QEMU_EXTRA = ...          more QEMU arguments for `make run`
+# VERBOSE=1 shows the tree's build; KAAL_PROGRESS=1 (sel4-compose build) lets
+# it through too, for sel4-compose to show one line per step of it.
 # Targets: all (the boot image), check, run, test, clean.
 
 .DEFAULT_GOAL := all
@@ -47,10 +49,10 @@ SDK_COMPONENT_DIRS := $(addprefix $(KAAL_SDK)/,apps drivers services)
 SDK_STAMP   := $(BUILD)/.kaal-sdk
 $(SDK_STAMP): FORCE
 	@mkdir -p $(@D)
-	@$(if $(VERBOSE),:,echo "KaaL tree $(KAAL_SDK): make sdk-parts (minutes the first time;" \
-	  "log in $(BUILD)/kaal-sdk.log)")
+	@$(if $(VERBOSE)$(KAAL_PROGRESS),:,echo "KaaL tree $(KAAL_SDK): make sdk-parts (minutes" \
+	  "the first time; log in $(BUILD)/kaal-sdk.log)")
 	@$(MAKE) -C $(KAAL_SDK) --no-print-directory BUILD=$(KAAL_BUILD) sdk-parts \
-	  $(if $(VERBOSE),,>$(BUILD)/kaal-sdk.log 2>&1) \
+	  $(if $(VERBOSE)$(KAAL_PROGRESS),,>$(BUILD)/kaal-sdk.log 2>&1) \
 	  || { echo "KaaL tree $(KAAL_SDK): make sdk-parts failed ($(BUILD)/kaal-sdk.log):"; \
 	       tail -20 $(BUILD)/kaal-sdk.log 2>/dev/null; exit 1; }
 	@if [ ! -e $@ ] || [ -n "$$(find $(SDK_KERNEL) $(SDK_INIT) $(SDK_LIBKAAL) $(SDK_CRT0) \
