@@ -11,6 +11,7 @@ Needs the tree built (KAAL_BUILD, set by tools/testrun.py; make test builds
 first); skipped when it is not."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -108,6 +109,15 @@ class TestInstalledSdk(SdkCase):
     def test_every_template_builds_against_the_installed_sdk_and_boots(self):
         compose = os.path.join(self.prefix, "bin", "sel4-compose")
         env = clean_env()
+        # The net and full systems forward host port 7777 in `make run`;
+        # their test boots must not need it (another QEMU may hold it).
+        busy = socket.socket()
+        try:
+            busy.bind(("127.0.0.1", 7777))
+            busy.listen()
+        except OSError:
+            pass                      # held by someone else already: as good
+        self.addCleanup(busy.close)
         for template in TEMPLATES:
             with self.subTest(template=template):
                 proj = self.new(compose, "os-" + template, template,
