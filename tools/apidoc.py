@@ -12,7 +12,9 @@ definitions), typedef names and macros a header declares at file scope
 (include guards excepted). A symbol is documented when a comment is on its
 own line, or earlier in its group: the run of non-blank lines it is in, so
 one comment above a block of related declarations documents the block, as
-the headers are written. --check prints `FILE:LINE:COL: error: 'NAME' ...`
+the headers are written; a macro under a section title
+(`/* ---- Linux x86_64 constants ---- */`) is documented by it, and a
+header of macros alone (a table: linux_errno.h) by its opening comment. --check prints `FILE:LINE:COL: error: 'NAME' ...`
 for each undocumented symbol and the coverage line
 `apidoc: N of M public symbols documented (P%)`; it fails when the
 coverage is below --min-percent (default 100; `make test` passes the
@@ -80,10 +82,14 @@ def parse_header(path):
     guard = None
     pending = None            # a statement being read: (line, col, text)
     typedef_start = None      # (line, col, text) of a `typedef struct {` being read
+    section = None            # the title of the last `/* ---- title ---- */`
     for n, line in enumerate(raw, 1):
         code, comment, in_comment_after = strip_comments(line, in_comment)
         starts_in_comment = in_comment
         in_comment = in_comment_after
+        m = re.match(r"^\s*-{3,}\s*(.*?)\s*-{3,}\s*$", comment)
+        if m and not code.strip() and depth == 0:
+            section = m.group(1)
         if not code.strip() and not comment.strip() and not starts_in_comment:
             group_doc = None                  # a blank line ends the group
             continue
@@ -101,8 +107,10 @@ def parse_header(path):
                 guard = m.group(1)
             m = re.match(r"#\s*define\s+(\w+)", stripped)
             if m and m.group(1) != guard and depth == 0:
+                # A constant of a table under a section title ("Linux x86_64
+                # constants") means what the title says it is.
                 symbols.append(Symbol(m.group(1), "macro", n, code.index(m.group(1)) + 1,
-                                      stripped, doc))
+                                      stripped, doc or (section and "(%s)" % section)))
             continue
         if depth == 0 and pending is None and typedef_start is None:
             pending = (n, len(code) - len(code.lstrip()) + 1, stripped, doc)
@@ -146,6 +154,12 @@ def parse_header(path):
                     symbols.append(Symbol(fn, "function", pending[0], pending[1],
                                           text.rstrip(";").strip(), pending[3]))
             pending = None
+    # A header that is one table of constants (macros only) is documented
+    # by its opening comment, which says what the table is.
+    if symbols and all(x.kind == "macro" for x in symbols):
+        intro = file_comment(path)
+        for x in symbols:
+            x.doc = x.doc or (intro and "(%s)" % intro.split("\n")[0].rstrip("."))
     return symbols
 
 
