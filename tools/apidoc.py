@@ -89,7 +89,9 @@ def parse_header(path):
         in_comment = in_comment_after
         m = re.match(r"^\s*-{3,}\s*(.*?)\s*-{3,}\s*$", comment)
         if m and not code.strip() and depth == 0:
-            section = m.group(1)
+            section = m.group(1)      # a title, not the documentation of a group
+            group_doc = None
+            continue
         if not code.strip() and not comment.strip() and not starts_in_comment:
             group_doc = None                  # a blank line ends the group
             continue

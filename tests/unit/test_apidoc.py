@@ -75,6 +75,27 @@ class TestParse(unittest.TestCase):
         self.assertEqual(syms["TRAILING"].doc, "the comment on its line")
 
 
+class TestRules(unittest.TestCase):
+    def parse(self, text):
+        fd, path = tempfile.mkstemp(suffix=".h")
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        self.addCleanup(os.unlink, path)
+        return {s.name: s.doc for s in apidoc.parse_header(path)}
+
+    def test_a_section_title_documents_its_macros_but_not_its_functions(self):
+        got = self.parse("/* ---- Linux constants ---- */\n#define A 1\n\n#define B 2\n\n"
+                         "int f(void);\n")
+        self.assertEqual(got, {"A": "(Linux constants)", "B": "(Linux constants)", "f": None})
+
+    def test_a_header_of_macros_alone_is_documented_by_its_opening_comment(self):
+        got = self.parse("/* SPDX-License-Identifier: X */\n/* Error numbers. */\n#pragma once\n"
+                         "\n#define E1 1\n#define E2 2\n")
+        self.assertEqual(got, {"E1": "(Error numbers)", "E2": "(Error numbers)"})
+        got = self.parse("/* Error numbers. */\n\n#define E1 1\nint g(void);\n")
+        self.assertEqual(got, {"E1": None, "g": None})
+
+
 class TestCheck(unittest.TestCase):
     def test_the_tree_meets_its_floor_and_a_higher_one_fails_naming_positions(self):
         tool = os.path.join(ROOT, "tools", "apidoc.py")
