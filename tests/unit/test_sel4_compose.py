@@ -157,6 +157,17 @@ class TestAdd(ComposeCase):
         self.assertEqual(self.read(proj, "system.toml"), before)
         self.assertFalse(os.path.exists(os.path.join(proj, "rootfs")))
 
+    def test_add_says_which_end_is_taken_when_that_is_why(self):
+        proj = self.new_project(template="posix")
+        before = self.read(proj, "system.toml")
+        p = self.compose("add", "shell", cwd=proj)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("note: console.input is already wired to another component, so shell.rx "
+                      "stays unwired\n", p.stderr)
+        self.assertEqual(p.stderr.count("note: console.input"), 1)
+        self.assertIn("one keyboard reader per console", p.stderr)
+        self.assertEqual(self.read(proj, "system.toml"), before)
+
     def test_add_of_an_unknown_part_suggests_the_closest(self):
         proj = self.new_project(template="minimal")
         p = self.compose("add", "shel", cwd=proj)
