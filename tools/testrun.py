@@ -5,8 +5,10 @@
 Suites
   source  the source tree: `lint` runs tools/lint.sh (cppcheck, the command
           `make lint` runs), `readme` runs tools/check_readmes.py (every
-          source file named in a README.md); each passes or fails with the
-          tool's own messages
+          source file named in a README.md), `apidoc` runs tools/apidoc.py
+          --check (include/'s public symbols documented, at least
+          APIDOC_MIN_PERCENT); each passes or fails with the tool's own
+          messages
   unit    host binaries built with cmocka (run with TAP output), ASan+UBSan
   kernel  the in-guest kernel test root task, booted under QEMU; it prints TAP
           lines (`ok N - name`, `not ok N - name # why`) on the serial console
@@ -34,6 +36,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import qemu_harness  # noqa: E402
 
+# The documented share of include/'s public symbols may only grow (tools/apidoc.py).
+APIDOC_MIN_PERCENT = "80"
 TAP = re.compile(r"^(not ok|ok)\s+\d+\s*-?\s*([^#\n]*?)\s*(?:#\s*(.*))?$")
 
 
@@ -173,7 +177,9 @@ def run_source(tally):
     """Checks of the source tree, each a named test with the tool's output
     as its failure message."""
     checks = [("lint", [os.path.join(ROOT, "tools", "lint.sh")]),
-              ("readme", [sys.executable, os.path.join(ROOT, "tools", "check_readmes.py")])]
+              ("readme", [sys.executable, os.path.join(ROOT, "tools", "check_readmes.py")]),
+              ("apidoc", [sys.executable, os.path.join(ROOT, "tools", "apidoc.py"), "--check",
+                          "--min-percent", APIDOC_MIN_PERCENT])]
     for name, cmd in checks:
         try:
             p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -13,10 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KAAL_ELF_MAX_SEGMENTS 16
+#define KAAL_ELF_MAX_SEGMENTS 16 /* PT_LOAD segments an accepted image may have */
 /* User addresses are below this bound (the lower canonical half). */
 #define KAAL_ELF_USER_TOP 0x0000800000000000ull
 
+/* The ELF64 file header (System V gABI, "ELF Header"). */
 typedef struct {
     unsigned char e_ident[16];
     uint16_t e_type;
@@ -34,6 +35,7 @@ typedef struct {
     uint16_t e_shstrndx;
 } kaal_elf64_ehdr_t;
 
+/* A program header (gABI, "Program Header"). */
 typedef struct {
     uint32_t p_type;
     uint32_t p_flags;
@@ -45,6 +47,7 @@ typedef struct {
     uint64_t p_align;
 } kaal_elf64_phdr_t;
 
+/* The p_type, p_flags, e_type and e_machine values the checks know (gABI, x86-64 psABI). */
 #define KAAL_PT_LOAD 1
 #define KAAL_PF_X 1
 #define KAAL_PF_W 2
@@ -57,6 +60,7 @@ typedef struct {
 #define KAAL_ET_DYN 3
 #define KAAL_EM_X86_64 62
 
+/* Why kaal_elf_check refused an image, or KAAL_ELF_OK. */
 typedef enum {
     KAAL_ELF_OK = 0,
     KAAL_ELF_TRUNCATED,     /* shorter than the ELF header */
@@ -76,6 +80,7 @@ typedef enum {
     KAAL_ELF_ENTRY_OUTSIDE,  /* entry not inside an executable segment */
 } kaal_elf_status_t;
 
+/* One PT_LOAD segment, as a loader maps it. */
 typedef struct {
     uint64_t vaddr;
     uint64_t memsz;
@@ -84,6 +89,7 @@ typedef struct {
     uint32_t flags;   /* KAAL_PF_* */
 } kaal_elf_segment_t;
 
+/* What the checks found: entry point, address range, the segments. */
 typedef struct {
     uint64_t entry;
     uint64_t lowest_vaddr;   /* of any segment */
@@ -103,6 +109,8 @@ typedef struct {
 
 #define KAAL_ELF_PHENT 56 /* sizeof(kaal_elf64_phdr_t) */
 
+/* Checks an image held whole in memory by the rules above; info is filled
+ * when the result is KAAL_ELF_OK. */
 kaal_elf_status_t kaal_elf_check(const void *image, size_t size_bytes, kaal_elf_info_t *info);
 
 /* The same checks for a file of file_bytes bytes of which only the first

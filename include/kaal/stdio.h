@@ -7,6 +7,7 @@
 
 #include <kaal/format.h>
 
+/* As ISO C 7.21.6 says, with the conversions <kaal/format.h> implements. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+/* As ISO C 7.24 says; no locale, strchr finds the terminating NUL too. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -33,6 +33,7 @@
 #include <kaal/vfs.h>
 #include <sel4/sel4.h>
 
+/* Each as the Linux system call of its name (open(2), pread(2), ...). */
 int kaal_vfs_open(seL4_CPtr ep, const char *path, int flags, vfs_mode_t mode);
 int kaal_vfs_close(seL4_CPtr ep, int fd);
 int64_t kaal_vfs_read(seL4_CPtr ep, int fd, void *buf, size_t n_bytes);

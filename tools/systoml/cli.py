@@ -83,13 +83,13 @@ def add_search_arguments(ap):
     ap.add_argument("--component-dir", action="append", default=[], metavar="DIR",
                     help="search DIR (recursively) for component.toml files; repeatable "
                          "(default: the system.toml's directory)")
-    ap.add_argument("--bin-dir", metavar="DIR",
+    ap.add_argument("--bin-dir", metavar="DIR", action="append", default=[],
                     help="component.toml binaries are relative to DIR (default: to the "
-                         "component.toml)")
+                         "component.toml); repeatable: the first DIR holding it wins")
 
 
 def search_from(args):
-    return Search(tuple(args.component_dir), args.bin_dir)
+    return Search(tuple(args.component_dir), tuple(args.bin_dir) or None)
 
 
 def main(argv=None):

@@ -201,8 +201,15 @@ def _display(path):
 
 
 def _binary_path(search, toml_path, binary):
-    base = search.bin_dir if search.bin_dir else os.path.dirname(os.path.abspath(toml_path))
-    return os.path.normpath(os.path.join(base, binary))
+    """bin_dir is one directory or a search list (a project's own binaries,
+    then an SDK's): the first that holds the binary, else the first."""
+    dirs = search.bin_dir
+    if not dirs:
+        dirs = [os.path.dirname(os.path.abspath(toml_path))]
+    elif isinstance(dirs, str):
+        dirs = [dirs]
+    paths = [os.path.normpath(os.path.join(d, binary)) for d in dirs]
+    return next((p for p in paths if os.path.exists(p)), paths[0])
 
 
 def load_component_toml(path, search=None, display=None):
