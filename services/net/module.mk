@@ -16,7 +16,10 @@ LWIP_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/lwip/%.o,$(LWIP_CORE))
 $(LWIP_STAMP): mk/debian-sources tools/debsrc.py | $(DEPS_STAMP)
 	$(PYTHON) tools/debsrc.py --versions mk/debian-sources --cache $(BUILD)/debsrc \
 	  --dest $(LWIP_DIR) lwip
-$(LWIP_DIR)/src/%.c: | $(LWIP_STAMP) ;
+# Made by the extraction. Named, not a pattern: a pattern would make them
+# intermediates (deleted after the build) and would match anything, e.g.
+# the x.d.c make's built-in `%: %.o` looks for when it remakes a .d file.
+$(addprefix $(LWIP_DIR)/src/,$(LWIP_CORE)): | $(LWIP_STAMP) ;
 
 # lwIP's own files: KaaL's warning flags apply to them as they are.
 $(BUILD)/guest/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
