@@ -43,3 +43,9 @@ $(patsubst %,$(BUILD)/guest/%.o,$(basename $(NET_SRCS))): GUEST_CFLAGS += $(LWIP
   -Iservices/net/port/libc
 $(patsubst %,$(BUILD)/guest/%.o,$(basename $(NET_SRCS))): $(LWIP_STAMP)
 $(eval $(call kaal_component,services/net/component.toml,net,$(NET_SRCS),$(BUILD)/guest/liblwip.a))
+
+# The POSIX system with the net server (system/posix-net.toml): the POSIX
+# root file system of services/posix/module.mk.
+$(eval $(call kaal_system,posix-net,system/posix-net.toml))
+$(BUILD)/systems/posix-net.initrd: $(BUILD)/rootfs/posix.cpio
+TEST_SYSTEM_DEPS += $(BUILD)/systems/posix-net.initrd
