@@ -13,7 +13,12 @@ and lwIP; one boot checks, as a user at the busybox prompt would:
   hostfwd (127.0.0.1 only): the host's bytes come back (accept, fork, the
   socket as cat's stdin and stdout);
 * a connection to a closed port is refused, and the processes' sockets are
-  all closed again afterwards (a second listener binds the same port).
+  all closed again afterwards (a second listener binds the same port);
+* /bin/posix-sockets (tests/net/posix_sockets.c) checks the syscalls one by
+  one: families, socketpair, TCP and UDP over 127.0.0.1, non-blocking
+  connect, MSG_PEEK/DONTWAIT/NOSIGNAL, SIGPIPE, FIONREAD/FIONBIO,
+  sendmsg/recvmsg, blocking calls woken by another process, select,
+  pselect, poll and epoll over pipes and sockets.
 
 Host ports are free ones picked here, not 7777, so parallel runs do not
 collide."""
@@ -135,3 +140,10 @@ def test_busybox_nc_both_ways_through_qemu_user_networking(build):
         # a closed port: refused, and nc says so
         out = sh(g, "nc 127.0.0.1 9 </dev/null; echo nc=$?")
         assert "Connection refused" in out and out.endswith("nc=1"), out
+
+        # every syscall's details (tests/net/posix_sockets.c; passes on Linux too)
+        out = sh(g, "posix-sockets")
+        fails = [ln for ln in out.split("\n") if ln.startswith("FAIL")]
+        assert not fails, "\n".join(fails)
+        assert "ok inet6_eafnosupport" in out and "ok unix_socket_eafnosupport" in out, out
+        assert out.endswith("sockets: 51 passed, 0 failed"), out
