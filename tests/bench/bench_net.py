@@ -4,11 +4,15 @@
 
 * tcp_echo_rt_us: 1-byte round trips (TCP_NODELAY) with the native echo
   service of system/net.toml (apps/echo over the net server), median;
-* tcp_host_to_guest_mbit: 64 MiB from the host into busybox
-  `nc -l -p 7777 >/dev/null` in system/posix-net.toml (the POSIX server's
-  sockets over the net server), from connect to the guest's close;
-* tcp_guest_to_host_mbit: 64 MiB of `dd if=/dev/zero | nc 10.0.2.2 PORT`
-  in the guest to a listener on the host, from accept to EOF.
+* tcp_host_to_guest_mbit: 64 MiB from the host into `posix-sockets sink`
+  (a static musl program reading 64 KiB a call) in system/posix-net.toml
+  (the POSIX server's sockets over the net server), from connect to the
+  guest's close;
+* tcp_guest_to_host_mbit: 64 MiB from `posix-sockets source` (64 KiB
+  writes) to a listener on the host, from accept to EOF;
+* tcp_host_to_guest_nc_mbit, tcp_guest_to_host_nc_mbit: the same through
+  busybox nc (`nc -l -p 7777 >/dev/null`, `dd ... | nc 10.0.2.2 PORT`),
+  which moves 1 KiB per read and polls before each.
 
 The guest runs under TCG, so the figures say how the stack compares with
 itself over time (and with the Linux guest's, measured the same way),
@@ -71,67 +75,82 @@ def sh(g, line):
     g.expect(r"(?s).*?" + SH_PROMPT, timeout=120)
 
 
+def host_to_guest(g, fwd, guest_cmd, ready):
+    """64 MiB from the host into guest_cmd (listening on 7777), from
+    connect to the guest's close; Mbit/s."""
+    g.send(guest_cmd + " &\r")
+    if ready:
+        g.expect(ready, timeout=120)
+    chunk = bytes(range(256)) * 256
+    for _ in range(120):
+        s = connect_when_listening(fwd)
+        t0 = time.perf_counter()
+        try:
+            sent = 0
+            while sent < BULK_BYTES:
+                s.sendall(chunk)
+                sent += len(chunk)
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(65536):
+                pass
+            s.close()
+            return BULK_BYTES * 8 / (time.perf_counter() - t0) / 1e6
+        except OSError:  # QEMU's stand-in closed: the guest did not listen yet
+            s.close()
+            time.sleep(0.5)
+    raise RuntimeError("the guest never took the connection")
+
+
+def guest_to_host(g, guest_cmd):
+    """64 MiB from guest_cmd % port to a host listener, accept to EOF; Mbit/s."""
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    lsock.settimeout(300)
+    result = {}
+
+    def sink():
+        c, _ = lsock.accept()
+        t = time.perf_counter()
+        n = 0
+        with c:
+            while True:
+                d = c.recv(1 << 20)
+                if not d:
+                    break
+                n += len(d)
+        result["mbit"] = n * 8 / (time.perf_counter() - t) / 1e6
+        result["bytes"] = n
+
+    th = threading.Thread(target=sink, daemon=True)
+    th.start()
+    sh(g, guest_cmd % lsock.getsockname()[1])
+    th.join(300)
+    lsock.close()
+    if result.get("bytes") != BULK_BYTES:
+        raise RuntimeError("guest -> host: %s of %d bytes" % (result.get("bytes"), BULK_BYTES))
+    return result["mbit"]
+
+
 def bulk(build):
     fwd = free_port()
     nic = ["-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:%d-:7777" % fwd]
     with system_guest(build, "posix-net", nic, machine=False) as g:
         g.expect(r"\[Network\] Interface eth0 up", timeout=180)
         g.expect(SH_PROMPT, timeout=120)
-        # host -> guest
-        sh(g, "nc -l -p 7777 >/dev/null &")
-        chunk = bytes(range(256)) * 256
-        for _ in range(120):
-            s = connect_when_listening(fwd)
-            t0 = time.perf_counter()
-            try:
-                sent = 0
-                while sent < BULK_BYTES:
-                    s.sendall(chunk)
-                    sent += len(chunk)
-                s.shutdown(socket.SHUT_WR)
-                while s.recv(65536):
-                    pass
-                break
-            except OSError:  # QEMU's stand-in closed: the guest did not listen yet
-                s.close()
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the guest's nc -l never took the connection")
-        s.close()
-        in_mbit = BULK_BYTES * 8 / (time.perf_counter() - t0) / 1e6
-        # guest -> host
-        lsock = socket.socket()
-        lsock.bind(("127.0.0.1", 0))
-        lsock.listen(1)
-        lsock.settimeout(300)
-        result = {}
-
-        def sink():
-            c, _ = lsock.accept()
-            t = time.perf_counter()
-            n = 0
-            with c:
-                while True:
-                    d = c.recv(1 << 20)
-                    if not d:
-                        break
-                    n += len(d)
-            result["mbit"] = n * 8 / (time.perf_counter() - t) / 1e6
-            result["bytes"] = n
-
-        th = threading.Thread(target=sink, daemon=True)
-        th.start()
-        sh(g, "dd if=/dev/zero bs=65536 count=%d 2>/dev/null | nc 10.0.2.2 %d"
-           % (BULK_BYTES // 65536, lsock.getsockname()[1]))
-        th.join(300)
-        lsock.close()
-        if result.get("bytes") != BULK_BYTES:
-            raise RuntimeError("guest -> host: %s of %d bytes" % (result.get("bytes"), BULK_BYTES))
-        return in_mbit, result["mbit"]
+        yield "tcp_host_to_guest_mbit", host_to_guest(
+            g, fwd, "posix-sockets sink 7777", r"sink: listening"), "Mbit/s"
+        g.expect(r"sink: %d bytes" % BULK_BYTES, timeout=120)
+        yield "tcp_guest_to_host_mbit", guest_to_host(
+            g, "posix-sockets source 10.0.2.2 %%d %d" % BULK_BYTES), "Mbit/s"
+        # the same through busybox nc, which moves 1 KiB per read
+        yield "tcp_host_to_guest_nc_mbit", host_to_guest(
+            g, fwd, "nc -l -p 7777 >/dev/null", None), "Mbit/s"
+        yield "tcp_guest_to_host_nc_mbit", guest_to_host(
+            g, "dd if=/dev/zero bs=65536 count=%d 2>/dev/null | nc 10.0.2.2 %%d"
+            % (BULK_BYTES // 65536)), "Mbit/s"
 
 
 def run(build):
     yield "tcp_echo_rt_us", echo_rt(build), "us"
-    in_mbit, out_mbit = bulk(build)
-    yield "tcp_host_to_guest_mbit", in_mbit, "Mbit/s"
-    yield "tcp_guest_to_host_mbit", out_mbit, "Mbit/s"
+    yield from bulk(build)

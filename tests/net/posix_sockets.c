@@ -4,7 +4,8 @@
  * them, run in the POSIX system with the net server (system/posix-net.toml,
  * tests/system/test_posix_net.py). Each check prints "ok NAME" or
  * "FAIL NAME: what"; the last line is "sockets: N passed, M failed". The
- * same program passes on Linux (the expected errnos are Linux's).
+ * same program passes on Linux (the expected errnos are Linux's). With
+ * arguments it moves bulk data for make bench (bulk() below).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -306,9 +308,52 @@ static void udp(void)
     close(w);
 }
 
-int main(void)
+/* For make bench (tests/bench/bench_net.py): bulk data with 64 KiB calls.
+ * "sink PORT": accept one connection on PORT, read to EOF, print the
+ * count. "source A.B.C.D PORT BYTES": connect and write BYTES. */
+static int bulk(int argc, char **argv)
+{
+    static char buf[65536];
+    if (argc == 3 && !strcmp(argv[1], "sink")) {
+        int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+        struct sockaddr_in a = loopback(atoi(argv[2]));
+        a.sin_addr.s_addr = htonl(INADDR_ANY);
+        setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0)
+            return 1;
+        printf("sink: listening\n");
+        int s = accept(l, NULL, NULL);
+        long long n = 0;
+        for (ssize_t r; (r = read(s, buf, sizeof(buf))) > 0;)
+            n += r;
+        printf("sink: %lld bytes\n", n);
+        return 0;
+    }
+    if (argc == 5 && !strcmp(argv[1], "source")) {
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = loopback(atoi(argv[3]));
+        if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1 ||
+            connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+            return 1;
+        long long left = atoll(argv[4]);
+        while (left > 0) {
+            ssize_t w = write(s, buf, left < (long long)sizeof(buf) ? (size_t)left : sizeof(buf));
+            if (w <= 0)
+                return 1;
+            left -= w;
+        }
+        close(s);
+        return 0;
+    }
+    fprintf(stderr, "usage: posix-sockets [sink PORT | source ADDR PORT BYTES]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1)
+        return bulk(argc, argv);
     families();
     unix_pair();
     tcp_loopback();
