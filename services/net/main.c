@@ -44,7 +44,7 @@
 #define SLOT_TIMER_NTFN KAAL_COMPONENT_FIRST_FREE_SLOT
 #define SLOT_REPLY_BASE (KAAL_COMPONENT_FIRST_FREE_SLOT + 1)
 #define SLOT_RECV (SLOT_REPLY_BASE + NET_RPC_MAX_CLIENTS) /* a cap a call carries */
-#define SLOT_NTFN_BASE (SLOT_RECV + 1)                     /* clients' notifications */
+#define SLOT_NTFN_BASE (SLOT_RECV + 1)                    /* clients' notifications */
 _Static_assert(SLOT_NTFN_BASE + NET_RPC_MAX_CLIENTS <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
                "the CNode has no room for a reply cap and a notification per client");
 
@@ -254,9 +254,9 @@ static void serve(seL4_Word badge, seL4_MessageInfo_t info)
                 !(seL4_MessageInfo_get_capsUnwrapped(info) & 1);
     if (m.label == NET_RPC_REGISTER_NTFN && m.has_cap && client < NET_RPC_MAX_CLIENTS) {
         seL4_CNode_Delete(KAAL_SYSDESC_SLOT_CNODE, SLOT_NTFN_BASE + client, seL4_WordBits);
-        m.has_cap = seL4_CNode_Move(KAAL_SYSDESC_SLOT_CNODE, SLOT_NTFN_BASE + client,
-                                    seL4_WordBits, KAAL_SYSDESC_SLOT_CNODE, SLOT_RECV,
-                                    seL4_WordBits) == seL4_NoError;
+        m.has_cap =
+            seL4_CNode_Move(KAAL_SYSDESC_SLOT_CNODE, SLOT_NTFN_BASE + client, seL4_WordBits,
+                            KAAL_SYSDESC_SLOT_CNODE, SLOT_RECV, seL4_WordBits) == seL4_NoError;
     }
     net_reply_t r;
     int how = client < NET_RPC_MAX_CLIENTS ? net_sock_handle(client, &m, &r) : NET_SOCK_REPLY;

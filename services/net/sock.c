@@ -1023,12 +1023,10 @@ static int op_getname(sock_t *s, net_reply_t *r)
 /* Arguments each operation needs in the message, + 1 (0: no such operation). */
 #define ARGS(n) ((n) + 1)
 static const unsigned n_args[NET_RPC_N_OPS] = {
-    [NET_RPC_SOCKET] = ARGS(3),        [NET_RPC_BIND] = ARGS(3),
-    [NET_RPC_LISTEN] = ARGS(2),        [NET_RPC_ACCEPT] = ARGS(2),
-    [NET_RPC_CONNECT] = ARGS(4),       [NET_RPC_SEND] = ARGS(4),
-    [NET_RPC_RECV] = ARGS(4),          [NET_RPC_CLOSE] = ARGS(1),
-    [NET_RPC_SHUTDOWN] = ARGS(2),      [NET_RPC_SETSOCKOPT] = ARGS(4),
-    [NET_RPC_GETSOCKOPT] = ARGS(3),    [NET_RPC_GETNAME] = ARGS(1),
+    [NET_RPC_SOCKET] = ARGS(3),        [NET_RPC_BIND] = ARGS(3),       [NET_RPC_LISTEN] = ARGS(2),
+    [NET_RPC_ACCEPT] = ARGS(2),        [NET_RPC_CONNECT] = ARGS(4),    [NET_RPC_SEND] = ARGS(4),
+    [NET_RPC_RECV] = ARGS(4),          [NET_RPC_CLOSE] = ARGS(1),      [NET_RPC_SHUTDOWN] = ARGS(2),
+    [NET_RPC_SETSOCKOPT] = ARGS(4),    [NET_RPC_GETSOCKOPT] = ARGS(3), [NET_RPC_GETNAME] = ARGS(1),
     [NET_RPC_REGISTER_NTFN] = ARGS(0), [NET_RPC_POLL] = ARGS(0),
 };
 

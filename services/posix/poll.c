@@ -96,8 +96,8 @@ static int64_t timespec_ns(struct proc *p, uint64_t uts, int64_t *ns)
         return -LINUX_EFAULT;
     if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NS_PER_S)
         return -LINUX_EINVAL;
-    *ns = ts[0] > (int64_t)(INT64_MAX / NS_PER_S) - 1 ? INT64_MAX
-                                                       : ts[0] * (int64_t)NS_PER_S + ts[1];
+    *ns =
+        ts[0] > (int64_t)(INT64_MAX / NS_PER_S) - 1 ? INT64_MAX : ts[0] * (int64_t)NS_PER_S + ts[1];
     return 0;
 }
 
@@ -123,8 +123,8 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
         unsigned rev = 0;
         if (pfd[i].fd >= 0) {
             struct file *f = fd_get(p, (uint64_t)pfd[i].fd);
-            rev = f == NULL ? POLLNVAL
-                            : file_mask(f) & ((uint16_t)pfd[i].events | POLLERR | POLLHUP);
+            rev =
+                f == NULL ? POLLNVAL : file_mask(f) & ((uint16_t)pfd[i].events | POLLERR | POLLHUP);
         }
         pfd[i].revents = (int16_t)rev;
         ready += rev != 0;
@@ -140,9 +140,7 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
 
 /* ---- select, pselect6 ---- */
 
-
-static int64_t do_select(struct proc *p, uint64_t nfds, const uint64_t usets[3],
-                         int64_t timeout_ns)
+static int64_t do_select(struct proc *p, uint64_t nfds, const uint64_t usets[3], int64_t timeout_ns)
 {
     if (nfds > 1024)
         return -LINUX_EINVAL;

@@ -115,8 +115,7 @@ int vm_copy(struct vmspace *to, struct vmspace *from);
 
 /* ---- files (file.c, tty.c) ---------------------------------------------- */
 
-enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_SOCKET,
-                 FILE_EPOLL };
+enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_SOCKET, FILE_EPOLL };
 
 #define PIPE_BYTES 16384u
 

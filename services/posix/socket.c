@@ -19,6 +19,10 @@
  * moves through the 64 KiB region shared with the net server (net_shm):
  * user memory -> region -> lwIP on send, the other way on receive.
  *
+ * If the net server goes while serving one of our calls, the sockets made
+ * before answer ECONNRESET (net_gen) and the next socket() registers with
+ * the new instance.
+ *
  * AF_UNIX stream sockets come only from socketpair and are served here:
  * two byte rings, one per direction, as pipes are. socket(AF_UNIX) and
  * every other family than AF_INET answer EAFNOSUPPORT.
@@ -95,6 +99,7 @@ struct psock {
     int family, type;
     /* AF_INET */
     int net;         /* the net server's socket number */
+    unsigned gen;    /* net_gen when it was made */
     bool connecting; /* a CONNECT answered EINPROGRESS, not yet seen done */
     /* AF_UNIX */
     struct unix_pair *pair;
@@ -106,6 +111,10 @@ struct uio {
 };
 
 static bool net_started, net_ok;
+/* Bumped when the net server went (a call answered SERVER_GONE): sockets
+ * of an older generation name nothing any more (their numbers may be
+ * another process's in the new instance) and answer ECONNRESET. */
+static unsigned net_gen;
 
 /* ---- the net server ---- */
 
@@ -116,6 +125,11 @@ static int64_t net_call(uint64_t label, unsigned n, const uint64_t *w, uint64_t 
         seL4_SetMR((int)i, w[i]);
     seL4_MessageInfo_t info = seL4_Call(KAAL_CAP_NET, seL4_MessageInfo_new(label, 0, 0, n));
     seL4_Word l = seL4_MessageInfo_get_label(info);
+    if (l == KAAL_RPC_LABEL_SERVER_GONE) {
+        net_gen++;
+        net_started = net_ok = false; /* register with the next instance */
+        return -LINUX_ECONNRESET;
+    }
     if (l != 0)
         return l < 4096 ? -(int64_t)l : -LINUX_EIO; /* an errno, or the server went */
     for (unsigned i = 0; out != NULL && i < 4; i++)
@@ -158,6 +172,11 @@ static bool net_start(void)
 
 /* ---- fds and addresses ---- */
 
+static bool stale(const struct psock *s)
+{
+    return s->family == AF_INET && s->gen != net_gen;
+}
+
 static struct psock *sock_of(struct proc *p, uint64_t fd, int64_t *err)
 {
     struct file *f = fd_get(p, fd);
@@ -166,6 +185,10 @@ static struct psock *sock_of(struct proc *p, uint64_t fd, int64_t *err)
         return NULL;
     if (f->kind != FILE_SOCKET) {
         *err = -LINUX_ENOTSOCK;
+        return NULL;
+    }
+    if (stale(f->sock)) {
+        *err = -LINUX_ECONNRESET;
         return NULL;
     }
     return f->sock;
@@ -214,8 +237,10 @@ static int64_t put_sockaddr(struct proc *p, uint64_t uaddr, uint64_t ulen, int f
         return -LINUX_EFAULT;
     if (len < 0)
         return -LINUX_EINVAL;
-    uint8_t b[16] = {(uint8_t)family, 0, (uint8_t)(port >> 8), (uint8_t)port, (uint8_t)(addr >> 24),
-                     (uint8_t)(addr >> 16), (uint8_t)(addr >> 8), (uint8_t)addr};
+    uint8_t b[16] = {(uint8_t)family,       0,
+                     (uint8_t)(port >> 8),  (uint8_t)port,
+                     (uint8_t)(addr >> 24), (uint8_t)(addr >> 16),
+                     (uint8_t)(addr >> 8),  (uint8_t)addr};
     int32_t full = family == AF_INET ? 16 : 2;
     if (copy_to_user(&p->vm, uaddr, b, (size_t)(len < full ? len : full)) < 0 ||
         copy_to_user(&p->vm, ulen, &full, 4) < 0)
@@ -421,7 +446,7 @@ static int64_t do_socket(struct proc *p, uint64_t domain, uint64_t type, uint64_
         net_call4(NET_RPC_CLOSE, 1, out[0], 0, 0, 0, NULL);
         return -LINUX_ENOMEM;
     }
-    *s = (struct psock){.family = AF_INET, .type = (int)base, .net = (int)out[0]};
+    *s = (struct psock){.family = AF_INET, .type = (int)base, .net = (int)out[0], .gen = net_gen};
     return install(p, s, (int)type);
 }
 
@@ -458,8 +483,8 @@ static int64_t do_listen(struct proc *p, uint64_t fd, int64_t backlog)
         return e;
     if (s->type != SOCK_STREAM)
         return -LINUX_EOPNOTSUPP;
-    return net_call4(NET_RPC_LISTEN, 2, (uint64_t)s->net, backlog < 0 ? 0 : (uint64_t)backlog, 0,
-                     0, NULL);
+    return net_call4(NET_RPC_LISTEN, 2, (uint64_t)s->net, backlog < 0 ? 0 : (uint64_t)backlog, 0, 0,
+                     NULL);
 }
 
 static int64_t do_accept(struct proc *p, uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t flags)
@@ -481,7 +506,7 @@ static int64_t do_accept(struct proc *p, uint64_t fd, uint64_t uaddr, uint64_t u
         net_call4(NET_RPC_CLOSE, 1, out[0], 0, 0, 0, NULL);
         return -LINUX_ENOMEM;
     }
-    *n = (struct psock){.family = AF_INET, .type = SOCK_STREAM, .net = (int)out[0]};
+    *n = (struct psock){.family = AF_INET, .type = SOCK_STREAM, .net = (int)out[0], .gen = net_gen};
     int64_t nfd = install(p, n, (int)flags);
     if (nfd < 0)
         return nfd;
@@ -573,7 +598,10 @@ static int64_t inet_recv(struct proc *p, struct file *f, const struct uio *v, un
 static struct file *sock_file(struct proc *p, uint64_t fd, int64_t *err)
 {
     struct file *f = fd_get(p, fd);
-    *err = f == NULL ? -LINUX_EBADF : f->kind != FILE_SOCKET ? -LINUX_ENOTSOCK : 0;
+    *err = f == NULL                ? -LINUX_EBADF
+           : f->kind != FILE_SOCKET ? -LINUX_ENOTSOCK
+           : stale(f->sock)         ? -LINUX_ECONNRESET
+                                    : 0;
     return *err ? NULL : f;
 }
 
@@ -617,12 +645,16 @@ static int64_t sock_recv(struct proc *p, struct file *f, const struct uio *v, un
 
 int64_t sock_read(struct proc *p, struct file *f, uint64_t buf, size_t n)
 {
+    if (stale(f->sock))
+        return -LINUX_ECONNRESET;
     struct uio v = {buf, n};
     return sock_recv(p, f, &v, 1, 0, 0, 0, NULL);
 }
 
 int64_t sock_write(struct proc *p, struct file *f, uint64_t buf, size_t n)
 {
+    if (stale(f->sock))
+        return epipe(p, 0);
     struct uio v = {buf, n};
     return sock_send(p, f, &v, 1, 0, 0, 0);
 }
@@ -700,8 +732,8 @@ static int64_t do_setsockopt(struct proc *p, uint64_t fd, uint64_t level, uint64
         return 0; /* accepted, not enforced (docs/posix.md) */
     if (s->family == AF_UNIX)
         return level == SOL_SOCKET ? 0 : -LINUX_EOPNOTSUPP; /* buffer sizes etc.: kept as is */
-    uint64_t value = opt == SO_LINGER && level == SOL_SOCKET ? NET_LINGER(v[0], v[1])
-                                                             : (uint64_t)(uint32_t)v[0];
+    uint64_t value =
+        opt == SO_LINGER && level == SOL_SOCKET ? NET_LINGER(v[0], v[1]) : (uint64_t)(uint32_t)v[0];
     return net_call4(NET_RPC_SETSOCKOPT, 4, (uint64_t)s->net, level, opt, value, NULL);
 }
 
@@ -771,7 +803,8 @@ void sock_release(struct file *f)
     if (s == NULL)
         return;
     if (s->family == AF_INET) {
-        net_call4(NET_RPC_CLOSE, 1, (uint64_t)s->net, 0, 0, 0, NULL);
+        if (!stale(s))
+            net_call4(NET_RPC_CLOSE, 1, (uint64_t)s->net, 0, 0, 0, NULL);
     } else {
         s->pair->open[s->side] = false;
         if (!s->pair->open[1 - s->side])
@@ -806,6 +839,8 @@ int64_t sock_ioctl(struct proc *p, struct file *f, uint64_t req, uint64_t arg)
         } else if (f->kind == FILE_SOCKET && f->sock->family == AF_UNIX) {
             v = (int32_t)f->sock->pair->ring[f->sock->side].n;
         } else if (f->kind == FILE_SOCKET) {
+            if (stale(f->sock))
+                return -LINUX_ECONNRESET;
             uint64_t out[4];
             int64_t e = net_call4(NET_RPC_GETSOCKOPT, 3, (uint64_t)f->sock->net, NET_SOL_SOCKET,
                                   NET_SO_NREAD, 0, out);
@@ -835,6 +870,8 @@ unsigned sock_poll_mask(struct file *f)
     struct psock *s = f->sock;
     if (s->family == AF_UNIX)
         return unix_mask(s);
+    if (stale(s))
+        return POLLIN | POLLOUT | POLLERR | POLLHUP;
     if (!poll_fetched) {
         uint64_t out[4];
         if (net_call(NET_RPC_POLL, 0, NULL, out) < 0)
@@ -864,9 +901,7 @@ int64_t sys_socket(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *han
     case 42: return do_connect(p, a[0], a[1], a[2]);
     case 43: return do_accept(p, a[0], a[1], a[2], 0);
     case 288: return do_accept(p, a[0], a[1], a[2], a[3]);
-    case 44:
-        f = sock_file(p, a[0], &e);
-        return f ? sock_send(p, f, &v, 1, a[3], a[4], a[5]) : e;
+    case 44: f = sock_file(p, a[0], &e); return f ? sock_send(p, f, &v, 1, a[3], a[4], a[5]) : e;
     case 45:
         f = sock_file(p, a[0], &e);
         return f ? sock_recv(p, f, &v, 1, a[3], a[4], a[5], NULL) : e;

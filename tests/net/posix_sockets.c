@@ -260,8 +260,7 @@ static void select_pipe_and_socket(void)
     struct epoll_event got[2];
     check(epoll_wait(ep, got, 2, 0) == 0, "epoll_nothing_yet", "epoll_wait");
     send(c, "z", 1, 0);
-    check(epoll_wait(ep, got, 2, 10000) == 1 && got[0].data.u64 == 77 &&
-              (got[0].events & EPOLLIN),
+    check(epoll_wait(ep, got, 2, 10000) == 1 && got[0].data.u64 == 77 && (got[0].events & EPOLLIN),
           "epoll_wait_socket_readable", "epoll_wait");
     close(ep);
     close(p[0]);

@@ -94,7 +94,8 @@ static uint64_t now(uint64_t badge, net_reply_t *r, uint64_t label, unsigned n, 
 static uint64_t sendto_now(uint64_t badge, net_reply_t *r, int s, uint64_t off, uint64_t len,
                            uint64_t addr, uint64_t port)
 {
-    net_msg_t m = {.label = NET_RPC_SEND, .n_words = 6, .mr = {(uint64_t)s, off, len, 0, addr, port}};
+    net_msg_t m = {
+        .label = NET_RPC_SEND, .n_words = 6, .mr = {(uint64_t)s, off, len, 0, addr, port}};
     assert_int_equal(net_sock_handle(badge, &m, r), NET_SOCK_REPLY);
     return r->label;
 }
@@ -536,7 +537,6 @@ static void test_a_thousand_connections_leave_nothing_behind(void **state)
     assert_int_equal(net_sock_count(), 1);
 }
 
-
 /* ---- UDP ---- */
 
 static void test_udp_datagrams_keep_their_boundaries_and_sources(void **state)
@@ -623,8 +623,8 @@ static uint64_t poll_word(uint64_t badge, int word)
     return r.mr[word];
 }
 
-static void test_poll_bits_follow_the_sockets_and_the_notification_comes_once_per_arming(
-    void **state)
+static void
+test_poll_bits_follow_the_sockets_and_the_notification_comes_once_per_arming(void **state)
 {
     (void)state;
     net_reply_t r;
@@ -663,9 +663,8 @@ static void test_poll_bits_follow_the_sockets_and_the_notification_comes_once_pe
     assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)c, 0, 4, 0), 0);
     pump();
     assert_int_equal(n_notified[A], before + 2);
-    assert_int_equal(now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)a, NET_SOL_SOCKET, NET_SO_NREAD,
-                         0),
-                     0);
+    assert_int_equal(
+        now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)a, NET_SOL_SOCKET, NET_SO_NREAD, 0), 0);
     assert_int_equal(r.mr[0], 12);
     /* the peer closes: readable (EOF), then hung up once we shut our side */
     assert_int_equal(now(B, &r, NET_RPC_CLOSE, 1, (uint64_t)c, 0, 0, 0), 0);
@@ -723,8 +722,8 @@ int main(void)
             test_closing_a_listener_resets_the_connections_nobody_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_thousand_connections_leave_nothing_behind, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_udp_datagrams_keep_their_boundaries_and_sources,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_udp_datagrams_keep_their_boundaries_and_sources, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             test_a_connected_udp_socket_learns_a_local_port_is_closed_at_its_next_call, setup,
             teardown),
