@@ -142,8 +142,11 @@ static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t tim
 
 static int64_t do_select(struct proc *p, uint64_t nfds, const uint64_t usets[3], int64_t timeout_ns)
 {
-    if (nfds > 1024)
+    if ((int32_t)nfds < 0)
         return -LINUX_EINVAL;
+    nfds = (uint32_t)nfds; /* an int */
+    if (nfds > 1024)
+        nfds = 1024; /* FD_SETSIZE: Linux, too, reads no further than its fd table */
     uint64_t in[3][16] = {{0}}, out[3][16] = {{0}};
     size_t bytes = (nfds + 7) / 8;
     for (int k = 0; k < 3; k++)

@@ -571,7 +571,8 @@ static int64_t inet_send(struct proc *p, struct file *f, const struct uio *v, un
     int64_t e = net_call(NET_RPC_SEND, s->type == SOCK_DGRAM && to ? 6 : 4, w, out);
     if (e == -LINUX_EAGAIN)
         return nonblocking(f, flags) ? e : SYS_BLOCKED;
-    if (e == -LINUX_EPIPE)
+    /* Linux's TCP answers a send before connect with EPIPE too */
+    if (e == -LINUX_EPIPE || (e == -LINUX_ENOTCONN && s->type == SOCK_STREAM))
         return epipe(p, flags);
     return e < 0 ? e : (int64_t)out[0];
 }

@@ -83,6 +83,66 @@ static void families(void)
     check(send(0, "x", 1, 0) < 0 && errno == ENOTSOCK, "send_on_a_tty_enotsock", "send(0)");
 }
 
+/* Bad arguments: each call fails with Linux's errno and nothing breaks. */
+#define BAD(name, call, e)                                                                         \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long r_ = (long)(call);                                                                    \
+        check(r_ < 0 && errno == (e), name, #call);                                                \
+    } while (0)
+
+static void bad_inputs(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+    int ep = epoll_create1(0);
+    struct sockaddr_in a = loopback(9);
+    struct sockaddr_in6 six;
+    memset(&six, 0, sizeof(six));
+    six.sin6_family = AF_INET6;
+    volatile uintptr_t never_mapped = 16;
+    void *bad = (void *)never_mapped;
+    int v = 1;
+    socklen_t len = 4;
+    struct msghdr m = {.msg_iov = bad, .msg_iovlen = 1};
+    struct epoll_event ev[1];
+    BAD("socket_bad_type", socket(AF_INET, 99, 0), EINVAL);
+    BAD("socket_bad_flags", socket(AF_INET, SOCK_STREAM | 0x1000, 0), EINVAL);
+    BAD("socket_udp_with_tcp", socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), EPROTONOSUPPORT);
+    BAD("bind_short_addrlen", bind(s, (struct sockaddr *)&a, 8), EINVAL);
+    BAD("bind_bad_pointer", bind(s, bad, sizeof(a)), EFAULT);
+    BAD("bind_inet6_address", bind(s, (struct sockaddr *)&six, sizeof(six)), EAFNOSUPPORT);
+    BAD("bind_not_a_socket", bind(0, (struct sockaddr *)&a, sizeof(a)), ENOTSOCK);
+    BAD("bind_bad_fd", bind(999, (struct sockaddr *)&a, sizeof(a)), EBADF);
+    BAD("connect_bad_pointer", connect(s, bad, sizeof(a)), EFAULT);
+    BAD("accept_not_listening", accept(s, NULL, NULL), EINVAL);
+    BAD("accept4_bad_flags", accept4(s, NULL, NULL, 0x4), EINVAL);
+    BAD("listen_udp", listen(u, 1), EOPNOTSUPP);
+    BAD("send_not_connected", send(s, "x", 1, MSG_NOSIGNAL), EPIPE);
+    BAD("send_oob_udp", send(u, "x", 1, MSG_OOB), EOPNOTSUPP);
+    BAD("send_udp_no_destination", send(u, "x", 1, 0), EDESTADDRREQ);
+    BAD("sendmsg_bad_iovec", sendmsg(u, &m, 0), EFAULT);
+    BAD("recvmsg_bad_iovec", recvmsg(u, &m, MSG_DONTWAIT), EFAULT);
+    BAD("shutdown_bad_how", shutdown(s, 5), EINVAL);
+    BAD("shutdown_not_connected", shutdown(s, SHUT_RDWR), ENOTCONN);
+    BAD("setsockopt_short", setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &v, 2), EINVAL);
+    BAD("setsockopt_unknown", setsockopt(s, SOL_SOCKET, 12345, &v, 4), ENOPROTOOPT);
+    BAD("setsockopt_bad_pointer", setsockopt(s, SOL_SOCKET, SO_REUSEADDR, bad, 4), EFAULT);
+    BAD("getsockopt_bad_len_pointer", getsockopt(s, SOL_SOCKET, SO_TYPE, &v, bad), EFAULT);
+    BAD("getsockopt_unknown", getsockopt(s, SOL_SOCKET, 12345, &v, &len), ENOPROTOOPT);
+    len = sizeof(a);
+    BAD("getpeername_not_connected", getpeername(s, (struct sockaddr *)&a, &len), ENOTCONN);
+    BAD("socketpair_bad_pointer", socketpair(AF_UNIX, SOCK_STREAM, 0, bad), EFAULT);
+    BAD("poll_too_many", poll(NULL, 1u << 20, 0), EINVAL);
+    BAD("select_negative_nfds", select(-1, NULL, NULL, NULL, NULL), EINVAL);
+    BAD("epoll_ctl_bad_op", epoll_ctl(ep, 99, s, ev), EINVAL);
+    BAD("epoll_ctl_del_absent", epoll_ctl(ep, EPOLL_CTL_DEL, s, ev), ENOENT);
+    BAD("epoll_wait_not_epoll", epoll_wait(s, ev, 1, 0), EINVAL);
+    BAD("epoll_wait_no_room", epoll_wait(ep, ev, 0, 0), EINVAL);
+    close(ep);
+    close(s);
+    close(u);
+}
+
 static int sigpipes;
 static void on_sigpipe(int sig)
 {
@@ -354,6 +414,7 @@ int main(int argc, char **argv)
     if (argc > 1)
         return bulk(argc, argv);
     families();
+    bad_inputs();
     unix_pair();
     tcp_loopback();
     blocking_across_processes();
