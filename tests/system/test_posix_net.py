@@ -12,6 +12,8 @@ and lwIP; one boot checks, as a user at the busybox prompt would:
 * busybox `nc -l -p 7777 -e cat` in the background serves the host through
   hostfwd (127.0.0.1 only): the host's bytes come back (accept, fork, the
   socket as cat's stdin and stdout);
+* milestone 5 inside the guest: `nc -ll -p 7778 -e cat &`, then
+  `echo hello | nc 127.0.0.1 7778` prints hello (and over 10.0.2.15);
 * a connection to a closed port is refused, and the processes' sockets are
   all closed again afterwards (a second listener binds the same port);
 * /bin/posix-sockets (tests/net/posix_sockets.c) checks the syscalls one by
@@ -107,6 +109,15 @@ def test_busybox_nc_both_ways_through_qemu_user_networking(build):
         big = bytes((i * 7 + i // 251) & 255 for i in range(200000))
         got = echo_when_listening(g, fwd, big)
         assert got == big, "%d of %d bytes back" % (len(got), len(big))
+
+        # milestone 5 inside the guest: a persistent echo server, a client over 127.0.0.1
+        sh(g, "nc -ll -p 7778 -e cat &")
+        for attempt in range(30):
+            out = sh(g, "echo hello | nc 127.0.0.1 7778")
+            if "hello" in out.split("\n"):
+                break
+        assert "hello" in out.split("\n"), out
+        assert "again" in sh(g, "echo again | nc 10.0.2.15 7778").split("\n")
 
         # a closed port: refused, and nc says so
         out = sh(g, "nc 127.0.0.1 9 </dev/null; echo nc=$?")
