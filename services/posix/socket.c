@@ -23,8 +23,9 @@
  * before answer ECONNRESET (net_gen) and the next socket() registers with
  * the new instance.
  *
- * AF_UNIX stream sockets come only from socketpair and are served here:
- * two byte rings, one per direction, as pipes are. socket(AF_UNIX) and
+ * AF_UNIX sockets come only from socketpair and are served here: two
+ * byte rings, one per direction, as pipes are; a SOCK_DGRAM pair keeps
+ * each message's length before it, so boundaries hold. socket(AF_UNIX) and
  * every other family than AF_INET answer EAFNOSUPPORT.
  *
  * Blocking sends take what fits (at most one region, 64 KiB) and return
@@ -313,6 +314,36 @@ static int64_t epipe(struct proc *p, uint64_t flags)
 
 static uint8_t unix_bounce[UNIX_RING_BYTES];
 
+static void ring_put(struct unix_ring *r, const uint8_t *src, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        r->buf[(r->head + r->n + i) % UNIX_RING_BYTES] = src[i];
+    r->n += n;
+}
+
+/* Copies n bytes from offset off of what r holds, leaving them. */
+static void ring_peek(const struct unix_ring *r, uint32_t off, uint8_t *dst, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        dst[i] = r->buf[(r->head + off + i) % UNIX_RING_BYTES];
+}
+
+static void ring_drop(struct unix_ring *r, uint32_t n)
+{
+    r->head = (r->head + n) % UNIX_RING_BYTES;
+    r->n -= n;
+}
+
+/* A datagram pair keeps each message as its length (4 bytes) then its
+ * bytes; the length of the next one, or 0 if none is queued. */
+static uint32_t next_dgram(const struct unix_ring *r)
+{
+    uint32_t len = 0;
+    if (r->n >= sizeof(len))
+        ring_peek(r, 0, (uint8_t *)&len, sizeof(len));
+    return len;
+}
+
 static int64_t unix_send(struct proc *p, struct file *f, const struct uio *v, unsigned nv,
                          uint64_t flags)
 {
@@ -323,22 +354,27 @@ static int64_t unix_send(struct proc *p, struct file *f, const struct uio *v, un
     if (u->wr_shut[s->side] || !u->open[peer] || u->rd_shut[peer])
         return epipe(p, flags);
     uint64_t want = iov_total(v, nv);
-    if (want == 0)
+    bool dgram = s->type == SOCK_DGRAM;
+    uint32_t hdr = dgram ? 4 : 0;
+    if (dgram && want + hdr > UNIX_RING_BYTES)
+        return -LINUX_EMSGSIZE;
+    if (want == 0 && !dgram)
         return 0;
-    if (r->n == UNIX_RING_BYTES)
+    if (r->n + hdr + (dgram ? want : 1) > UNIX_RING_BYTES)
         return nonblocking(f, flags) ? -LINUX_EAGAIN : SYS_BLOCKED;
-    int64_t got = gather(p, v, nv, unix_bounce, UNIX_RING_BYTES - r->n);
-    if (got <= 0)
-        return got;
-    for (int64_t i = 0; i < got; i++)
-        r->buf[(r->head + r->n + (uint32_t)i) % UNIX_RING_BYTES] = unix_bounce[i];
-    r->n += (uint32_t)got;
+    int64_t got = gather(p, v, nv, unix_bounce, UNIX_RING_BYTES - r->n - hdr);
+    if (got < 0 || (dgram && (uint64_t)got != want))
+        return got < 0 ? got : -LINUX_EFAULT;
+    uint32_t len = (uint32_t)got;
+    if (dgram)
+        ring_put(r, (const uint8_t *)&len, sizeof(len));
+    ring_put(r, unix_bounce, len);
     posix_wake = true;
     return got;
 }
 
 static int64_t unix_recv(struct proc *p, struct file *f, const struct uio *v, unsigned nv,
-                         uint64_t flags)
+                         uint64_t flags, int *msg_flags)
 {
     struct psock *s = f->sock;
     struct unix_pair *u = s->pair;
@@ -346,22 +382,25 @@ static int64_t unix_recv(struct proc *p, struct file *f, const struct uio *v, un
     struct unix_ring *r = &u->ring[s->side];
     uint64_t want = iov_total(v, nv);
     if (r->n == 0) {
-        if (!u->open[peer] || u->wr_shut[peer] || u->rd_shut[s->side] || want == 0)
+        if (!u->open[peer] || u->wr_shut[peer] || u->rd_shut[s->side] ||
+            (want == 0 && s->type == SOCK_STREAM))
             return 0;
         return nonblocking(f, flags) ? -LINUX_EAGAIN : SYS_BLOCKED;
     }
-    uint32_t n = want < r->n ? (uint32_t)want : r->n;
-    for (uint32_t i = 0; i < n; i++)
-        unix_bounce[i] = r->buf[(r->head + i) % UNIX_RING_BYTES];
+    bool dgram = s->type == SOCK_DGRAM;
+    uint32_t hdr = dgram ? 4 : 0, avail = dgram ? next_dgram(r) : r->n;
+    uint32_t n = want < avail ? (uint32_t)want : avail;
+    ring_peek(r, hdr, unix_bounce, n);
     int64_t put = scatter(p, v, nv, unix_bounce, n);
     if (put < 0)
         return put;
+    if (dgram && avail > n && msg_flags != NULL)
+        *msg_flags |= MSG_TRUNC;
     if (!(flags & MSG_PEEK)) {
-        r->head = (r->head + n) % UNIX_RING_BYTES;
-        r->n -= n;
+        ring_drop(r, hdr + (dgram ? avail : n)); /* a datagram's tail goes with it */
         posix_wake = true;
     }
-    return n;
+    return dgram && (flags & MSG_TRUNC) ? avail : n;
 }
 
 static unsigned unix_mask(const struct psock *s)
@@ -371,7 +410,7 @@ static unsigned unix_mask(const struct psock *s)
     unsigned m = 0;
     if (u->ring[s->side].n > 0 || !u->open[peer] || u->wr_shut[peer] || u->rd_shut[s->side])
         m |= POLLIN | POLLRDNORM;
-    if (u->ring[peer].n < UNIX_RING_BYTES || !u->open[peer])
+    if (u->ring[peer].n + (s->type == SOCK_DGRAM ? 4 : 0) < UNIX_RING_BYTES || !u->open[peer])
         m |= POLLOUT | POLLWRNORM;
     if (!u->open[peer] || u->wr_shut[peer])
         m |= POLLRDHUP;
@@ -387,8 +426,9 @@ static int64_t do_socketpair(struct proc *p, uint64_t domain, uint64_t type, uin
         return domain == AF_INET ? -LINUX_EOPNOTSUPP : -LINUX_EAFNOSUPPORT;
     if (type & ~(uint64_t)(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -LINUX_EINVAL;
-    if ((type & SOCK_TYPE_MASK) != SOCK_STREAM)
-        return -LINUX_EOPNOTSUPP; /* stream pairs only (docs/posix.md) */
+    int kind = (int)(type & SOCK_TYPE_MASK);
+    if (kind != SOCK_STREAM && kind != SOCK_DGRAM)
+        return -LINUX_EOPNOTSUPP; /* no SOCK_SEQPACKET */
     if (proto != 0)
         return -LINUX_EPROTONOSUPPORT;
     struct unix_pair *u = calloc(1, sizeof(*u));
@@ -399,8 +439,8 @@ static int64_t do_socketpair(struct proc *p, uint64_t domain, uint64_t type, uin
         free(b);
         return -LINUX_ENOMEM;
     }
-    *a = (struct psock){.family = AF_UNIX, .type = SOCK_STREAM, .net = -1, .pair = u, .side = 0};
-    *b = (struct psock){.family = AF_UNIX, .type = SOCK_STREAM, .net = -1, .pair = u, .side = 1};
+    *a = (struct psock){.family = AF_UNIX, .type = kind, .net = -1, .pair = u, .side = 0};
+    *b = (struct psock){.family = AF_UNIX, .type = kind, .net = -1, .pair = u, .side = 1};
     u->open[0] = u->open[1] = true;
     int fds[2];
     fds[0] = (int)install(p, a, (int)type);
@@ -631,7 +671,7 @@ static int64_t sock_recv(struct proc *p, struct file *f, const struct uio *v, un
     if (flags & MSG_OOB)
         return -LINUX_EINVAL;
     if (f->sock->family == AF_UNIX)
-        return unix_recv(p, f, v, nv, flags);
+        return unix_recv(p, f, v, nv, flags, msg_flags);
     uint64_t out[4] = {0};
     int64_t n = inet_recv(p, f, v, nv, flags, out);
     if (n < 0 || f->sock->type != SOCK_DGRAM)
@@ -838,7 +878,8 @@ int64_t sock_ioctl(struct proc *p, struct file *f, uint64_t req, uint64_t arg)
         if (f->kind == FILE_PIPE_READ) {
             v = (int32_t)f->pipe->n;
         } else if (f->kind == FILE_SOCKET && f->sock->family == AF_UNIX) {
-            v = (int32_t)f->sock->pair->ring[f->sock->side].n;
+            const struct unix_ring *r = &f->sock->pair->ring[f->sock->side];
+            v = (int32_t)(f->sock->type == SOCK_DGRAM ? next_dgram(r) : r->n);
         } else if (f->kind == FILE_SOCKET) {
             if (stale(f->sock))
                 return -LINUX_ECONNRESET;

@@ -179,6 +179,30 @@ static void unix_pair(void)
     close(sv[0]);
 }
 
+static void unix_dgram_pair(void)
+{
+    int sv[2];
+    char b[16];
+    check(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "socketpair_dgram", "socketpair");
+    send(sv[0], "a", 1, 0);
+    send(sv[0], "bcd", 3, 0);
+    send(sv[0], "", 0, 0);
+    int n = -1;
+    check(ioctl(sv[1], FIONREAD, &n) == 0 && n == 1, "dgram_fionread_is_the_next_message",
+          "FIONREAD");
+    check(recv(sv[1], b, sizeof(b), 0) == 1 && b[0] == 'a', "dgram_boundaries_kept", "recv");
+    struct iovec iov = {b, 2};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    check(recvmsg(sv[1], &m, 0) == 2 && (m.msg_flags & MSG_TRUNC) && !memcmp(b, "bc", 2),
+          "dgram_truncated_with_msg_trunc", "recvmsg");
+    check(recv(sv[1], b, sizeof(b), MSG_DONTWAIT) == 0, "dgram_empty_message", "recv");
+    errno = 0;
+    check(recv(sv[1], b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+          "dgram_tail_dropped_then_eagain", "recv");
+    close(sv[0]);
+    close(sv[1]);
+}
+
 static void tcp_loopback(void)
 {
     int port, l = tcp_listener(&port);
@@ -416,6 +440,7 @@ int main(int argc, char **argv)
     families();
     bad_inputs();
     unix_pair();
+    unix_dgram_pair();
     tcp_loopback();
     blocking_across_processes();
     select_pipe_and_socket();
