@@ -94,7 +94,9 @@ enum { NET_POLL_IN, NET_POLL_OUT, NET_POLL_HUP, NET_POLL_ERR, NET_POLL_WORDS };
 enum {
     /* MR0 = domain, MR1 = type (SOCK_STREAM or SOCK_DGRAM), MR2 =
      * protocol (0, IPPROTO_TCP for a stream, IPPROTO_UDP for a datagram
-     * socket). Reply MR0 = socket. EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE. */
+     * socket). Reply MR0 = socket, MR1 = 1 if the client's readiness
+     * notification is registered (0 after the server restarted: register
+     * again). EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE. */
     NET_RPC_SOCKET = 1,
     /* MR0 = socket, MR1 = address, MR2 = port. EADDRINUSE, EINVAL (bound). */
     NET_RPC_BIND = 2,

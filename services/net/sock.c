@@ -618,7 +618,7 @@ static int op_socket(client_t *c, const net_msg_t *m, net_reply_t *r)
             return (int)fail(r, LINUX_ENOBUFS);
         }
         udp_recv(s->upcb, on_udp_recv, s);
-        return ok(r, 1, sock_no(s), 0, 0, 0);
+        return ok(r, 2, sock_no(s), c->has_ntfn, 0, 0);
     }
     s->pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
     if (s->pcb == NULL) {
@@ -626,7 +626,7 @@ static int op_socket(client_t *c, const net_msg_t *m, net_reply_t *r)
         return (int)fail(r, LINUX_ENOBUFS);
     }
     set_callbacks(s, s->pcb);
-    return ok(r, 1, sock_no(s), 0, 0, 0);
+    return ok(r, 2, sock_no(s), c->has_ntfn, 0, 0);
 }
 
 static bool port_ok(uint64_t port)

@@ -19,9 +19,10 @@
  * moves through the 64 KiB region shared with the net server (net_shm):
  * user memory -> region -> lwIP on send, the other way on receive.
  *
- * If the net server goes while serving one of our calls, the sockets made
- * before answer ECONNRESET (net_gen) and the next socket() registers with
- * the new instance.
+ * If the net server goes (a call answered SERVER_GONE, or EBADF for a
+ * socket it gave us, or SOCKET says our notification is not registered),
+ * the sockets made before answer ECONNRESET (net_gen) and the
+ * notification is registered with the new instance.
  *
  * AF_UNIX sockets come only from socketpair and are served here: two
  * byte rings, one per direction, as pipes are; a SOCK_DGRAM pair keeps
@@ -112,12 +113,20 @@ struct uio {
 };
 
 static bool net_started, net_ok;
-/* Bumped when the net server went (a call answered SERVER_GONE): sockets
- * of an older generation name nothing any more (their numbers may be
- * another process's in the new instance) and answer ECONNRESET. */
+/* Bumped when the net server went: sockets of an older generation name
+ * nothing any more (their numbers may be another process's in the new
+ * instance) and answer ECONNRESET. */
 static unsigned net_gen;
 
 /* ---- the net server ---- */
+
+/* The net server went or came back new: older sockets are dead, and the
+ * next socket() registers the notification with the new instance. */
+static void net_restarted(void)
+{
+    net_gen++;
+    net_started = net_ok = false;
+}
 
 /* One call; results in out (may be NULL). Returns 0 or a negative errno. */
 static int64_t net_call(uint64_t label, unsigned n, const uint64_t *w, uint64_t out[4])
@@ -126,9 +135,9 @@ static int64_t net_call(uint64_t label, unsigned n, const uint64_t *w, uint64_t 
         seL4_SetMR((int)i, w[i]);
     seL4_MessageInfo_t info = seL4_Call(KAAL_CAP_NET, seL4_MessageInfo_new(label, 0, 0, n));
     seL4_Word l = seL4_MessageInfo_get_label(info);
-    if (l == KAAL_RPC_LABEL_SERVER_GONE) {
-        net_gen++;
-        net_started = net_ok = false; /* register with the next instance */
+    /* We only name sockets the server gave us: EBADF means it forgot them */
+    if (l == KAAL_RPC_LABEL_SERVER_GONE || (l == LINUX_EBADF && label != NET_RPC_SOCKET)) {
+        net_restarted();
         return -LINUX_ECONNRESET;
     }
     if (l != 0)
@@ -479,6 +488,13 @@ static int64_t do_socket(struct proc *p, uint64_t domain, uint64_t type, uint64_
         return -LINUX_EAFNOSUPPORT;
     uint64_t out[4];
     int64_t r = net_call4(NET_RPC_SOCKET, 3, AF_INET, base, proto, 0, out);
+    if (r == 0 && out[1] == 0) { /* a new instance that has no notification of ours */
+        net_restarted();
+        if (!net_start()) {
+            net_call4(NET_RPC_CLOSE, 1, out[0], 0, 0, 0, NULL);
+            return -LINUX_EAFNOSUPPORT;
+        }
+    }
     if (r < 0)
         return r == -LINUX_EMFILE ? -LINUX_ENFILE : r; /* the server's table is system-wide */
     struct psock *s = calloc(1, sizeof(*s));

@@ -628,9 +628,15 @@ test_poll_bits_follow_the_sockets_and_the_notification_comes_once_per_arming(voi
 {
     (void)state;
     net_reply_t r;
+    assert_int_equal(now(A, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_DGRAM, 0, 0), 0);
+    assert_int_equal(r.mr[1], 0); /* no notification yet */
+    assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, r.mr[0], 0, 0, 0), 0);
     net_msg_t reg = {.label = NET_RPC_REGISTER_NTFN, .has_cap = true};
     assert_int_equal(net_sock_handle(A, &reg, &r), NET_SOCK_REPLY);
     assert_int_equal(r.label, 0);
+    assert_int_equal(now(A, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0), 0);
+    assert_int_equal(r.mr[1], 1); /* SOCKET says it is registered */
+    assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, r.mr[0], 0, 0, 0), 0);
     int l = listener(A, PORT);
     assert_false(poll_word(A, NET_POLL_IN) & (1ull << l));
     int c = new_socket(B);
