@@ -354,6 +354,35 @@ static void select_pipe_and_socket(void)
     close(l);
 }
 
+/* Connections opened and closed leave nothing behind: the POSIX server
+ * shares 64 net-server sockets among all processes, so a leak would show
+ * as ENFILE long before the loop ends. */
+static void no_socket_leaks(void)
+{
+    int port, l = tcp_listener(&port), ok_rounds = 0;
+    for (int i = 0; i < 300; i++) {
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = loopback(port);
+        char b = 0;
+        if (connect(c, (struct sockaddr *)&a, sizeof(a)) == 0) {
+            int s = accept(l, NULL, NULL);
+            if (s >= 0 && write(c, "!", 1) == 1 && read(s, &b, 1) == 1 && b == '!')
+                ok_rounds++;
+            close(s);
+        }
+        close(c);
+    }
+    check(ok_rounds == 300, "three_hundred_connections", "a round failed");
+    int fds[60], n = 0;
+    for (; n < 60; n++)
+        if ((fds[n] = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
+            break;
+    check(n == 60, "sixty_sockets_still_free_afterwards", "socket");
+    while (n > 0)
+        close(fds[--n]);
+    close(l);
+}
+
 static void udp(void)
 {
     int u = socket(AF_INET, SOCK_DGRAM, 0), v = socket(AF_INET, SOCK_DGRAM, 0);
@@ -445,6 +474,7 @@ int main(int argc, char **argv)
     blocking_across_processes();
     select_pipe_and_socket();
     udp();
+    no_socket_leaks();
     printf("sockets: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
