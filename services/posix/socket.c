@@ -41,6 +41,7 @@
 #include <kaal/stdio.h>
 #include <kaal/string.h>
 #include <kaal/sysdesc.h>
+#include <kaal/timer.h>
 
 #include "posix_caps.h"
 
@@ -100,9 +101,10 @@ struct unix_pair {
 struct psock {
     int family, type;
     /* AF_INET */
-    int net;         /* the net server's socket number */
-    unsigned gen;    /* net_gen when it was made */
-    bool connecting; /* a CONNECT answered EINPROGRESS, not yet seen done */
+    int net;                           /* the net server's socket number */
+    uint64_t rcvtimeo_ns, sndtimeo_ns; /* SO_RCVTIMEO, SO_SNDTIMEO (0: none) */
+    unsigned gen;                      /* net_gen when it was made */
+    bool connecting;                   /* a CONNECT answered EINPROGRESS, not yet seen done */
     /* AF_UNIX */
     struct unix_pair *pair;
     int side;
@@ -309,6 +311,22 @@ static bool nonblocking(const struct file *f, uint64_t flags)
     return (f->flags & VFS_O_NONBLOCK) || (flags & MSG_DONTWAIT);
 }
 
+/* A call that cannot go on now: EAGAIN for a non-blocking one, else the
+ * process waits, until timeout_ns (SO_RCVTIMEO/SNDTIMEO; 0: for ever) is
+ * over, then EAGAIN as on Linux. */
+static int64_t would_block(struct proc *p, const struct file *f, uint64_t flags,
+                           uint64_t timeout_ns)
+{
+    if (nonblocking(f, flags))
+        return -LINUX_EAGAIN;
+    if (timeout_ns == 0)
+        return SYS_BLOCKED;
+    uint64_t deadline =
+        p->state == PROC_BLOCKED && p->deadline_ns ? p->deadline_ns : kaal_time_ns() + timeout_ns;
+    int64_t r = proc_sleep_until(p, deadline);
+    return r == SYS_BLOCKED ? r : -LINUX_EAGAIN;
+}
+
 static int64_t epipe(struct proc *p, uint64_t flags)
 {
     if (!(flags & MSG_NOSIGNAL)) {
@@ -370,7 +388,7 @@ static int64_t unix_send(struct proc *p, struct file *f, const struct uio *v, un
     if (want == 0 && !dgram)
         return 0;
     if (r->n + hdr + (dgram ? want : 1) > UNIX_RING_BYTES)
-        return nonblocking(f, flags) ? -LINUX_EAGAIN : SYS_BLOCKED;
+        return would_block(p, f, flags, s->sndtimeo_ns);
     int64_t got = gather(p, v, nv, unix_bounce, UNIX_RING_BYTES - r->n - hdr);
     if (got < 0 || (dgram && (uint64_t)got != want))
         return got < 0 ? got : -LINUX_EFAULT;
@@ -394,7 +412,7 @@ static int64_t unix_recv(struct proc *p, struct file *f, const struct uio *v, un
         if (!u->open[peer] || u->wr_shut[peer] || u->rd_shut[s->side] ||
             (want == 0 && s->type == SOCK_STREAM))
             return 0;
-        return nonblocking(f, flags) ? -LINUX_EAGAIN : SYS_BLOCKED;
+        return would_block(p, f, flags, s->rcvtimeo_ns);
     }
     bool dgram = s->type == SOCK_DGRAM;
     uint32_t hdr = dgram ? 4 : 0, avail = dgram ? next_dgram(r) : r->n;
@@ -554,7 +572,7 @@ static int64_t do_accept(struct proc *p, uint64_t fd, uint64_t uaddr, uint64_t u
     uint64_t out[4];
     e = net_call4(NET_RPC_ACCEPT, 2, (uint64_t)s->net, NET_RPC_NONBLOCK, 0, 0, out);
     if (e == -LINUX_EAGAIN)
-        return nonblocking(fd_get(p, fd), 0) ? e : SYS_BLOCKED;
+        return would_block(p, fd_get(p, fd), 0, s->rcvtimeo_ns);
     if (e < 0)
         return e;
     struct psock *n = calloc(1, sizeof(*n));
@@ -626,7 +644,7 @@ static int64_t inet_send(struct proc *p, struct file *f, const struct uio *v, un
     uint64_t out[4];
     int64_t e = net_call(NET_RPC_SEND, s->type == SOCK_DGRAM && to ? 6 : 4, w, out);
     if (e == -LINUX_EAGAIN)
-        return nonblocking(f, flags) ? e : SYS_BLOCKED;
+        return would_block(p, f, flags, s->sndtimeo_ns);
     /* Linux's TCP answers a send before connect with EPIPE too */
     if (e == -LINUX_EPIPE || (e == -LINUX_ENOTCONN && s->type == SOCK_STREAM))
         return epipe(p, flags);
@@ -644,7 +662,7 @@ static int64_t inet_recv(struct proc *p, struct file *f, const struct uio *v, un
     int64_t e = net_call4(NET_RPC_RECV, 4, (uint64_t)s->net, 0, want,
                           NET_RPC_NONBLOCK | (flags & MSG_PEEK ? NET_RPC_PEEK : 0), out);
     if (e == -LINUX_EAGAIN)
-        return nonblocking(f, flags) ? e : SYS_BLOCKED;
+        return would_block(p, f, flags, s->rcvtimeo_ns);
     if (e < 0)
         return e;
     return scatter(p, v, nv, NET_SHM, (size_t)out[0]);
@@ -779,14 +797,25 @@ static int64_t do_setsockopt(struct proc *p, uint64_t fd, uint64_t level, uint64
         return e;
     int32_t v[2] = {0, 0};
     size_t need = level == SOL_SOCKET && opt == SO_LINGER ? 8 : 4;
-    if (level == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO))
-        need = 16;
+    if (level == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO)) {
+        int64_t tv[2]; /* struct timeval */
+        if (len < sizeof(tv))
+            return -LINUX_EINVAL;
+        if (copy_from_user(&p->vm, tv, uval, sizeof(tv)) < 0)
+            return -LINUX_EFAULT;
+        if (tv[1] < 0 || tv[1] >= 1000000)
+            return -LINUX_EDOM;
+        uint64_t ns = tv[0] < 0 ? 0 : (uint64_t)tv[0] * 1000000000u + (uint64_t)tv[1] * 1000u;
+        if (opt == SO_RCVTIMEO)
+            s->rcvtimeo_ns = ns;
+        else
+            s->sndtimeo_ns = ns;
+        return 0;
+    }
     if (len < need)
         return -LINUX_EINVAL;
-    if (copy_from_user(&p->vm, v, uval, need < 8 ? need : 8) < 0)
+    if (copy_from_user(&p->vm, v, uval, need) < 0)
         return -LINUX_EFAULT;
-    if (level == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO))
-        return 0; /* accepted, not enforced (docs/posix.md) */
     if (s->family == AF_UNIX)
         return level == SOL_SOCKET ? 0 : -LINUX_EOPNOTSUPP; /* buffer sizes etc.: kept as is */
     uint64_t value =
@@ -806,6 +835,14 @@ static int64_t do_getsockopt(struct proc *p, uint64_t fd, uint64_t level, uint64
         return -LINUX_EFAULT;
     if (len < 0)
         return -LINUX_EINVAL;
+    if (level == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO)) {
+        uint64_t ns = opt == SO_RCVTIMEO ? s->rcvtimeo_ns : s->sndtimeo_ns;
+        int64_t tv[2] = {(int64_t)(ns / 1000000000u), (int64_t)(ns % 1000000000u / 1000u)};
+        int32_t n = len < (int32_t)sizeof(tv) ? len : (int32_t)sizeof(tv);
+        if (copy_to_user(&p->vm, uval, tv, (size_t)n) < 0 || copy_to_user(&p->vm, ulen, &n, 4) < 0)
+            return -LINUX_EFAULT;
+        return 0;
+    }
     int32_t v[2] = {0, 0};
     int32_t size = 4;
     if (level == SOL_SOCKET && opt == SO_DOMAIN) {

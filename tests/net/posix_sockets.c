@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -257,6 +258,14 @@ static void tcp_loopback(void)
     poll(&pfd, 1, 10000);
     check(recvmsg(s, &mi, 0) == 9 && !memcmp(x, "two ", 4) && !memcmp(y, "parts", 5),
           "recvmsg_two_iovecs", "recvmsg");
+    /* a receive timeout ends a blocking read with EAGAIN */
+    struct timeval tv = {0, 100000}, tv2 = {0, 0};
+    len = sizeof(tv2);
+    check(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+              getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv2, &len) == 0 && tv2.tv_usec == 100000,
+          "so_rcvtimeo_reads_back", "SO_RCVTIMEO");
+    errno = 0;
+    check(read(s, b, 1) < 0 && errno == EAGAIN, "so_rcvtimeo_read_eagain", "read");
     /* a blocking socket made non-blocking by FIONBIO */
     check(ioctl(s, FIONBIO, &one) == 0 && fcntl(s, F_GETFL) & O_NONBLOCK, "fionbio", "FIONBIO");
     errno = 0;
