@@ -16,6 +16,10 @@
  * (seL4_Reply), except those that must wait: their caller's reply cap is
  * saved (seL4_CNode_SaveCaller) in the client's slot and used when lwIP
  * completes the operation, so a slow client never holds up another.
+ * A client's readiness notification (REGISTER_NTFN) arrives in the receive
+ * slot and is moved to that client's notification slot; it is signalled
+ * with NBSend (a client passing off another cap as its notification cannot
+ * stop the server).
  */
 #include <kaal/component.h>
 #include <kaal/console.h>
@@ -39,8 +43,10 @@
 #define TIMER_EVENT_BIT (1ull << 60) /* badge of the timer's copy of events */
 #define SLOT_TIMER_NTFN KAAL_COMPONENT_FIRST_FREE_SLOT
 #define SLOT_REPLY_BASE (KAAL_COMPONENT_FIRST_FREE_SLOT + 1)
-_Static_assert(SLOT_REPLY_BASE + NET_RPC_MAX_CLIENTS <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
-               "the CNode has no room for a reply cap per client");
+#define SLOT_RECV (SLOT_REPLY_BASE + NET_RPC_MAX_CLIENTS) /* a cap a call carries */
+#define SLOT_NTFN_BASE (SLOT_RECV + 1)                    /* clients' notifications */
+_Static_assert(SLOT_NTFN_BASE + NET_RPC_MAX_CLIENTS <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
+               "the CNode has no room for a reply cap and a notification per client");
 
 static net_ethif_t eth;
 static bool have_nic, have_timer, eth_announced;
@@ -226,7 +232,15 @@ static bool rx_pressure(void *ctx)
     return have_nic && net_ethif_rx_pressure(&eth);
 }
 
-static const net_sock_ops_t sock_ops = {.reply_later = reply_later, .rx_pressure = rx_pressure};
+static void notify(void *ctx, unsigned client)
+{
+    (void)ctx;
+    if (client < NET_RPC_MAX_CLIENTS)
+        seL4_NBSend(SLOT_NTFN_BASE + client, seL4_MessageInfo_new(0, 0, 0, 0));
+}
+
+static const net_sock_ops_t sock_ops = {
+    .reply_later = reply_later, .rx_pressure = rx_pressure, .notify = notify};
 
 static void serve(seL4_Word badge, seL4_MessageInfo_t info)
 {
@@ -235,6 +249,15 @@ static void serve(seL4_Word badge, seL4_MessageInfo_t info)
                    .n_words = (unsigned)seL4_MessageInfo_get_length(info)};
     for (unsigned i = 0; i < NET_MSG_MAX_WORDS && i < m.n_words; i++)
         m.mr[i] = seL4_GetMR((int)i);
+    /* a transferred cap (not this endpoint unwrapped to a badge) */
+    m.has_cap = seL4_MessageInfo_get_extraCaps(info) >= 1 &&
+                !(seL4_MessageInfo_get_capsUnwrapped(info) & 1);
+    if (m.label == NET_RPC_REGISTER_NTFN && m.has_cap && client < NET_RPC_MAX_CLIENTS) {
+        seL4_CNode_Delete(KAAL_SYSDESC_SLOT_CNODE, SLOT_NTFN_BASE + client, seL4_WordBits);
+        m.has_cap =
+            seL4_CNode_Move(KAAL_SYSDESC_SLOT_CNODE, SLOT_NTFN_BASE + client, seL4_WordBits,
+                            KAAL_SYSDESC_SLOT_CNODE, SLOT_RECV, seL4_WordBits) == seL4_NoError;
+    }
     net_reply_t r;
     int how = client < NET_RPC_MAX_CLIENTS ? net_sock_handle(client, &m, &r) : NET_SOCK_REPLY;
     if (client >= NET_RPC_MAX_CLIENTS)
@@ -260,6 +283,7 @@ static void client_gone(seL4_Word client_badge)
     if (client >= NET_RPC_MAX_CLIENTS)
         return;
     net_sock_client_gone(client);
+    seL4_CNode_Delete(KAAL_SYSDESC_SLOT_CNODE, SLOT_NTFN_BASE + client, seL4_WordBits);
     if (reply_saved[client]) {
         seL4_CNode_Delete(KAAL_SYSDESC_SLOT_CNODE, SLOT_REPLY_BASE + client, seL4_WordBits);
         reply_saved[client] = false;
@@ -314,6 +338,9 @@ int main(void)
             continue;
         arm_timer();
         seL4_Word badge;
+        /* a cap the last call carried and nobody kept */
+        seL4_CNode_Delete(KAAL_SYSDESC_SLOT_CNODE, SLOT_RECV, seL4_WordBits);
+        seL4_SetCapReceivePath(KAAL_SYSDESC_SLOT_CNODE, SLOT_RECV, seL4_WordBits);
         seL4_MessageInfo_t info = seL4_Recv(KAAL_CAP_CLIENTS, &badge);
         if (badge == KAAL_RPC_BADGE_INIT) {
             if (seL4_MessageInfo_get_label(info) == KAAL_RPC_LABEL_CLIENT_GONE &&

@@ -47,3 +47,20 @@ $(patsubst %,$(BUILD)/guest/%.o,$(basename $(NET_SRCS))): GUEST_CFLAGS += $(LWIP
   -Iservices/net/port/libc
 $(patsubst %,$(BUILD)/guest/%.o,$(basename $(NET_SRCS))): $(LWIP_STAMP)
 $(eval $(call kaal_component,services/net/component.toml,net,$(NET_SRCS),$(BUILD)/guest/liblwip.a))
+
+# The POSIX system with the net server (system/posix-net.toml): the POSIX
+# root file system of services/posix/module.mk plus /bin/posix-sockets, the
+# socket syscall checks (tests/net/posix_sockets.c, static musl).
+POSIX_SOCKETS := $(BUILD)/net/posix-sockets
+$(POSIX_SOCKETS): tests/net/posix_sockets.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(MUSL_GCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+POSIX_NET_STAGE := $(BUILD)/rootfs/posix-net-tree
+$(BUILD)/rootfs/posix-net.cpio: $(BUILD)/rootfs/posix.cpio $(POSIX_SOCKETS) tools/mkcpio.py
+	rm -rf $(POSIX_NET_STAGE)
+	cp -a $(BUILD)/rootfs/posix-tree $(POSIX_NET_STAGE)
+	cp $(POSIX_SOCKETS) $(POSIX_NET_STAGE)/bin/posix-sockets
+	$(PYTHON) tools/mkcpio.py -o $@ --tree $(POSIX_NET_STAGE)
+$(eval $(call kaal_system,posix-net,system/posix-net.toml))
+$(BUILD)/systems/posix-net.initrd: $(BUILD)/rootfs/posix-net.cpio
+TEST_SYSTEM_DEPS += $(BUILD)/systems/posix-net.initrd

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Sockets on lwIP's raw TCP API (sock.h, protocol <kaal/net_rpc.h>).
+ * Sockets on lwIP's raw TCP and UDP APIs (sock.h, protocol <kaal/net_rpc.h>).
  *
  * Model: clients[badge] holds up to NET_RPC_MAX_SOCKETS sockets; a socket
  * owns at most one tcp_pcb (tcp_arg points back at the socket) and the
@@ -16,8 +16,18 @@
  * leaves it waiting. lwIP may call back from inside tcp_abort and
  * tcp_close, so a socket's callbacks are cut (tcp_arg NULL) before either.
  *
+ * UDP: a datagram socket owns one udp_pcb (upcb) and a queue of received
+ * datagrams with their sources (dq, at most DGRAM_MAX; more are dropped,
+ * as a full socket buffer drops them on Linux).
+ *
+ * Readiness: a client with a notification (REGISTER_NTFN) is armed by each
+ * of its requests; the first lwIP callback on one of its sockets after that
+ * signals it (note_event) and disarms it. POLL computes every socket's
+ * bits from its state (sock_ready), so nothing is kept per event.
+ *
  * Invariants: s->pcb == NULL once lwIP freed it (err callback) or we closed
- * it; a free socket has no pcb, no rx data and is on no accept queue.
+ * it; a free socket has no pcb, no rx data and is on no accept queue; a
+ * UDP socket never has a tcp_pcb and a TCP socket never an upcb.
  */
 #include "sock.h"
 
@@ -29,11 +39,14 @@
 #include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h" /* tcp_process_refused_data */
 #include "lwip/tcp.h"
+#include "lwip/udp.h"
 
 enum { S_FREE, S_NEW, S_LISTEN, S_ACCEPTQ, S_CONNECTING, S_CONNECTED, S_DEAD };
 
 #define ACCEPTQ_MAX 32
 #define RXQ_MAX 16 /* 16 chains of up to 64 KiB hold TCP_WND (512 KiB) */
+#define DGRAM_MAX 32
+#define UDP_MAX_PAYLOAD 65507u
 
 typedef struct sock sock_t;
 typedef struct client client_t;
@@ -52,7 +65,18 @@ struct sock {
     uint8_t acceptq[ACCEPTQ_MAX]; /* LISTEN: queued socket numbers */
     unsigned aq_head, aq_n, backlog;
     uint32_t rcvbuf, sndbuf;
-    bool reuseaddr, keepalive;
+    bool reuseaddr, reuseport, keepalive, broadcast;
+    bool linger_on;
+    uint32_t linger_s;
+    /* UDP */
+    bool udp;
+    struct udp_pcb *upcb;
+    struct {
+        struct pbuf *p;
+        uint32_t addr; /* source, host order */
+        uint16_t port;
+    } dq[DGRAM_MAX];
+    unsigned dq_head, dq_n;
 };
 
 typedef struct {
@@ -60,6 +84,7 @@ typedef struct {
     uint64_t label;
     unsigned sock;
     uint64_t off, len, flags;
+    uint64_t addr, port; /* UDP SEND: the destination (port 0: the connected peer) */
 } wait_t;
 
 struct client {
@@ -68,11 +93,14 @@ struct client {
     size_t shm_bytes;
     wait_t wait;
     bool retrying; /* in retry: lwIP callbacks it causes must not answer twice */
+    bool has_ntfn; /* REGISTER_NTFN done: the caller holds the cap */
+    bool armed;    /* a request since the last signal */
     sock_t socks[NET_RPC_MAX_SOCKETS];
 };
 
 static client_t *clients[NET_RPC_MAX_CLIENTS]; /* made at a client's first request */
 static void rx_drop(sock_t *s);
+static void dq_drop(sock_t *s);
 static const net_sock_ops_t *sock_ops;
 static void *sock_ctx;
 
@@ -193,7 +221,15 @@ static void sock_free(sock_t *s, bool abort)
         rx_drop(s);
         abort = true;
     }
+    if (s->linger_on && s->linger_s == 0)
+        abort = true; /* SO_LINGER 0: close resets */
     pcb_release(s, abort);
+    dq_drop(s);
+    if (s->upcb != NULL) {
+        udp_recv(s->upcb, NULL, NULL);
+        udp_remove(s->upcb);
+        s->upcb = NULL;
+    }
     s->state = S_FREE;
 }
 
@@ -233,6 +269,18 @@ static bool rx_append(sock_t *s, struct pbuf *p)
     return true;
 }
 
+/* Copies up to max bytes to dst and leaves them queued; returns how many. */
+static uint64_t rx_peek(const sock_t *s, uint8_t *dst, uint64_t max)
+{
+    uint64_t done = 0;
+    for (unsigned i = 0; i < s->rxq_n && done < max; i++) {
+        const struct pbuf *h = s->rxq[(s->rxq_head + i) % RXQ_MAX];
+        uint64_t n = h->tot_len < max - done ? h->tot_len : max - done;
+        done += pbuf_copy_partial(h, dst + done, (u16_t)n, 0);
+    }
+    return done;
+}
+
 /* Moves up to max bytes to dst; returns how many. */
 static uint64_t rx_take(sock_t *s, uint8_t *dst, uint64_t max)
 {
@@ -259,13 +307,31 @@ static uint64_t rx_take(sock_t *s, uint8_t *dst, uint64_t max)
     return done;
 }
 
-/* ---- waiting calls ---- */
+static void dq_drop(sock_t *s)
+{
+    while (s->dq_n > 0) {
+        pbuf_free(s->dq[s->dq_head].p);
+        s->dq_head = (s->dq_head + 1) % DGRAM_MAX;
+        s->dq_n--;
+    }
+}
+
+/* ---- waiting calls and readiness ---- */
+
+static void note_event(client_t *c)
+{
+    if (c->has_ntfn && c->armed) {
+        c->armed = false;
+        sock_ops->notify(sock_ctx, (unsigned)c->badge);
+    }
+}
 
 static int run_op(client_t *c, uint64_t label, sock_t *s, const wait_t *w, net_reply_t *r);
 
 static void retry(sock_t *s)
 {
     client_t *c = s->client;
+    note_event(c);
     if (!c->wait.active || &c->socks[c->wait.sock] != s) {
         /* a waiting ACCEPT is on the listener, not on this socket */
         if (!(c->wait.active && s->state == S_ACCEPTQ && s->listener >= 0 &&
@@ -388,6 +454,30 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     return ERR_OK;
 }
 
+static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                        u16_t port)
+{
+    sock_t *s = arg;
+    (void)pcb;
+    if (s == NULL || s->rd_shut || s->dq_n == DGRAM_MAX) {
+        pbuf_free(p); /* the socket's buffer is full: dropped, as Linux */
+        return;
+    }
+    if (sock_ops->rx_pressure(sock_ctx)) {
+        struct pbuf *q = pbuf_clone(PBUF_RAW, PBUF_POOL, p);
+        if (q != NULL) {
+            pbuf_free(p);
+            p = q;
+        }
+    }
+    unsigned i = (s->dq_head + s->dq_n) % DGRAM_MAX;
+    s->dq[i].p = p;
+    s->dq[i].addr = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr)));
+    s->dq[i].port = port;
+    s->dq_n++;
+    retry(s);
+}
+
 /* ---- operations ---- */
 
 static uint64_t fail(net_reply_t *r, uint64_t e)
@@ -443,8 +533,13 @@ static int op_connect_done(sock_t *s, net_reply_t *r)
     return NET_SOCK_WAIT;
 }
 
+static int udp_send_op(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r);
+static int udp_recv_op(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r);
+
 static int op_send(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r)
 {
+    if (s->udp)
+        return udp_send_op(c, s, w, r);
     if (s->err != 0 && s->state == S_DEAD)
         return take_error(s, r);
     if (s->wr_shut || s->state == S_DEAD || (s->state == S_CONNECTED && s->pcb == NULL))
@@ -476,8 +571,12 @@ static int op_send(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r)
 
 static int op_recv(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r)
 {
+    if (s->udp)
+        return udp_recv_op(c, s, w, r);
     if (s->state != S_CONNECTED && s->state != S_DEAD && s->state != S_CONNECTING)
         return (int)fail(r, LINUX_ENOTCONN);
+    if (s->rxq_n > 0 && w->len > 0 && (w->flags & NET_RPC_PEEK))
+        return ok(r, 1, rx_peek(s, c->shm + w->off, w->len), 0, 0, 0);
     if (s->rxq_n > 0 && w->len > 0)
         return ok(r, 1, rx_take(s, c->shm + w->off, w->len), 0, 0, 0);
     if (s->err != 0)
@@ -503,20 +602,31 @@ static int op_socket(client_t *c, const net_msg_t *m, net_reply_t *r)
 {
     if (m->mr[0] != NET_AF_INET)
         return (int)fail(r, LINUX_EAFNOSUPPORT);
-    if (m->mr[1] != NET_SOCK_STREAM)
-        return (int)fail(r, m->mr[1] == NET_SOCK_DGRAM ? LINUX_EPROTONOSUPPORT : LINUX_EINVAL);
-    if (m->mr[2] != 0 && m->mr[2] != NET_IPPROTO_TCP)
+    if (m->mr[1] != NET_SOCK_STREAM && m->mr[1] != NET_SOCK_DGRAM)
+        return (int)fail(r, LINUX_EINVAL);
+    bool udp = m->mr[1] == NET_SOCK_DGRAM;
+    if (m->mr[2] != 0 && m->mr[2] != (udp ? NET_IPPROTO_UDP : NET_IPPROTO_TCP))
         return (int)fail(r, LINUX_EPROTONOSUPPORT);
     sock_t *s = sock_alloc(c);
     if (s == NULL)
         return (int)fail(r, LINUX_EMFILE);
+    if (udp) {
+        s->udp = true;
+        s->upcb = udp_new_ip_type(IPADDR_TYPE_V4);
+        if (s->upcb == NULL) {
+            s->state = S_FREE;
+            return (int)fail(r, LINUX_ENOBUFS);
+        }
+        udp_recv(s->upcb, on_udp_recv, s);
+        return ok(r, 2, sock_no(s), c->has_ntfn, 0, 0);
+    }
     s->pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
     if (s->pcb == NULL) {
         s->state = S_FREE;
         return (int)fail(r, LINUX_ENOBUFS);
     }
     set_callbacks(s, s->pcb);
-    return ok(r, 1, sock_no(s), 0, 0, 0);
+    return ok(r, 2, sock_no(s), c->has_ntfn, 0, 0);
 }
 
 static bool port_ok(uint64_t port)
@@ -541,10 +651,106 @@ static bool local_address(const ip_addr_t *a)
     return false;
 }
 
+/* ---- UDP ---- */
+
+static int udp_bind_op(sock_t *s, const net_msg_t *m, net_reply_t *r)
+{
+    if (s->upcb->local_port != 0)
+        return (int)fail(r, LINUX_EINVAL);
+    ip_addr_t a;
+    ip_addr_set_ip4_u32(&a, lwip_htonl((uint32_t)m->mr[1]));
+    if (m->mr[1] != NET_RPC_INADDR_ANY && !local_address(&a))
+        return (int)fail(r, LINUX_EADDRNOTAVAIL);
+    err_t e = udp_bind(s->upcb, &a, (u16_t)m->mr[2]);
+    return e == ERR_OK ? ok(r, 0, 0, 0, 0, 0) : (int)fail(r, lwip_errno(e));
+}
+
+static int udp_connect_op(sock_t *s, const net_msg_t *m, net_reply_t *r)
+{
+    ip_addr_t a;
+    ip_addr_set_ip4_u32(&a, lwip_htonl((uint32_t)m->mr[1]));
+    err_t e = udp_connect(s->upcb, &a, (u16_t)m->mr[2]);
+    if (e != ERR_OK)
+        return (int)fail(r, lwip_errno(e));
+    s->state = S_CONNECTED;
+    return ok(r, 0, 0, 0, 0, 0);
+}
+
+/* True if addr:port is this host's and no UDP pcb takes it: the datagram
+ * will only draw an ICMP port unreachable, which lwIP does not pass on. */
+static bool closed_local_port(const ip_addr_t *addr, u16_t port)
+{
+    if (!ip4_addr_isloopback(ip_2_ip4(addr)) && !local_address(addr))
+        return false;
+    for (const struct udp_pcb *u = udp_pcbs; u != NULL; u = u->next)
+        if (u->local_port == port &&
+            (ip_addr_isany(&u->local_ip) || ip_addr_cmp(&u->local_ip, addr) ||
+             (ip4_addr_isloopback(ip_2_ip4(addr)) && ip4_addr_isloopback(ip_2_ip4(&u->local_ip)))))
+            return false;
+    return true;
+}
+
+static int udp_send_op(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r)
+{
+    if (s->err != 0)
+        return take_error(s, r);
+    if (s->wr_shut)
+        return (int)fail(r, LINUX_EPIPE);
+    if (w->len > UDP_MAX_PAYLOAD)
+        return (int)fail(r, LINUX_EMSGSIZE);
+    bool to = w->port != 0;
+    if (!to && !(s->upcb->flags & UDP_FLAGS_CONNECTED))
+        return (int)fail(r, LINUX_EDESTADDRREQ);
+    if (to && (!addr_ok(w->addr) || !port_ok(w->port)))
+        return (int)fail(r, LINUX_EINVAL);
+    ip_addr_t a;
+    if (to)
+        ip_addr_set_ip4_u32(&a, lwip_htonl((uint32_t)w->addr));
+    else
+        ip_addr_copy(a, s->upcb->remote_ip);
+    u16_t port = to ? (u16_t)w->port : s->upcb->remote_port;
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)w->len, PBUF_RAM);
+    if (p == NULL)
+        return (int)fail(r, w->flags & NET_RPC_NONBLOCK ? LINUX_EAGAIN : LINUX_ENOBUFS);
+    pbuf_take(p, c->shm + w->off, (u16_t)w->len);
+    bool refused = (s->upcb->flags & UDP_FLAGS_CONNECTED) && !to && closed_local_port(&a, port);
+    err_t e = udp_sendto(s->upcb, p, &a, port);
+    pbuf_free(p);
+    if (e != ERR_OK)
+        return (int)fail(r, lwip_errno(e));
+    if (refused)
+        s->err = (int)LINUX_ECONNREFUSED; /* reported by the next call, as Linux */
+    return ok(r, 1, w->len, 0, 0, 0);
+}
+
+static int udp_recv_op(client_t *c, sock_t *s, const wait_t *w, net_reply_t *r)
+{
+    if (s->err != 0)
+        return take_error(s, r);
+    if (s->dq_n == 0) {
+        if (s->rd_shut)
+            return ok(r, 4, 0, 0, 0, 0);
+        return w->flags & NET_RPC_NONBLOCK ? (int)fail(r, LINUX_EAGAIN) : NET_SOCK_WAIT;
+    }
+    struct pbuf *p = s->dq[s->dq_head].p;
+    uint32_t addr = s->dq[s->dq_head].addr;
+    uint16_t port = s->dq[s->dq_head].port;
+    uint64_t full = p->tot_len, n = full < w->len ? full : w->len;
+    pbuf_copy_partial(p, c->shm + w->off, (u16_t)n, 0);
+    if (!(w->flags & NET_RPC_PEEK)) {
+        pbuf_free(p);
+        s->dq_head = (s->dq_head + 1) % DGRAM_MAX;
+        s->dq_n--;
+    }
+    return ok(r, 4, n, addr, port, full);
+}
+
 static int op_bind(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
     if (!addr_ok(m->mr[1]) || !port_ok(m->mr[2]))
         return (int)fail(r, LINUX_EINVAL);
+    if (s->udp)
+        return udp_bind_op(s, m, r);
     if (s->state != S_NEW || s->pcb == NULL)
         return (int)fail(r, LINUX_EINVAL);
     if (s->pcb->local_port != 0)
@@ -559,6 +765,8 @@ static int op_bind(sock_t *s, const net_msg_t *m, net_reply_t *r)
 
 static int op_listen(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
+    if (s->udp)
+        return (int)fail(r, LINUX_EOPNOTSUPP);
     if (s->state == S_LISTEN) {
         s->backlog = m->mr[1] == 0 ? 1 : m->mr[1] > ACCEPTQ_MAX ? ACCEPTQ_MAX : (unsigned)m->mr[1];
         return ok(r, 0, 0, 0, 0, 0);
@@ -586,6 +794,8 @@ static int op_connect(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
     if (!addr_ok(m->mr[1]) || !port_ok(m->mr[2]) || m->mr[2] == 0)
         return (int)fail(r, LINUX_EINVAL);
+    if (s->udp)
+        return udp_connect_op(s, m, r);
     if (s->state == S_CONNECTING)
         return (int)fail(r, LINUX_EALREADY);
     if (s->state == S_CONNECTED)
@@ -610,6 +820,13 @@ static int op_shutdown(sock_t *s, const net_msg_t *m, net_reply_t *r)
         return (int)fail(r, LINUX_EINVAL);
     if (s->state != S_CONNECTED)
         return (int)fail(r, LINUX_ENOTCONN);
+    if (s->udp) {
+        s->rd_shut |= how != NET_SHUT_WR;
+        s->wr_shut |= how != NET_SHUT_RD;
+        if (s->rd_shut)
+            dq_drop(s);
+        return ok(r, 0, 0, 0, 0, 0);
+    }
     if (how != NET_SHUT_WR) {
         s->rd_shut = true;
         uint32_t n = rx_bytes(s);
@@ -628,28 +845,50 @@ static int op_shutdown(sock_t *s, const net_msg_t *m, net_reply_t *r)
     return ok(r, 0, 0, 0, 0, 0);
 }
 
+/* The IP-level fields both pcb kinds have (lwIP's IP_PCB). */
+static u8_t *so_options(sock_t *s)
+{
+    return s->udp ? &s->upcb->so_options : s->pcb != NULL ? &s->pcb->so_options : NULL;
+}
+
+static u8_t *ip_ttl(sock_t *s)
+{
+    return s->udp ? &s->upcb->ttl : s->pcb != NULL ? &s->pcb->ttl : NULL;
+}
+
+static void set_so_option(sock_t *s, u8_t option, bool on)
+{
+    u8_t *o = so_options(s);
+    if (o != NULL)
+        *o = (u8_t)(on ? *o | option : *o & ~option);
+}
+
 static int op_setsockopt(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
     uint64_t level = m->mr[1], opt = m->mr[2], v = m->mr[3];
     if (level == NET_SOL_SOCKET) {
         switch (opt) {
         case NET_SO_REUSEADDR:
-            s->reuseaddr = v != 0;
-            if (s->pcb != NULL) {
-                if (v)
-                    ip_set_option(s->pcb, SOF_REUSEADDR);
-                else
-                    ip_reset_option(s->pcb, SOF_REUSEADDR);
-            }
+        case NET_SO_REUSEPORT:
+            /* lwIP's SO_REUSE has one flag for both */
+            if (opt == NET_SO_REUSEADDR)
+                s->reuseaddr = v != 0;
+            else
+                s->reuseport = v != 0;
+            set_so_option(s, SOF_REUSEADDR, s->reuseaddr || s->reuseport);
             return ok(r, 0, 0, 0, 0, 0);
         case NET_SO_KEEPALIVE:
             s->keepalive = v != 0;
-            if (s->pcb != NULL && s->state != S_LISTEN) {
-                if (v)
-                    ip_set_option(s->pcb, SOF_KEEPALIVE);
-                else
-                    ip_reset_option(s->pcb, SOF_KEEPALIVE);
-            }
+            if (!s->udp && s->state != S_LISTEN)
+                set_so_option(s, SOF_KEEPALIVE, s->keepalive);
+            return ok(r, 0, 0, 0, 0, 0);
+        case NET_SO_BROADCAST:
+            s->broadcast = v != 0;
+            set_so_option(s, SOF_BROADCAST, s->broadcast);
+            return ok(r, 0, 0, 0, 0, 0);
+        case NET_SO_LINGER:
+            s->linger_on = (v & 1) != 0;
+            s->linger_s = (uint32_t)(v >> 32);
             return ok(r, 0, 0, 0, 0, 0);
         case NET_SO_RCVBUF:
         case NET_SO_SNDBUF:
@@ -663,7 +902,15 @@ static int op_setsockopt(sock_t *s, const net_msg_t *m, net_reply_t *r)
         default: return (int)fail(r, LINUX_ENOPROTOOPT);
         }
     }
-    if (level == NET_IPPROTO_TCP && opt == NET_TCP_NODELAY) {
+    if (level == NET_IPPROTO_IP && opt == NET_IP_TTL) {
+        if (v == 0 || v > 255)
+            return (int)fail(r, LINUX_EINVAL);
+        u8_t *ttl = ip_ttl(s);
+        if (ttl != NULL)
+            *ttl = (u8_t)v;
+        return ok(r, 0, 0, 0, 0, 0);
+    }
+    if (level == NET_IPPROTO_TCP && opt == NET_TCP_NODELAY && !s->udp) {
         s->nodelay = v != 0;
         if (s->pcb != NULL && s->state != S_LISTEN) {
             if (v)
@@ -676,15 +923,28 @@ static int op_setsockopt(sock_t *s, const net_msg_t *m, net_reply_t *r)
     return (int)fail(r, LINUX_ENOPROTOOPT);
 }
 
+static uint64_t bytes_ready(const sock_t *s)
+{
+    if (s->udp)
+        return s->dq_n > 0 ? s->dq[s->dq_head].p->tot_len : 0;
+    return rx_bytes(s);
+}
+
 static int op_getsockopt(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
     uint64_t level = m->mr[1], opt = m->mr[2];
     if (level == NET_SOL_SOCKET) {
         switch (opt) {
         case NET_SO_REUSEADDR: return ok(r, 1, s->reuseaddr, 0, 0, 0);
+        case NET_SO_REUSEPORT: return ok(r, 1, s->reuseport, 0, 0, 0);
         case NET_SO_KEEPALIVE: return ok(r, 1, s->keepalive, 0, 0, 0);
+        case NET_SO_BROADCAST: return ok(r, 1, s->broadcast, 0, 0, 0);
+        case NET_SO_LINGER: return ok(r, 1, NET_LINGER(s->linger_on, s->linger_s), 0, 0, 0);
         case NET_SO_RCVBUF: return ok(r, 1, s->rcvbuf, 0, 0, 0);
         case NET_SO_SNDBUF: return ok(r, 1, s->sndbuf, 0, 0, 0);
+        case NET_SO_TYPE: return ok(r, 1, s->udp ? NET_SOCK_DGRAM : NET_SOCK_STREAM, 0, 0, 0);
+        case NET_SO_ACCEPTCONN: return ok(r, 1, s->state == S_LISTEN, 0, 0, 0);
+        case NET_SO_NREAD: return ok(r, 1, bytes_ready(s), 0, 0, 0);
         case NET_SO_ERROR: {
             int e = s->err;
             s->err = 0;
@@ -693,13 +953,64 @@ static int op_getsockopt(sock_t *s, const net_msg_t *m, net_reply_t *r)
         default: return (int)fail(r, LINUX_ENOPROTOOPT);
         }
     }
-    if (level == NET_IPPROTO_TCP && opt == NET_TCP_NODELAY)
+    if (level == NET_IPPROTO_IP && opt == NET_IP_TTL) {
+        u8_t *ttl = ip_ttl(s);
+        return ok(r, 1, ttl != NULL ? *ttl : TCP_TTL, 0, 0, 0);
+    }
+    if (level == NET_IPPROTO_TCP && opt == NET_TCP_NODELAY && !s->udp)
         return ok(r, 1, s->nodelay, 0, 0, 0);
     return (int)fail(r, LINUX_ENOPROTOOPT);
 }
 
+/* NET_POLL_* bits of one socket (1 << NET_POLL_IN ...), Linux's rules for
+ * tcp_poll and udp_poll as far as our states have them. */
+static unsigned sock_ready(sock_t *s)
+{
+    enum { IN = 1u << NET_POLL_IN, OUT = 1u << NET_POLL_OUT, HUP = 1u << NET_POLL_HUP };
+    if (s->state == S_FREE || s->state == S_ACCEPTQ)
+        return 0; /* not the client's */
+    unsigned b = s->err != 0 ? 1u << NET_POLL_ERR : 0;
+    if (s->udp)
+        return b | (s->dq_n > 0 || s->rd_shut ? IN : 0) | OUT;
+    switch (s->state) {
+    case S_LISTEN: return b | (s->aq_n > 0 ? IN : 0);
+    case S_NEW: return b | OUT | HUP;
+    case S_CONNECTING: return b;
+    case S_CONNECTED:
+        b |= s->rxq_n > 0 || s->eof || s->rd_shut ? IN : 0;
+        if (s->eof && s->wr_shut)
+            b |= HUP;
+        if (s->pcb == NULL)
+            return b | IN | OUT | HUP;
+        if (!s->wr_shut && tcp_sndbuf(s->pcb) > 0 && tcp_sndqueuelen(s->pcb) < TCP_SND_QUEUELEN - 1)
+            b |= OUT;
+        return b;
+    case S_DEAD: return b | IN | OUT | HUP;
+    default: return 0;
+    }
+}
+
+static int op_poll(client_t *c, net_reply_t *r)
+{
+    uint64_t w[NET_POLL_WORDS] = {0};
+    for (unsigned i = 0; i < NET_RPC_MAX_SOCKETS; i++) {
+        unsigned b = sock_ready(&c->socks[i]);
+        for (unsigned k = 0; k < NET_POLL_WORDS; k++)
+            if (b & (1u << k))
+                w[k] |= 1ull << i;
+    }
+    return ok(r, NET_POLL_WORDS, w[0], w[1], w[2], w[3]);
+}
+
 static int op_getname(sock_t *s, net_reply_t *r)
 {
+    if (s->udp) {
+        uint32_t la = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&s->upcb->local_ip)));
+        if (!(s->upcb->flags & UDP_FLAGS_CONNECTED))
+            return ok(r, 4, la, s->upcb->local_port, 0, 0);
+        uint32_t ra = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&s->upcb->remote_ip)));
+        return ok(r, 4, la, s->upcb->local_port, ra, s->upcb->remote_port);
+    }
     if (s->pcb == NULL)
         return ok(r, 4, 0, 0, 0, 0);
     uint32_t la = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&s->pcb->local_ip)));
@@ -709,12 +1020,14 @@ static int op_getname(sock_t *s, net_reply_t *r)
     return ok(r, 4, la, s->pcb->local_port, ra, s->pcb->remote_port);
 }
 
-/* Arguments each operation needs in the message. */
+/* Arguments each operation needs in the message, + 1 (0: no such operation). */
+#define ARGS(n) ((n) + 1)
 static const unsigned n_args[NET_RPC_N_OPS] = {
-    [NET_RPC_SOCKET] = 3,     [NET_RPC_BIND] = 3,       [NET_RPC_LISTEN] = 2,
-    [NET_RPC_ACCEPT] = 2,     [NET_RPC_CONNECT] = 4,    [NET_RPC_SEND] = 4,
-    [NET_RPC_RECV] = 4,       [NET_RPC_CLOSE] = 1,      [NET_RPC_SHUTDOWN] = 2,
-    [NET_RPC_SETSOCKOPT] = 4, [NET_RPC_GETSOCKOPT] = 3, [NET_RPC_GETNAME] = 1,
+    [NET_RPC_SOCKET] = ARGS(3),        [NET_RPC_BIND] = ARGS(3),       [NET_RPC_LISTEN] = ARGS(2),
+    [NET_RPC_ACCEPT] = ARGS(2),        [NET_RPC_CONNECT] = ARGS(4),    [NET_RPC_SEND] = ARGS(4),
+    [NET_RPC_RECV] = ARGS(4),          [NET_RPC_CLOSE] = ARGS(1),      [NET_RPC_SHUTDOWN] = ARGS(2),
+    [NET_RPC_SETSOCKOPT] = ARGS(4),    [NET_RPC_GETSOCKOPT] = ARGS(3), [NET_RPC_GETNAME] = ARGS(1),
+    [NET_RPC_REGISTER_NTFN] = ARGS(0), [NET_RPC_POLL] = ARGS(0),
 };
 
 int net_sock_handle(uint64_t badge, const net_msg_t *m, net_reply_t *r)
@@ -728,10 +1041,19 @@ int net_sock_handle(uint64_t badge, const net_msg_t *m, net_reply_t *r)
     uint64_t label = m->label;
     if (label == 0 || label >= NET_RPC_N_OPS || n_args[label] == 0)
         return (int)fail(r, LINUX_ENOSYS);
-    if (m->n_words < n_args[label] || m->n_words > NET_MSG_MAX_WORDS)
+    if (m->n_words < n_args[label] - 1 || m->n_words > NET_MSG_MAX_WORDS)
         return (int)fail(r, LINUX_EINVAL);
     if (c->wait.active)
         return (int)fail(r, LINUX_EBUSY);
+    c->armed = true;
+    if (label == NET_RPC_REGISTER_NTFN) {
+        if (!m->has_cap)
+            return (int)fail(r, LINUX_EINVAL);
+        c->has_ntfn = true;
+        return ok(r, 0, 0, 0, 0, 0);
+    }
+    if (label == NET_RPC_POLL)
+        return op_poll(c, r);
     if (label == NET_RPC_SOCKET)
         return op_socket(c, m, r);
     if (m->mr[0] >= NET_RPC_MAX_SOCKETS)
@@ -766,6 +1088,10 @@ int net_sock_handle(uint64_t badge, const net_msg_t *m, net_reply_t *r)
         w.off = m->mr[1];
         w.len = m->mr[2];
         w.flags = m->mr[3];
+        if (label == NET_RPC_SEND && m->n_words >= 6) {
+            w.addr = m->mr[4];
+            w.port = m->mr[5];
+        }
         if (w.off > c->shm_bytes || w.len > c->shm_bytes - w.off)
             return (int)fail(r, LINUX_EFAULT);
         result = label == NET_RPC_SEND ? op_send(c, s, &w, r) : op_recv(c, s, &w, r);
@@ -784,6 +1110,7 @@ bool net_sock_client_gone(uint64_t badge)
     client_t *c = clients[badge];
     bool had_wait = c->wait.active;
     c->wait.active = false;
+    c->has_ntfn = c->armed = false;
     /* listeners first: they free their queued connections themselves */
     for (unsigned i = 0; i < NET_RPC_MAX_SOCKETS; i++)
         if (c->socks[i].state == S_LISTEN)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The socket layer of the net server: the requests of <kaal/net_rpc.h>
- * decoded, checked and carried out on lwIP's raw TCP API, per client
+ * decoded, checked and carried out on lwIP's raw TCP and UDP APIs, per client
  * badge. It knows nothing of seL4: a request comes in as a net_msg_t and
  * is answered with a net_reply_t, now (NET_SOCK_REPLY) or later
  * (NET_SOCK_WAIT: the caller saves the client's reply capability and the
@@ -22,6 +22,7 @@ typedef struct {
     uint64_t label;
     uint64_t mr[NET_MSG_MAX_WORDS];
     unsigned n_words; /* the message's length (words beyond it read as 0) */
+    bool has_cap;     /* a capability came with it (the caller keeps it for REGISTER_NTFN) */
 } net_msg_t;
 
 typedef struct {
@@ -35,6 +36,8 @@ typedef struct {
     void (*reply_later)(void *ctx, unsigned client, const net_reply_t *r);
     /* true if lwIP holds many driver buffers (copy data kept for a reader) */
     bool (*rx_pressure)(void *ctx);
+    /* Signals the client's readiness notification (REGISTER_NTFN). */
+    void (*notify)(void *ctx, unsigned client);
 } net_sock_ops_t;
 
 enum { NET_SOCK_REPLY, NET_SOCK_WAIT };

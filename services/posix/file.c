@@ -52,13 +52,15 @@ void file_put(struct file *f)
             free(f->pipe);
         posix_wake = true;
         break;
+    case FILE_SOCKET: sock_release(f); break;
+    case FILE_EPOLL: epoll_release(f); break;
     default: break;
     }
     free(f->path);
     free(f);
 }
 
-static struct file *new_file(int kind)
+struct file *new_file(int kind)
 {
     struct file *f = calloc(1, sizeof(*f));
     if (f) {
@@ -69,7 +71,7 @@ static struct file *new_file(int kind)
     return f;
 }
 
-static int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
+int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 {
     for (int fd = min; fd < MAX_FDS; fd++) {
         if (!p->fds[fd]) {
@@ -84,7 +86,7 @@ static int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
     return -LINUX_EMFILE;
 }
 
-static struct file *fd_get(struct proc *p, uint64_t fd)
+struct file *fd_get(struct proc *p, uint64_t fd)
 {
     return fd < MAX_FDS ? p->fds[fd] : NULL;
 }
@@ -278,6 +280,10 @@ static int stat_fd(struct proc *p, uint64_t fd, struct vfs_stat *st)
         tty_stat(st);
         return 0;
     }
+    if (f->kind == FILE_SOCKET || f->kind == FILE_EPOLL) {
+        sock_stat(st, f);
+        return 0;
+    }
     if (f->kind != FILE_VFS) {
         pipe_stat(st, f);
         return 0;
@@ -411,6 +417,8 @@ static int64_t do_read(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int6
     case FILE_TTY: return tty_read(p, buf, n);
     case FILE_PIPE_READ: return off >= 0 ? -LINUX_ESPIPE : pipe_read(p, f, buf, n);
     case FILE_PIPE_WRITE: return -LINUX_EBADF;
+    case FILE_SOCKET: return off >= 0 ? -LINUX_ESPIPE : sock_read(p, f, buf, n);
+    case FILE_EPOLL: return -LINUX_EINVAL;
     default: break;
     }
     if (f->is_dir)
@@ -445,6 +453,8 @@ static int64_t do_write(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int
     case FILE_TTY: return tty_write(p, buf, n);
     case FILE_PIPE_WRITE: return off >= 0 ? -LINUX_ESPIPE : pipe_write(p, f, buf, n);
     case FILE_PIPE_READ: return -LINUX_EBADF;
+    case FILE_SOCKET: return off >= 0 ? -LINUX_ESPIPE : sock_write(p, f, buf, n);
+    case FILE_EPOLL: return -LINUX_EINVAL;
     default: break;
     }
     size_t done = 0;
@@ -653,57 +663,6 @@ static int64_t path_op(struct proc *p, int dirfd, uint64_t upath, int op, uint64
     }
 }
 
-/* poll/ppoll: readiness of ttys, pipes (files are always ready); a
- * positive timeout is a deadline through the timer (without a timer
- * component it returns 0 at once). */
-static int64_t do_poll(struct proc *p, uint64_t ufds, uint64_t nfds, int64_t timeout_ms)
-{
-    enum { POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32 };
-    if (nfds > MAX_FDS * 4)
-        return -LINUX_EINVAL;
-    int ready = 0;
-    for (uint64_t i = 0; i < nfds; i++) {
-        struct {
-            int32_t fd;
-            int16_t events, revents;
-        } pfd;
-        if (copy_from_user(&p->vm, &pfd, ufds + 8 * i, 8) < 0)
-            return -LINUX_EFAULT;
-        int16_t rev = 0;
-        struct file *f = pfd.fd < 0 ? NULL : fd_get(p, (uint64_t)pfd.fd);
-        if (pfd.fd >= 0 && !f) {
-            rev = POLLNVAL;
-        } else if (f) {
-            switch (f->kind) {
-            case FILE_TTY: rev = (int16_t)((tty_readable() ? POLLIN : 0) | POLLOUT); break;
-            case FILE_PIPE_READ:
-                rev = (int16_t)((f->pipe->n ? POLLIN : 0) | (f->pipe->writers ? 0 : POLLHUP));
-                break;
-            case FILE_PIPE_WRITE:
-                rev = (int16_t)((f->pipe->n < PIPE_BYTES ? POLLOUT : 0) |
-                                (f->pipe->readers ? 0 : POLLERR));
-                break;
-            default: rev = POLLIN | POLLOUT; break;
-            }
-            rev &= (int16_t)(pfd.events | POLLERR | POLLHUP | POLLNVAL);
-        }
-        pfd.revents = rev;
-        if (rev)
-            ready++;
-        if (copy_to_user(&p->vm, ufds + 8 * i + 6, &pfd.revents, 2) < 0)
-            return -LINUX_EFAULT;
-    }
-    if (ready || timeout_ms == 0)
-        return ready;
-    if (timeout_ms < 0)
-        return SYS_BLOCKED;
-    uint64_t deadline = p->state == PROC_BLOCKED && p->deadline_ns
-                            ? p->deadline_ns
-                            : kaal_time_ns() + (uint64_t)timeout_ms * 1000000u;
-    int64_t r = proc_sleep_until(p, deadline);
-    return r == SYS_BLOCKED ? r : 0; /* over (or no timer): nothing ready */
-}
-
 static int64_t put_statfs(struct proc *p, uint64_t ubuf, const struct vfs_statfs *st)
 {
     uint64_t b[15] = {st->type,  st->bsize, st->blocks, st->bfree,   st->bavail,
@@ -736,18 +695,12 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
             return -LINUX_ESPIPE;
         return kaal_vfs_lseek(KAAL_CAP_VFS, f->vfs_fd, (int64_t)a[1], (int)a[2]);
     }
-    case 7: return do_poll(p, a[0], a[1], (int32_t)a[2]);
-    case 271: {
-        int64_t ts[2] = {-1, 0};
-        if (a[2] && copy_from_user(&p->vm, ts, a[2], sizeof(ts)) < 0)
-            return -LINUX_EFAULT;
-        return do_poll(p, a[0], a[1], a[2] ? ts[0] * 1000 + ts[1] / 1000000 : -1);
-    }
     case 16: {
         struct file *f = fd_get(p, a[0]);
         if (!f)
             return -LINUX_EBADF;
-        return f->kind == FILE_TTY ? tty_ioctl(p, a[1], a[2]) : -LINUX_ENOTTY;
+        return f->kind == FILE_TTY && a[1] != 0x5421 /* FIONBIO */ ? tty_ioctl(p, a[1], a[2])
+                                                                   : sock_ioctl(p, f, a[1], a[2]);
     }
     case 17: return do_read(p, a[0], a[1], a[2], (int64_t)a[3]);
     case 18: return do_write(p, a[0], a[1], a[2], (int64_t)a[3]);

@@ -125,8 +125,8 @@ int main(void)
         struct proc *p = proc_by_badge(badge);
         if (!p) {
             tty_input(); /* the notification: keystrokes (or a stale fault) */
-            if (badge & TIMER_BADGE_BIT)
-                posix_wake = true; /* a sleep or poll timeout may be over */
+            if (badge & (TIMER_BADGE_BIT | SOCK_EVENT_BIT))
+                posix_wake = true; /* a timeout may be over, a socket ready */
             if (posix_wake) {
                 posix_wake = false;
                 proc_wake_all();

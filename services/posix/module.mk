@@ -1,7 +1,7 @@
 # services/posix: the POSIX server component (README.md, component.toml)
 # and what its systems need: a static musl test program and the POSIX
 # root file system (busybox-static from Debian with its applet links).
-POSIX_SRCS := $(addprefix services/posix/,main.c mem.c vm.c proc.c exec.c file.c tty.c \
+POSIX_SRCS := $(addprefix services/posix/,main.c mem.c vm.c proc.c exec.c file.c tty.c socket.c poll.c \
   syscall.c)
 $(eval $(call kaal_component,services/posix/component.toml,posix,$(POSIX_SRCS)))
 

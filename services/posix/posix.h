@@ -115,7 +115,7 @@ int vm_copy(struct vmspace *to, struct vmspace *from);
 
 /* ---- files (file.c, tty.c) ---------------------------------------------- */
 
-enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE };
+enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_SOCKET, FILE_EPOLL };
 
 #define PIPE_BYTES 16384u
 
@@ -133,7 +133,9 @@ struct file {
     int flags;  /* O_* status flags (O_APPEND, O_NONBLOCK, access mode) */
     bool is_dir;
     struct pipe *pipe;
-    char *path; /* FILE_VFS directories: for fchdir */
+    char *path;         /* FILE_VFS directories: for fchdir */
+    struct psock *sock; /* FILE_SOCKET (socket.c) */
+    struct epoll *ep;   /* FILE_EPOLL (poll.c) */
 };
 
 /* Set when something a blocked syscall may wait for happened (pipe data
@@ -142,6 +144,7 @@ extern bool posix_wake;
 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+struct file *new_file(int kind);
 
 /* ---- processes (proc.c) ------------------------------------------------- */
 
@@ -224,6 +227,8 @@ void proc_signal(struct proc *p, int sig);
 void proc_timers_update(void);
 /* The badge bit of the timer's signal on the events notification. */
 #define TIMER_BADGE_BIT (1ul << 61)
+/* The net server's readiness signal (socket.c). */
+#define SOCK_EVENT_BIT (1ul << 60)
 /* nanosleep-style wait for p until deadline_ns: 0 when it is over,
  * SYS_BLOCKED before, -ENOSYS without a timer. */
 int64_t proc_sleep_until(struct proc *p, uint64_t deadline_ns);
@@ -249,9 +254,28 @@ const char *syscall_name(seL4_Word nr);
 void posix_random(uint8_t out[16]);
 /* The absolute form of path for p (relative to dirfd or its cwd). */
 int path_resolve(struct proc *p, int dirfd, const char *path, char *out, size_t out_bytes);
+/* f at the lowest free fd >= min: the fd, or -EMFILE (f not taken). */
+int fd_install(struct proc *p, struct file *f, int min, bool cloexec);
+struct file *fd_get(struct proc *p, uint64_t fd);
 void fd_close_all(struct proc *p);
 void fd_close_on_exec(struct proc *p);
 void fd_copy(struct proc *to, struct proc *from);
+
+/* socket.c: sockets (AF_INET through the net server, AF_UNIX socketpair) */
+int64_t sys_socket(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled);
+int64_t sock_read(struct proc *p, struct file *f, uint64_t buf, size_t n);
+int64_t sock_write(struct proc *p, struct file *f, uint64_t buf, size_t n);
+void sock_release(struct file *f); /* the last reference went */
+void sock_stat(struct vfs_stat *st, const struct file *f);
+/* ioctl on a file that is not the tty (and FIONBIO on any) */
+int64_t sock_ioctl(struct proc *p, struct file *f, uint64_t req, uint64_t arg);
+/* Linux poll bits (POLLIN ...) of a socket; poll_begin before a scan. */
+void sock_poll_begin(void);
+unsigned sock_poll_mask(struct file *f);
+
+/* poll.c: poll, ppoll, select, pselect6, epoll over every kind of file */
+int64_t sys_poll(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled);
+void epoll_release(struct file *f);
 
 /* tty.c: the console line discipline */
 void tty_init(void);

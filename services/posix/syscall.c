@@ -631,6 +631,12 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     int64_t r = sys_file(p, nr, a, &handled);
     if (handled)
         return r;
+    r = sys_socket(p, nr, a, &handled); /* socket.c */
+    if (handled)
+        return r;
+    r = sys_poll(p, nr, a, &handled); /* poll.c */
+    if (handled)
+        return r;
     switch (nr) {
     case 9: return sys_mmap(p, a);
     case 10:

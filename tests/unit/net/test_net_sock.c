@@ -5,7 +5,9 @@
  * request is checked (a table of malformed ones, each with its errno, none
  * a crash), connections carry data both ways, waiting calls are answered
  * later through reply_later, one waiting client does not hold up another,
- * and a client that goes leaves no socket behind.
+ * and a client that goes leaves no socket behind. UDP datagrams keep their
+ * boundaries and sources; POLL's bits and the readiness notification
+ * follow what happens on the sockets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +36,7 @@ static uint8_t shm_a[SHM_BYTES], shm_b[SHM_BYTES];
 static net_reply_t later[NET_RPC_MAX_CLIENTS];
 static int n_later[NET_RPC_MAX_CLIENTS];
 static bool pressure;
+static int n_notified[NET_RPC_MAX_CLIENTS];
 
 static void reply_later(void *ctx, unsigned client, const net_reply_t *r)
 {
@@ -49,7 +52,15 @@ static bool rx_pressure(void *ctx)
     return pressure;
 }
 
-static const net_sock_ops_t ops = {.reply_later = reply_later, .rx_pressure = rx_pressure};
+static void notify(void *ctx, unsigned client)
+{
+    (void)ctx;
+    assert_true(client < NET_RPC_MAX_CLIENTS);
+    n_notified[client]++;
+}
+
+static const net_sock_ops_t ops = {
+    .reply_later = reply_later, .rx_pressure = rx_pressure, .notify = notify};
 
 /* Runs the loopback interface and lwIP's timers until nothing is queued. */
 static void pump(void)
@@ -77,6 +88,26 @@ static uint64_t now(uint64_t badge, net_reply_t *r, uint64_t label, unsigned n, 
 {
     assert_int_equal(req(badge, r, label, n, a0, a1, a2, a3), NET_SOCK_REPLY);
     return r->label;
+}
+
+/* A UDP SEND with a destination (six words). */
+static uint64_t sendto_now(uint64_t badge, net_reply_t *r, int s, uint64_t off, uint64_t len,
+                           uint64_t addr, uint64_t port)
+{
+    net_msg_t m = {
+        .label = NET_RPC_SEND, .n_words = 6, .mr = {(uint64_t)s, off, len, 0, addr, port}};
+    assert_int_equal(net_sock_handle(badge, &m, r), NET_SOCK_REPLY);
+    return r->label;
+}
+
+static int new_udp_socket(uint64_t badge, uint16_t port)
+{
+    net_reply_t r;
+    assert_int_equal(now(badge, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_DGRAM, 0, 0), 0);
+    int u = (int)r.mr[0];
+    if (port != 0)
+        assert_int_equal(now(badge, &r, NET_RPC_BIND, 3, (uint64_t)u, 0, port, 0), 0);
+    return u;
 }
 
 static int new_socket(uint64_t badge)
@@ -121,6 +152,7 @@ static int setup(void **state)
     net_sock_set_shm(A, shm_a, sizeof(shm_a));
     net_sock_set_shm(B, shm_b, sizeof(shm_b));
     memset(n_later, 0, sizeof(n_later));
+    memset(n_notified, 0, sizeof(n_notified));
     pressure = false;
     return 0;
 }
@@ -142,6 +174,7 @@ static void test_malformed_requests_get_their_errno(void **state)
 {
     (void)state;
     int s = new_socket(A);
+    int u = new_udp_socket(A, 0);
     struct {
         uint64_t badge, label;
         unsigned n;
@@ -151,8 +184,8 @@ static void test_malformed_requests_get_their_errno(void **state)
         {A, 0, 0, 0, 0, 0, 0, LINUX_ENOSYS},
         {A, NET_RPC_N_OPS, 4, 0, 0, 0, 0, LINUX_ENOSYS},
         {A, 999, 4, 0, 0, 0, 0, LINUX_ENOSYS},
-        {A, NET_RPC_REGISTER_NTFN, 4, 0, 0, 0, 0, LINUX_ENOSYS},
-        {A, NET_RPC_POLL, 4, 0, 0, 0, 0, LINUX_ENOSYS},
+        {A, NET_RPC_REGISTER_NTFN, 0, 0, 0, 0, 0, LINUX_EINVAL}, /* no cap came with it */
+        {A, NET_RPC_POLL, 7, 0, 0, 0, 0, LINUX_EINVAL},
         {0, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0, LINUX_EPERM},
         {NET_RPC_MAX_CLIENTS, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0, LINUX_EPERM},
         {~0ull, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0, LINUX_EPERM},
@@ -164,12 +197,27 @@ static void test_malformed_requests_get_their_errno(void **state)
         {A, NET_RPC_CLOSE, 0, 0, 0, 0, 0, LINUX_EINVAL},
         {A, NET_RPC_CLOSE, 7, (uint64_t)s, 0, 0, 0, LINUX_EINVAL}, /* longer than any request */
         {A, NET_RPC_SOCKET, 3, 10, NET_SOCK_STREAM, 0, 0, LINUX_EAFNOSUPPORT},
-        {A, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_DGRAM, 0, 0, LINUX_EPROTONOSUPPORT},
+        {A, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_DGRAM, NET_IPPROTO_TCP, 0,
+         LINUX_EPROTONOSUPPORT},
+        {A, NET_RPC_SOCKET, 3, NET_AF_INET, 3 /* SOCK_RAW */, 0, 0, LINUX_EINVAL},
+        {A, NET_RPC_LISTEN, 2, (uint64_t)u, 4, 0, 0, LINUX_EOPNOTSUPP},
+        {A, NET_RPC_ACCEPT, 2, (uint64_t)u, 0, 0, 0, LINUX_EINVAL},
+        {A, NET_RPC_SEND, 4, (uint64_t)u, 0, 10, 0, LINUX_EDESTADDRREQ}, /* not connected */
+        {A, NET_RPC_SEND, 4, (uint64_t)u, 0, 65508, 0, LINUX_EMSGSIZE},
+        {A, NET_RPC_SHUTDOWN, 2, (uint64_t)u, NET_SHUT_RDWR, 0, 0, LINUX_ENOTCONN},
+        {A, NET_RPC_CONNECT, 4, (uint64_t)u, NET_RPC_INADDR_LOOPBACK, 0, 0, LINUX_EINVAL},
+        {A, NET_RPC_BIND, 3, (uint64_t)u, 0x0a000001, PORT, 0, LINUX_EADDRNOTAVAIL},
+        {A, NET_RPC_SETSOCKOPT, 4, (uint64_t)u, NET_IPPROTO_TCP, NET_TCP_NODELAY, 1,
+         LINUX_ENOPROTOOPT},
+        {A, NET_RPC_SETSOCKOPT, 4, (uint64_t)u, NET_IPPROTO_IP, NET_IP_TTL, 0, LINUX_EINVAL},
+        {A, NET_RPC_SETSOCKOPT, 4, (uint64_t)s, NET_IPPROTO_IP, NET_IP_TTL, 256, LINUX_EINVAL},
+        {A, NET_RPC_SETSOCKOPT, 4, (uint64_t)s, NET_IPPROTO_IP, 99, 1, LINUX_ENOPROTOOPT},
+        {A, NET_RPC_GETSOCKOPT, 3, (uint64_t)s, NET_SOL_SOCKET, 12345, 0, LINUX_ENOPROTOOPT},
         {A, NET_RPC_SOCKET, 3, NET_AF_INET, 99, 0, 0, LINUX_EINVAL},
         {A, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 17, 0, LINUX_EPROTONOSUPPORT},
         {A, NET_RPC_CLOSE, 1, NET_RPC_MAX_SOCKETS, 0, 0, 0, LINUX_EBADF},
         {A, NET_RPC_CLOSE, 1, ~0ull, 0, 0, 0, LINUX_EBADF},
-        {A, NET_RPC_CLOSE, 1, (uint64_t)s + 1, 0, 0, 0, LINUX_EBADF}, /* not open */
+        {A, NET_RPC_CLOSE, 1, (uint64_t)u + 1, 0, 0, 0, LINUX_EBADF}, /* not open */
         {B, NET_RPC_CLOSE, 1, (uint64_t)s, 0, 0, 0, LINUX_EBADF},     /* A's, not B's */
         {A, NET_RPC_BIND, 3, (uint64_t)s, 1ull << 32, PORT, 0, LINUX_EINVAL},
         {A, NET_RPC_BIND, 3, (uint64_t)s, 0, 65536, 0, LINUX_EINVAL},
@@ -200,9 +248,17 @@ static void test_malformed_requests_get_their_errno(void **state)
                      (unsigned long long)bad[i].label, how == NET_SOCK_REPLY ? "errno" : "WAIT",
                      (unsigned long long)r.label, (unsigned long long)bad[i].err);
     }
-    /* the socket survived all of it */
+    /* the sockets survived all of it */
     net_reply_t r;
     assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, (uint64_t)s, 0, 0, 0), 0);
+    assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, (uint64_t)u, 0, 0, 0), 0);
+    /* a UDP sendto with a bad destination */
+    u = new_udp_socket(A, 0);
+    assert_int_equal(sendto_now(A, &r, u, 0, 4, 1ull << 32, 9), LINUX_EINVAL);
+    assert_int_equal(sendto_now(A, &r, u, 0, 4, NET_RPC_INADDR_LOOPBACK, 65536), LINUX_EINVAL);
+    assert_int_equal(sendto_now(A, &r, u, SHM_BYTES - 2, 4, NET_RPC_INADDR_LOOPBACK, 9),
+                     LINUX_EFAULT);
+    assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, (uint64_t)u, 0, 0, 0), 0);
 }
 
 static void test_a_client_without_a_region_gets_eopnotsupp_for_data(void **state)
@@ -481,6 +537,168 @@ static void test_a_thousand_connections_leave_nothing_behind(void **state)
     assert_int_equal(net_sock_count(), 1);
 }
 
+/* ---- UDP ---- */
+
+static void test_udp_datagrams_keep_their_boundaries_and_sources(void **state)
+{
+    (void)state;
+    net_reply_t r;
+    int ua = new_udp_socket(A, 9000), ub = new_udp_socket(B, 9001);
+    memcpy(shm_b, "one", 3);
+    memcpy(shm_b + 3, "two!!", 5);
+    assert_int_equal(sendto_now(B, &r, ub, 0, 3, NET_RPC_INADDR_LOOPBACK, 9000), 0);
+    assert_int_equal(r.mr[0], 3);
+    assert_int_equal(sendto_now(B, &r, ub, 3, 5, NET_RPC_INADDR_LOOPBACK, 9000), 0);
+    pump();
+    assert_int_equal(
+        now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)ua, NET_SOL_SOCKET, NET_SO_NREAD, 0), 0);
+    assert_int_equal(r.mr[0], 3); /* the next datagram, not all queued bytes */
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)ua, 0, 100, NET_RPC_NONBLOCK), 0);
+    assert_int_equal(r.mr[0], 3);
+    assert_memory_equal(shm_a, "one", 3);
+    assert_int_equal(r.mr[1], NET_RPC_INADDR_LOOPBACK);
+    assert_int_equal(r.mr[2], 9001);
+    /* a peek leaves it; a short read takes the datagram and drops its tail */
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)ua, 0, 100, NET_RPC_PEEK), 0);
+    assert_int_equal(r.mr[0], 5);
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)ua, 0, 2, 0), 0);
+    assert_int_equal(r.mr[0], 2);
+    assert_int_equal(r.mr[3], 5);
+    assert_memory_equal(shm_a, "tw", 2);
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)ua, 0, 100, NET_RPC_NONBLOCK),
+                     LINUX_EAGAIN);
+    /* a waiting recv is answered by the next datagram */
+    n_later[A] = 0;
+    assert_int_equal(req(A, &r, NET_RPC_RECV, 4, (uint64_t)ua, 0, 100, 0), NET_SOCK_WAIT);
+    assert_int_equal(now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)ub, NET_RPC_INADDR_LOOPBACK, 9000, 0),
+                     0);
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)ub, 0, 3, 0), 0);
+    pump();
+    assert_int_equal(n_later[A], 1);
+    assert_int_equal(later[A].label, 0);
+    assert_int_equal(later[A].mr[0], 3);
+    assert_int_equal(now(B, &r, NET_RPC_GETNAME, 1, (uint64_t)ub, 0, 0, 0), 0);
+    assert_int_equal(r.mr[1], 9001);
+    assert_int_equal(r.mr[2], NET_RPC_INADDR_LOOPBACK);
+    assert_int_equal(r.mr[3], 9000);
+    /* the port is taken */
+    int uc = new_udp_socket(B, 0);
+    assert_int_equal(now(B, &r, NET_RPC_BIND, 3, (uint64_t)uc, 0, 9000, 0), LINUX_EADDRINUSE);
+}
+
+static void test_a_connected_udp_socket_learns_a_local_port_is_closed_at_its_next_call(void **state)
+{
+    (void)state;
+    net_reply_t r;
+    int u = new_udp_socket(B, 0);
+    assert_int_equal(now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)u, NET_RPC_INADDR_LOOPBACK, 9, 0), 0);
+    memcpy(shm_b, "ping", 4);
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)u, 0, 4, 0), 0);
+    pump();
+    assert_int_equal(now(B, &r, NET_RPC_POLL, 0, 0, 0, 0, 0), 0);
+    assert_true(r.mr[NET_POLL_ERR] & (1ull << u));
+    assert_int_equal(now(B, &r, NET_RPC_RECV, 4, (uint64_t)u, 0, 4, NET_RPC_NONBLOCK),
+                     LINUX_ECONNREFUSED);
+    /* reported once */
+    assert_int_equal(now(B, &r, NET_RPC_RECV, 4, (uint64_t)u, 0, 4, NET_RPC_NONBLOCK),
+                     LINUX_EAGAIN);
+    /* an open port draws no error */
+    int v = new_udp_socket(A, 9002);
+    int w = new_udp_socket(B, 0);
+    assert_int_equal(now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)w, NET_RPC_INADDR_LOOPBACK, 9002, 0),
+                     0);
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)w, 0, 4, 0), 0);
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)w, 0, 4, 0), 0);
+    pump();
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)v, 0, 4, NET_RPC_NONBLOCK), 0);
+}
+
+/* ---- readiness ---- */
+
+static uint64_t poll_word(uint64_t badge, int word)
+{
+    net_reply_t r;
+    assert_int_equal(now(badge, &r, NET_RPC_POLL, 0, 0, 0, 0, 0), 0);
+    assert_int_equal(r.n_words, NET_POLL_WORDS);
+    return r.mr[word];
+}
+
+static void
+test_poll_bits_follow_the_sockets_and_the_notification_comes_once_per_arming(void **state)
+{
+    (void)state;
+    net_reply_t r;
+    assert_int_equal(now(A, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_DGRAM, 0, 0), 0);
+    assert_int_equal(r.mr[1], 0); /* no notification yet */
+    assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, r.mr[0], 0, 0, 0), 0);
+    net_msg_t reg = {.label = NET_RPC_REGISTER_NTFN, .has_cap = true};
+    assert_int_equal(net_sock_handle(A, &reg, &r), NET_SOCK_REPLY);
+    assert_int_equal(r.label, 0);
+    assert_int_equal(now(A, &r, NET_RPC_SOCKET, 3, NET_AF_INET, NET_SOCK_STREAM, 0, 0), 0);
+    assert_int_equal(r.mr[1], 1); /* SOCKET says it is registered */
+    assert_int_equal(now(A, &r, NET_RPC_CLOSE, 1, r.mr[0], 0, 0, 0), 0);
+    int l = listener(A, PORT);
+    assert_false(poll_word(A, NET_POLL_IN) & (1ull << l));
+    int c = new_socket(B);
+    assert_int_equal(now(B, &r, NET_RPC_CONNECT, 4, (uint64_t)c, NET_RPC_INADDR_LOOPBACK, PORT,
+                         NET_RPC_NONBLOCK),
+                     LINUX_EINPROGRESS);
+    assert_false(poll_word(B, NET_POLL_OUT) & (1ull << c)); /* connecting */
+    pump();
+    assert_int_equal(n_notified[A], 1); /* the connection, and only one signal */
+    assert_int_equal(n_notified[B], 0); /* B has no notification */
+    assert_true(poll_word(B, NET_POLL_OUT) & (1ull << c));
+    assert_true(poll_word(A, NET_POLL_IN) & (1ull << l));
+    assert_int_equal(now(A, &r, NET_RPC_ACCEPT, 2, (uint64_t)l, NET_RPC_NONBLOCK, 0, 0), 0);
+    int a = (int)r.mr[0];
+    assert_false(poll_word(A, NET_POLL_IN) & (1ull << l));
+    assert_false(poll_word(A, NET_POLL_IN) & (1ull << a));
+    assert_true(poll_word(A, NET_POLL_OUT) & (1ull << a));
+    int before = n_notified[A];
+    assert_int_equal(
+        now(B, &r, NET_RPC_SETSOCKOPT, 4, (uint64_t)c, NET_IPPROTO_TCP, NET_TCP_NODELAY, 1), 0);
+    memcpy(shm_b, "data", 4);
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)c, 0, 4, 0), 0);
+    pump();
+    assert_int_equal(n_notified[A], before + 1);
+    assert_true(poll_word(A, NET_POLL_IN) & (1ull << a));
+    /* not armed again by a request: more data brings no second signal */
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)c, 0, 4, 0), 0);
+    pump();
+    assert_int_equal(n_notified[A], before + 2); /* POLL above armed it */
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)c, 0, 4, 0), 0);
+    pump();
+    assert_int_equal(n_notified[A], before + 2);
+    assert_int_equal(
+        now(A, &r, NET_RPC_GETSOCKOPT, 3, (uint64_t)a, NET_SOL_SOCKET, NET_SO_NREAD, 0), 0);
+    assert_int_equal(r.mr[0], 12);
+    /* the peer closes: readable (EOF), then hung up once we shut our side */
+    assert_int_equal(now(B, &r, NET_RPC_CLOSE, 1, (uint64_t)c, 0, 0, 0), 0);
+    pump();
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)a, 0, 100, 0), 0);
+    assert_int_equal(r.mr[0], 12);
+    assert_true(poll_word(A, NET_POLL_IN) & (1ull << a));
+    assert_false(poll_word(A, NET_POLL_HUP) & (1ull << a));
+    assert_int_equal(now(A, &r, NET_RPC_SHUTDOWN, 2, (uint64_t)a, NET_SHUT_WR, 0, 0), 0);
+    assert_true(poll_word(A, NET_POLL_HUP) & (1ull << a));
+}
+
+static void test_peek_leaves_tcp_data_queued(void **state)
+{
+    (void)state;
+    net_reply_t r;
+    int l = listener(A, PORT), b, a;
+    connect_pair(PORT, l, &b, &a);
+    memcpy(shm_b, "hello", 5);
+    assert_int_equal(now(B, &r, NET_RPC_SEND, 4, (uint64_t)b, 0, 5, 0), 0);
+    pump();
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)a, 0, 3, NET_RPC_PEEK), 0);
+    assert_int_equal(r.mr[0], 3);
+    assert_int_equal(now(A, &r, NET_RPC_RECV, 4, (uint64_t)a, 0, 100, 0), 0);
+    assert_int_equal(r.mr[0], 5);
+    assert_memory_equal(shm_a, "hello", 5);
+}
+
 int main(void)
 {
     lwip_init();
@@ -510,6 +728,15 @@ int main(void)
             test_closing_a_listener_resets_the_connections_nobody_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_thousand_connections_leave_nothing_behind, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_udp_datagrams_keep_their_boundaries_and_sources, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_connected_udp_socket_learns_a_local_port_is_closed_at_its_next_call, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_poll_bits_follow_the_sockets_and_the_notification_comes_once_per_arming, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_peek_leaves_tcp_data_queued, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@
 #define MEMP_NUM_PBUF 1024 /* PBUF_REF/ROM: the rx ring buffers are custom pbufs */
 #define MEMP_NUM_TCP_PCB 128
 #define MEMP_NUM_TCP_PCB_LISTEN 32
-#define MEMP_NUM_UDP_PCB 16
+#define MEMP_NUM_UDP_PCB 64
 #define MEMP_NUM_TCP_SEG 4096
 #define MEMP_NUM_ARP_QUEUE 64
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
