@@ -184,7 +184,11 @@ static const char *grant_dma(struct init_objects *objects, seL4_CPtr vspace, seL
         b++;
     /* Find a free contiguous block, give it back, then take its pages one
      * by one at their addresses (init is single-threaded: nobody allocates
-     * in between); the rest of the block stays free. */
+     * in between; the page tables the mappings need are made before, or
+     * one would land in the block and take a page the region needs); the
+     * rest of the block stays free. */
+    if (!init_map_tables(objects, vspace, cap->arg1, size))
+        return "its DMA region's page tables could not be made";
     kaal_ut_alloc_ret_t blk = kaal_untyped_alloc(&init_untyped, seL4_UntypedObject, b, b);
     if (blk.err)
         return "no physically contiguous RAM for its DMA region";

@@ -141,6 +141,14 @@ seL4_Error init_map_frame(struct init_objects *owner, seL4_CPtr vspace, seL4_CPt
     return seL4_X86_Page_Map(frame, vspace, vaddr, rights, attr);
 }
 
+bool init_map_tables(struct init_objects *owner, seL4_CPtr vspace, uint64_t vaddr, uint64_t size)
+{
+    for (uint64_t v = vaddr & ~(LARGE_PAGE - 1); v < vaddr + size; v += LARGE_PAGE)
+        if (!ensure_tables(owner, vspace, v, 3))
+            return false;
+    return true;
+}
+
 static uint64_t lookup(uint64_t paddr)
 {
     for (unsigned i = 0; i < n_maps; i++) {

@@ -38,6 +38,10 @@ void init_free_all(struct init_objects *owner);
 
 /* Maps frame at vaddr in vspace, making the missing paging structures
  * (charged to owner). large: a 2 MiB frame. */
+/* Makes the paging structures for 4 KiB frames at [vaddr, vaddr + size) in
+ * vspace now, charged to owner, so that mapping them later allocates
+ * nothing (what needs the untyped manager left alone in between). */
+bool init_map_tables(struct init_objects *owner, seL4_CPtr vspace, uint64_t vaddr, uint64_t size);
 seL4_Error init_map_frame(struct init_objects *owner, seL4_CPtr vspace, seL4_CPtr frame,
                           uint64_t vaddr, bool large, seL4_CapRights_t rights,
                           seL4_X86_VMAttributes attr);
