@@ -47,6 +47,11 @@ int kaal_console_connected(void);
  * and the error is returned. */
 kaal_error_t kaal_console_write(const void *bytes, size_t n_bytes, int raw);
 
+/* A subsystem's banner line ("[Network] Interface eth0 up (...)\n"): after
+ * printf's pending line, raw (the line carries its own prefix, the console
+ * adds none); without a console, through printf. */
+void kaal_console_announce(const char *banner);
+
 /* Flushes printf's line and waits until the UART has every byte (before a
  * power-off). */
 void kaal_console_sync(void);

@@ -66,6 +66,16 @@ static kaal_error_t write_chunks(const void *bytes, size_t n_bytes, int raw);
  * reply and its seL4_Reply: the message registers a console call
  * overwrites (its own words, and MR0-3, which every seL4_Call stub stores
  * from the reply) are put back afterwards. */
+void kaal_console_announce(const char *banner)
+{
+    if (kaal_console_connected()) {
+        kaal_console_flush();
+        kaal_console_write(banner, strlen(banner), 1);
+    } else {
+        printf("%s", banner);
+    }
+}
+
 kaal_error_t kaal_console_write(const void *bytes, size_t n_bytes, int raw)
 {
     if (!console_ep)

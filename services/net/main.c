@@ -125,15 +125,10 @@ static void on_status(struct netif *netif)
     eth_announced = true;
     char line[64];
     uint32_t v = lwip_ntohl(ip4_addr_get_u32(a));
-    int n = snprintf(line, sizeof(line), "[Network] Interface eth0 up (%u.%u.%u.%u)\n",
-                     (unsigned)(v >> 24), (unsigned)(v >> 16 & 255), (unsigned)(v >> 8 & 255),
-                     (unsigned)(v & 255));
-    if (kaal_console_connected()) {
-        kaal_console_flush();
-        kaal_console_write(line, (size_t)n, 1);
-    } else {
-        printf("%s", line);
-    }
+    snprintf(line, sizeof(line), "[Network] Interface eth0 up (%u.%u.%u.%u)\n",
+             (unsigned)(v >> 24), (unsigned)(v >> 16 & 255), (unsigned)(v >> 8 & 255),
+             (unsigned)(v & 255));
+    kaal_console_announce(line);
 }
 
 static void start_eth(void)

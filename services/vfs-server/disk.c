@@ -67,17 +67,6 @@ static void wait(void *ctx)
         seL4_SetMR(i, mr[i]);
 }
 
-/* The users' line, raw on the console. */
-static void announce(const char *line, size_t n)
-{
-    if (kaal_console_connected()) {
-        kaal_console_flush();
-        kaal_console_write(line, n, 1);
-    } else {
-        printf("%s", line);
-    }
-}
-
 static bool driver_info(kaal_blk_info_t *in)
 {
     seL4_MessageInfo_t r =
@@ -201,8 +190,8 @@ void vfs_server_mount_disk(vfs_t *vfs, vfs_proc_t *setup, const vfs_allocator_t 
     writable = !read_only;
     vfs_server_disk_sync(); /* clean on the disk until the first change */
     char line[96];
-    int n = kaal_snprintf(line, sizeof line, "[VFS] Mounted ext2 /dev/vda at %s\n", where);
-    announce(line, (size_t)n);
+    kaal_snprintf(line, sizeof line, "[VFS] Mounted ext2 /dev/vda at %s\n", where);
+    kaal_console_announce(line);
     printf("vfs: /dev/vda: %lu MiB, %s, %u-page cache\n",
            (unsigned long)(in.capacity_sectors >> 11), writable ? "read-write" : "read-only",
            bc.n_pages);

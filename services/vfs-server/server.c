@@ -22,6 +22,7 @@
 #include <stdbool.h>
 
 #include <kaal/component.h>
+#include <kaal/console.h>
 #include <kaal/format.h>
 #include <kaal/heap.h>
 #include <kaal/runtime.h>
@@ -543,6 +544,7 @@ int main(void)
         printf("vfs: cannot mount the root file systems (errno %d)\n", -r);
         return 1;
     }
+    kaal_console_announce("[VFS] Mounted ramfs at /\n");
     printf("vfs: serving (ramfs at /, devfs at /dev, heap %lu KiB, %d shared regions)\n",
            (unsigned long)(heap_bytes >> 10), n_shm);
 

@@ -25,6 +25,8 @@ def boot_system(build, name):
 def test_vfs_server_serves_files_to_a_client_with_linux_errnos(build):
     with boot_system(build, "vfs") as g:
         g.expect(r"init: starting system 'vfs' \(3 components\)")
+        # The banner users look for, raw: no "[vfs] " before it (the seed's line).
+        g.expect(r"(?m)^\[VFS\] Mounted ramfs at /\n")
         g.expect(r"vfs: serving \(ramfs at /, devfs at /dev, heap \d+ KiB, 1 shared regions\)\n")
         g.expect(r"vfs-peer: holding fds 0 and 1, wrote 13 bytes, ready 0\n")
         m = g.expect(r"vfs-client: (\d+) passed, (\d+) failed\n", timeout=60)
