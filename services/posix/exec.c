@@ -243,12 +243,12 @@ static int load(struct proc *p, const char *path, const struct args *a, struct l
         if (elf.phoff >= s->offset && elf.phoff < s->offset + s->filesz)
             phdr = bias + s->vaddr + (elf.phoff - s->offset);
     }
-    if ((r = vm_create(&out->vm, p->vm.max_pages ? p->vm.max_pages : DEFAULT_MAX_PAGES)) < 0) {
+    if ((r = vm_create(&out->vm, p->vm.mm ? p->vm.mm->max_pages : DEFAULT_MAX_PAGES)) < 0) {
         kaal_vfs_close(KAAL_CAP_VFS, fd);
         free(img);
         return r;
     }
-    out->vm.image = img;
+    out->vm.mm->image = img;
     uint64_t prev_end = 0, top = 0;
     for (unsigned i = 0; i < img->n_segments && r == 0; i++) {
         const kaal_elf_segment_t *s = &img->segments[i];
@@ -271,8 +271,8 @@ static int load(struct proc *p, const char *path, const struct args *a, struct l
     if (r == 0)
         r = vm_add_vma(&out->vm, STACK_TOP - STACK_BYTES, STACK_TOP, PROT_READ | PROT_WRITE,
                        VMA_ANON);
-    out->vm.brk_start = out->vm.brk = top;
-    out->vm.mmap_top = MMAP_TOP;
+    out->vm.mm->brk_start = out->vm.mm->brk = top;
+    out->vm.mm->mmap_top = MMAP_TOP;
     out->entry = bias + elf.entry;
     out->sp = r == 0 ? build_stack(&out->vm, a, path, &elf, bias, phdr) : 0;
     if (r == 0 && out->sp == 0)
@@ -353,11 +353,14 @@ int64_t sys_execve(struct proc *p, uint64_t upath, uint64_t argv, uint64_t envp)
     if (r < 0)
         return r;
     if (seL4_TCB_SetSpace(mem_cap(p->tcb), 1, mem_cap(p->cnode),
-                          seL4_CNode_CapData_new(0, seL4_WordBits - 4).words[0], mem_cap(l.vm.pml4),
+                          seL4_CNode_CapData_new(0, seL4_WordBits - 4).words[0], mem_cap(l.vm.mm->pml4),
                           0) != seL4_NoError) {
         vm_destroy(&l.vm);
         return -LINUX_ENOMEM;
     }
+    /* The other threads end; the caller becomes the process's only one. */
+    proc_kill_other_threads(p);
+    p->tid = p->pid;
     vm_destroy(&p->vm);
     p->vm = l.vm;
     set_comm(p, path);

@@ -72,12 +72,12 @@ static struct file *new_file(int kind)
 static int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 {
     for (int fd = min; fd < MAX_FDS; fd++) {
-        if (!p->fds[fd]) {
-            p->fds[fd] = f;
+        if (!p->files->fds[fd]) {
+            p->files->fds[fd] = f;
             if (cloexec)
-                p->cloexec |= 1ul << fd;
+                p->files->cloexec |= 1ul << fd;
             else
-                p->cloexec &= ~(1ul << fd);
+                p->files->cloexec &= ~(1ul << fd);
             return fd;
         }
     }
@@ -86,7 +86,7 @@ static int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 
 static struct file *fd_get(struct proc *p, uint64_t fd)
 {
-    return fd < MAX_FDS ? p->fds[fd] : NULL;
+    return fd < MAX_FDS ? p->files->fds[fd] : NULL;
 }
 
 static int fd_close(struct proc *p, uint64_t fd)
@@ -94,31 +94,53 @@ static int fd_close(struct proc *p, uint64_t fd)
     struct file *f = fd_get(p, fd);
     if (!f)
         return -LINUX_EBADF;
-    p->fds[fd] = NULL;
+    p->files->fds[fd] = NULL;
     file_put(f);
     return 0;
 }
 
+/* fd tables: one per process, shared by its threads (refs). */
+static struct fdtable fdtable_pool[MAX_PROCS];
+
+struct fdtable *fd_table_new(void)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct fdtable *t = &fdtable_pool[i];
+        if (t->refs == 0) {
+            memset(t, 0, sizeof(*t));
+            t->refs = 1;
+            return t;
+        }
+    }
+    return NULL;
+}
+
 void fd_close_all(struct proc *p)
 {
-    for (int fd = 0; fd < MAX_FDS; fd++)
-        if (p->fds[fd])
-            fd_close(p, (uint64_t)fd);
+    struct fdtable *t = p->files;
+    if (!t)
+        return;
+    if (t->refs == 1)
+        for (int fd = 0; fd < MAX_FDS; fd++)
+            if (t->fds[fd])
+                fd_close(p, (uint64_t)fd);
+    t->refs--;
+    p->files = NULL;
 }
 
 void fd_close_on_exec(struct proc *p)
 {
     for (int fd = 0; fd < MAX_FDS; fd++)
-        if (p->fds[fd] && (p->cloexec & (1ul << fd)))
+        if (p->files->fds[fd] && (p->files->cloexec & (1ul << fd)))
             fd_close(p, (uint64_t)fd);
 }
 
 void fd_copy(struct proc *to, struct proc *from)
 {
     for (int fd = 0; fd < MAX_FDS; fd++)
-        if (from->fds[fd])
-            to->fds[fd] = file_get(from->fds[fd]);
-    to->cloexec = from->cloexec;
+        if (from->files->fds[fd])
+            to->files->fds[fd] = file_get(from->files->fds[fd]);
+    to->files->cloexec = from->files->cloexec;
 }
 
 /* ---- paths ---- */
@@ -526,13 +548,13 @@ static int64_t do_dup3(struct proc *p, uint64_t oldfd, uint64_t newfd, int flags
         return -LINUX_EBADF;
     if (oldfd == newfd)
         return (int64_t)newfd;
-    if (p->fds[newfd])
+    if (p->files->fds[newfd])
         fd_close(p, newfd);
-    p->fds[newfd] = file_get(f);
+    p->files->fds[newfd] = file_get(f);
     if (flags & VFS_O_CLOEXEC)
-        p->cloexec |= 1ul << newfd;
+        p->files->cloexec |= 1ul << newfd;
     else
-        p->cloexec &= ~(1ul << newfd);
+        p->files->cloexec &= ~(1ul << newfd);
     return (int64_t)newfd;
 }
 
@@ -551,12 +573,12 @@ static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
             file_put(f);
         return nfd;
     }
-    case VFS_F_GETFD: return (p->cloexec >> fd) & 1;
+    case VFS_F_GETFD: return (p->files->cloexec >> fd) & 1;
     case VFS_F_SETFD:
         if (arg & VFS_FD_CLOEXEC)
-            p->cloexec |= 1ul << fd;
+            p->files->cloexec |= 1ul << fd;
         else
-            p->cloexec &= ~(1ul << fd);
+            p->files->cloexec &= ~(1ul << fd);
         return 0;
     case VFS_F_GETFL: return f->flags;
     case VFS_F_SETFL:
@@ -835,10 +857,10 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         if (a[0] > a[1])
             return -LINUX_EINVAL;
         for (uint64_t fd = a[0]; fd <= a[1] && fd < MAX_FDS; fd++) {
-            if (!p->fds[fd])
+            if (!p->files->fds[fd])
                 continue;
             if (a[2] & 4)
-                p->cloexec |= 1ul << fd;
+                p->files->cloexec |= 1ul << fd;
             else
                 fd_close(p, fd);
         }

@@ -48,7 +48,7 @@ static int start_init(void)
         if (!f)
             return -LINUX_ENOMEM;
         *f = (struct file){.refs = 1, .kind = FILE_TTY, .vfs_fd = -1, .flags = VFS_O_RDWR};
-        p->fds[fd] = f;
+        p->files->fds[fd] = f;
     }
     static const char *const argv[] = {"/bin/sh", NULL};
     static const char *const envp[] = {"HOME=/",       "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
@@ -154,8 +154,8 @@ int main(void)
                        (unsigned long)nr, (unsigned long)p->block_args[0],
                        (unsigned long)p->block_args[1], (unsigned long)p->block_args[2],
                        (long)result);
-            if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE)
-                proc_block(p, BLOCK_READ);
+            if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE && p->state != PROC_FREE)
+                proc_block(p, p->block != BLOCK_NONE ? p->block : BLOCK_READ);
         } else {
             fault_reply = handle_other_fault(p, label);
         }

@@ -2,7 +2,7 @@
 # and what its systems need: a static musl test program and the POSIX
 # root file system (busybox-static from Debian with its applet links).
 POSIX_SRCS := $(addprefix services/posix/,main.c mem.c vm.c proc.c exec.c file.c tty.c \
-  syscall.c)
+  syscall.c futex.c)
 $(eval $(call kaal_component,services/posix/component.toml,posix,$(POSIX_SRCS)))
 
 # Static musl test programs (musl-gcc from Debian's musl-tools): hello for

@@ -75,9 +75,12 @@ struct image {
     kaal_elf_segment_t segments[KAAL_ELF_MAX_SEGMENTS];
 };
 
-#define MAX_VMAS 64
+#define MAX_VMAS 128
 
-struct vmspace {
+/* An address space, shared by the threads of a process (refs: the thread
+ * entries holding it); exec makes a new one, fork a copy. */
+struct mm {
+    int refs;
     page_t pml4;
     uint64_t *pt_root; /* the server's record: 4-level radix of page_t + 1 */
     page_t *tables;    /* paging structures made for this VSpace */
@@ -91,8 +94,18 @@ struct vmspace {
     uint64_t mmap_top; /* next mmap address, growing down */
 };
 
+/* A thread's handle on its process's address space: every vm_* and
+ * copy_*_user function takes one (`&p->vm`). */
+struct vmspace {
+    struct mm *mm;
+};
+
+/* A new empty address space in vm (refs 1). */
 int vm_create(struct vmspace *vm, uint32_t max_pages);
+/* Drops vm's reference; the last one frees every page and table. */
 void vm_destroy(struct vmspace *vm);
+/* Another thread's handle on the same address space. */
+void vm_share(struct vmspace *to, const struct vmspace *from);
 /* Adds [start, end) (page aligned); merges nothing, splits what it covers. */
 int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind);
 /* Unmaps and frees [start, end) and drops the VMAs there. */
@@ -156,29 +169,47 @@ void file_put(struct file *f);
 #define PATH_MAX_BYTES 256
 #define DEFAULT_MAX_PAGES 8192u /* 32 MiB per process */
 
+/* The fd table of a process, shared by its threads (refs). */
+struct fdtable {
+    int refs;
+    struct file *fds[MAX_FDS];
+    uint64_t cloexec; /* bit per fd */
+};
+
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
 
-enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT };
+enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT, BLOCK_FUTEX };
 
 struct k_sigaction {
     uint64_t handler, flags, restorer, mask;
 };
 
+/* One entry per thread, as Linux's tasks: the threads of a process share
+ * pid (the thread group id), vm and files; tid is the entry's own id (the
+ * leader's tid is the pid). Identity, cwd, umask and signal actions are
+ * the leader's: a thread made by clone copies them (docs/posix.md). Only a
+ * leader is ever a ZOMBIE; a thread that ends is FREE at once. */
 struct proc {
     int state; /* enum proc_state */
     int pid, ppid, pgid, sid;
+    int tid;
     unsigned index;  /* in procs[]: the fault badge is FAULT_BADGE_BIT | (index + 1) */
     int exit_status; /* ZOMBIE: the wait status word */
     struct vmspace vm;
     page_t tcb, cnode;
     uint64_t fs_base;
     uint64_t clear_child_tid;
+    /* BLOCK_FUTEX: the word waited on, the WAIT_BITSET mask, the order of
+     * waiting (FIFO wake) and whether a FUTEX_WAKE chose this thread. */
+    uint64_t futex_addr;
+    uint32_t futex_bitset;
+    uint64_t futex_seq;
+    bool futex_woken;
     seL4_Word regs[seL4_UnknownSyscall_Length - 1]; /* RAX .. FLAGS of the last syscall */
     /* A syscall waiting for an event: its reply cap is saved. */
     int block; /* enum block_reason */
     uint64_t block_args[6];
-    struct file *fds[MAX_FDS];
-    uint64_t cloexec; /* bit per fd */
+    struct fdtable *files;
     char cwd[PATH_MAX_BYTES];
     uint32_t umask;
     struct k_sigaction act[NSIG + 1];
@@ -197,7 +228,25 @@ extern struct proc *posix_current;
  * killed comes back, as a getty would bring back a login). */
 extern bool posix_init_ended;
 
+/* The leader of process pid (NULL: none). */
 struct proc *proc_by_pid(int pid);
+/* The thread tid (any thread, leader included). */
+struct proc *proc_by_tid(int tid);
+static inline bool proc_is_leader(const struct proc *p)
+{
+    return p->tid == p->pid;
+}
+/* A new thread of p's process (clone with CLONE_VM|CLONE_THREAD): shares
+ * vm and files; starts at the current syscall's return with rax = 0 and
+ * rsp = stack (when non-zero), fs_base = tls (when set_tls). */
+struct proc *proc_new_thread(struct proc *p, uint64_t stack, bool set_tls, uint64_t tls);
+/* exit: ends thread t alone (clear_child_tid written 0 and woken), or the
+ * process with status when t is its leader or last thread. */
+void proc_thread_exit(struct proc *t, int status);
+/* Ends every thread of p's process but p (execve). */
+void proc_kill_other_threads(struct proc *p);
+/* futex: wakes up to n waiters on (vm, addr) whose bitset meets bitset. */
+int futex_wake(const struct vmspace *vm, uint64_t addr, int n, uint32_t bitset);
 struct proc *proc_by_badge(seL4_Word badge);
 /* A new process with an empty address space and no thread running. */
 struct proc *proc_new(int ppid);
@@ -240,6 +289,7 @@ void proc_reap(struct proc *p);
 int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6]);
 int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled);
 int64_t sys_execve(struct proc *p, uint64_t path, uint64_t argv, uint64_t envp);
+int64_t sys_futex(struct proc *p, const seL4_Word a[6]);
 /* Loads the program at path into p (initial process: strings from the
  * server). */
 int exec_initial(struct proc *p, const char *path, const char *const *argv,
@@ -249,6 +299,9 @@ const char *syscall_name(seL4_Word nr);
 void posix_random(uint8_t out[16]);
 /* The absolute form of path for p (relative to dirfd or its cwd). */
 int path_resolve(struct proc *p, int dirfd, const char *path, char *out, size_t out_bytes);
+/* A new empty fd table (refs 1), NULL when all are in use. */
+struct fdtable *fd_table_new(void);
+/* Drops p's reference on its fd table, closing every fd with the last. */
 void fd_close_all(struct proc *p);
 void fd_close_on_exec(struct proc *p);
 void fd_copy(struct proc *to, struct proc *from);

@@ -43,7 +43,16 @@ static int next_pid = 1;
 struct proc *proc_by_pid(int pid)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+        if (procs[i].state != PROC_FREE && procs[i].pid == pid && proc_is_leader(&procs[i]))
+            return &procs[i];
+    return NULL;
+}
+
+struct proc *proc_by_tid(int tid)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++)
+        if ((procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED) &&
+            procs[i].tid == tid)
             return &procs[i];
     return NULL;
 }
@@ -59,7 +68,7 @@ struct proc *proc_by_badge(seL4_Word badge)
     return (p->state == PROC_RUNNING || p->state == PROC_BLOCKED) ? p : NULL;
 }
 
-struct proc *proc_new(int ppid)
+static struct proc *free_entry(void)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         struct proc *p = &procs[i];
@@ -68,16 +77,29 @@ struct proc *proc_new(int ppid)
         memset(p, 0, sizeof(*p));
         p->index = i;
         p->tcb = p->cnode = PAGE_NONE;
-        if (vm_create(&p->vm, DEFAULT_MAX_PAGES) < 0)
-            return NULL;
-        p->pid = next_pid++;
-        p->ppid = ppid;
-        p->state = PROC_RUNNING;
-        p->umask = 022;
-        snprintf(p->cwd, sizeof(p->cwd), "/");
         return p;
     }
     return NULL;
+}
+
+struct proc *proc_new(int ppid)
+{
+    struct proc *p = free_entry();
+    if (!p)
+        return NULL;
+    p->files = fd_table_new();
+    if (!p->files)
+        return NULL;
+    if (vm_create(&p->vm, DEFAULT_MAX_PAGES) < 0) {
+        fd_close_all(p);
+        return NULL;
+    }
+    p->pid = p->tid = next_pid++;
+    p->ppid = ppid;
+    p->state = PROC_RUNNING;
+    p->umask = 022;
+    snprintf(p->cwd, sizeof(p->cwd), "/");
+    return p;
 }
 
 /* The thread's context as seL4_TCB_WriteRegisters takes it. */
@@ -100,7 +122,7 @@ static int make_thread(struct proc *p)
                         seL4_WordBits, seL4_CapRights_new(1, 0, 0, 1),
                         FAULT_BADGE_BIT | (p->index + 1)) != seL4_NoError ||
         seL4_TCB_SetSpace(mem_cap(p->tcb), PROC_FAULT_SLOT, mem_cap(p->cnode), guard,
-                          mem_cap(p->vm.pml4), 0) != seL4_NoError ||
+                          mem_cap(p->vm.mm->pml4), 0) != seL4_NoError ||
         seL4_TCB_SetPriority(mem_cap(p->tcb), KAAL_SYSDESC_SLOT_TCB, PROC_PRIORITY) !=
             seL4_NoError ||
         seL4_TCB_SetFlags(mem_cap(p->tcb), 0,
@@ -123,11 +145,12 @@ int proc_start_thread(struct proc *p, uint64_t rip, uint64_t rsp)
     return write_context(p, &ctx, true);
 }
 
-int proc_fork_thread(struct proc *child, const struct proc *parent)
+static void free_thread(struct proc *t);
+
+/* The registers of parent's current syscall as it returns 0 (fork and
+ * clone children start so). */
+static void child_context(const struct proc *parent, seL4_UserContext *out)
 {
-    int r = make_thread(child);
-    if (r < 0)
-        return r;
     const seL4_Word *m = parent->regs;
     seL4_UserContext ctx = {
         .rip = m[seL4_UnknownSyscall_FaultIP] + 2,
@@ -150,7 +173,49 @@ int proc_fork_thread(struct proc *child, const struct proc *parent)
         .r15 = m[seL4_UnknownSyscall_R15],
         .fs_base = parent->fs_base,
     };
+    *out = ctx;
+}
+
+int proc_fork_thread(struct proc *child, const struct proc *parent)
+{
+    int r = make_thread(child);
+    if (r < 0)
+        return r;
+    seL4_UserContext ctx;
+    child_context(parent, &ctx);
     return write_context(child, &ctx, true);
+}
+
+struct proc *proc_new_thread(struct proc *p, uint64_t stack, bool set_tls, uint64_t tls)
+{
+    struct proc *t = free_entry();
+    if (!t)
+        return NULL;
+    t->pid = p->pid;
+    t->tid = next_pid++;
+    t->ppid = p->ppid;
+    t->pgid = p->pgid;
+    t->sid = p->sid;
+    t->umask = p->umask;
+    memcpy(t->cwd, p->cwd, sizeof(t->cwd));
+    memcpy(t->act, p->act, sizeof(t->act));
+    memcpy(t->comm, p->comm, sizeof(t->comm));
+    t->sigmask = p->sigmask;
+    t->fs_base = set_tls ? tls : p->fs_base;
+    vm_share(&t->vm, &p->vm);
+    t->files = p->files;
+    t->files->refs++;
+    t->state = PROC_RUNNING;
+    seL4_UserContext ctx;
+    child_context(p, &ctx);
+    if (stack)
+        ctx.rsp = stack;
+    ctx.fs_base = t->fs_base;
+    if (make_thread(t) < 0 || write_context(t, &ctx, true) < 0) {
+        free_thread(t);
+        return NULL;
+    }
+    return t;
 }
 
 /* ---- replies ---- */
@@ -278,18 +343,63 @@ void proc_wake_all(void)
 
 /* ---- exit ---- */
 
+/* Frees what thread t holds of its own (TCB, CNode, a saved reply) and
+ * its references on vm and files; the entry is FREE. */
+static void free_thread(struct proc *t)
+{
+    if (t->state == PROC_BLOCKED)
+        seL4_CNode_Delete(CNODE, mem_reply_slot(t->index), seL4_WordBits);
+    mem_free(t->tcb); /* the thread stops here */
+    mem_free(t->cnode);
+    t->tcb = t->cnode = PAGE_NONE;
+    fd_close_all(t);
+    vm_destroy(&t->vm);
+    t->state = PROC_FREE;
+    t->block = BLOCK_NONE;
+}
+
+void proc_kill_other_threads(struct proc *p)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t != p && t->pid == p->pid && (t->state == PROC_RUNNING || t->state == PROC_BLOCKED))
+            free_thread(t);
+    }
+}
+
+void proc_thread_exit(struct proc *t, int status)
+{
+    bool alone = true;
+    for (unsigned i = 0; i < MAX_PROCS && alone; i++)
+        alone = !(&procs[i] != t && procs[i].pid == t->pid &&
+                  (procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED));
+    if (alone || proc_is_leader(t)) {
+        /* The last thread, or the leader (whose exit with threads alive
+         * Linux defers to the last one): the process ends. */
+        proc_exit(t, status);
+        return;
+    }
+    /* CLONE_CHILD_CLEARTID: what pthread_join waits for. */
+    uint32_t zero = 0;
+    if (t->clear_child_tid && copy_to_user(&t->vm, t->clear_child_tid, &zero, 4) == 0)
+        futex_wake(&t->vm, t->clear_child_tid, 1, ~0u);
+    free_thread(t);
+}
+
 void proc_exit(struct proc *p, int status)
 {
-    if (p->state == PROC_BLOCKED)
-        seL4_CNode_Delete(CNODE, mem_reply_slot(p->index), seL4_WordBits);
-    mem_free(p->tcb); /* the thread stops here */
-    mem_free(p->cnode);
-    p->tcb = p->cnode = PAGE_NONE;
-    fd_close_all(p);
-    vm_destroy(&p->vm);
+    if (!proc_is_leader(p)) { /* a thread's fatal signal or exit_group ends them all */
+        struct proc *leader = proc_by_pid(p->pid);
+        if (!leader || leader->state == PROC_ZOMBIE) {
+            free_thread(p);
+            return;
+        }
+        p = leader;
+    }
+    proc_kill_other_threads(p);
+    free_thread(p);
     p->exit_status = status;
     p->state = PROC_ZOMBIE;
-    p->block = BLOCK_NONE;
     struct proc *parent = proc_by_pid(p->ppid);
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
@@ -538,6 +648,6 @@ void proc_signal_group(int pgid, int sig)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++)
         if ((procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED) &&
-            procs[i].pgid == pgid)
+            procs[i].pgid == pgid && proc_is_leader(&procs[i]))
             proc_signal(&procs[i], sig);
 }

@@ -18,6 +18,8 @@
 
 #define USER_SPACE_TOP 0x0000800000000000ul
 #define CLONE_VM 0x100
+#define CLONE_SIGHAND 0x800
+#define CLONE_SETTLS 0x80000
 #define CLONE_VFORK 0x4000
 #define CLONE_THREAD 0x10000
 #define CLONE_PARENT_SETTID 0x100000
@@ -296,17 +298,17 @@ static int64_t enosys(seL4_Word nr)
 
 static int64_t sys_brk(struct proc *p, uint64_t want)
 {
-    struct vmspace *vm = &p->vm;
+    struct mm *vm = p->vm.mm;
     if (want < vm->brk_start)
         return (int64_t)vm->brk;
     uint64_t old_end = PAGE_UP(vm->brk), new_end = PAGE_UP(want);
     if (new_end > old_end) {
-        if (vm_find(vm, old_end) || (new_end - old_end) / PAGE_SIZE > vm->max_pages)
+        if (vm_find(&p->vm, old_end) || (new_end - old_end) / PAGE_SIZE > vm->max_pages)
             return (int64_t)vm->brk;
-        if (vm_add_vma(vm, old_end, new_end, PROT_READ | PROT_WRITE, VMA_ANON) < 0)
+        if (vm_add_vma(&p->vm, old_end, new_end, PROT_READ | PROT_WRITE, VMA_ANON) < 0)
             return (int64_t)vm->brk;
     } else if (new_end < old_end) {
-        vm_remove(vm, new_end, old_end);
+        vm_remove(&p->vm, new_end, old_end);
     }
     vm->brk = want;
     return (int64_t)want;
@@ -328,10 +330,11 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
                 if (vm_find(vm, va))
                     return -LINUX_EEXIST;
     } else {
-        addr = vm->mmap_top - len;
-        while (addr > vm->brk && (vm_find(vm, addr) || vm_find(vm, addr + len - 1)))
+        struct mm *mm = vm->mm;
+        addr = mm->mmap_top - len;
+        while (addr > mm->brk && (vm_find(vm, addr) || vm_find(vm, addr + len - 1)))
             addr -= PAGE_SIZE;
-        vm->mmap_top = addr;
+        mm->mmap_top = addr;
     }
     int r = vm_add_vma(vm, addr, addr + len, prot, VMA_ANON);
     return r < 0 ? r : (int64_t)addr;
@@ -339,12 +342,30 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
 
 /* ---- processes ---- */
 
+/* clone with CLONE_THREAD: a thread of p's process. Linux requires
+ * CLONE_SIGHAND with it and CLONE_VM with that; the fs and files parts are
+ * shared whatever the flags say (docs/posix.md). */
+static int64_t sys_clone_thread(struct proc *p, const seL4_Word a[6])
+{
+    uint64_t flags = a[0], stack = a[1], ptid = a[2], ctid = a[3], tls = a[4];
+    if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM))
+        return -LINUX_EINVAL;
+    struct proc *t = proc_new_thread(p, stack, flags & CLONE_SETTLS, tls);
+    if (!t)
+        return -LINUX_EAGAIN;
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_user(&p->vm, ptid, &t->tid, sizeof(int));
+    if (flags & CLONE_CHILD_SETTID)
+        copy_to_user(&p->vm, ctid, &t->tid, sizeof(int));
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = ctid;
+    return t->tid;
+}
+
 static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
 {
-    if (flags & (CLONE_VM | CLONE_THREAD)) {
-        if (!(flags & CLONE_VFORK))
-            return -LINUX_ENOSYS; /* threads: future work (docs/posix.md) */
-    }
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+        return -LINUX_ENOSYS; /* CLONE_VM without a thread or vfork (docs/posix.md) */
     struct proc *c = proc_new(p->pid);
     if (!c)
         return -LINUX_EAGAIN;
@@ -375,7 +396,7 @@ static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
 
 static bool wait_matches(const struct proc *c, const struct proc *p, int64_t pid)
 {
-    if (c->state == PROC_FREE || c->ppid != p->pid)
+    if (c->state == PROC_FREE || c->ppid != p->pid || !proc_is_leader(c))
         return false;
     if (pid > 0)
         return c->pid == pid;
@@ -415,11 +436,11 @@ static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
     int n = 0;
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         struct proc *t = &procs[i];
-        if (t->state != PROC_RUNNING && t->state != PROC_BLOCKED)
+        if ((t->state != PROC_RUNNING && t->state != PROC_BLOCKED) || !proc_is_leader(t))
             continue;
         bool hit = pid > 0     ? t->pid == pid
                    : pid == 0  ? t->pgid == p->pgid
-                   : pid == -1 ? t->pid != 1 && t != p
+                   : pid == -1 ? t->pid != 1 && t->pid != p->pid
                                : t->pgid == -pid;
         if (!hit)
             continue;
@@ -429,7 +450,20 @@ static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
     }
     if (!n)
         return -LINUX_ESRCH;
-    return p->state == PROC_ZOMBIE ? SYS_NO_REPLY : 0;
+    return p->state != PROC_RUNNING ? SYS_NO_REPLY : 0;
+}
+
+/* tkill / tgkill: a signal to one thread (tgid -1: any process). */
+static int64_t sys_tgkill(struct proc *p, int64_t tgid, int64_t tid, int64_t sig)
+{
+    if (sig < 0 || sig > NSIG || tid <= 0 || tgid == 0 || tgid < -1)
+        return -LINUX_EINVAL;
+    struct proc *t = proc_by_tid((int)tid);
+    if (!t || (tgid > 0 && t->pid != tgid))
+        return -LINUX_ESRCH;
+    if (sig)
+        proc_signal(t, (int)sig);
+    return p->state != PROC_RUNNING ? SYS_NO_REPLY : 0;
 }
 
 static int64_t sys_setpgid(struct proc *p, int64_t pid, int64_t pgid)
@@ -583,9 +617,11 @@ static int64_t sys_sysinfo(struct proc *p, uint64_t buf)
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         const struct proc *q = &procs[i];
         si.procs += q->state != PROC_FREE;
-        if (q->state == PROC_RUNNING || q->state == PROC_BLOCKED)
-            held += q->vm.n_pages + q->vm.n_tables + 1 + (q->tcb != PAGE_NONE) +
-                    (q->cnode != PAGE_NONE);
+        if (q->state != PROC_RUNNING && q->state != PROC_BLOCKED)
+            continue;
+        held += (q->tcb != PAGE_NONE) + (q->cnode != PAGE_NONE);
+        if (proc_is_leader(q)) /* the address space once, with its leader */
+            held += q->vm.mm->n_pages + q->vm.mm->n_tables + 1;
     }
     si.sharedram = held * PAGE_SIZE;
     si.bufferram = (uint64_t)mem_window_table_pages() * PAGE_SIZE;
@@ -650,11 +686,14 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 24: return 0; /* sched_yield: the reply is the yield */
     case 28: return 0; /* madvise: advice only */
     case 39: return p->pid;
-    case 56: return sys_fork(p, a[0], a[3]);
+    case 56:
+        if (a[0] & CLONE_THREAD)
+            return sys_clone_thread(p, a);
+        return sys_fork(p, a[0], a[3]);
     case 57:
     case 58: return sys_fork(p, 0, 0);
     case 59: return sys_execve(p, a[0], a[1], a[2]);
-    case 60:
+    case 60: proc_thread_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 231: proc_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 61: return sys_wait4(p, (int32_t)a[0], a[1], a[2]);
     case 62: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);
@@ -723,17 +762,28 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     }
     case 158: return sys_arch_prctl(p, a[0], a[1]);
     case 160: return 0;      /* setrlimit: accepted, not enforced */
-    case 186: return p->pid; /* gettid: one thread per process */
-    case 200: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]); /* tkill: tid = pid */
-    case 234: return sys_kill(p, (int32_t)a[1], (int32_t)a[2]); /* tgkill */
+    case 186: return p->tid;
+    case 200: return sys_tgkill(p, -1, (int32_t)a[0], (int32_t)a[1]);
+    case 234: return sys_tgkill(p, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2]);
+    case 202: return sys_futex(p, a);
+    case 204: { /* sched_getaffinity: one CPU */
+        uint64_t mask = 1;
+        if (a[1] < sizeof(mask) || (a[1] & 7))
+            return -LINUX_EINVAL;
+        if (a[0] && !proc_by_tid((int)a[0]))
+            return -LINUX_ESRCH;
+        return copy_to_user(&p->vm, a[2], &mask, sizeof(mask)) < 0 ? -LINUX_EFAULT
+                                                                   : (int64_t)sizeof(mask);
+    }
     case 40: return -LINUX_EINVAL; /* sendfile: callers fall back to read/write */
     case 201: {
         int64_t t = (int64_t)(kaal_time_ns() / NS);
         return a[0] && copy_to_user(&p->vm, a[0], &t, 8) < 0 ? -LINUX_EFAULT : t;
     }
-    case 218: p->clear_child_tid = a[0]; return p->pid;
+    case 218: p->clear_child_tid = a[0]; return p->tid;
     case 228: return sys_clock_gettime(p, a[0], a[1]);
-    case 273: return 0; /* set_robust_list: no futexes to clean up yet */
+    case 273: /* set_robust_list: recorded nowhere (no lock is robust here) */
+        return a[1] == 24 ? 0 : -LINUX_EINVAL;
     case 99: return sys_sysinfo(p, a[0]);
     case 157: return sys_prctl(p, a[0], a[1]);
     case 318: return sys_getrandom(p, a[0], a[1]);

@@ -36,7 +36,7 @@ static unsigned level_index(uint64_t va, int level)
 }
 
 /* The leaf entry for va (level 3 array element), made if create. */
-static uint64_t *leaf_entry(struct vmspace *vm, uint64_t va, bool create)
+static uint64_t *leaf_entry(struct mm *vm, uint64_t va, bool create)
 {
     uint64_t *node = vm->pt_root;
     for (int level = 0; level < 3; level++) {
@@ -79,8 +79,19 @@ static void free_radix(uint64_t *node, int level)
     free(node);
 }
 
-int vm_create(struct vmspace *vm, uint32_t max_pages)
+/* Address spaces: one per process, plus one an execve builds before it
+ * drops the old. refs == 0 is a free entry. */
+static struct mm mm_pool[MAX_PROCS + 1];
+
+int vm_create(struct vmspace *h, uint32_t max_pages)
 {
+    h->mm = NULL;
+    struct mm *vm = NULL;
+    for (unsigned i = 0; i < MAX_PROCS + 1 && !vm; i++)
+        if (mm_pool[i].refs == 0)
+            vm = &mm_pool[i];
+    if (!vm)
+        return -LINUX_ENOMEM;
     memset(vm, 0, sizeof(*vm));
     vm->max_pages = max_pages;
     vm->pml4 = mem_alloc(seL4_X64_PML4Object, 0);
@@ -93,7 +104,16 @@ int vm_create(struct vmspace *vm, uint32_t max_pages)
         vm->pt_root = NULL;
         return -LINUX_ENOMEM;
     }
+    vm->refs = 1;
+    h->mm = vm;
     return 0;
+}
+
+void vm_share(struct vmspace *to, const struct vmspace *from)
+{
+    to->mm = from->mm;
+    if (to->mm)
+        to->mm->refs++;
 }
 
 static void image_put(struct image *img)
@@ -106,15 +126,19 @@ static void image_put(struct image *img)
 
 static void free_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
 {
-    struct vmspace *vm = ctx;
+    struct mm *vm = ctx;
     (void)va;
     mem_free(LEAF_PAGE(*leaf)); /* deleting the caps unmaps both mappings */
     *leaf = 0;
     vm->n_pages--;
 }
 
-void vm_destroy(struct vmspace *vm)
+void vm_destroy(struct vmspace *h)
 {
+    struct mm *vm = h->mm;
+    h->mm = NULL;
+    if (!vm || --vm->refs > 0)
+        return;
     if (vm->pt_root) {
         walk(vm->pt_root, 0, 0, 0, USER_TOP, free_page_fn, vm);
         free_radix(vm->pt_root, 0);
@@ -124,14 +148,15 @@ void vm_destroy(struct vmspace *vm)
     free(vm->tables);
     mem_free(vm->pml4);
     image_put(vm->image);
-    memset(vm, 0, sizeof(*vm));
+    memset(vm, 0, sizeof(*vm)); /* refs 0: free */
     vm->pml4 = PAGE_NONE;
 }
 
 /* ---- VMAs ---- */
 
-struct vma *vm_find(struct vmspace *vm, uint64_t addr)
+struct vma *vm_find(struct vmspace *h, uint64_t addr)
 {
+    struct mm *vm = h->mm;
     for (unsigned i = 0; i < vm->n_vmas; i++)
         if (addr >= vm->vmas[i].start && addr < vm->vmas[i].end)
             return &vm->vmas[i];
@@ -139,7 +164,7 @@ struct vma *vm_find(struct vmspace *vm, uint64_t addr)
 }
 
 /* Splits the VMA containing addr (not at its start) in two at addr. */
-static int split_at(struct vmspace *vm, uint64_t addr)
+static int split_at(struct mm *vm, uint64_t addr)
 {
     for (unsigned i = 0; i < vm->n_vmas; i++) {
         struct vma *v = &vm->vmas[i];
@@ -161,8 +186,9 @@ static void unmap_range_fn(void *ctx, uint64_t va, uint64_t *leaf)
     free_page_fn(ctx, va, leaf);
 }
 
-void vm_remove(struct vmspace *vm, uint64_t start, uint64_t end)
+void vm_remove(struct vmspace *h, uint64_t start, uint64_t end)
 {
+    struct mm *vm = h->mm;
     if (start >= end)
         return;
     split_at(vm, start);
@@ -175,11 +201,12 @@ void vm_remove(struct vmspace *vm, uint64_t start, uint64_t end)
     vm->n_vmas = j;
 }
 
-int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind)
+int vm_add_vma(struct vmspace *h, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind)
 {
+    struct mm *vm = h->mm;
     if (start >= end || end > USER_TOP)
         return -LINUX_EINVAL;
-    vm_remove(vm, start, end);
+    vm_remove(h, start, end);
     if (vm->n_vmas == MAX_VMAS)
         return -LINUX_ENOMEM;
     unsigned i = 0;
@@ -193,7 +220,7 @@ int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, u
 
 /* ---- mappings ---- */
 
-static int new_table(struct vmspace *vm, seL4_Word type,
+static int new_table(struct mm *vm, seL4_Word type,
                      seL4_Error (*map)(seL4_CPtr, seL4_CPtr, seL4_Word, seL4_X86_VMAttributes),
                      uint64_t va)
 {
@@ -218,7 +245,7 @@ static int new_table(struct vmspace *vm, seL4_Word type,
 }
 
 /* Maps pool page p at va in the process with prot. */
-static int map_user(struct vmspace *vm, uint64_t va, page_t p, uint8_t prot)
+static int map_user(struct mm *vm, uint64_t va, page_t p, uint8_t prot)
 {
     seL4_CPtr cap = mem_copy_cap(p);
     if (!cap)
@@ -240,7 +267,7 @@ static int map_user(struct vmspace *vm, uint64_t va, page_t p, uint8_t prot)
 }
 
 /* Reads the image bytes that belong in the page at va. */
-static void fill_image(struct vmspace *vm, uint64_t va, uint8_t *win)
+static void fill_image(struct mm *vm, uint64_t va, uint8_t *win)
 {
     const struct image *img = vm->image;
     if (!img)
@@ -261,9 +288,10 @@ static bool allows(const struct vma *v, bool write)
     return write ? (v->prot & PROT_WRITE) : (v->prot & (PROT_READ | PROT_EXEC | PROT_WRITE));
 }
 
-int vm_fault(struct vmspace *vm, uint64_t addr, bool write)
+int vm_fault(struct vmspace *h, uint64_t addr, bool write)
 {
-    struct vma *v = vm_find(vm, addr);
+    struct mm *vm = h->mm;
+    struct vma *v = vm_find(h, addr);
     if (!v || !allows(v, write))
         return -LINUX_EFAULT;
     uint64_t va = PAGE_DOWN(addr);
@@ -303,13 +331,14 @@ int vm_fault(struct vmspace *vm, uint64_t addr, bool write)
     return 0;
 }
 
-uint8_t *vm_user_ptr(struct vmspace *vm, uint64_t addr, bool write)
+uint8_t *vm_user_ptr(struct vmspace *h, uint64_t addr, bool write)
 {
+    struct mm *vm = h->mm;
     if (addr >= USER_TOP)
         return NULL;
     uint64_t *leaf = leaf_entry(vm, PAGE_DOWN(addr), false);
     if (!leaf || !*leaf || (write && !(LEAF_PROT(*leaf) & PROT_WRITE))) {
-        if (vm_fault(vm, addr, write) < 0)
+        if (vm_fault(h, addr, write) < 0)
             return NULL;
         leaf = leaf_entry(vm, PAGE_DOWN(addr), false);
         if (!leaf || !*leaf)
@@ -369,7 +398,7 @@ int64_t strncpy_from_user(struct vmspace *vm, char *dst, uint64_t src, size_t ma
 }
 
 struct protect_ctx {
-    struct vmspace *vm;
+    struct mm *vm;
     uint8_t prot;
 };
 
@@ -389,8 +418,9 @@ static void protect_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
     *leaf = MAKE_LEAF(p, c->prot);
 }
 
-int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot)
+int vm_protect(struct vmspace *h, uint64_t start, uint64_t end, uint8_t prot)
 {
+    struct mm *vm = h->mm;
     int r;
     if ((r = split_at(vm, start)) < 0 || (r = split_at(vm, end)) < 0)
         return r;
@@ -407,7 +437,7 @@ int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot)
 }
 
 struct copy_ctx {
-    struct vmspace *to;
+    struct mm *to;
     int err;
 };
 
@@ -430,8 +460,9 @@ static void copy_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
     c->to->n_pages++;
 }
 
-int vm_copy(struct vmspace *to, struct vmspace *from)
+int vm_copy(struct vmspace *to_h, struct vmspace *from_h)
 {
+    struct mm *to = to_h->mm, *from = from_h->mm;
     if (from->n_pages + from->n_tables > to->max_pages || mem_free_pages() < from->n_pages + 64)
         return -LINUX_ENOMEM;
     memcpy(to->vmas, from->vmas, sizeof(from->vmas));
