@@ -36,6 +36,13 @@ $(POSIX_TEST_DIR)/%.musl: $(POSIX_TEST_DIR)/all.musl
 $(POSIX_TEST_DIR)/%.glibc: $(POSIX_TEST_DIR)/all.glibc
 	ln -sf all.glibc $@
 
+# The python scripts of tests/system/test_posix_python.py, next to them in /t.
+POSIX_TEST_PY := $(patsubst tests/posix/python/%,$(POSIX_TEST_DIR)/%,$(wildcard tests/posix/python/*.py))
+$(POSIX_TEST_DIR)/%.py: tests/posix/python/%.py
+	@mkdir -p $(@D)
+	cp $< $@
+POSIX_TEST_BINS += $(POSIX_TEST_PY)
+
 # The POSIX rootfs copies each directory of POSIX_ROOTFS_EXTRA into its
 # root (this one as /t).
 POSIX_ROOTFS_EXTRA += $(POSIX_TEST_DIR)
