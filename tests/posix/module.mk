@@ -5,7 +5,7 @@
 # link per program (files.musl -> all.musl; main.c dispatches on the name),
 # in $(BUILD)/posix-tests/t/, the directory the POSIX system's rootfs copies
 # in as /t (POSIX_ROOTFS_EXTRA).
-POSIX_TESTS     := files dirs meta pipes procs signals memory time identity killed
+POSIX_TESTS     := files dirs meta pipes procs signals memory time identity killed threads
 POSIX_TEST_DIR  := $(BUILD)/posix-tests/t
 POSIX_TEST_OBJ  := $(BUILD)/posix-tests/obj
 POSIX_TEST_BINS := $(POSIX_TEST_DIR)/all.musl $(POSIX_TEST_DIR)/all.glibc \
