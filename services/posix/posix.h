@@ -215,6 +215,7 @@ struct proc {
     struct k_sigaction act[NSIG + 1];
     uint64_t sigmask, sigpending;
     char comm[16];
+    char exe[PATH_MAX_BYTES]; /* the program it runs (/proc/self/exe) */
     uint64_t deadline_ns; /* a blocked sleep or poll: when it ends (kaal_time_ns) */
     bool sigreturn;       /* the next reply restores rcx and r11 below */
     uint64_t saved_rcx, saved_r11;

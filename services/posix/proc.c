@@ -200,6 +200,7 @@ struct proc *proc_new_thread(struct proc *p, uint64_t stack, bool set_tls, uint6
     memcpy(t->cwd, p->cwd, sizeof(t->cwd));
     memcpy(t->act, p->act, sizeof(t->act));
     memcpy(t->comm, p->comm, sizeof(t->comm));
+    memcpy(t->exe, p->exe, sizeof(t->exe));
     t->sigmask = p->sigmask;
     t->fs_base = set_tls ? tls : p->fs_base;
     vm_share(&t->vm, &p->vm);

@@ -376,6 +376,7 @@ static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
     memcpy(c->cwd, p->cwd, sizeof(c->cwd));
     memcpy(c->act, p->act, sizeof(c->act));
     memcpy(c->comm, p->comm, sizeof(c->comm));
+    memcpy(c->exe, p->exe, sizeof(c->exe));
     c->sigmask = p->sigmask;
     int r = vm_copy(&c->vm, &p->vm);
     if (r == 0)
