@@ -44,6 +44,11 @@ seL4_CPtr mem_cap(page_t p);      /* the object */
 seL4_CPtr mem_copy_cap(page_t p); /* a second cap to it, made on first use */
 /* The frame mapped read-write in the server's window (made on first use). */
 uint8_t *mem_window(page_t p);
+/* One more cap to frame p, in a slot of its own (another process maps the
+ * frame: fork's shared pages); 0 when no slot is left. */
+seL4_CPtr mem_extra_cap(page_t p);
+/* Deletes such a cap (unmapping it) and frees its slot; before mem_free. */
+void mem_extra_free(seL4_CPtr slot);
 uint32_t mem_free_pages(void);
 uint32_t mem_window_table_pages(void);
 /* Slots for saved reply caps, one per process slot. */
@@ -123,8 +128,11 @@ int copy_to_user(struct vmspace *vm, uint64_t dst, const void *src, size_t n);
 /* A NUL-terminated string of at most max - 1 bytes: its length, or
  * -LINUX_EFAULT / -LINUX_ENAMETOOLONG. */
 int64_t strncpy_from_user(struct vmspace *vm, char *dst, uint64_t src, size_t max);
-/* Every page and VMA of from, copied into the empty to (fork). */
+/* Every page and VMA of from into the empty to (fork): pages shared
+ * copy-on-write (vm.c). */
 int vm_copy(struct vmspace *to, struct vmspace *from);
+/* Mappings of process pages beyond each page's first (shared by fork). */
+uint32_t vm_shared_mappings(void);
 
 /* ---- files (file.c, tty.c) ---------------------------------------------- */
 

@@ -624,6 +624,7 @@ static int64_t sys_sysinfo(struct proc *p, uint64_t buf)
         if (proc_is_leader(q)) /* the address space once, with its leader */
             held += q->vm.mm->n_pages + q->vm.mm->n_tables + 1;
     }
+    held -= vm_shared_mappings(); /* a page fork shares is held once */
     si.sharedram = held * PAGE_SIZE;
     si.bufferram = (uint64_t)mem_window_table_pages() * PAGE_SIZE;
     si.mem_unit = 1;

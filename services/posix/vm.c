@@ -12,8 +12,16 @@
  * demand). Every page is mapped twice: in the process (the copy cap) and in
  * the server's window (mem_window), so copy_from_user and copy_to_user are
  * a radix walk and a memcpy; an address without a VMA that allows the
- * access is -EFAULT, never a fault of the server. fork copies every page
- * (eager copy; copy-on-write is future work, docs/posix.md).
+ * access is -EFAULT, never a fault of the server.
+ *
+ * fork shares pages copy-on-write: each present page of the parent is
+ * mapped read-only in both (the child through an extra cap of its own,
+ * mem_extra_cap; seL4 maps a cap once) and its leaves get LEAF_COW; the
+ * first write on either side copies the page (or, if the other side has
+ * let go of it meanwhile, just maps it writable again). page_maps[] counts
+ * the mappings of each process page; the page is freed with its last.
+ * Without a free extra slot fork copies the page at once, as it did before.
+ * A leaf with no rights (mprotect PROT_NONE) keeps its page, unmapped.
  */
 #include "posix.h"
 
@@ -25,10 +33,54 @@
 
 #include "posix_caps.h"
 
+/* A leaf: bits 0-31 the pool page + 1, 32-39 the rights it is mapped
+ * with, 40 copy-on-write, 41-56 the extra cap's slot (0: the page's own
+ * copy cap, mem_copy_cap). */
 #define LEAF_PAGE(e) ((page_t)((e)&0xffffffffu) - 1)
 #define LEAF_PROT(e) ((uint8_t)((e) >> 32))
+#define LEAF_COW (1ul << 40)
+#define LEAF_SLOT(e) ((seL4_CPtr)(((e) >> 41) & 0xffff))
 #define MAKE_LEAF(p, prot) (((uint64_t)(p) + 1) | ((uint64_t)(prot) << 32))
+#define WITH_SLOT(e, slot) ((e) | ((uint64_t)(slot) << 41))
 #define USER_TOP 0x0000800000000000ul
+
+_Static_assert((1u << KAAL_COMPONENT_CNODE_SIZE_BITS) <= 0x10000, "slots fit a leaf's 16 bits");
+
+/* Mappings of each pool page that processes hold (frames only). */
+static uint16_t page_maps[POOL_PAGES];
+/* Mappings beyond the first of all pages: what sysinfo must not count twice. */
+static uint32_t shared_mappings;
+
+uint32_t vm_shared_mappings(void)
+{
+    return shared_mappings;
+}
+
+/* The cap this leaf's mapping uses. */
+static seL4_CPtr leaf_cap(uint64_t e)
+{
+    seL4_CPtr slot = LEAF_SLOT(e);
+    return slot ? slot : mem_copy_cap(LEAF_PAGE(e));
+}
+
+/* Ends this leaf's mapping (unmapped, its cap dropped); the page goes back
+ * to the pool with its last mapping. The leaf is left as it was. */
+static void drop_mapping(uint64_t e)
+{
+    page_t p = LEAF_PAGE(e);
+    seL4_CPtr slot = LEAF_SLOT(e);
+    if (slot)
+        mem_extra_free(slot);
+    else
+        seL4_X86_Page_Unmap(mem_copy_cap(p));
+    if (page_maps[p] > 1) {
+        page_maps[p]--;
+        shared_mappings--;
+    } else {
+        page_maps[p] = 0;
+        mem_free(p);
+    }
+}
 
 static unsigned level_index(uint64_t va, int level)
 {
@@ -128,7 +180,7 @@ static void free_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
 {
     struct mm *vm = ctx;
     (void)va;
-    mem_free(LEAF_PAGE(*leaf)); /* deleting the caps unmaps both mappings */
+    drop_mapping(*leaf);
     *leaf = 0;
     vm->n_pages--;
 }
@@ -244,12 +296,13 @@ static int new_table(struct mm *vm, seL4_Word type,
     return 0;
 }
 
-/* Maps pool page p at va in the process with prot. */
-static int map_user(struct mm *vm, uint64_t va, page_t p, uint8_t prot)
+/* Maps frame cap at va in the process with prot (no rights: nothing). */
+static int map_cap(struct mm *vm, uint64_t va, seL4_CPtr cap, uint8_t prot)
 {
-    seL4_CPtr cap = mem_copy_cap(p);
     if (!cap)
         return -LINUX_ENOMEM;
+    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return 0;
     seL4_CapRights_t rights = (prot & PROT_WRITE) ? seL4_ReadWrite : seL4_CanRead;
     seL4_X86_VMAttributes attr = seL4_X86_Default_VMAttributes;
     if (!(prot & PROT_EXEC))
@@ -264,6 +317,46 @@ static int map_user(struct mm *vm, uint64_t va, page_t p, uint8_t prot)
         e = seL4_X86_Page_Map(cap, mem_cap(vm->pml4), va, rights, attr);
     }
     return e == seL4_NoError ? 0 : -LINUX_ENOMEM;
+}
+
+/* Maps pool page p at va in the process with prot (its copy cap). */
+static int map_user(struct mm *vm, uint64_t va, page_t p, uint8_t prot)
+{
+    return map_cap(vm, va, mem_copy_cap(p), prot);
+}
+
+/* The leaf's mapping with rights prot instead (same page, same cap). */
+static int remap(struct mm *vm, uint64_t va, uint64_t *leaf, uint8_t prot)
+{
+    seL4_CPtr cap = leaf_cap(*leaf);
+    seL4_X86_Page_Unmap(cap);
+    int r = map_cap(vm, va, cap, prot);
+    *leaf = (*leaf & ~(0xfful << 32)) | ((uint64_t)prot << 32);
+    return r;
+}
+
+/* The first write to a shared page: a copy of its own for this process
+ * (or the page itself when no other mapping is left), mapped with prot. */
+static int break_cow(struct mm *vm, uint64_t va, uint64_t *leaf, uint8_t prot)
+{
+    page_t old = LEAF_PAGE(*leaf);
+    if (page_maps[old] == 1) {
+        *leaf &= ~LEAF_COW;
+        return remap(vm, va, leaf, prot);
+    }
+    page_t p = mem_alloc(seL4_X86_4K, 0);
+    if (p == PAGE_NONE)
+        return -LINUX_ENOMEM;
+    uint8_t *win = mem_window(p), *src = mem_window(old);
+    if (!win || !src) {
+        mem_free(p);
+        return -LINUX_ENOMEM;
+    }
+    memcpy(win, src, PAGE_SIZE);
+    drop_mapping(*leaf);
+    page_maps[p] = 1;
+    *leaf = MAKE_LEAF(p, prot);
+    return map_user(vm, va, p, prot);
 }
 
 /* Reads the image bytes that belong in the page at va. */
@@ -299,15 +392,16 @@ int vm_fault(struct vmspace *h, uint64_t addr, bool write)
     if (!leaf)
         return -LINUX_ENOMEM;
     if (*leaf) {
+        if ((*leaf & LEAF_COW) && (v->prot & PROT_WRITE)) {
+            if (write)
+                return break_cow(vm, va, leaf, v->prot);
+            uint8_t ro = v->prot & ~PROT_WRITE;
+            return LEAF_PROT(*leaf) == ro ? 0 : remap(vm, va, leaf, ro);
+        }
         /* Mapped with other rights than the VMA has now (mprotect). */
         if (LEAF_PROT(*leaf) == v->prot)
             return 0;
-        page_t p = LEAF_PAGE(*leaf);
-        seL4_X86_Page_Unmap(mem_copy_cap(p));
-        int r = map_user(vm, va, p, v->prot);
-        if (r == 0)
-            *leaf = MAKE_LEAF(p, v->prot);
-        return r;
+        return remap(vm, va, leaf, v->prot);
     }
     if (vm->n_pages + vm->n_tables >= vm->max_pages)
         return -LINUX_ENOMEM;
@@ -327,6 +421,7 @@ int vm_fault(struct vmspace *h, uint64_t addr, bool write)
         return r;
     }
     *leaf = MAKE_LEAF(p, v->prot);
+    page_maps[p] = 1;
     vm->n_pages++;
     return 0;
 }
@@ -337,7 +432,8 @@ uint8_t *vm_user_ptr(struct vmspace *h, uint64_t addr, bool write)
     if (addr >= USER_TOP)
         return NULL;
     uint64_t *leaf = leaf_entry(vm, PAGE_DOWN(addr), false);
-    if (!leaf || !*leaf || (write && !(LEAF_PROT(*leaf) & PROT_WRITE))) {
+    if (!leaf || !*leaf || (write && !(LEAF_PROT(*leaf) & PROT_WRITE)) ||
+        !(LEAF_PROT(*leaf) & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
         if (vm_fault(h, addr, write) < 0)
             return NULL;
         leaf = leaf_entry(vm, PAGE_DOWN(addr), false);
@@ -405,17 +501,9 @@ struct protect_ctx {
 static void protect_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
 {
     struct protect_ctx *c = ctx;
-    if (LEAF_PROT(*leaf) == c->prot)
-        return;
-    page_t p = LEAF_PAGE(*leaf);
-    seL4_X86_Page_Unmap(mem_copy_cap(p));
-    if (c->prot == 0 || map_user(c->vm, va, p, c->prot) < 0) {
-        mem_free(p);
-        *leaf = 0;
-        c->vm->n_pages--;
-        return;
-    }
-    *leaf = MAKE_LEAF(p, c->prot);
+    uint8_t prot = (*leaf & LEAF_COW) ? c->prot & ~PROT_WRITE : c->prot; /* written: copied */
+    if (LEAF_PROT(*leaf) != prot)
+        remap(c->vm, va, leaf, prot);
 }
 
 int vm_protect(struct vmspace *h, uint64_t start, uint64_t end, uint8_t prot)
@@ -437,33 +525,73 @@ int vm_protect(struct vmspace *h, uint64_t start, uint64_t end, uint8_t prot)
 }
 
 struct copy_ctx {
-    struct mm *to;
+    struct mm *to, *from;
     int err;
 };
 
-static void copy_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
+/* fork without a free extra cap: the child gets a copy of the page now. */
+static void copy_page(struct copy_ctx *c, uint64_t va, uint64_t *leaf, uint64_t *dst)
 {
-    struct copy_ctx *c = ctx;
-    if (c->err)
-        return;
     page_t p = mem_alloc(seL4_X86_4K, 0);
-    uint64_t *dst = leaf_entry(c->to, va, true);
     uint8_t *win = p == PAGE_NONE ? NULL : mem_window(p);
     uint8_t *src = mem_window(LEAF_PAGE(*leaf));
-    if (!dst || !win || !src || map_user(c->to, va, p, LEAF_PROT(*leaf)) < 0) {
+    uint8_t prot = LEAF_PROT(*leaf) | ((*leaf & LEAF_COW) ? PROT_WRITE : 0);
+    if (!win || !src) {
         mem_free(p);
         c->err = -LINUX_ENOMEM;
         return;
     }
     memcpy(win, src, PAGE_SIZE);
-    *dst = MAKE_LEAF(p, LEAF_PROT(*leaf));
+    struct vma *v = vm_find(&(struct vmspace){c->to}, va);
+    prot = v ? v->prot : prot; /* the child's rights are its VMA's */
+    if (map_user(c->to, va, p, LEAF_PROT(*leaf) ? prot : 0) < 0) {
+        mem_free(p);
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    *dst = MAKE_LEAF(p, LEAF_PROT(*leaf) ? prot : 0);
+    page_maps[p] = 1;
+    c->to->n_pages++;
+}
+
+static void share_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
+{
+    struct copy_ctx *c = ctx;
+    if (c->err)
+        return;
+    uint64_t *dst = leaf_entry(c->to, va, true);
+    if (!dst) {
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    page_t p = LEAF_PAGE(*leaf);
+    if (page_maps[p] == UINT16_MAX)
+        return copy_page(c, va, leaf, dst);
+    seL4_CPtr extra = mem_extra_cap(p);
+    if (!extra)
+        return copy_page(c, va, leaf, dst);
+    uint8_t prot = LEAF_PROT(*leaf) & ~PROT_WRITE;
+    if (map_cap(c->to, va, extra, prot) < 0) {
+        mem_extra_free(extra);
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    if (LEAF_PROT(*leaf) != prot && remap(c->from, va, leaf, prot) < 0) {
+        mem_extra_free(extra);
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    *leaf |= LEAF_COW;
+    *dst = WITH_SLOT(MAKE_LEAF(p, prot) | LEAF_COW, extra);
+    page_maps[p]++;
+    shared_mappings++;
     c->to->n_pages++;
 }
 
 int vm_copy(struct vmspace *to_h, struct vmspace *from_h)
 {
     struct mm *to = to_h->mm, *from = from_h->mm;
-    if (from->n_pages + from->n_tables > to->max_pages || mem_free_pages() < from->n_pages + 64)
+    if (from->n_pages + from->n_tables > to->max_pages || mem_free_pages() < 64)
         return -LINUX_ENOMEM;
     memcpy(to->vmas, from->vmas, sizeof(from->vmas));
     to->n_vmas = from->n_vmas;
@@ -473,7 +601,7 @@ int vm_copy(struct vmspace *to_h, struct vmspace *from_h)
     to->image = from->image;
     if (to->image)
         to->image->refs++;
-    struct copy_ctx c = {to, 0};
-    walk(from->pt_root, 0, 0, 0, USER_TOP, copy_page_fn, &c);
+    struct copy_ctx c = {to, from, 0};
+    walk(from->pt_root, 0, 0, 0, USER_TOP, share_page_fn, &c);
     return c.err;
 }
