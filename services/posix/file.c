@@ -71,7 +71,7 @@ static struct file *new_file(int kind)
 
 static int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 {
-    for (int fd = min; fd < MAX_FDS; fd++) {
+    for (int fd = min; fd < (int)p->files->nofile_soft; fd++) {
         if (!p->files->fds[fd]) {
             p->files->fds[fd] = f;
             if (cloexec)
@@ -109,6 +109,7 @@ struct fdtable *fd_table_new(void)
         if (t->refs == 0) {
             memset(t, 0, sizeof(*t));
             t->refs = 1;
+            t->nofile_soft = t->nofile_hard = MAX_FDS;
             return t;
         }
     }
@@ -141,6 +142,8 @@ void fd_copy(struct proc *to, struct proc *from)
         if (from->files->fds[fd])
             to->files->fds[fd] = file_get(from->files->fds[fd]);
     to->files->cloexec = from->files->cloexec;
+    to->files->nofile_soft = from->files->nofile_soft;
+    to->files->nofile_hard = from->files->nofile_hard;
 }
 
 /* ---- paths ---- */
@@ -486,8 +489,10 @@ static int64_t do_write(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int
     return (int64_t)done;
 }
 
-/* readv/writev: one iovec at a time; a blocked first one blocks the call. */
-static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, bool write)
+/* readv/writev (off < 0) and preadv/pwritev (at off): one iovec at a
+ * time; a blocked first one blocks the call. */
+static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, bool write,
+                      int64_t off)
 {
     if (cnt > 1024)
         return -LINUX_EINVAL;
@@ -498,7 +503,8 @@ static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, b
             return total ? total : -LINUX_EFAULT;
         if (v[1] == 0)
             continue;
-        int64_t r = write ? do_write(p, fd, v[0], v[1], -1) : do_read(p, fd, v[0], v[1], -1);
+        int64_t at = off < 0 ? -1 : off + total;
+        int64_t r = write ? do_write(p, fd, v[0], v[1], at) : do_read(p, fd, v[0], v[1], at);
         if (r == SYS_BLOCKED || r == SYS_NO_REPLY)
             return total ? total : r;
         if (r < 0)
@@ -544,7 +550,7 @@ static int64_t do_pipe(struct proc *p, uint64_t ufds, int flags)
 static int64_t do_dup3(struct proc *p, uint64_t oldfd, uint64_t newfd, int flags)
 {
     struct file *f = fd_get(p, oldfd);
-    if (!f || newfd >= MAX_FDS)
+    if (!f || newfd >= p->files->nofile_soft)
         return -LINUX_EBADF;
     if (oldfd == newfd)
         return (int64_t)newfd;
@@ -566,7 +572,7 @@ static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
     switch (cmd) {
     case VFS_F_DUPFD:
     case VFS_F_DUPFD_CLOEXEC: {
-        if (arg >= MAX_FDS)
+        if (arg >= p->files->nofile_soft)
             return -LINUX_EINVAL;
         int nfd = fd_install(p, file_get(f), (int)arg, cmd == VFS_F_DUPFD_CLOEXEC);
         if (nfd < 0)
@@ -580,7 +586,10 @@ static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
         else
             p->files->cloexec &= ~(1ul << fd);
         return 0;
-    case VFS_F_GETFL: return f->flags;
+    case VFS_F_GETFL: { /* status flags; files from open carry O_LARGEFILE, as on x86_64 Linux */
+        int fl = f->flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_NOCTTY | VFS_O_TRUNC | VFS_O_CLOEXEC);
+        return f->kind == FILE_VFS || f->kind == FILE_TTY ? fl | VFS_O_LARGEFILE : fl;
+    }
     case VFS_F_SETFL:
         f->flags = (f->flags & ~(VFS_O_APPEND | VFS_O_NONBLOCK)) |
                    (int)(arg & (VFS_O_APPEND | VFS_O_NONBLOCK));
@@ -771,10 +780,18 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
             return -LINUX_EBADF;
         return f->kind == FILE_TTY ? tty_ioctl(p, a[1], a[2]) : -LINUX_ENOTTY;
     }
-    case 17: return do_read(p, a[0], a[1], a[2], (int64_t)a[3]);
-    case 18: return do_write(p, a[0], a[1], a[2], (int64_t)a[3]);
-    case 19: return do_iov(p, a[0], a[1], a[2], false);
-    case 20: return do_iov(p, a[0], a[1], a[2], true);
+    case 17: return (int64_t)a[3] < 0 ? -LINUX_EINVAL : do_read(p, a[0], a[1], a[2], (int64_t)a[3]);
+    case 18:
+        return (int64_t)a[3] < 0 ? -LINUX_EINVAL : do_write(p, a[0], a[1], a[2], (int64_t)a[3]);
+    case 19: return do_iov(p, a[0], a[1], a[2], false, -1);
+    case 20: return do_iov(p, a[0], a[1], a[2], true, -1);
+    case 295: /* preadv, pwritev: the offset is pos_l (pos_h is 0 on x86_64) */
+    case 296:
+        if ((int64_t)a[3] < 0)
+            return -LINUX_EINVAL;
+        if (!fd_get(p, a[0]))
+            return -LINUX_EBADF;
+        return do_iov(p, a[0], a[1], a[2], nr == 296, (int64_t)a[3]);
     case 21: return do_access(p, VFS_AT_FDCWD, a[0], a[1]);
     case 22: return do_pipe(p, a[0], 0);
     case 32: {
@@ -882,7 +899,7 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     case 269:
     case 439: return do_access(p, dfd, a[1], a[2]);
     case 292:
-        if (a[0] == a[1])
+        if (a[0] == a[1] || (a[2] & ~(uint64_t)VFS_O_CLOEXEC))
             return -LINUX_EINVAL;
         if (!fd_get(p, a[0]))
             return -LINUX_EBADF;

@@ -182,6 +182,8 @@ struct fdtable {
     int refs;
     struct file *fds[MAX_FDS];
     uint64_t cloexec; /* bit per fd */
+    /* RLIMIT_NOFILE (at most MAX_FDS): fds are below the soft limit. */
+    uint32_t nofile_soft, nofile_hard;
 };
 
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };

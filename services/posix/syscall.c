@@ -582,16 +582,51 @@ static int64_t sys_rt_sigprocmask(struct proc *p, uint64_t how, uint64_t set, ui
     return 0;
 }
 
-static int64_t sys_prlimit(struct proc *p, uint64_t resource, uint64_t old)
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+
+/* getrlimit/setrlimit/prlimit64 (of the caller: pid 0 or its own): the
+ * stack's 8 MiB and RLIMIT_NOFILE (at most MAX_FDS, enforced by the fd
+ * table); the others unlimited, a new value accepted and not kept. */
+static int64_t sys_prlimit(struct proc *p, int64_t pid, uint64_t resource, uint64_t new_lim,
+                           uint64_t old)
 {
-    uint64_t lim[2] = {~0ul, ~0ul};
-    if (resource == 3) /* RLIMIT_STACK */
-        lim[0] = lim[1] = 8ul << 20;
-    else if (resource == 7) /* RLIMIT_NOFILE */
-        lim[0] = lim[1] = MAX_FDS;
-    if (resource > 15)
+    if (resource >= RLIM_NLIMITS)
         return -LINUX_EINVAL;
-    return old && copy_to_user(&p->vm, old, lim, sizeof(lim)) < 0 ? -LINUX_EFAULT : 0;
+    if (pid != 0 && pid != p->pid)
+        return proc_by_pid((int)pid) ? -LINUX_EPERM : -LINUX_ESRCH;
+    uint64_t lim[2] = {~0ul, ~0ul};
+    if (resource == RLIMIT_STACK)
+        lim[0] = lim[1] = 8ul << 20;
+    else if (resource == RLIMIT_NOFILE)
+        lim[0] = p->files->nofile_soft, lim[1] = p->files->nofile_hard;
+    uint64_t want[2];
+    if (new_lim) {
+        if (copy_from_user(&p->vm, want, new_lim, sizeof(want)) < 0)
+            return -LINUX_EFAULT;
+        if (want[0] > want[1])
+            return -LINUX_EINVAL;
+        if (resource == RLIMIT_NOFILE && want[1] > MAX_FDS && want[1] != lim[1])
+            return -LINUX_EPERM; /* beyond what the fd table holds */
+    }
+    if (old && copy_to_user(&p->vm, old, lim, sizeof(lim)) < 0)
+        return -LINUX_EFAULT;
+    if (new_lim && resource == RLIMIT_NOFILE) {
+        p->files->nofile_soft = (uint32_t)(want[0] < MAX_FDS ? want[0] : MAX_FDS);
+        p->files->nofile_hard = (uint32_t)(want[1] < MAX_FDS ? want[1] : MAX_FDS);
+    }
+    return 0;
+}
+
+/* setreuid/setresuid/setregid/setresgid: everyone is root here; -1 (keep)
+ * and 0 are the ids there are. */
+static int64_t sys_setids(const seL4_Word a[6], int n)
+{
+    for (int i = 0; i < n; i++)
+        if ((uint32_t)a[i] != 0 && (uint32_t)a[i] != UINT32_MAX)
+            return -LINUX_EPERM;
+    return 0;
 }
 
 /* sysinfo: RAM is the process pool (what `free` shows), uptime from the
@@ -730,7 +765,7 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         int64_t tv[2] = {(int64_t)(t / NS), (int64_t)(t % NS / 1000)};
         return a[0] && copy_to_user(&p->vm, a[0], tv, sizeof(tv)) < 0 ? -LINUX_EFAULT : 0;
     }
-    case 97: return sys_prlimit(p, a[0], a[1]);
+    case 97: return sys_prlimit(p, 0, a[0], 0, a[1]);
     case 102:
     case 104:
     case 107:
@@ -745,7 +780,11 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
             return -LINUX_EPERM;
         p->sid = p->pgid = p->pid;
         return p->sid;
-    case 115: return 0; /* getgroups: none */
+    case 115: return (int32_t)a[0] < 0 ? -LINUX_EINVAL : 0; /* getgroups: none */
+    case 113:
+    case 114: return sys_setids(a, 2);
+    case 117:
+    case 119: return sys_setids(a, 3);
     case 118:
     case 120: {
         uint32_t z = 0;
@@ -763,7 +802,7 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         return t ? t->sid : -LINUX_ESRCH;
     }
     case 158: return sys_arch_prctl(p, a[0], a[1]);
-    case 160: return 0;      /* setrlimit: accepted, not enforced */
+    case 160: return sys_prlimit(p, 0, a[0], a[1], 0);
     case 186: return p->tid;
     case 200: return sys_tgkill(p, -1, (int32_t)a[0], (int32_t)a[1]);
     case 234: return sys_tgkill(p, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2]);
@@ -789,7 +828,7 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 99: return sys_sysinfo(p, a[0]);
     case 157: return sys_prctl(p, a[0], a[1]);
     case 318: return sys_getrandom(p, a[0], a[1]);
-    case 302: return sys_prlimit(p, a[1], a[3]);
+    case 302: return sys_prlimit(p, (int32_t)a[0], a[1], a[2], a[3]);
     default: return enosys(nr);
     }
 }

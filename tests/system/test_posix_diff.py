@@ -20,8 +20,6 @@ import posixdiff  # noqa: E402
 # as `tools/posixdiff.py --kaal` diffs show them). `killed` (death by
 # SIGSEGV read as $? 139) matches since sh waits for its children.
 REASONS = {
-    "files": "F_GETFL returns O_CREAT|O_TRUNC; pread/pwrite take a negative offset; "
-             "preadv/pwritev ENOSYS; dup3 takes bad flags; creat ENOSYS (glibc)",
     "dirs": "rmdir(\".\") ENOTEMPTY, not EINVAL; unlinkat takes bad flags; renameat2 "
             "RENAME_NOREPLACE replaces; getcwd succeeds in a removed directory",
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
@@ -37,8 +35,6 @@ REASONS = {
               "its first fault (brk below the break)",
     "time": "clock_getres, nanosleep, clock_nanosleep, setitimer ENOSYS; CLOCK_REALTIME is "
             "before 2020",
-    "identity": "getgroups(-1) succeeds; setreuid/setresuid ENOSYS; RLIMIT_NOFILE of 32 not "
-                "enforced (fd 63); setrlimit takes soft > hard",
 }
 EXPECTED_MISMATCH = {"%s.%s" % (name, libc): why
                      for name, why in REASONS.items() for libc in posixdiff.LIBCS}
