@@ -564,6 +564,9 @@ static int64_t do_dup3(struct proc *p, uint64_t oldfd, uint64_t newfd, int flags
     return (int64_t)newfd;
 }
 
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+
 static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
 {
     struct file *f = fd_get(p, fd);
@@ -594,6 +597,14 @@ static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
         f->flags = (f->flags & ~(VFS_O_APPEND | VFS_O_NONBLOCK)) |
                    (int)(arg & (VFS_O_APPEND | VFS_O_NONBLOCK));
         return 0;
+    case F_SETPIPE_SZ: /* the capacity is fixed: as large a request as it holds */
+        if (f->kind != FILE_PIPE_READ && f->kind != FILE_PIPE_WRITE)
+            return -LINUX_EBADF;
+        return arg > PIPE_BYTES ? -LINUX_EPERM : (int64_t)PIPE_BYTES;
+    case F_GETPIPE_SZ:
+        if (f->kind != FILE_PIPE_READ && f->kind != FILE_PIPE_WRITE)
+            return -LINUX_EBADF;
+        return PIPE_BYTES;
     default: return -LINUX_EINVAL;
     }
 }
@@ -904,7 +915,10 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         if (!fd_get(p, a[0]))
             return -LINUX_EBADF;
         return do_dup3(p, a[0], a[1], (int)a[2]);
-    case 293: return do_pipe(p, a[0], (int)a[1]);
+    case 293:
+        if (a[1] & ~(uint64_t)(VFS_O_CLOEXEC | VFS_O_NONBLOCK | VFS_O_DIRECT))
+            return -LINUX_EINVAL;
+        return do_pipe(p, a[0], (int)a[1]);
     case 332:
         r = stat_path(p, dfd, a[1], (int)a[2], &st);
         return r < 0 ? r : put_statx(p, a[4], &st);

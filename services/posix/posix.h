@@ -138,7 +138,7 @@ uint32_t vm_shared_mappings(void);
 
 enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE };
 
-#define PIPE_BYTES 16384u
+#define PIPE_BYTES 65536u /* Linux's default capacity */
 
 struct pipe {
     uint8_t buf[PIPE_BYTES];

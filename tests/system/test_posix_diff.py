@@ -24,8 +24,6 @@ REASONS = {
             "RENAME_NOREPLACE replaces; getcwd succeeds in a removed directory",
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
             "(0666 gives 0644); utimensat ENOSYS",
-    "pipes": "pipe2 takes bad flags; capacity 16 KiB, not 64 KiB; F_GETPIPE_SZ EINVAL; "
-             "two fds leak (dup gives 7, not 5)",
     "procs": "wait4 with a bad status pointer leaves the child unreaped; waitid ENOSYS; "
              "tkill ENOSYS, so raise(SIGSTOP) does nothing and waitpid(WUNTRACED) hangs",
     "signals": "tkill, rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
