@@ -16,6 +16,8 @@
 #define HEAP_BYTES (8ul << 20)
 #define PAGE 4096ul
 
+static unsigned char *heap; /* malloc'd: brk or mmap memory, not the image's */
+
 static long free_pages(void)
 {
     struct sysinfo si;
@@ -26,7 +28,7 @@ static long free_pages(void)
 
 int main(void)
 {
-    unsigned char *heap = malloc(HEAP_BYTES);
+    heap = malloc(HEAP_BYTES);
     if (!heap)
         return 1;
     memset(heap, 0x11, HEAP_BYTES);
