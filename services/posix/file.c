@@ -84,7 +84,7 @@ static int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
     return -LINUX_EMFILE;
 }
 
-static struct file *fd_get(struct proc *p, uint64_t fd)
+struct file *fd_get(struct proc *p, uint64_t fd)
 {
     return fd < MAX_FDS ? p->files->fds[fd] : NULL;
 }

@@ -86,6 +86,9 @@ static bool handle_other_fault(struct proc *p, seL4_Word label)
         uint64_t fsr = seL4_GetMR(seL4_VMFault_FSR);
         if (vm_fault(&p->vm, addr, fsr & 2) == 0)
             return true;
+        /* si_code: SEGV_MAPERR where nothing is mapped, else SEGV_ACCERR */
+        if (proc_fault_signal(p, SIGSEGV, vm_find(&p->vm, addr) ? 2 : 1, addr))
+            return true;
         printf("posix: pid %d (%s): segmentation fault at %#lx (rip %#lx)\n", p->pid, p->comm,
                (unsigned long)addr, (unsigned long)seL4_GetMR(seL4_VMFault_IP));
         proc_exit(p, SIGSEGV);

@@ -162,6 +162,9 @@ struct file {
 extern bool posix_wake;
 
 struct file *file_get(struct file *f);
+struct proc;
+/* The open file at fd of p, NULL if none. */
+struct file *fd_get(struct proc *p, uint64_t fd);
 void file_put(struct file *f);
 
 /* ---- processes (proc.c) ------------------------------------------------- */
@@ -280,6 +283,9 @@ void proc_block(struct proc *p, int reason);
 /* Retries every blocked syscall (something they wait for happened). */
 void proc_wake_all(void);
 void proc_signal(struct proc *p, int sig);
+/* A hardware fault's signal (si_code, si_addr) to p's handler, entered as
+ * the fault is answered; false: no handler takes it (p is to die of it). */
+bool proc_fault_signal(struct proc *p, int sig, int code, uint64_t addr);
 /* Arms the timer for the earliest deadline of a blocked process. */
 void proc_timers_update(void);
 /* The badge bit of the timer's signal on the events notification. */

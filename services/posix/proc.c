@@ -480,7 +480,8 @@ _Static_assert(sizeof(struct ucontext_x86_64) == 304, "Linux struct ucontext");
 
 /* Builds a frame for sig on the stack of the registers m (fault-message
  * order, rip = where to resume) and points m at the handler. */
-static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int sig)
+static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int sig, int code,
+                       uint64_t addr)
 {
     struct k_sigaction *a = &p->act[sig];
     struct rt_sigframe f;
@@ -510,7 +511,9 @@ static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int si
     c->oldmask = p->sigmask;
     f.uc.sigmask = p->sigmask;
     int32_t *si = (int32_t *)f.info;
-    si[0] = sig;                                   /* si_signo; si_errno, si_code 0 (SI_USER) */
+    si[0] = sig; /* si_signo; si_errno 0 */
+    si[2] = code; /* si_code: SI_USER (0) or the fault's */
+    memcpy(f.info + 16, &addr, sizeof(addr)); /* si_addr of a fault */
     uint64_t sp = m[seL4_UnknownSyscall_SP] - 128; /* the red zone */
     sp = ((sp - sizeof(f)) & ~15ul) - 8;
     if (copy_to_user(&p->vm, sp, &f, sizeof(f)) < 0)
@@ -573,7 +576,7 @@ static void deliver_pending(struct proc *p)
         return;
     int sig = __builtin_ctzll(ready) + 1;
     p->sigpending &= ~(1ul << (sig - 1));
-    if (!push_frame(p, p->regs, p->regs[seL4_UnknownSyscall_FaultIP] + 2, sig)) {
+    if (!push_frame(p, p->regs, p->regs[seL4_UnknownSyscall_FaultIP] + 2, sig, 0, 0)) {
         proc_exit(p, 11);
         return;
     }
@@ -581,14 +584,14 @@ static void deliver_pending(struct proc *p)
     p->regs[seL4_UnknownSyscall_FaultIP] -= 2;
 }
 
-/* A running process: stop it, enter the handler, let it go on. */
-static void interrupt_running(struct proc *p, int sig)
+/* p's handler for sig entered from the registers its thread has now
+ * (stopped: running and suspended, or waiting for a fault's reply). */
+static bool enter_handler(struct proc *p, int sig, int code, uint64_t addr, bool resume)
 {
     seL4_UserContext ctx;
-    if (seL4_TCB_Suspend(mem_cap(p->tcb)) != seL4_NoError ||
-        seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
-            seL4_NoError)
-        return;
+    if (seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
+        seL4_NoError)
+        return false;
     seL4_Word m[seL4_UnknownSyscall_Syscall] = {0};
     m[seL4_UnknownSyscall_RAX] = ctx.rax;
     m[seL4_UnknownSyscall_RBX] = ctx.rbx;
@@ -607,10 +610,8 @@ static void interrupt_running(struct proc *p, int sig)
     m[seL4_UnknownSyscall_R15] = ctx.r15;
     m[seL4_UnknownSyscall_SP] = ctx.rsp;
     m[seL4_UnknownSyscall_FLAGS] = ctx.rflags;
-    if (!push_frame(p, m, ctx.rip, sig)) {
-        proc_exit(p, 11);
-        return;
-    }
+    if (!push_frame(p, m, ctx.rip, sig, code, addr))
+        return false;
     ctx.rip = m[seL4_UnknownSyscall_FaultIP];
     ctx.rsp = m[seL4_UnknownSyscall_SP];
     ctx.rdi = m[seL4_UnknownSyscall_RDI];
@@ -618,7 +619,24 @@ static void interrupt_running(struct proc *p, int sig)
     ctx.rdx = m[seL4_UnknownSyscall_RDX];
     ctx.rax = 0;
     ctx.fs_base = p->fs_base;
-    write_context(p, &ctx, true);
+    return write_context(p, &ctx, resume) == 0;
+}
+
+/* A running process: stop it, enter the handler, let it go on. */
+static void interrupt_running(struct proc *p, int sig)
+{
+    if (seL4_TCB_Suspend(mem_cap(p->tcb)) != seL4_NoError)
+        return;
+    if (!enter_handler(p, sig, 0, 0, true))
+        proc_exit(p, 11);
+}
+
+bool proc_fault_signal(struct proc *p, int sig, int code, uint64_t addr)
+{
+    uint64_t bit = 1ul << (sig - 1);
+    if (p->act[sig].handler <= SIG_IGN || (p->sigmask & bit))
+        return false; /* default, ignored or blocked: a fault's signal kills */
+    return enter_handler(p, sig, code, addr, false);
 }
 
 void proc_signal(struct proc *p, int sig)

@@ -318,9 +318,14 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
 {
     uint64_t addr = a[0], len = PAGE_UP(a[1]), flags = a[3];
     uint8_t prot = (uint8_t)(a[2] & 7);
-    if (len == 0 || len > (1ul << 40) || (addr & (PAGE_SIZE - 1)) ||
-        addr > USER_SPACE_TOP - len)
+    if (a[1] == 0 || (addr & (PAGE_SIZE - 1)) || (flags & (MAP_SHARED | MAP_PRIVATE)) == 0)
         return -LINUX_EINVAL;
+    if (len == 0 || len > USER_SPACE_TOP - PAGE_SIZE)
+        return -LINUX_ENOMEM; /* more than an address space (Linux: TASK_SIZE) */
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && addr > USER_SPACE_TOP - len)
+        return -LINUX_EINVAL;
+    if (!(flags & MAP_ANONYMOUS) && !fd_get(p, a[4]))
+        return -LINUX_EBADF;
     if (!(flags & MAP_ANONYMOUS) || (flags & MAP_SHARED))
         return -LINUX_ENODEV; /* file and shared mappings: future work (docs/posix.md) */
     struct vmspace *vm = &p->vm;
@@ -706,10 +711,20 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         return r;
     switch (nr) {
     case 9: return sys_mmap(p, a);
-    case 10:
-        if ((a[0] & (PAGE_SIZE - 1)) || a[1] > USER_SPACE_TOP || a[0] > USER_SPACE_TOP - a[1])
+    case 10: {
+        /* PROT_SEM and PROT_GROWSDOWN/UP are accepted (no effect), other bits are not */
+        if ((a[0] & (PAGE_SIZE - 1)) || a[1] > USER_SPACE_TOP || a[0] > USER_SPACE_TOP - a[1] ||
+            (a[2] & ~(uint64_t)(7 | 8 | 0x01000000 | 0x02000000)))
             return -LINUX_EINVAL;
-        return vm_protect(&p->vm, a[0], a[0] + PAGE_UP(a[1]), (uint8_t)(a[2] & 7));
+        uint64_t end = a[0] + PAGE_UP(a[1]);
+        for (uint64_t va = a[0]; va < end;) { /* every page mapped, else ENOMEM */
+            struct vma *v = vm_find(&p->vm, va);
+            if (!v)
+                return -LINUX_ENOMEM;
+            va = v->end;
+        }
+        return vm_protect(&p->vm, a[0], end, (uint8_t)(a[2] & 7));
+    }
     case 11:
         if ((a[0] & (PAGE_SIZE - 1)) || a[1] == 0 || a[1] > USER_SPACE_TOP ||
             a[0] > USER_SPACE_TOP - a[1])

@@ -25,12 +25,12 @@ REASONS = {
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
             "(0666 gives 0644); utimensat ENOSYS",
     "procs": "wait4 with a bad status pointer leaves the child unreaped; waitid ENOSYS; "
-             "tkill ENOSYS, so raise(SIGSTOP) does nothing and waitpid(WUNTRACED) hangs",
-    "signals": "tkill, rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
+             "no stop/continue, so raise(SIGSTOP) does nothing and waitpid(WUNTRACED) hangs",
+    "signals": "rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
                "rt_sigaction and rt_sigprocmask take a wrong sigsetsize; SA_RESTART does not "
                "restart read; the process dies at rip 0 once SIGCHLD is SIG_DFL/SIG_IGN again",
-    "memory": "a fault is not delivered to the SIGSEGV handler: the process is killed at "
-              "its first fault (brk below the break)",
+    "memory": "file mappings (private and shared) ENODEV, msync and mremap ENOSYS; "
+              "MAP_SHARED|MAP_ANONYMOUS is not shared with a child",
     "time": "clock_getres, nanosleep, clock_nanosleep, setitimer ENOSYS; CLOCK_REALTIME is "
             "before 2020",
 }
