@@ -464,6 +464,8 @@ int64_t sys_execve(struct proc *p, uint64_t upath, uint64_t argv, uint64_t envp)
     int64_t n = strncpy_from_user(&p->vm, raw, upath, sizeof(raw));
     if (n < 0)
         return n;
+    if (n == 0)
+        return -LINUX_ENOENT;
     int r = path_resolve(p, VFS_AT_FDCWD, raw, path, sizeof(path));
     if (r < 0)
         return r;

@@ -157,6 +157,12 @@ int main(void)
                        (unsigned long)nr, (unsigned long)p->block_args[0],
                        (unsigned long)p->block_args[1], (unsigned long)p->block_args[2],
                        (long)result);
+            if (result != SYS_BLOCKED && result != SYS_NO_REPLY && p->state == PROC_RUNNING &&
+                proc_stopped(p)) {
+                p->stop_result = result; /* raise(SIGSTOP): answered when it continues */
+                p->block = BLOCK_STOPPED;
+                result = SYS_BLOCKED;
+            }
             if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE && p->state != PROC_FREE)
                 proc_block(p, p->block != BLOCK_NONE ? p->block : BLOCK_READ);
         } else {

@@ -191,7 +191,9 @@ struct fdtable {
 
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
 
-enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT, BLOCK_FUTEX };
+/* BLOCK_STOPPED: a syscall answered while its process was stopped; the
+ * answer (stop_result) goes out when it continues. */
+enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT, BLOCK_FUTEX, BLOCK_STOPPED };
 
 struct k_sigaction {
     uint64_t handler, flags, restorer, mask;
@@ -218,6 +220,11 @@ struct proc {
     uint32_t futex_bitset;
     uint64_t futex_seq;
     bool futex_woken;
+    /* Job control: a leader's stopped state and what wait has yet to
+     * report (WUNTRACED / WCONTINUED); a thread suspended by the stop. */
+    bool stopped, stop_report, cont_report, suspended;
+    int stop_sig;
+    int64_t stop_result;
     seL4_Word regs[seL4_UnknownSyscall_Length - 1]; /* RAX .. FLAGS of the last syscall */
     /* A syscall waiting for an event: its reply cap is saved. */
     int block; /* enum block_reason */
@@ -294,6 +301,8 @@ void proc_timers_update(void);
  * SYS_BLOCKED before, -ENOSYS without a timer. */
 int64_t proc_sleep_until(struct proc *p, uint64_t deadline_ns);
 void proc_signal_group(int pgid, int sig);
+/* Whether p's process is stopped (SIGSTOP, SIGTSTP, ...) until SIGCONT. */
+bool proc_stopped(const struct proc *p);
 void proc_reap(struct proc *p);
 
 /* ---- syscalls (syscall.c, file.c, exec.c) ------------------------------- */

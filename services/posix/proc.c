@@ -333,6 +333,15 @@ void proc_wake_all(void)
             struct proc *p = &procs[i];
             if (p->state != PROC_BLOCKED)
                 continue;
+            if (p->block == BLOCK_STOPPED) {
+                if (!proc_stopped(p)) {
+                    proc_reply(p, p->stop_result);
+                    again = true;
+                }
+                continue;
+            }
+            if (proc_stopped(p))
+                continue; /* its call waits on until the process continues */
             int64_t r = posix_syscall(p, p->regs[seL4_UnknownSyscall_RAX], p->block_args);
             if (r == SYS_BLOCKED || r == SYS_NO_REPLY)
                 continue;
@@ -639,17 +648,83 @@ bool proc_fault_signal(struct proc *p, int sig, int code, uint64_t addr)
     return enter_handler(p, sig, code, addr, false);
 }
 
+/* ---- stop and continue ---- */
+
+#define SA_NOCLDSTOP 1u
+
+bool proc_stopped(const struct proc *p)
+{
+    const struct proc *l = proc_is_leader(p) ? p : proc_by_pid(p->pid);
+    return l && l->stopped;
+}
+
+static void tell_parent(const struct proc *leader)
+{
+    struct proc *parent = proc_by_pid(leader->ppid);
+    if (parent && !(parent->act[SIGCHLD].flags & SA_NOCLDSTOP))
+        proc_signal(parent, SIGCHLD);
+    posix_wake = true; /* a wait with WUNTRACED / WCONTINUED */
+}
+
+/* Every thread of the leader's process stops: running ones are
+ * suspended, a syscall's answer waits (BLOCK_STOPPED, main.c). */
+static void stop_process(struct proc *leader, int sig)
+{
+    if (leader->stopped)
+        return;
+    leader->stopped = true;
+    leader->stop_sig = sig;
+    leader->stop_report = true;
+    leader->cont_report = false;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->pid == leader->pid && t->state == PROC_RUNNING && t != posix_current &&
+            t->block == BLOCK_NONE && t->tcb != PAGE_NONE &&
+            seL4_TCB_Suspend(mem_cap(t->tcb)) == seL4_NoError)
+            t->suspended = true;
+    }
+    tell_parent(leader);
+}
+
+static void continue_process(struct proc *leader)
+{
+    if (!leader->stopped)
+        return;
+    leader->stopped = false;
+    leader->stop_report = false;
+    leader->cont_report = true;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->pid == leader->pid && t->suspended) {
+            t->suspended = false;
+            seL4_TCB_Resume(mem_cap(t->tcb));
+        }
+    }
+    tell_parent(leader);
+}
+
 void proc_signal(struct proc *p, int sig)
 {
     if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || p->state == PROC_FREE)
         return;
     uint64_t handler = p->act[sig].handler;
+    struct proc *leader = proc_is_leader(p) ? p : proc_by_pid(p->pid);
+    if (sig == SIGCONT && leader)
+        continue_process(leader);
+    if (sig != SIGKILL && leader && leader->stopped) {
+        p->sigpending |= 1ul << (sig - 1); /* taken when it continues */
+        return;
+    }
     if (sig == SIGKILL || (handler == SIG_DFL && !default_ignores(sig) && !default_stops(sig))) {
         proc_exit(p, sig);
         return;
     }
+    if (leader && (sig == SIGSTOP || (handler == SIG_DFL && default_stops(sig)))) {
+        stop_process(leader, sig);
+        return;
+    }
     if (handler == SIG_IGN || handler == SIG_DFL)
-        return; /* ignored, or a stop (job control is future work) */
+        return; /* ignored */
     p->sigpending |= 1ul << (sig - 1);
     if (p->sigmask & (1ul << (sig - 1)))
         return;

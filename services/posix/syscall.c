@@ -413,7 +413,27 @@ static bool wait_matches(const struct proc *c, const struct proc *p, int64_t pid
     return true;
 }
 
-static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t options)
+#define WUNTRACED 2 /* waitid: WSTOPPED */
+#define WEXITED 4
+#define WCONTINUED 8
+#define WNOWAIT 0x01000000
+#define WAIT_THREAD_FLAGS 0xe0000000u /* __WNOTHREAD, __WALL, __WCLONE: no effect */
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/* What a wait reports of a child: its pid, the wait4 status word and the
+ * waitid si_code / si_status. */
+struct wait_event {
+    int pid, status, code, si_status;
+};
+
+/* The first child matching pid (wait4's meaning) with an event options
+ * asks for (WEXITED, WUNTRACED, WCONTINUED), consumed unless WNOWAIT: 1;
+ * 0: children match but have nothing to report; -ECHILD: none matches. */
+static int wait_event(struct proc *p, int64_t pid, uint64_t options, struct wait_event *ev)
 {
     bool any = false;
     for (unsigned i = 0; i < MAX_PROCS; i++) {
@@ -421,18 +441,86 @@ static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t
         if (!wait_matches(c, p, pid))
             continue;
         any = true;
-        if (c->state != PROC_ZOMBIE)
+        bool keep = options & WNOWAIT;
+        ev->pid = c->pid;
+        if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
+            int st = c->exit_status, sig = st & 0x7f;
+            ev->status = st;
+            ev->code = sig == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED;
+            ev->si_status = sig == 0 ? (st >> 8) & 0xff : sig;
+            if (!keep)
+                proc_reap(c);
+            return 1;
+        }
+        if (c->state == PROC_ZOMBIE)
             continue;
-        int status = c->exit_status;
-        if (ustatus && copy_to_user(&p->vm, ustatus, &status, sizeof(status)) < 0)
-            return -LINUX_EFAULT;
-        int cpid = c->pid;
-        proc_reap(c);
-        return cpid;
+        if ((options & WUNTRACED) && c->stopped && c->stop_report) {
+            ev->status = (c->stop_sig << 8) | 0x7f;
+            ev->code = CLD_STOPPED;
+            ev->si_status = c->stop_sig;
+            c->stop_report = keep;
+            return 1;
+        }
+        if ((options & WCONTINUED) && c->cont_report) {
+            ev->status = 0xffff;
+            ev->code = CLD_CONTINUED;
+            ev->si_status = 18; /* SIGCONT */
+            c->cont_report = keep;
+            return 1;
+        }
     }
-    if (!any)
-        return -LINUX_ECHILD;
-    return (options & WNOHANG) ? 0 : SYS_BLOCKED;
+    return any ? 0 : -LINUX_ECHILD;
+}
+
+static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t options)
+{
+    if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
+        return -LINUX_EINVAL;
+    struct wait_event ev;
+    int r = wait_event(p, pid, options | WEXITED, &ev);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return (options & WNOHANG) ? 0 : SYS_BLOCKED;
+    /* As Linux: the child is reaped even when the status cannot be stored. */
+    if (ustatus && copy_to_user(&p->vm, ustatus, &ev.status, sizeof(ev.status)) < 0)
+        return -LINUX_EFAULT;
+    return ev.pid;
+}
+
+/* waitid(idtype, id, infop, options): P_ALL, P_PID, P_PGID. */
+static int64_t sys_waitid(struct proc *p, uint64_t idtype, int64_t id, uint64_t uinfo,
+                          uint64_t options)
+{
+    if ((options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT |
+                               WAIT_THREAD_FLAGS)) ||
+        !(options & (WUNTRACED | WEXITED | WCONTINUED)))
+        return -LINUX_EINVAL;
+    int64_t pid;
+    switch (idtype) {
+    case 0: pid = -1; break;                          /* P_ALL */
+    case 1: if (id <= 0) return -LINUX_EINVAL; pid = id; break; /* P_PID */
+    case 2: if (id < 0) return -LINUX_EINVAL; pid = -id; break; /* P_PGID (0: own) */
+    default: return -LINUX_EINVAL;
+    }
+    struct wait_event ev;
+    int r = wait_event(p, pid, options, &ev);
+    if (r < 0)
+        return r;
+    if (r == 0 && !(options & WNOHANG))
+        return SYS_BLOCKED;
+    /* siginfo: si_signo, si_errno, si_code, then si_pid, si_uid, si_status
+     * at 16 (all zero for WNOHANG with nothing to report). */
+    int32_t si[7] = {0};
+    if (r == 1) {
+        si[0] = 17; /* SIGCHLD */
+        si[2] = ev.code;
+        si[4] = ev.pid;
+        si[6] = ev.si_status;
+    }
+    if (uinfo && copy_to_user(&p->vm, uinfo, si, sizeof(si)) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }
 
 static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
@@ -472,14 +560,27 @@ static int64_t sys_tgkill(struct proc *p, int64_t tgid, int64_t tid, int64_t sig
     return p->state != PROC_RUNNING ? SYS_NO_REPLY : 0;
 }
 
+/* setpgid as Linux checks it: the caller or its child, not a session
+ * leader, into its own new group or a group of the caller's session. */
 static int64_t sys_setpgid(struct proc *p, int64_t pid, int64_t pgid)
 {
-    struct proc *t = pid == 0 ? p : proc_by_pid((int)pid);
-    if (!t || (t != p && t->ppid != p->pid))
-        return -LINUX_ESRCH;
-    if (pgid < 0)
+    if (pid < 0 || pgid < 0)
         return -LINUX_EINVAL;
-    t->pgid = pgid == 0 ? t->pid : (int)pgid;
+    struct proc *t = pid == 0 || pid == p->pid ? proc_by_pid(p->pid) : proc_by_pid((int)pid);
+    if (!t || (t->pid != p->pid && t->ppid != p->pid))
+        return -LINUX_ESRCH;
+    if (t->sid == t->pid || (t->pid != p->pid && t->sid != p->sid))
+        return -LINUX_EPERM;
+    int want = pgid == 0 ? t->pid : (int)pgid;
+    if (want != t->pid) {
+        bool found = false;
+        for (unsigned i = 0; i < MAX_PROCS && !found; i++)
+            found = procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE &&
+                    procs[i].pgid == want && procs[i].sid == p->sid;
+        if (!found)
+            return -LINUX_EPERM;
+    }
+    t->pgid = want;
     return 0;
 }
 
@@ -748,6 +849,8 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
     case 60: proc_thread_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 231: proc_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 61: return sys_wait4(p, (int32_t)a[0], a[1], a[2]);
+    case 247: return sys_waitid(p, a[0], (int32_t)a[1], a[2], a[3]);
+    case 34: return SYS_BLOCKED; /* pause: until a signal's EINTR (proc_signal) */
     case 62: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);
     case 63: return sys_uname(p, a[0]);
     case 35: return sys_nanosleep(p, a[0], false);

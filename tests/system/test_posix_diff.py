@@ -24,8 +24,6 @@ REASONS = {
             "RENAME_NOREPLACE replaces; getcwd succeeds in a removed directory",
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
             "(0666 gives 0644); utimensat ENOSYS",
-    "procs": "wait4 with a bad status pointer leaves the child unreaped; waitid ENOSYS; "
-             "no stop/continue, so raise(SIGSTOP) does nothing and waitpid(WUNTRACED) hangs",
     "signals": "rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
                "rt_sigaction and rt_sigprocmask take a wrong sigsetsize; SA_RESTART does not "
                "restart read; the process dies at rip 0 once SIGCHLD is SIG_DFL/SIG_IGN again",
