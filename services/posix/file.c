@@ -678,6 +678,40 @@ static int64_t two_paths(struct proc *p, int d1, uint64_t u1, int d2, uint64_t u
     return which == 0 ? kaal_vfs_rename(KAAL_CAP_VFS, a, b) : kaal_vfs_link(KAAL_CAP_VFS, a, b);
 }
 
+/* rmdir of a path ending in "." is EINVAL (Linux), seen before the
+ * path is normalised. */
+static bool ends_in_dot(struct proc *p, uint64_t upath)
+{
+    char raw[PATH_MAX_BYTES];
+    int64_t n = strncpy_from_user(&p->vm, raw, upath, sizeof(raw));
+    if (n <= 0)
+        return false;
+    while (n > 1 && raw[n - 1] == '/')
+        n--;
+    return raw[n - 1] == '.' && (n == 1 || raw[n - 2] == '/');
+}
+
+#define RENAME_NOREPLACE 1u
+
+/* renameat2: RENAME_NOREPLACE; RENAME_EXCHANGE and RENAME_WHITEOUT are
+ * not done (EINVAL). */
+static int64_t do_renameat2(struct proc *p, int d1, uint64_t u1, int d2, uint64_t u2,
+                            uint64_t flags)
+{
+    if (flags & ~(uint64_t)RENAME_NOREPLACE)
+        return -LINUX_EINVAL;
+    if (flags & RENAME_NOREPLACE) {
+        char b[PATH_MAX_BYTES], a[PATH_MAX_BYTES];
+        struct vfs_stat st;
+        int r = user_path(p, d1, u1, a);
+        if (r < 0 || (r = user_path(p, d2, u2, b)) < 0)
+            return r;
+        if (kaal_vfs_lstat(KAAL_CAP_VFS, b, &st) == 0)
+            return -LINUX_EEXIST;
+    }
+    return two_paths(p, d1, u1, d2, u2, 0);
+}
+
 static int64_t path_op(struct proc *p, int dirfd, uint64_t upath, int op, uint64_t arg)
 {
     char path[PATH_MAX_BYTES];
@@ -831,6 +865,9 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     }
     case 79: {
         size_t len = strlen(p->cwd) + 1;
+        struct vfs_stat cwd_st;
+        if (kaal_vfs_stat(KAAL_CAP_VFS, p->cwd, &cwd_st) < 0)
+            return -LINUX_ENOENT; /* the cwd was removed */
         if (a[1] < len)
             return -LINUX_ERANGE;
         return copy_to_user(&p->vm, a[0], p->cwd, len) < 0 ? -LINUX_EFAULT : (int64_t)len;
@@ -847,7 +884,7 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     }
     case 82: return two_paths(p, VFS_AT_FDCWD, a[0], VFS_AT_FDCWD, a[1], 0);
     case 83: return path_op(p, VFS_AT_FDCWD, a[0], 0, a[1]);
-    case 84: return path_op(p, VFS_AT_FDCWD, a[0], 1, 0);
+    case 84: return ends_in_dot(p, a[0]) ? -LINUX_EINVAL : path_op(p, VFS_AT_FDCWD, a[0], 1, 0);
     case 86: return two_paths(p, VFS_AT_FDCWD, a[0], VFS_AT_FDCWD, a[1], 1);
     case 87: return path_op(p, VFS_AT_FDCWD, a[0], 2, 0);
     case 88: return two_paths(p, VFS_AT_FDCWD, a[0], VFS_AT_FDCWD, a[1], 2);
@@ -900,9 +937,14 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     case 262:
         r = stat_path(p, dfd, a[1], (int)a[3], &st);
         return r < 0 ? r : put_stat(p, a[2], &st);
-    case 263: return path_op(p, dfd, a[1], (a[2] & AT_REMOVEDIR) ? 1 : 2, 0);
-    case 264:
-    case 316: return two_paths(p, dfd, a[1], (int)(int64_t)a[2], a[3], 0);
+    case 263:
+        if (a[2] & ~(uint64_t)AT_REMOVEDIR)
+            return -LINUX_EINVAL;
+        if ((a[2] & AT_REMOVEDIR) && ends_in_dot(p, a[1]))
+            return -LINUX_EINVAL;
+        return path_op(p, dfd, a[1], (a[2] & AT_REMOVEDIR) ? 1 : 2, 0);
+    case 264: return two_paths(p, dfd, a[1], (int)(int64_t)a[2], a[3], 0);
+    case 316: return do_renameat2(p, dfd, a[1], (int)(int64_t)a[2], a[3], a[4]);
     case 265: return two_paths(p, dfd, a[1], (int)(int64_t)a[2], a[3], 1);
     case 266: return two_paths(p, VFS_AT_FDCWD, a[0], (int)(int64_t)a[1], a[2], 2);
     case 267: return do_readlink(p, dfd, a[1], a[2], a[3]);

@@ -20,8 +20,6 @@ import posixdiff  # noqa: E402
 # as `tools/posixdiff.py --kaal` diffs show them). `killed` (death by
 # SIGSEGV read as $? 139) matches since sh waits for its children.
 REASONS = {
-    "dirs": "rmdir(\".\") ENOTEMPTY, not EINVAL; unlinkat takes bad flags; renameat2 "
-            "RENAME_NOREPLACE replaces; getcwd succeeds in a removed directory",
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
             "(0666 gives 0644); utimensat ENOSYS",
     "signals": "rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
