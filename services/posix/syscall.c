@@ -833,8 +833,9 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         vm_remove(&p->vm, a[0], a[0] + PAGE_UP(a[1]));
         return 0;
     case 12: return sys_brk(p, a[0]);
-    case 13: return sys_rt_sigaction(p, a[0], a[1], a[2]);
-    case 14: return sys_rt_sigprocmask(p, a[0], a[1], a[2]);
+    case 13: /* the sigset is 8 bytes on x86_64: any other sigsetsize is EINVAL */
+        return a[3] != 8 ? -LINUX_EINVAL : sys_rt_sigaction(p, a[0], a[1], a[2]);
+    case 14: return a[3] != 8 ? -LINUX_EINVAL : sys_rt_sigprocmask(p, a[0], a[1], a[2]);
     case 15: return proc_sigreturn(p);
     case 24: return 0; /* sched_yield: the reply is the yield */
     case 28: return 0; /* madvise: advice only */

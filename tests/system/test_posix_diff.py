@@ -22,9 +22,9 @@ import posixdiff  # noqa: E402
 REASONS = {
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
             "(0666 gives 0644); utimensat ENOSYS",
-    "signals": "rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
-               "rt_sigaction and rt_sigprocmask take a wrong sigsetsize; SA_RESTART does not "
-               "restart read; the process dies at rip 0 once SIGCHLD is SIG_DFL/SIG_IGN again",
+    "signals": "rt_sigqueueinfo and rt_sigsuspend ENOSYS; real-time signals are not "
+               "queued; SA_RESTART does not restart read; SIGCHLD's siginfo is not filled; "
+               "the process dies once SIGCHLD is SIG_DFL/SIG_IGN again",
     "memory": "file mappings (private and shared) ENODEV, msync and mremap ENOSYS; "
               "MAP_SHARED|MAP_ANONYMOUS is not shared with a child",
     "time": "clock_getres, nanosleep, clock_nanosleep, setitimer ENOSYS; CLOCK_REALTIME is "
