@@ -22,9 +22,9 @@
 #define MAX_SYSTEM_OBJECTS 256
 #define MAX_SHARED_PAGES 2048
 /* Caps copied for one component: a frame cap per page of its boot files
- * (at most 8 MiB of windows: tools/systoml/schema.py MAX_FILE_WINDOWS) and
+ * (at most 16 MiB of windows: tools/systoml/schema.py MAX_FILE_WINDOWS) and
  * of its shared regions (1024 pages). */
-#define INIT_MAX_COPIES (2048 + 1024)
+#define INIT_MAX_COPIES (4096 + 1024)
 /* init's scratch page for filling frames before they move to a component. */
 #define SCRATCH_VADDR 0x0000200000000000ul
 

@@ -199,12 +199,22 @@ static uint64_t build_stack(struct vmspace *vm, const struct args *a, const char
     return sp;
 }
 
+/* Linux's limits (fs/exec.c, binfmt_script.c): the first line of a script
+ * is read from its first BINPRM_BUF_SIZE bytes; interpreters that are
+ * scripts themselves nest 5 deep, then ELOOP. */
+#define SCRIPT_LINE_BYTES 256
+#define MAX_SCRIPT_NESTING 5
+#define LOAD_SCRIPT 1
+
 struct loaded {
     struct vmspace vm;
     uint64_t entry, sp;
+    char script[SCRIPT_LINE_BYTES]; /* LOAD_SCRIPT: the file's first bytes */
+    size_t script_bytes;
 };
 
-/* Builds the address space for path with args a into out. */
+/* Builds the address space for path with args a into out; LOAD_SCRIPT
+ * (nothing built) when the file starts with "#!". */
 static int load(struct proc *p, const char *path, const struct args *a, struct loaded *out)
 {
     struct vfs_stat st;
@@ -219,6 +229,13 @@ static int load(struct proc *p, const char *path, const struct args *a, struct l
     static uint8_t head[PAGE_SIZE];
     int64_t got = r == 0 ? kaal_vfs_pread(KAAL_CAP_VFS, fd, head, sizeof(head), 0) : r;
     static kaal_elf_info_t elf;
+    if (got >= 2 && head[0] == '#' && head[1] == '!') {
+        size_t n = (size_t)got < SCRIPT_LINE_BYTES ? (size_t)got : SCRIPT_LINE_BYTES;
+        memcpy(out->script, head, n);
+        out->script_bytes = n;
+        kaal_vfs_close(KAAL_CAP_VFS, fd);
+        return LOAD_SCRIPT;
+    }
     if (got < 0)
         r = (int)got;
     else if (kaal_elf_check_file(head, (size_t)got, (uint64_t)st.size, 1, &elf) != KAAL_ELF_OK ||
@@ -243,12 +260,12 @@ static int load(struct proc *p, const char *path, const struct args *a, struct l
         if (elf.phoff >= s->offset && elf.phoff < s->offset + s->filesz)
             phdr = bias + s->vaddr + (elf.phoff - s->offset);
     }
-    if ((r = vm_create(&out->vm, p->vm.max_pages ? p->vm.max_pages : DEFAULT_MAX_PAGES)) < 0) {
+    if ((r = vm_create(&out->vm, p->vm.mm ? p->vm.mm->max_pages : DEFAULT_MAX_PAGES)) < 0) {
         kaal_vfs_close(KAAL_CAP_VFS, fd);
         free(img);
         return r;
     }
-    out->vm.image = img;
+    out->vm.mm->image = img;
     uint64_t prev_end = 0, top = 0;
     for (unsigned i = 0; i < img->n_segments && r == 0; i++) {
         const kaal_elf_segment_t *s = &img->segments[i];
@@ -271,8 +288,8 @@ static int load(struct proc *p, const char *path, const struct args *a, struct l
     if (r == 0)
         r = vm_add_vma(&out->vm, STACK_TOP - STACK_BYTES, STACK_TOP, PROT_READ | PROT_WRITE,
                        VMA_ANON);
-    out->vm.brk_start = out->vm.brk = top;
-    out->vm.mmap_top = MMAP_TOP;
+    out->vm.mm->brk_start = out->vm.mm->brk = top;
+    out->vm.mm->mmap_top = MMAP_TOP;
     out->entry = bias + elf.entry;
     out->sp = r == 0 ? build_stack(&out->vm, a, path, &elf, bias, phdr) : 0;
     if (r == 0 && out->sp == 0)
@@ -280,6 +297,113 @@ static int load(struct proc *p, const char *path, const struct args *a, struct l
     if (r < 0)
         vm_destroy(&out->vm);
     return r;
+}
+
+static bool spacetab(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The interpreter and optional argument of a "#!" line, as Linux's
+ * binfmt_script parses it: the line ends at the first newline within the
+ * buffer (without one, the interpreter must end before the buffer does);
+ * spaces and tabs around the interpreter are dropped; the rest of the line,
+ * trailing spaces and tabs trimmed, is one argument. NUL-terminates both
+ * in line; 0 or -ENOEXEC. */
+static int parse_script_line(char *line, size_t n, char **interp, char **arg)
+{
+    char *end = NULL;
+    for (size_t i = 0; i < n && !end; i++)
+        if (line[i] == '\n')
+            end = line + i;
+    char *last = line + (n < SCRIPT_LINE_BYTES ? n : SCRIPT_LINE_BYTES - 1);
+    char *c = line + 2;
+    if (!end) {
+        while (c < last && spacetab(*c))
+            c++;
+        if (c == last)
+            return -LINUX_ENOEXEC; /* only spaces and tabs */
+        char *t = c;
+        while (t < last && !spacetab(*t) && *t)
+            t++;
+        if (t == last && n >= SCRIPT_LINE_BYTES)
+            return -LINUX_ENOEXEC; /* the interpreter's name is cut off */
+        end = last;
+    }
+    while (end > line + 2 && spacetab(end[-1]))
+        end--;
+    *end = 0;
+    c = line + 2;
+    while (c < end && spacetab(*c))
+        c++;
+    if (c == end || !*c)
+        return -LINUX_ENOEXEC;
+    *interp = c;
+    while (c < end && *c && !spacetab(*c))
+        c++;
+    *arg = NULL;
+    if (c < end && *c) {
+        *c++ = 0;
+        while (c < end && spacetab(*c))
+            c++;
+        if (c < end)
+            *arg = c;
+    }
+    return 0;
+}
+
+/* argv[0] replaced by the n strings of front (a script's interpreter, its
+ * argument and the script's name). */
+static int args_replace_argv0(struct args *a, const char *const *front, unsigned n)
+{
+    unsigned drop = a->argc > 0 ? 1 : 0;
+    unsigned total = a->argc + a->envc;
+    if (total - drop + n > MAX_ARGS)
+        return -LINUX_E2BIG;
+    uint32_t offs[4];
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = strlen(front[i]);
+        if (a->used + len + 1 > ARG_MAX_BYTES)
+            return -LINUX_E2BIG;
+        offs[i] = (uint32_t)a->used;
+        memcpy(a->buf + a->used, front[i], len + 1);
+        a->used += len + 1;
+    }
+    memmove(&a->off[n], &a->off[drop], (total - drop) * sizeof(a->off[0]));
+    memcpy(a->off, offs, n * sizeof(offs[0]));
+    a->argc = a->argc - drop + n;
+    return 0;
+}
+
+/* load(), following "#!" lines: name is the path execve was given (the
+ * script's argument to its interpreter), path its absolute form; on return
+ * path holds the program actually loaded. */
+static int load_following_scripts(struct proc *p, const char *name, char *path,
+                                  struct args *a, struct loaded *out)
+{
+    static char script_name[PATH_MAX_BYTES];
+    snprintf(script_name, sizeof(script_name), "%s", name);
+    for (int depth = 0;; depth++) {
+        int r = load(p, path, a, out);
+        if (r != LOAD_SCRIPT)
+            return r;
+        if (depth == MAX_SCRIPT_NESTING)
+            return -LINUX_ELOOP;
+        char *interp, *arg;
+        if ((r = parse_script_line(out->script, out->script_bytes, &interp, &arg)) < 0)
+            return r;
+        const char *front[3];
+        unsigned n = 0;
+        front[n++] = interp;
+        if (arg)
+            front[n++] = arg;
+        front[n++] = script_name;
+        if ((r = args_replace_argv0(a, front, n)) < 0)
+            return r;
+        snprintf(script_name, sizeof(script_name), "%s", interp);
+        if ((r = path_resolve(p, VFS_AT_FDCWD, interp, path, PATH_MAX_BYTES)) < 0)
+            return r;
+    }
 }
 
 static void set_comm(struct proc *p, const char *path)
@@ -319,15 +443,18 @@ int exec_initial(struct proc *p, const char *path, const char *const *argv, cons
         r = add_arg(a, *argv, strlen(*argv));
     for (; *envp && r == 0; envp++, a->envc++)
         r = add_arg(a, *envp, strlen(*envp));
-    struct loaded l;
+    static struct loaded l;
+    static char loaded_path[PATH_MAX_BYTES];
+    snprintf(loaded_path, sizeof(loaded_path), "%s", path);
     if (r == 0)
-        r = load(p, path, a, &l);
+        r = load_following_scripts(p, path, loaded_path, a, &l);
     free_args(a);
     if (r < 0)
         return r;
     vm_destroy(&p->vm);
     p->vm = l.vm;
     set_comm(p, path);
+    snprintf(p->exe, sizeof(p->exe), "%s", loaded_path);
     return proc_start_thread(p, l.entry, l.sp);
 }
 
@@ -337,30 +464,38 @@ int64_t sys_execve(struct proc *p, uint64_t upath, uint64_t argv, uint64_t envp)
     int64_t n = strncpy_from_user(&p->vm, raw, upath, sizeof(raw));
     if (n < 0)
         return n;
+    if (n == 0)
+        return -LINUX_ENOENT;
     int r = path_resolve(p, VFS_AT_FDCWD, raw, path, sizeof(path));
     if (r < 0)
         return r;
+    if (strcmp(path, "/proc/self/exe") == 0) /* busybox sh runs scripts so */
+        snprintf(path, sizeof(path), "%s", p->exe);
     struct args *a = new_args();
     if (!a)
         return -LINUX_ENOMEM;
     if ((r = collect_user(p, a, argv, false)) == 0 && (r = collect_user(p, a, envp, true)) == 0) {
         /* argv first, then envp: collect_user appended them in that order. */
     }
-    struct loaded l;
+    static struct loaded l; /* (one thread serves every process) */
     if (r == 0)
-        r = load(p, path, a, &l);
+        r = load_following_scripts(p, raw, path, a, &l);
     free_args(a);
     if (r < 0)
         return r;
     if (seL4_TCB_SetSpace(mem_cap(p->tcb), 1, mem_cap(p->cnode),
-                          seL4_CNode_CapData_new(0, seL4_WordBits - 4).words[0], mem_cap(l.vm.pml4),
+                          seL4_CNode_CapData_new(0, seL4_WordBits - 4).words[0], mem_cap(l.vm.mm->pml4),
                           0) != seL4_NoError) {
         vm_destroy(&l.vm);
         return -LINUX_ENOMEM;
     }
+    /* The other threads end; the caller becomes the process's only one. */
+    proc_kill_other_threads(p);
+    p->tid = p->pid;
     vm_destroy(&p->vm);
     p->vm = l.vm;
-    set_comm(p, path);
+    set_comm(p, raw); /* a script's own name, as Linux's comm */
+    snprintf(p->exe, sizeof(p->exe), "%s", path);
     fd_close_on_exec(p);
     for (int s = 1; s <= NSIG; s++)
         if (p->act[s].handler > 1)

@@ -73,13 +73,13 @@ struct file *new_file(int kind)
 
 int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 {
-    for (int fd = min; fd < MAX_FDS; fd++) {
-        if (!p->fds[fd]) {
-            p->fds[fd] = f;
+    for (int fd = min; fd < (int)p->files->nofile_soft; fd++) {
+        if (!p->files->fds[fd]) {
+            p->files->fds[fd] = f;
             if (cloexec)
-                p->cloexec |= 1ul << fd;
+                p->files->cloexec |= 1ul << fd;
             else
-                p->cloexec &= ~(1ul << fd);
+                p->files->cloexec &= ~(1ul << fd);
             return fd;
         }
     }
@@ -88,39 +88,64 @@ int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 
 struct file *fd_get(struct proc *p, uint64_t fd)
 {
-    return fd < MAX_FDS ? p->fds[fd] : NULL;
+    return fd < MAX_FDS ? p->files->fds[fd] : NULL;
 }
 
-static int fd_close(struct proc *p, uint64_t fd)
+int fd_close(struct proc *p, uint64_t fd)
 {
     struct file *f = fd_get(p, fd);
     if (!f)
         return -LINUX_EBADF;
-    p->fds[fd] = NULL;
+    p->files->fds[fd] = NULL;
     file_put(f);
     return 0;
 }
 
+/* fd tables: one per process, shared by its threads (refs). */
+static struct fdtable fdtable_pool[MAX_PROCS];
+
+struct fdtable *fd_table_new(void)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct fdtable *t = &fdtable_pool[i];
+        if (t->refs == 0) {
+            memset(t, 0, sizeof(*t));
+            t->refs = 1;
+            t->nofile_soft = t->nofile_hard = MAX_FDS;
+            return t;
+        }
+    }
+    return NULL;
+}
+
 void fd_close_all(struct proc *p)
 {
-    for (int fd = 0; fd < MAX_FDS; fd++)
-        if (p->fds[fd])
-            fd_close(p, (uint64_t)fd);
+    struct fdtable *t = p->files;
+    if (!t)
+        return;
+    if (t->refs == 1)
+        for (int fd = 0; fd < MAX_FDS; fd++)
+            if (t->fds[fd])
+                fd_close(p, (uint64_t)fd);
+    t->refs--;
+    p->files = NULL;
 }
 
 void fd_close_on_exec(struct proc *p)
 {
     for (int fd = 0; fd < MAX_FDS; fd++)
-        if (p->fds[fd] && (p->cloexec & (1ul << fd)))
+        if (p->files->fds[fd] && (p->files->cloexec & (1ul << fd)))
             fd_close(p, (uint64_t)fd);
 }
 
 void fd_copy(struct proc *to, struct proc *from)
 {
     for (int fd = 0; fd < MAX_FDS; fd++)
-        if (from->fds[fd])
-            to->fds[fd] = file_get(from->fds[fd]);
-    to->cloexec = from->cloexec;
+        if (from->files->fds[fd])
+            to->files->fds[fd] = file_get(from->files->fds[fd]);
+    to->files->cloexec = from->files->cloexec;
+    to->files->nofile_soft = from->files->nofile_soft;
+    to->files->nofile_hard = from->files->nofile_hard;
 }
 
 /* ---- paths ---- */
@@ -474,8 +499,10 @@ static int64_t do_write(struct proc *p, uint64_t fd, uint64_t buf, size_t n, int
     return (int64_t)done;
 }
 
-/* readv/writev: one iovec at a time; a blocked first one blocks the call. */
-static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, bool write)
+/* readv/writev (off < 0) and preadv/pwritev (at off): one iovec at a
+ * time; a blocked first one blocks the call. */
+static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, bool write,
+                      int64_t off)
 {
     if (cnt > 1024)
         return -LINUX_EINVAL;
@@ -486,7 +513,8 @@ static int64_t do_iov(struct proc *p, uint64_t fd, uint64_t iov, uint64_t cnt, b
             return total ? total : -LINUX_EFAULT;
         if (v[1] == 0)
             continue;
-        int64_t r = write ? do_write(p, fd, v[0], v[1], -1) : do_read(p, fd, v[0], v[1], -1);
+        int64_t at = off < 0 ? -1 : off + total;
+        int64_t r = write ? do_write(p, fd, v[0], v[1], at) : do_read(p, fd, v[0], v[1], at);
         if (r == SYS_BLOCKED || r == SYS_NO_REPLY)
             return total ? total : r;
         if (r < 0)
@@ -532,19 +560,22 @@ static int64_t do_pipe(struct proc *p, uint64_t ufds, int flags)
 static int64_t do_dup3(struct proc *p, uint64_t oldfd, uint64_t newfd, int flags)
 {
     struct file *f = fd_get(p, oldfd);
-    if (!f || newfd >= MAX_FDS)
+    if (!f || newfd >= p->files->nofile_soft)
         return -LINUX_EBADF;
     if (oldfd == newfd)
         return (int64_t)newfd;
-    if (p->fds[newfd])
+    if (p->files->fds[newfd])
         fd_close(p, newfd);
-    p->fds[newfd] = file_get(f);
+    p->files->fds[newfd] = file_get(f);
     if (flags & VFS_O_CLOEXEC)
-        p->cloexec |= 1ul << newfd;
+        p->files->cloexec |= 1ul << newfd;
     else
-        p->cloexec &= ~(1ul << newfd);
+        p->files->cloexec &= ~(1ul << newfd);
     return (int64_t)newfd;
 }
+
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 
 static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
 {
@@ -554,25 +585,36 @@ static int64_t do_fcntl(struct proc *p, uint64_t fd, uint64_t cmd, uint64_t arg)
     switch (cmd) {
     case VFS_F_DUPFD:
     case VFS_F_DUPFD_CLOEXEC: {
-        if (arg >= MAX_FDS)
+        if (arg >= p->files->nofile_soft)
             return -LINUX_EINVAL;
         int nfd = fd_install(p, file_get(f), (int)arg, cmd == VFS_F_DUPFD_CLOEXEC);
         if (nfd < 0)
             file_put(f);
         return nfd;
     }
-    case VFS_F_GETFD: return (p->cloexec >> fd) & 1;
+    case VFS_F_GETFD: return (p->files->cloexec >> fd) & 1;
     case VFS_F_SETFD:
         if (arg & VFS_FD_CLOEXEC)
-            p->cloexec |= 1ul << fd;
+            p->files->cloexec |= 1ul << fd;
         else
-            p->cloexec &= ~(1ul << fd);
+            p->files->cloexec &= ~(1ul << fd);
         return 0;
-    case VFS_F_GETFL: return f->flags;
+    case VFS_F_GETFL: { /* status flags; files from open carry O_LARGEFILE, as on x86_64 Linux */
+        int fl = f->flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_NOCTTY | VFS_O_TRUNC | VFS_O_CLOEXEC);
+        return f->kind == FILE_VFS || f->kind == FILE_TTY ? fl | VFS_O_LARGEFILE : fl;
+    }
     case VFS_F_SETFL:
         f->flags = (f->flags & ~(VFS_O_APPEND | VFS_O_NONBLOCK)) |
                    (int)(arg & (VFS_O_APPEND | VFS_O_NONBLOCK));
         return 0;
+    case F_SETPIPE_SZ: /* the capacity is fixed: as large a request as it holds */
+        if (f->kind != FILE_PIPE_READ && f->kind != FILE_PIPE_WRITE)
+            return -LINUX_EBADF;
+        return arg > PIPE_BYTES ? -LINUX_EPERM : (int64_t)PIPE_BYTES;
+    case F_GETPIPE_SZ:
+        if (f->kind != FILE_PIPE_READ && f->kind != FILE_PIPE_WRITE)
+            return -LINUX_EBADF;
+        return PIPE_BYTES;
     default: return -LINUX_EINVAL;
     }
 }
@@ -646,6 +688,40 @@ static int64_t two_paths(struct proc *p, int d1, uint64_t u1, int d2, uint64_t u
     return which == 0 ? kaal_vfs_rename(KAAL_CAP_VFS, a, b) : kaal_vfs_link(KAAL_CAP_VFS, a, b);
 }
 
+/* rmdir of a path ending in "." is EINVAL (Linux), seen before the
+ * path is normalised. */
+static bool ends_in_dot(struct proc *p, uint64_t upath)
+{
+    char raw[PATH_MAX_BYTES];
+    int64_t n = strncpy_from_user(&p->vm, raw, upath, sizeof(raw));
+    if (n <= 0)
+        return false;
+    while (n > 1 && raw[n - 1] == '/')
+        n--;
+    return raw[n - 1] == '.' && (n == 1 || raw[n - 2] == '/');
+}
+
+#define RENAME_NOREPLACE 1u
+
+/* renameat2: RENAME_NOREPLACE; RENAME_EXCHANGE and RENAME_WHITEOUT are
+ * not done (EINVAL). */
+static int64_t do_renameat2(struct proc *p, int d1, uint64_t u1, int d2, uint64_t u2,
+                            uint64_t flags)
+{
+    if (flags & ~(uint64_t)RENAME_NOREPLACE)
+        return -LINUX_EINVAL;
+    if (flags & RENAME_NOREPLACE) {
+        char b[PATH_MAX_BYTES], a[PATH_MAX_BYTES];
+        struct vfs_stat st;
+        int r = user_path(p, d1, u1, a);
+        if (r < 0 || (r = user_path(p, d2, u2, b)) < 0)
+            return r;
+        if (kaal_vfs_lstat(KAAL_CAP_VFS, b, &st) == 0)
+            return -LINUX_EEXIST;
+    }
+    return two_paths(p, d1, u1, d2, u2, 0);
+}
+
 static int64_t path_op(struct proc *p, int dirfd, uint64_t upath, int op, uint64_t arg)
 {
     char path[PATH_MAX_BYTES];
@@ -702,10 +778,18 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         return f->kind == FILE_TTY && a[1] != 0x5421 /* FIONBIO */ ? tty_ioctl(p, a[1], a[2])
                                                                    : sock_ioctl(p, f, a[1], a[2]);
     }
-    case 17: return do_read(p, a[0], a[1], a[2], (int64_t)a[3]);
-    case 18: return do_write(p, a[0], a[1], a[2], (int64_t)a[3]);
-    case 19: return do_iov(p, a[0], a[1], a[2], false);
-    case 20: return do_iov(p, a[0], a[1], a[2], true);
+    case 17: return (int64_t)a[3] < 0 ? -LINUX_EINVAL : do_read(p, a[0], a[1], a[2], (int64_t)a[3]);
+    case 18:
+        return (int64_t)a[3] < 0 ? -LINUX_EINVAL : do_write(p, a[0], a[1], a[2], (int64_t)a[3]);
+    case 19: return do_iov(p, a[0], a[1], a[2], false, -1);
+    case 20: return do_iov(p, a[0], a[1], a[2], true, -1);
+    case 295: /* preadv, pwritev: the offset is pos_l (pos_h is 0 on x86_64) */
+    case 296:
+        if ((int64_t)a[3] < 0)
+            return -LINUX_EINVAL;
+        if (!fd_get(p, a[0]))
+            return -LINUX_EBADF;
+        return do_iov(p, a[0], a[1], a[2], nr == 296, (int64_t)a[3]);
     case 21: return do_access(p, VFS_AT_FDCWD, a[0], a[1]);
     case 22: return do_pipe(p, a[0], 0);
     case 32: {
@@ -734,6 +818,9 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     }
     case 79: {
         size_t len = strlen(p->cwd) + 1;
+        struct vfs_stat cwd_st;
+        if (kaal_vfs_stat(KAAL_CAP_VFS, p->cwd, &cwd_st) < 0)
+            return -LINUX_ENOENT; /* the cwd was removed */
         if (a[1] < len)
             return -LINUX_ERANGE;
         return copy_to_user(&p->vm, a[0], p->cwd, len) < 0 ? -LINUX_EFAULT : (int64_t)len;
@@ -750,7 +837,7 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     }
     case 82: return two_paths(p, VFS_AT_FDCWD, a[0], VFS_AT_FDCWD, a[1], 0);
     case 83: return path_op(p, VFS_AT_FDCWD, a[0], 0, a[1]);
-    case 84: return path_op(p, VFS_AT_FDCWD, a[0], 1, 0);
+    case 84: return ends_in_dot(p, a[0]) ? -LINUX_EINVAL : path_op(p, VFS_AT_FDCWD, a[0], 1, 0);
     case 86: return two_paths(p, VFS_AT_FDCWD, a[0], VFS_AT_FDCWD, a[1], 1);
     case 87: return path_op(p, VFS_AT_FDCWD, a[0], 2, 0);
     case 88: return two_paths(p, VFS_AT_FDCWD, a[0], VFS_AT_FDCWD, a[1], 2);
@@ -788,10 +875,10 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
         if (a[0] > a[1])
             return -LINUX_EINVAL;
         for (uint64_t fd = a[0]; fd <= a[1] && fd < MAX_FDS; fd++) {
-            if (!p->fds[fd])
+            if (!p->files->fds[fd])
                 continue;
             if (a[2] & 4)
-                p->cloexec |= 1ul << fd;
+                p->files->cloexec |= 1ul << fd;
             else
                 fd_close(p, fd);
         }
@@ -803,9 +890,14 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     case 262:
         r = stat_path(p, dfd, a[1], (int)a[3], &st);
         return r < 0 ? r : put_stat(p, a[2], &st);
-    case 263: return path_op(p, dfd, a[1], (a[2] & AT_REMOVEDIR) ? 1 : 2, 0);
-    case 264:
-    case 316: return two_paths(p, dfd, a[1], (int)(int64_t)a[2], a[3], 0);
+    case 263:
+        if (a[2] & ~(uint64_t)AT_REMOVEDIR)
+            return -LINUX_EINVAL;
+        if ((a[2] & AT_REMOVEDIR) && ends_in_dot(p, a[1]))
+            return -LINUX_EINVAL;
+        return path_op(p, dfd, a[1], (a[2] & AT_REMOVEDIR) ? 1 : 2, 0);
+    case 264: return two_paths(p, dfd, a[1], (int)(int64_t)a[2], a[3], 0);
+    case 316: return do_renameat2(p, dfd, a[1], (int)(int64_t)a[2], a[3], a[4]);
     case 265: return two_paths(p, dfd, a[1], (int)(int64_t)a[2], a[3], 1);
     case 266: return two_paths(p, VFS_AT_FDCWD, a[0], (int)(int64_t)a[1], a[2], 2);
     case 267: return do_readlink(p, dfd, a[1], a[2], a[3]);
@@ -813,12 +905,15 @@ int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handl
     case 269:
     case 439: return do_access(p, dfd, a[1], a[2]);
     case 292:
-        if (a[0] == a[1])
+        if (a[0] == a[1] || (a[2] & ~(uint64_t)VFS_O_CLOEXEC))
             return -LINUX_EINVAL;
         if (!fd_get(p, a[0]))
             return -LINUX_EBADF;
         return do_dup3(p, a[0], a[1], (int)a[2]);
-    case 293: return do_pipe(p, a[0], (int)a[1]);
+    case 293:
+        if (a[1] & ~(uint64_t)(VFS_O_CLOEXEC | VFS_O_NONBLOCK | VFS_O_DIRECT))
+            return -LINUX_EINVAL;
+        return do_pipe(p, a[0], (int)a[1]);
     case 332:
         r = stat_path(p, dfd, a[1], (int)a[2], &st);
         return r < 0 ? r : put_statx(p, a[4], &st);

@@ -48,7 +48,7 @@ static int start_init(void)
         if (!f)
             return -LINUX_ENOMEM;
         *f = (struct file){.refs = 1, .kind = FILE_TTY, .vfs_fd = -1, .flags = VFS_O_RDWR};
-        p->fds[fd] = f;
+        p->files->fds[fd] = f;
     }
     static const char *const argv[] = {"/bin/sh", NULL};
     static const char *const envp[] = {"HOME=/",       "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
@@ -85,6 +85,9 @@ static bool handle_other_fault(struct proc *p, seL4_Word label)
         uint64_t addr = seL4_GetMR(seL4_VMFault_Addr);
         uint64_t fsr = seL4_GetMR(seL4_VMFault_FSR);
         if (vm_fault(&p->vm, addr, fsr & 2) == 0)
+            return true;
+        /* si_code: SEGV_MAPERR where nothing is mapped, else SEGV_ACCERR */
+        if (proc_fault_signal(p, SIGSEGV, vm_find(&p->vm, addr) ? 2 : 1, addr))
             return true;
         printf("posix: pid %d (%s): segmentation fault at %#lx (rip %#lx)\n", p->pid, p->comm,
                (unsigned long)addr, (unsigned long)seL4_GetMR(seL4_VMFault_IP));
@@ -154,8 +157,14 @@ int main(void)
                        (unsigned long)nr, (unsigned long)p->block_args[0],
                        (unsigned long)p->block_args[1], (unsigned long)p->block_args[2],
                        (long)result);
-            if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE)
-                proc_block(p, BLOCK_READ);
+            if (result != SYS_BLOCKED && result != SYS_NO_REPLY && p->state == PROC_RUNNING &&
+                proc_stopped(p)) {
+                p->stop_result = result; /* raise(SIGSTOP): answered when it continues */
+                p->block = BLOCK_STOPPED;
+                result = SYS_BLOCKED;
+            }
+            if (result == SYS_BLOCKED && p->state != PROC_ZOMBIE && p->state != PROC_FREE)
+                proc_block(p, p->block != BLOCK_NONE ? p->block : BLOCK_READ);
         } else {
             fault_reply = handle_other_fault(p, label);
         }

@@ -34,14 +34,21 @@
 #define POOL_BITS 26 /* component.toml: pool = 64 MiB = POOL_PAGES pages */
 
 _Static_assert(UT_BASE >= KAAL_COMPONENT_FIRST_FREE_SLOT, "pool slots after the granted caps");
-_Static_assert(REPLY_BASE + MAX_PROCS + 1 <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
-               "component.toml cnode_size_bits holds the pool's slots");
+/* The rest of the CNode: extra caps to frames mapped in more than one
+ * process (fork shares pages copy-on-write), a stack of free slots. */
+#define EXTRA_BASE (REPLY_BASE + MAX_PROCS + 1)
+#define EXTRA_SLOTS ((1u << KAAL_COMPONENT_CNODE_SIZE_BITS) - EXTRA_BASE)
+
+_Static_assert(EXTRA_BASE + 1024 <= (1u << KAAL_COMPONENT_CNODE_SIZE_BITS),
+               "component.toml cnode_size_bits holds the pool's slots and extra caps");
 _Static_assert((1u << (POOL_BITS - PAGE_BITS)) == POOL_PAGES, "pool size");
 
 static page_t free_stack[POOL_PAGES];
 static uint32_t window_tables_kept; /* the window's paging structures */
 static uint32_t n_free;
 static uint8_t state[POOL_PAGES]; /* bit 0: copy made, bit 1: in the window */
+static seL4_CPtr extra_stack[EXTRA_SLOTS];
+static uint32_t n_extra_free;
 
 void mem_init(void)
 {
@@ -59,6 +66,26 @@ void mem_init(void)
     /* Low pages are handed out first. */
     for (uint32_t j = 0; j < n_free; j++)
         free_stack[j] = n_free - 1 - j;
+    for (uint32_t j = 0; j < EXTRA_SLOTS; j++)
+        extra_stack[n_extra_free++] = EXTRA_BASE + EXTRA_SLOTS - 1 - j;
+}
+
+seL4_CPtr mem_extra_cap(page_t p)
+{
+    if (n_extra_free == 0)
+        return 0;
+    seL4_CPtr slot = extra_stack[n_extra_free - 1];
+    if (seL4_CNode_Copy(CNODE, slot, DEPTH, CNODE, OBJ_BASE + p, DEPTH, seL4_AllRights) !=
+        seL4_NoError)
+        return 0;
+    n_extra_free--;
+    return slot;
+}
+
+void mem_extra_free(seL4_CPtr slot)
+{
+    seL4_CNode_Delete(CNODE, slot, DEPTH); /* unmaps it */
+    extra_stack[n_extra_free++] = slot;
 }
 
 uint32_t mem_free_pages(void)

@@ -44,6 +44,11 @@ seL4_CPtr mem_cap(page_t p);      /* the object */
 seL4_CPtr mem_copy_cap(page_t p); /* a second cap to it, made on first use */
 /* The frame mapped read-write in the server's window (made on first use). */
 uint8_t *mem_window(page_t p);
+/* One more cap to frame p, in a slot of its own (another process maps the
+ * frame: fork's shared pages); 0 when no slot is left. */
+seL4_CPtr mem_extra_cap(page_t p);
+/* Deletes such a cap (unmapping it) and frees its slot; before mem_free. */
+void mem_extra_free(seL4_CPtr slot);
 uint32_t mem_free_pages(void);
 uint32_t mem_window_table_pages(void);
 /* Slots for saved reply caps, one per process slot. */
@@ -75,9 +80,12 @@ struct image {
     kaal_elf_segment_t segments[KAAL_ELF_MAX_SEGMENTS];
 };
 
-#define MAX_VMAS 64
+#define MAX_VMAS 128
 
-struct vmspace {
+/* An address space, shared by the threads of a process (refs: the thread
+ * entries holding it); exec makes a new one, fork a copy. */
+struct mm {
+    int refs;
     page_t pml4;
     uint64_t *pt_root; /* the server's record: 4-level radix of page_t + 1 */
     page_t *tables;    /* paging structures made for this VSpace */
@@ -91,8 +99,18 @@ struct vmspace {
     uint64_t mmap_top; /* next mmap address, growing down */
 };
 
+/* A thread's handle on its process's address space: every vm_* and
+ * copy_*_user function takes one (`&p->vm`). */
+struct vmspace {
+    struct mm *mm;
+};
+
+/* A new empty address space in vm (refs 1). */
 int vm_create(struct vmspace *vm, uint32_t max_pages);
+/* Drops vm's reference; the last one frees every page and table. */
 void vm_destroy(struct vmspace *vm);
+/* Another thread's handle on the same address space. */
+void vm_share(struct vmspace *to, const struct vmspace *from);
 /* Adds [start, end) (page aligned); merges nothing, splits what it covers. */
 int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind);
 /* Unmaps and frees [start, end) and drops the VMAs there. */
@@ -110,14 +128,17 @@ int copy_to_user(struct vmspace *vm, uint64_t dst, const void *src, size_t n);
 /* A NUL-terminated string of at most max - 1 bytes: its length, or
  * -LINUX_EFAULT / -LINUX_ENAMETOOLONG. */
 int64_t strncpy_from_user(struct vmspace *vm, char *dst, uint64_t src, size_t max);
-/* Every page and VMA of from, copied into the empty to (fork). */
+/* Every page and VMA of from into the empty to (fork): pages shared
+ * copy-on-write (vm.c). */
 int vm_copy(struct vmspace *to, struct vmspace *from);
+/* Mappings of process pages beyond each page's first (shared by fork). */
+uint32_t vm_shared_mappings(void);
 
 /* ---- files (file.c, tty.c) ---------------------------------------------- */
 
 enum file_kind { FILE_VFS, FILE_TTY, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_SOCKET, FILE_EPOLL };
 
-#define PIPE_BYTES 16384u
+#define PIPE_BYTES 65536u /* Linux's default capacity */
 
 struct pipe {
     uint8_t buf[PIPE_BYTES];
@@ -143,6 +164,11 @@ struct file {
 extern bool posix_wake;
 
 struct file *file_get(struct file *f);
+struct proc;
+/* The open file at fd of p, NULL if none. */
+struct file *fd_get(struct proc *p, uint64_t fd);
+/* Closes fd of p (EBADF if not open): 0 or -errno. */
+int fd_close(struct proc *p, uint64_t fd);
 void file_put(struct file *f);
 struct file *new_file(int kind);
 
@@ -159,34 +185,62 @@ struct file *new_file(int kind);
 #define PATH_MAX_BYTES 256
 #define DEFAULT_MAX_PAGES 8192u /* 32 MiB per process */
 
+/* The fd table of a process, shared by its threads (refs). */
+struct fdtable {
+    int refs;
+    struct file *fds[MAX_FDS];
+    uint64_t cloexec; /* bit per fd */
+    /* RLIMIT_NOFILE (at most MAX_FDS): fds are below the soft limit. */
+    uint32_t nofile_soft, nofile_hard;
+};
+
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
 
-enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT };
+/* BLOCK_STOPPED: a syscall answered while its process was stopped; the
+ * answer (stop_result) goes out when it continues. */
+enum block_reason { BLOCK_NONE, BLOCK_READ, BLOCK_WRITE, BLOCK_WAIT, BLOCK_FUTEX, BLOCK_STOPPED };
 
 struct k_sigaction {
     uint64_t handler, flags, restorer, mask;
 };
 
+/* One entry per thread, as Linux's tasks: the threads of a process share
+ * pid (the thread group id), vm and files; tid is the entry's own id (the
+ * leader's tid is the pid). Identity, cwd, umask and signal actions are
+ * the leader's: a thread made by clone copies them (docs/posix.md). Only a
+ * leader is ever a ZOMBIE; a thread that ends is FREE at once. */
 struct proc {
     int state; /* enum proc_state */
     int pid, ppid, pgid, sid;
+    int tid;
     unsigned index;  /* in procs[]: the fault badge is FAULT_BADGE_BIT | (index + 1) */
     int exit_status; /* ZOMBIE: the wait status word */
     struct vmspace vm;
     page_t tcb, cnode;
     uint64_t fs_base;
     uint64_t clear_child_tid;
+    /* BLOCK_FUTEX: the word waited on, the WAIT_BITSET mask, the order of
+     * waiting (FIFO wake) and whether a FUTEX_WAKE chose this thread. */
+    uint64_t futex_addr;
+    uint32_t futex_bitset;
+    uint64_t futex_seq;
+    bool futex_woken;
+    /* Job control: a leader's stopped state and what wait has yet to
+     * report (WUNTRACED / WCONTINUED); a thread suspended by the stop. */
+    bool stopped, stop_report, cont_report, suspended;
+    int stop_sig;
+    int64_t stop_result;
     seL4_Word regs[seL4_UnknownSyscall_Length - 1]; /* RAX .. FLAGS of the last syscall */
     /* A syscall waiting for an event: its reply cap is saved. */
     int block; /* enum block_reason */
     uint64_t block_args[6];
-    struct file *fds[MAX_FDS];
-    uint64_t cloexec; /* bit per fd */
+    struct fdtable *files;
     char cwd[PATH_MAX_BYTES];
     uint32_t umask;
     struct k_sigaction act[NSIG + 1];
     uint64_t sigmask, sigpending;
     char comm[16];
+    char exe[PATH_MAX_BYTES]; /* the program it runs (/proc/self/exe) */
     uint64_t deadline_ns; /* a blocked sleep or poll: when it ends (kaal_time_ns) */
     bool sigreturn;       /* the next reply restores rcx and r11 below */
     uint64_t saved_rcx, saved_r11;
@@ -200,7 +254,25 @@ extern struct proc *posix_current;
  * killed comes back, as a getty would bring back a login). */
 extern bool posix_init_ended;
 
+/* The leader of process pid (NULL: none). */
 struct proc *proc_by_pid(int pid);
+/* The thread tid (any thread, leader included). */
+struct proc *proc_by_tid(int tid);
+static inline bool proc_is_leader(const struct proc *p)
+{
+    return p->tid == p->pid;
+}
+/* A new thread of p's process (clone with CLONE_VM|CLONE_THREAD): shares
+ * vm and files; starts at the current syscall's return with rax = 0 and
+ * rsp = stack (when non-zero), fs_base = tls (when set_tls). */
+struct proc *proc_new_thread(struct proc *p, uint64_t stack, bool set_tls, uint64_t tls);
+/* exit: ends thread t alone (clear_child_tid written 0 and woken), or the
+ * process with status when t is its leader or last thread. */
+void proc_thread_exit(struct proc *t, int status);
+/* Ends every thread of p's process but p (execve). */
+void proc_kill_other_threads(struct proc *p);
+/* futex: wakes up to n waiters on (vm, addr) whose bitset meets bitset. */
+int futex_wake(const struct vmspace *vm, uint64_t addr, int n, uint32_t bitset);
 struct proc *proc_by_badge(seL4_Word badge);
 /* A new process with an empty address space and no thread running. */
 struct proc *proc_new(int ppid);
@@ -223,6 +295,9 @@ void proc_block(struct proc *p, int reason);
 /* Retries every blocked syscall (something they wait for happened). */
 void proc_wake_all(void);
 void proc_signal(struct proc *p, int sig);
+/* A hardware fault's signal (si_code, si_addr) to p's handler, entered as
+ * the fault is answered; false: no handler takes it (p is to die of it). */
+bool proc_fault_signal(struct proc *p, int sig, int code, uint64_t addr);
 /* Arms the timer for the earliest deadline of a blocked process. */
 void proc_timers_update(void);
 /* The badge bit of the timer's signal on the events notification. */
@@ -233,6 +308,8 @@ void proc_timers_update(void);
  * SYS_BLOCKED before, -ENOSYS without a timer. */
 int64_t proc_sleep_until(struct proc *p, uint64_t deadline_ns);
 void proc_signal_group(int pgid, int sig);
+/* Whether p's process is stopped (SIGSTOP, SIGTSTP, ...) until SIGCONT. */
+bool proc_stopped(const struct proc *p);
 void proc_reap(struct proc *p);
 
 /* ---- syscalls (syscall.c, file.c, exec.c) ------------------------------- */
@@ -245,6 +322,7 @@ void proc_reap(struct proc *p);
 int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6]);
 int64_t sys_file(struct proc *p, seL4_Word nr, const seL4_Word a[6], bool *handled);
 int64_t sys_execve(struct proc *p, uint64_t path, uint64_t argv, uint64_t envp);
+int64_t sys_futex(struct proc *p, const seL4_Word a[6]);
 /* Loads the program at path into p (initial process: strings from the
  * server). */
 int exec_initial(struct proc *p, const char *path, const char *const *argv,
@@ -257,6 +335,9 @@ int path_resolve(struct proc *p, int dirfd, const char *path, char *out, size_t 
 /* f at the lowest free fd >= min: the fd, or -EMFILE (f not taken). */
 int fd_install(struct proc *p, struct file *f, int min, bool cloexec);
 struct file *fd_get(struct proc *p, uint64_t fd);
+/* A new empty fd table (refs 1), NULL when all are in use. */
+struct fdtable *fd_table_new(void);
+/* Drops p's reference on its fd table, closing every fd with the last. */
 void fd_close_all(struct proc *p);
 void fd_close_on_exec(struct proc *p);
 void fd_copy(struct proc *to, struct proc *from);

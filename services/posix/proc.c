@@ -43,7 +43,16 @@ static int next_pid = 1;
 struct proc *proc_by_pid(int pid)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+        if (procs[i].state != PROC_FREE && procs[i].pid == pid && proc_is_leader(&procs[i]))
+            return &procs[i];
+    return NULL;
+}
+
+struct proc *proc_by_tid(int tid)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++)
+        if ((procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED) &&
+            procs[i].tid == tid)
             return &procs[i];
     return NULL;
 }
@@ -59,7 +68,7 @@ struct proc *proc_by_badge(seL4_Word badge)
     return (p->state == PROC_RUNNING || p->state == PROC_BLOCKED) ? p : NULL;
 }
 
-struct proc *proc_new(int ppid)
+static struct proc *free_entry(void)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         struct proc *p = &procs[i];
@@ -68,16 +77,29 @@ struct proc *proc_new(int ppid)
         memset(p, 0, sizeof(*p));
         p->index = i;
         p->tcb = p->cnode = PAGE_NONE;
-        if (vm_create(&p->vm, DEFAULT_MAX_PAGES) < 0)
-            return NULL;
-        p->pid = next_pid++;
-        p->ppid = ppid;
-        p->state = PROC_RUNNING;
-        p->umask = 022;
-        snprintf(p->cwd, sizeof(p->cwd), "/");
         return p;
     }
     return NULL;
+}
+
+struct proc *proc_new(int ppid)
+{
+    struct proc *p = free_entry();
+    if (!p)
+        return NULL;
+    p->files = fd_table_new();
+    if (!p->files)
+        return NULL;
+    if (vm_create(&p->vm, DEFAULT_MAX_PAGES) < 0) {
+        fd_close_all(p);
+        return NULL;
+    }
+    p->pid = p->tid = next_pid++;
+    p->ppid = ppid;
+    p->state = PROC_RUNNING;
+    p->umask = 022;
+    snprintf(p->cwd, sizeof(p->cwd), "/");
+    return p;
 }
 
 /* The thread's context as seL4_TCB_WriteRegisters takes it. */
@@ -100,7 +122,7 @@ static int make_thread(struct proc *p)
                         seL4_WordBits, seL4_CapRights_new(1, 0, 0, 1),
                         FAULT_BADGE_BIT | (p->index + 1)) != seL4_NoError ||
         seL4_TCB_SetSpace(mem_cap(p->tcb), PROC_FAULT_SLOT, mem_cap(p->cnode), guard,
-                          mem_cap(p->vm.pml4), 0) != seL4_NoError ||
+                          mem_cap(p->vm.mm->pml4), 0) != seL4_NoError ||
         seL4_TCB_SetPriority(mem_cap(p->tcb), KAAL_SYSDESC_SLOT_TCB, PROC_PRIORITY) !=
             seL4_NoError ||
         seL4_TCB_SetFlags(mem_cap(p->tcb), 0,
@@ -123,11 +145,12 @@ int proc_start_thread(struct proc *p, uint64_t rip, uint64_t rsp)
     return write_context(p, &ctx, true);
 }
 
-int proc_fork_thread(struct proc *child, const struct proc *parent)
+static void free_thread(struct proc *t);
+
+/* The registers of parent's current syscall as it returns 0 (fork and
+ * clone children start so). */
+static void child_context(const struct proc *parent, seL4_UserContext *out)
 {
-    int r = make_thread(child);
-    if (r < 0)
-        return r;
     const seL4_Word *m = parent->regs;
     seL4_UserContext ctx = {
         .rip = m[seL4_UnknownSyscall_FaultIP] + 2,
@@ -150,7 +173,50 @@ int proc_fork_thread(struct proc *child, const struct proc *parent)
         .r15 = m[seL4_UnknownSyscall_R15],
         .fs_base = parent->fs_base,
     };
+    *out = ctx;
+}
+
+int proc_fork_thread(struct proc *child, const struct proc *parent)
+{
+    int r = make_thread(child);
+    if (r < 0)
+        return r;
+    seL4_UserContext ctx;
+    child_context(parent, &ctx);
     return write_context(child, &ctx, true);
+}
+
+struct proc *proc_new_thread(struct proc *p, uint64_t stack, bool set_tls, uint64_t tls)
+{
+    struct proc *t = free_entry();
+    if (!t)
+        return NULL;
+    t->pid = p->pid;
+    t->tid = next_pid++;
+    t->ppid = p->ppid;
+    t->pgid = p->pgid;
+    t->sid = p->sid;
+    t->umask = p->umask;
+    memcpy(t->cwd, p->cwd, sizeof(t->cwd));
+    memcpy(t->act, p->act, sizeof(t->act));
+    memcpy(t->comm, p->comm, sizeof(t->comm));
+    memcpy(t->exe, p->exe, sizeof(t->exe));
+    t->sigmask = p->sigmask;
+    t->fs_base = set_tls ? tls : p->fs_base;
+    vm_share(&t->vm, &p->vm);
+    t->files = p->files;
+    t->files->refs++;
+    t->state = PROC_RUNNING;
+    seL4_UserContext ctx;
+    child_context(p, &ctx);
+    if (stack)
+        ctx.rsp = stack;
+    ctx.fs_base = t->fs_base;
+    if (make_thread(t) < 0 || write_context(t, &ctx, true) < 0) {
+        free_thread(t);
+        return NULL;
+    }
+    return t;
 }
 
 /* ---- replies ---- */
@@ -267,6 +333,15 @@ void proc_wake_all(void)
             struct proc *p = &procs[i];
             if (p->state != PROC_BLOCKED)
                 continue;
+            if (p->block == BLOCK_STOPPED) {
+                if (!proc_stopped(p)) {
+                    proc_reply(p, p->stop_result);
+                    again = true;
+                }
+                continue;
+            }
+            if (proc_stopped(p))
+                continue; /* its call waits on until the process continues */
             int64_t r = posix_syscall(p, p->regs[seL4_UnknownSyscall_RAX], p->block_args);
             if (r == SYS_BLOCKED || r == SYS_NO_REPLY)
                 continue;
@@ -278,18 +353,63 @@ void proc_wake_all(void)
 
 /* ---- exit ---- */
 
+/* Frees what thread t holds of its own (TCB, CNode, a saved reply) and
+ * its references on vm and files; the entry is FREE. */
+static void free_thread(struct proc *t)
+{
+    if (t->state == PROC_BLOCKED)
+        seL4_CNode_Delete(CNODE, mem_reply_slot(t->index), seL4_WordBits);
+    mem_free(t->tcb); /* the thread stops here */
+    mem_free(t->cnode);
+    t->tcb = t->cnode = PAGE_NONE;
+    fd_close_all(t);
+    vm_destroy(&t->vm);
+    t->state = PROC_FREE;
+    t->block = BLOCK_NONE;
+}
+
+void proc_kill_other_threads(struct proc *p)
+{
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t != p && t->pid == p->pid && (t->state == PROC_RUNNING || t->state == PROC_BLOCKED))
+            free_thread(t);
+    }
+}
+
+void proc_thread_exit(struct proc *t, int status)
+{
+    bool alone = true;
+    for (unsigned i = 0; i < MAX_PROCS && alone; i++)
+        alone = !(&procs[i] != t && procs[i].pid == t->pid &&
+                  (procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED));
+    if (alone || proc_is_leader(t)) {
+        /* The last thread, or the leader (whose exit with threads alive
+         * Linux defers to the last one): the process ends. */
+        proc_exit(t, status);
+        return;
+    }
+    /* CLONE_CHILD_CLEARTID: what pthread_join waits for. */
+    uint32_t zero = 0;
+    if (t->clear_child_tid && copy_to_user(&t->vm, t->clear_child_tid, &zero, 4) == 0)
+        futex_wake(&t->vm, t->clear_child_tid, 1, ~0u);
+    free_thread(t);
+}
+
 void proc_exit(struct proc *p, int status)
 {
-    if (p->state == PROC_BLOCKED)
-        seL4_CNode_Delete(CNODE, mem_reply_slot(p->index), seL4_WordBits);
-    mem_free(p->tcb); /* the thread stops here */
-    mem_free(p->cnode);
-    p->tcb = p->cnode = PAGE_NONE;
-    fd_close_all(p);
-    vm_destroy(&p->vm);
+    if (!proc_is_leader(p)) { /* a thread's fatal signal or exit_group ends them all */
+        struct proc *leader = proc_by_pid(p->pid);
+        if (!leader || leader->state == PROC_ZOMBIE) {
+            free_thread(p);
+            return;
+        }
+        p = leader;
+    }
+    proc_kill_other_threads(p);
+    free_thread(p);
     p->exit_status = status;
     p->state = PROC_ZOMBIE;
-    p->block = BLOCK_NONE;
     struct proc *parent = proc_by_pid(p->ppid);
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
@@ -369,7 +489,8 @@ _Static_assert(sizeof(struct ucontext_x86_64) == 304, "Linux struct ucontext");
 
 /* Builds a frame for sig on the stack of the registers m (fault-message
  * order, rip = where to resume) and points m at the handler. */
-static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int sig)
+static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int sig, int code,
+                       uint64_t addr)
 {
     struct k_sigaction *a = &p->act[sig];
     struct rt_sigframe f;
@@ -399,7 +520,9 @@ static bool push_frame(struct proc *p, seL4_Word *m, uint64_t resume_rip, int si
     c->oldmask = p->sigmask;
     f.uc.sigmask = p->sigmask;
     int32_t *si = (int32_t *)f.info;
-    si[0] = sig;                                   /* si_signo; si_errno, si_code 0 (SI_USER) */
+    si[0] = sig; /* si_signo; si_errno 0 */
+    si[2] = code; /* si_code: SI_USER (0) or the fault's */
+    memcpy(f.info + 16, &addr, sizeof(addr)); /* si_addr of a fault */
     uint64_t sp = m[seL4_UnknownSyscall_SP] - 128; /* the red zone */
     sp = ((sp - sizeof(f)) & ~15ul) - 8;
     if (copy_to_user(&p->vm, sp, &f, sizeof(f)) < 0)
@@ -462,7 +585,7 @@ static void deliver_pending(struct proc *p)
         return;
     int sig = __builtin_ctzll(ready) + 1;
     p->sigpending &= ~(1ul << (sig - 1));
-    if (!push_frame(p, p->regs, p->regs[seL4_UnknownSyscall_FaultIP] + 2, sig)) {
+    if (!push_frame(p, p->regs, p->regs[seL4_UnknownSyscall_FaultIP] + 2, sig, 0, 0)) {
         proc_exit(p, 11);
         return;
     }
@@ -470,14 +593,14 @@ static void deliver_pending(struct proc *p)
     p->regs[seL4_UnknownSyscall_FaultIP] -= 2;
 }
 
-/* A running process: stop it, enter the handler, let it go on. */
-static void interrupt_running(struct proc *p, int sig)
+/* p's handler for sig entered from the registers its thread has now
+ * (stopped: running and suspended, or waiting for a fault's reply). */
+static bool enter_handler(struct proc *p, int sig, int code, uint64_t addr, bool resume)
 {
     seL4_UserContext ctx;
-    if (seL4_TCB_Suspend(mem_cap(p->tcb)) != seL4_NoError ||
-        seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
-            seL4_NoError)
-        return;
+    if (seL4_TCB_ReadRegisters(mem_cap(p->tcb), 0, 0, sizeof(ctx) / sizeof(seL4_Word), &ctx) !=
+        seL4_NoError)
+        return false;
     seL4_Word m[seL4_UnknownSyscall_Syscall] = {0};
     m[seL4_UnknownSyscall_RAX] = ctx.rax;
     m[seL4_UnknownSyscall_RBX] = ctx.rbx;
@@ -496,10 +619,8 @@ static void interrupt_running(struct proc *p, int sig)
     m[seL4_UnknownSyscall_R15] = ctx.r15;
     m[seL4_UnknownSyscall_SP] = ctx.rsp;
     m[seL4_UnknownSyscall_FLAGS] = ctx.rflags;
-    if (!push_frame(p, m, ctx.rip, sig)) {
-        proc_exit(p, 11);
-        return;
-    }
+    if (!push_frame(p, m, ctx.rip, sig, code, addr))
+        return false;
     ctx.rip = m[seL4_UnknownSyscall_FaultIP];
     ctx.rsp = m[seL4_UnknownSyscall_SP];
     ctx.rdi = m[seL4_UnknownSyscall_RDI];
@@ -507,7 +628,79 @@ static void interrupt_running(struct proc *p, int sig)
     ctx.rdx = m[seL4_UnknownSyscall_RDX];
     ctx.rax = 0;
     ctx.fs_base = p->fs_base;
-    write_context(p, &ctx, true);
+    return write_context(p, &ctx, resume) == 0;
+}
+
+/* A running process: stop it, enter the handler, let it go on. */
+static void interrupt_running(struct proc *p, int sig)
+{
+    if (seL4_TCB_Suspend(mem_cap(p->tcb)) != seL4_NoError)
+        return;
+    if (!enter_handler(p, sig, 0, 0, true))
+        proc_exit(p, 11);
+}
+
+bool proc_fault_signal(struct proc *p, int sig, int code, uint64_t addr)
+{
+    uint64_t bit = 1ul << (sig - 1);
+    if (p->act[sig].handler <= SIG_IGN || (p->sigmask & bit))
+        return false; /* default, ignored or blocked: a fault's signal kills */
+    return enter_handler(p, sig, code, addr, false);
+}
+
+/* ---- stop and continue ---- */
+
+#define SA_NOCLDSTOP 1u
+
+bool proc_stopped(const struct proc *p)
+{
+    const struct proc *l = proc_is_leader(p) ? p : proc_by_pid(p->pid);
+    return l && l->stopped;
+}
+
+static void tell_parent(const struct proc *leader)
+{
+    struct proc *parent = proc_by_pid(leader->ppid);
+    if (parent && !(parent->act[SIGCHLD].flags & SA_NOCLDSTOP))
+        proc_signal(parent, SIGCHLD);
+    posix_wake = true; /* a wait with WUNTRACED / WCONTINUED */
+}
+
+/* Every thread of the leader's process stops: running ones are
+ * suspended, a syscall's answer waits (BLOCK_STOPPED, main.c). */
+static void stop_process(struct proc *leader, int sig)
+{
+    if (leader->stopped)
+        return;
+    leader->stopped = true;
+    leader->stop_sig = sig;
+    leader->stop_report = true;
+    leader->cont_report = false;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->pid == leader->pid && t->state == PROC_RUNNING && t != posix_current &&
+            t->block == BLOCK_NONE && t->tcb != PAGE_NONE &&
+            seL4_TCB_Suspend(mem_cap(t->tcb)) == seL4_NoError)
+            t->suspended = true;
+    }
+    tell_parent(leader);
+}
+
+static void continue_process(struct proc *leader)
+{
+    if (!leader->stopped)
+        return;
+    leader->stopped = false;
+    leader->stop_report = false;
+    leader->cont_report = true;
+    for (unsigned i = 0; i < MAX_PROCS; i++) {
+        struct proc *t = &procs[i];
+        if (t->pid == leader->pid && t->suspended) {
+            t->suspended = false;
+            seL4_TCB_Resume(mem_cap(t->tcb));
+        }
+    }
+    tell_parent(leader);
 }
 
 void proc_signal(struct proc *p, int sig)
@@ -515,12 +708,23 @@ void proc_signal(struct proc *p, int sig)
     if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || p->state == PROC_FREE)
         return;
     uint64_t handler = p->act[sig].handler;
+    struct proc *leader = proc_is_leader(p) ? p : proc_by_pid(p->pid);
+    if (sig == SIGCONT && leader)
+        continue_process(leader);
+    if (sig != SIGKILL && leader && leader->stopped) {
+        p->sigpending |= 1ul << (sig - 1); /* taken when it continues */
+        return;
+    }
     if (sig == SIGKILL || (handler == SIG_DFL && !default_ignores(sig) && !default_stops(sig))) {
         proc_exit(p, sig);
         return;
     }
+    if (leader && (sig == SIGSTOP || (handler == SIG_DFL && default_stops(sig)))) {
+        stop_process(leader, sig);
+        return;
+    }
     if (handler == SIG_IGN || handler == SIG_DFL)
-        return; /* ignored, or a stop (job control is future work) */
+        return; /* ignored */
     p->sigpending |= 1ul << (sig - 1);
     if (p->sigmask & (1ul << (sig - 1)))
         return;
@@ -538,6 +742,6 @@ void proc_signal_group(int pgid, int sig)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++)
         if ((procs[i].state == PROC_RUNNING || procs[i].state == PROC_BLOCKED) &&
-            procs[i].pgid == pgid)
+            procs[i].pgid == pgid && proc_is_leader(&procs[i]))
             proc_signal(&procs[i], sig);
 }

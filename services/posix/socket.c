@@ -480,11 +480,9 @@ static int64_t do_socketpair(struct proc *p, uint64_t domain, uint64_t type, uin
     fds[1] = (int)install(p, b, (int)type);
     if (fds[1] < 0 || copy_to_user(&p->vm, usv, fds, sizeof(fds)) < 0) {
         int64_t e = fds[1] < 0 ? fds[1] : -LINUX_EFAULT;
-        file_put(p->fds[fds[0]]);
-        p->fds[fds[0]] = NULL;
+        fd_close(p, (uint64_t)fds[0]);
         if (fds[1] >= 0) {
-            file_put(p->fds[fds[1]]);
-            p->fds[fds[1]] = NULL;
+            fd_close(p, (uint64_t)fds[1]);
         }
         return e;
     }
@@ -585,8 +583,7 @@ static int64_t do_accept(struct proc *p, uint64_t fd, uint64_t uaddr, uint64_t u
     if (nfd < 0)
         return nfd;
     if ((e = put_sockaddr(p, uaddr, ulen, AF_INET, (uint32_t)out[1], (uint16_t)out[2])) < 0) {
-        file_put(p->fds[nfd]);
-        p->fds[nfd] = NULL;
+        fd_close(p, (uint64_t)nfd);
         return e;
     }
     return nfd;

@@ -18,6 +18,8 @@
 
 #define USER_SPACE_TOP 0x0000800000000000ul
 #define CLONE_VM 0x100
+#define CLONE_SIGHAND 0x800
+#define CLONE_SETTLS 0x80000
 #define CLONE_VFORK 0x4000
 #define CLONE_THREAD 0x10000
 #define CLONE_PARENT_SETTID 0x100000
@@ -296,17 +298,17 @@ static int64_t enosys(seL4_Word nr)
 
 static int64_t sys_brk(struct proc *p, uint64_t want)
 {
-    struct vmspace *vm = &p->vm;
+    struct mm *vm = p->vm.mm;
     if (want < vm->brk_start)
         return (int64_t)vm->brk;
     uint64_t old_end = PAGE_UP(vm->brk), new_end = PAGE_UP(want);
     if (new_end > old_end) {
-        if (vm_find(vm, old_end) || (new_end - old_end) / PAGE_SIZE > vm->max_pages)
+        if (vm_find(&p->vm, old_end) || (new_end - old_end) / PAGE_SIZE > vm->max_pages)
             return (int64_t)vm->brk;
-        if (vm_add_vma(vm, old_end, new_end, PROT_READ | PROT_WRITE, VMA_ANON) < 0)
+        if (vm_add_vma(&p->vm, old_end, new_end, PROT_READ | PROT_WRITE, VMA_ANON) < 0)
             return (int64_t)vm->brk;
     } else if (new_end < old_end) {
-        vm_remove(vm, new_end, old_end);
+        vm_remove(&p->vm, new_end, old_end);
     }
     vm->brk = want;
     return (int64_t)want;
@@ -316,9 +318,14 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
 {
     uint64_t addr = a[0], len = PAGE_UP(a[1]), flags = a[3];
     uint8_t prot = (uint8_t)(a[2] & 7);
-    if (len == 0 || len > (1ul << 40) || (addr & (PAGE_SIZE - 1)) ||
-        addr > USER_SPACE_TOP - len)
+    if (a[1] == 0 || (addr & (PAGE_SIZE - 1)) || (flags & (MAP_SHARED | MAP_PRIVATE)) == 0)
         return -LINUX_EINVAL;
+    if (len == 0 || len > USER_SPACE_TOP - PAGE_SIZE)
+        return -LINUX_ENOMEM; /* more than an address space (Linux: TASK_SIZE) */
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && addr > USER_SPACE_TOP - len)
+        return -LINUX_EINVAL;
+    if (!(flags & MAP_ANONYMOUS) && !fd_get(p, a[4]))
+        return -LINUX_EBADF;
     if (!(flags & MAP_ANONYMOUS) || (flags & MAP_SHARED))
         return -LINUX_ENODEV; /* file and shared mappings: future work (docs/posix.md) */
     struct vmspace *vm = &p->vm;
@@ -328,10 +335,11 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
                 if (vm_find(vm, va))
                     return -LINUX_EEXIST;
     } else {
-        addr = vm->mmap_top - len;
-        while (addr > vm->brk && (vm_find(vm, addr) || vm_find(vm, addr + len - 1)))
+        struct mm *mm = vm->mm;
+        addr = mm->mmap_top - len;
+        while (addr > mm->brk && (vm_find(vm, addr) || vm_find(vm, addr + len - 1)))
             addr -= PAGE_SIZE;
-        vm->mmap_top = addr;
+        mm->mmap_top = addr;
     }
     int r = vm_add_vma(vm, addr, addr + len, prot, VMA_ANON);
     return r < 0 ? r : (int64_t)addr;
@@ -339,12 +347,30 @@ static int64_t sys_mmap(struct proc *p, const seL4_Word a[6])
 
 /* ---- processes ---- */
 
+/* clone with CLONE_THREAD: a thread of p's process. Linux requires
+ * CLONE_SIGHAND with it and CLONE_VM with that; the fs and files parts are
+ * shared whatever the flags say (docs/posix.md). */
+static int64_t sys_clone_thread(struct proc *p, const seL4_Word a[6])
+{
+    uint64_t flags = a[0], stack = a[1], ptid = a[2], ctid = a[3], tls = a[4];
+    if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM))
+        return -LINUX_EINVAL;
+    struct proc *t = proc_new_thread(p, stack, flags & CLONE_SETTLS, tls);
+    if (!t)
+        return -LINUX_EAGAIN;
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_user(&p->vm, ptid, &t->tid, sizeof(int));
+    if (flags & CLONE_CHILD_SETTID)
+        copy_to_user(&p->vm, ctid, &t->tid, sizeof(int));
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = ctid;
+    return t->tid;
+}
+
 static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
 {
-    if (flags & (CLONE_VM | CLONE_THREAD)) {
-        if (!(flags & CLONE_VFORK))
-            return -LINUX_ENOSYS; /* threads: future work (docs/posix.md) */
-    }
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+        return -LINUX_ENOSYS; /* CLONE_VM without a thread or vfork (docs/posix.md) */
     struct proc *c = proc_new(p->pid);
     if (!c)
         return -LINUX_EAGAIN;
@@ -355,6 +381,7 @@ static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
     memcpy(c->cwd, p->cwd, sizeof(c->cwd));
     memcpy(c->act, p->act, sizeof(c->act));
     memcpy(c->comm, p->comm, sizeof(c->comm));
+    memcpy(c->exe, p->exe, sizeof(c->exe));
     c->sigmask = p->sigmask;
     int r = vm_copy(&c->vm, &p->vm);
     if (r == 0)
@@ -375,7 +402,7 @@ static int64_t sys_fork(struct proc *p, uint64_t flags, uint64_t ctid)
 
 static bool wait_matches(const struct proc *c, const struct proc *p, int64_t pid)
 {
-    if (c->state == PROC_FREE || c->ppid != p->pid)
+    if (c->state == PROC_FREE || c->ppid != p->pid || !proc_is_leader(c))
         return false;
     if (pid > 0)
         return c->pid == pid;
@@ -386,7 +413,27 @@ static bool wait_matches(const struct proc *c, const struct proc *p, int64_t pid
     return true;
 }
 
-static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t options)
+#define WUNTRACED 2 /* waitid: WSTOPPED */
+#define WEXITED 4
+#define WCONTINUED 8
+#define WNOWAIT 0x01000000
+#define WAIT_THREAD_FLAGS 0xe0000000u /* __WNOTHREAD, __WALL, __WCLONE: no effect */
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/* What a wait reports of a child: its pid, the wait4 status word and the
+ * waitid si_code / si_status. */
+struct wait_event {
+    int pid, status, code, si_status;
+};
+
+/* The first child matching pid (wait4's meaning) with an event options
+ * asks for (WEXITED, WUNTRACED, WCONTINUED), consumed unless WNOWAIT: 1;
+ * 0: children match but have nothing to report; -ECHILD: none matches. */
+static int wait_event(struct proc *p, int64_t pid, uint64_t options, struct wait_event *ev)
 {
     bool any = false;
     for (unsigned i = 0; i < MAX_PROCS; i++) {
@@ -394,18 +441,86 @@ static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t
         if (!wait_matches(c, p, pid))
             continue;
         any = true;
-        if (c->state != PROC_ZOMBIE)
+        bool keep = options & WNOWAIT;
+        ev->pid = c->pid;
+        if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
+            int st = c->exit_status, sig = st & 0x7f;
+            ev->status = st;
+            ev->code = sig == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED;
+            ev->si_status = sig == 0 ? (st >> 8) & 0xff : sig;
+            if (!keep)
+                proc_reap(c);
+            return 1;
+        }
+        if (c->state == PROC_ZOMBIE)
             continue;
-        int status = c->exit_status;
-        if (ustatus && copy_to_user(&p->vm, ustatus, &status, sizeof(status)) < 0)
-            return -LINUX_EFAULT;
-        int cpid = c->pid;
-        proc_reap(c);
-        return cpid;
+        if ((options & WUNTRACED) && c->stopped && c->stop_report) {
+            ev->status = (c->stop_sig << 8) | 0x7f;
+            ev->code = CLD_STOPPED;
+            ev->si_status = c->stop_sig;
+            c->stop_report = keep;
+            return 1;
+        }
+        if ((options & WCONTINUED) && c->cont_report) {
+            ev->status = 0xffff;
+            ev->code = CLD_CONTINUED;
+            ev->si_status = 18; /* SIGCONT */
+            c->cont_report = keep;
+            return 1;
+        }
     }
-    if (!any)
-        return -LINUX_ECHILD;
-    return (options & WNOHANG) ? 0 : SYS_BLOCKED;
+    return any ? 0 : -LINUX_ECHILD;
+}
+
+static int64_t sys_wait4(struct proc *p, int64_t pid, uint64_t ustatus, uint64_t options)
+{
+    if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
+        return -LINUX_EINVAL;
+    struct wait_event ev;
+    int r = wait_event(p, pid, options | WEXITED, &ev);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return (options & WNOHANG) ? 0 : SYS_BLOCKED;
+    /* As Linux: the child is reaped even when the status cannot be stored. */
+    if (ustatus && copy_to_user(&p->vm, ustatus, &ev.status, sizeof(ev.status)) < 0)
+        return -LINUX_EFAULT;
+    return ev.pid;
+}
+
+/* waitid(idtype, id, infop, options): P_ALL, P_PID, P_PGID. */
+static int64_t sys_waitid(struct proc *p, uint64_t idtype, int64_t id, uint64_t uinfo,
+                          uint64_t options)
+{
+    if ((options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT |
+                               WAIT_THREAD_FLAGS)) ||
+        !(options & (WUNTRACED | WEXITED | WCONTINUED)))
+        return -LINUX_EINVAL;
+    int64_t pid;
+    switch (idtype) {
+    case 0: pid = -1; break;                          /* P_ALL */
+    case 1: if (id <= 0) return -LINUX_EINVAL; pid = id; break; /* P_PID */
+    case 2: if (id < 0) return -LINUX_EINVAL; pid = -id; break; /* P_PGID (0: own) */
+    default: return -LINUX_EINVAL;
+    }
+    struct wait_event ev;
+    int r = wait_event(p, pid, options, &ev);
+    if (r < 0)
+        return r;
+    if (r == 0 && !(options & WNOHANG))
+        return SYS_BLOCKED;
+    /* siginfo: si_signo, si_errno, si_code, then si_pid, si_uid, si_status
+     * at 16 (all zero for WNOHANG with nothing to report). */
+    int32_t si[7] = {0};
+    if (r == 1) {
+        si[0] = 17; /* SIGCHLD */
+        si[2] = ev.code;
+        si[4] = ev.pid;
+        si[6] = ev.si_status;
+    }
+    if (uinfo && copy_to_user(&p->vm, uinfo, si, sizeof(si)) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }
 
 static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
@@ -415,11 +530,11 @@ static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
     int n = 0;
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         struct proc *t = &procs[i];
-        if (t->state != PROC_RUNNING && t->state != PROC_BLOCKED)
+        if ((t->state != PROC_RUNNING && t->state != PROC_BLOCKED) || !proc_is_leader(t))
             continue;
         bool hit = pid > 0     ? t->pid == pid
                    : pid == 0  ? t->pgid == p->pgid
-                   : pid == -1 ? t->pid != 1 && t != p
+                   : pid == -1 ? t->pid != 1 && t->pid != p->pid
                                : t->pgid == -pid;
         if (!hit)
             continue;
@@ -429,17 +544,43 @@ static int64_t sys_kill(struct proc *p, int64_t pid, int64_t sig)
     }
     if (!n)
         return -LINUX_ESRCH;
-    return p->state == PROC_ZOMBIE ? SYS_NO_REPLY : 0;
+    return p->state != PROC_RUNNING ? SYS_NO_REPLY : 0;
 }
 
+/* tkill / tgkill: a signal to one thread (tgid -1: any process). */
+static int64_t sys_tgkill(struct proc *p, int64_t tgid, int64_t tid, int64_t sig)
+{
+    if (sig < 0 || sig > NSIG || tid <= 0 || tgid == 0 || tgid < -1)
+        return -LINUX_EINVAL;
+    struct proc *t = proc_by_tid((int)tid);
+    if (!t || (tgid > 0 && t->pid != tgid))
+        return -LINUX_ESRCH;
+    if (sig)
+        proc_signal(t, (int)sig);
+    return p->state != PROC_RUNNING ? SYS_NO_REPLY : 0;
+}
+
+/* setpgid as Linux checks it: the caller or its child, not a session
+ * leader, into its own new group or a group of the caller's session. */
 static int64_t sys_setpgid(struct proc *p, int64_t pid, int64_t pgid)
 {
-    struct proc *t = pid == 0 ? p : proc_by_pid((int)pid);
-    if (!t || (t != p && t->ppid != p->pid))
-        return -LINUX_ESRCH;
-    if (pgid < 0)
+    if (pid < 0 || pgid < 0)
         return -LINUX_EINVAL;
-    t->pgid = pgid == 0 ? t->pid : (int)pgid;
+    struct proc *t = pid == 0 || pid == p->pid ? proc_by_pid(p->pid) : proc_by_pid((int)pid);
+    if (!t || (t->pid != p->pid && t->ppid != p->pid))
+        return -LINUX_ESRCH;
+    if (t->sid == t->pid || (t->pid != p->pid && t->sid != p->sid))
+        return -LINUX_EPERM;
+    int want = pgid == 0 ? t->pid : (int)pgid;
+    if (want != t->pid) {
+        bool found = false;
+        for (unsigned i = 0; i < MAX_PROCS && !found; i++)
+            found = procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE &&
+                    procs[i].pgid == want && procs[i].sid == p->sid;
+        if (!found)
+            return -LINUX_EPERM;
+    }
+    t->pgid = want;
     return 0;
 }
 
@@ -547,16 +688,51 @@ static int64_t sys_rt_sigprocmask(struct proc *p, uint64_t how, uint64_t set, ui
     return 0;
 }
 
-static int64_t sys_prlimit(struct proc *p, uint64_t resource, uint64_t old)
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+
+/* getrlimit/setrlimit/prlimit64 (of the caller: pid 0 or its own): the
+ * stack's 8 MiB and RLIMIT_NOFILE (at most MAX_FDS, enforced by the fd
+ * table); the others unlimited, a new value accepted and not kept. */
+static int64_t sys_prlimit(struct proc *p, int64_t pid, uint64_t resource, uint64_t new_lim,
+                           uint64_t old)
 {
-    uint64_t lim[2] = {~0ul, ~0ul};
-    if (resource == 3) /* RLIMIT_STACK */
-        lim[0] = lim[1] = 8ul << 20;
-    else if (resource == 7) /* RLIMIT_NOFILE */
-        lim[0] = lim[1] = MAX_FDS;
-    if (resource > 15)
+    if (resource >= RLIM_NLIMITS)
         return -LINUX_EINVAL;
-    return old && copy_to_user(&p->vm, old, lim, sizeof(lim)) < 0 ? -LINUX_EFAULT : 0;
+    if (pid != 0 && pid != p->pid)
+        return proc_by_pid((int)pid) ? -LINUX_EPERM : -LINUX_ESRCH;
+    uint64_t lim[2] = {~0ul, ~0ul};
+    if (resource == RLIMIT_STACK)
+        lim[0] = lim[1] = 8ul << 20;
+    else if (resource == RLIMIT_NOFILE)
+        lim[0] = p->files->nofile_soft, lim[1] = p->files->nofile_hard;
+    uint64_t want[2];
+    if (new_lim) {
+        if (copy_from_user(&p->vm, want, new_lim, sizeof(want)) < 0)
+            return -LINUX_EFAULT;
+        if (want[0] > want[1])
+            return -LINUX_EINVAL;
+        if (resource == RLIMIT_NOFILE && want[1] > MAX_FDS && want[1] != lim[1])
+            return -LINUX_EPERM; /* beyond what the fd table holds */
+    }
+    if (old && copy_to_user(&p->vm, old, lim, sizeof(lim)) < 0)
+        return -LINUX_EFAULT;
+    if (new_lim && resource == RLIMIT_NOFILE) {
+        p->files->nofile_soft = (uint32_t)(want[0] < MAX_FDS ? want[0] : MAX_FDS);
+        p->files->nofile_hard = (uint32_t)(want[1] < MAX_FDS ? want[1] : MAX_FDS);
+    }
+    return 0;
+}
+
+/* setreuid/setresuid/setregid/setresgid: everyone is root here; -1 (keep)
+ * and 0 are the ids there are. */
+static int64_t sys_setids(const seL4_Word a[6], int n)
+{
+    for (int i = 0; i < n; i++)
+        if ((uint32_t)a[i] != 0 && (uint32_t)a[i] != UINT32_MAX)
+            return -LINUX_EPERM;
+    return 0;
 }
 
 /* sysinfo: RAM is the process pool (what `free` shows), uptime from the
@@ -583,10 +759,13 @@ static int64_t sys_sysinfo(struct proc *p, uint64_t buf)
     for (unsigned i = 0; i < MAX_PROCS; i++) {
         const struct proc *q = &procs[i];
         si.procs += q->state != PROC_FREE;
-        if (q->state == PROC_RUNNING || q->state == PROC_BLOCKED)
-            held += q->vm.n_pages + q->vm.n_tables + 1 + (q->tcb != PAGE_NONE) +
-                    (q->cnode != PAGE_NONE);
+        if (q->state != PROC_RUNNING && q->state != PROC_BLOCKED)
+            continue;
+        held += (q->tcb != PAGE_NONE) + (q->cnode != PAGE_NONE);
+        if (proc_is_leader(q)) /* the address space once, with its leader */
+            held += q->vm.mm->n_pages + q->vm.mm->n_tables + 1;
     }
+    held -= vm_shared_mappings(); /* a page fork shares is held once */
     si.sharedram = held * PAGE_SIZE;
     si.bufferram = (uint64_t)mem_window_table_pages() * PAGE_SIZE;
     si.mem_unit = 1;
@@ -639,10 +818,20 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         return r;
     switch (nr) {
     case 9: return sys_mmap(p, a);
-    case 10:
-        if ((a[0] & (PAGE_SIZE - 1)) || a[1] > USER_SPACE_TOP || a[0] > USER_SPACE_TOP - a[1])
+    case 10: {
+        /* PROT_SEM and PROT_GROWSDOWN/UP are accepted (no effect), other bits are not */
+        if ((a[0] & (PAGE_SIZE - 1)) || a[1] > USER_SPACE_TOP || a[0] > USER_SPACE_TOP - a[1] ||
+            (a[2] & ~(uint64_t)(7 | 8 | 0x01000000 | 0x02000000)))
             return -LINUX_EINVAL;
-        return vm_protect(&p->vm, a[0], a[0] + PAGE_UP(a[1]), (uint8_t)(a[2] & 7));
+        uint64_t end = a[0] + PAGE_UP(a[1]);
+        for (uint64_t va = a[0]; va < end;) { /* every page mapped, else ENOMEM */
+            struct vma *v = vm_find(&p->vm, va);
+            if (!v)
+                return -LINUX_ENOMEM;
+            va = v->end;
+        }
+        return vm_protect(&p->vm, a[0], end, (uint8_t)(a[2] & 7));
+    }
     case 11:
         if ((a[0] & (PAGE_SIZE - 1)) || a[1] == 0 || a[1] > USER_SPACE_TOP ||
             a[0] > USER_SPACE_TOP - a[1])
@@ -650,19 +839,25 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         vm_remove(&p->vm, a[0], a[0] + PAGE_UP(a[1]));
         return 0;
     case 12: return sys_brk(p, a[0]);
-    case 13: return sys_rt_sigaction(p, a[0], a[1], a[2]);
-    case 14: return sys_rt_sigprocmask(p, a[0], a[1], a[2]);
+    case 13: /* the sigset is 8 bytes on x86_64: any other sigsetsize is EINVAL */
+        return a[3] != 8 ? -LINUX_EINVAL : sys_rt_sigaction(p, a[0], a[1], a[2]);
+    case 14: return a[3] != 8 ? -LINUX_EINVAL : sys_rt_sigprocmask(p, a[0], a[1], a[2]);
     case 15: return proc_sigreturn(p);
     case 24: return 0; /* sched_yield: the reply is the yield */
     case 28: return 0; /* madvise: advice only */
     case 39: return p->pid;
-    case 56: return sys_fork(p, a[0], a[3]);
+    case 56:
+        if (a[0] & CLONE_THREAD)
+            return sys_clone_thread(p, a);
+        return sys_fork(p, a[0], a[3]);
     case 57:
     case 58: return sys_fork(p, 0, 0);
     case 59: return sys_execve(p, a[0], a[1], a[2]);
-    case 60:
+    case 60: proc_thread_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 231: proc_exit(p, (int)((a[0] & 0xff) << 8)); return SYS_NO_REPLY;
     case 61: return sys_wait4(p, (int32_t)a[0], a[1], a[2]);
+    case 247: return sys_waitid(p, a[0], (int32_t)a[1], a[2], a[3]);
+    case 34: return SYS_BLOCKED; /* pause: until a signal's EINTR (proc_signal) */
     case 62: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]);
     case 63: return sys_uname(p, a[0]);
     case 35: return sys_nanosleep(p, a[0], false);
@@ -695,7 +890,7 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         int64_t tv[2] = {(int64_t)(t / NS), (int64_t)(t % NS / 1000)};
         return a[0] && copy_to_user(&p->vm, a[0], tv, sizeof(tv)) < 0 ? -LINUX_EFAULT : 0;
     }
-    case 97: return sys_prlimit(p, a[0], a[1]);
+    case 97: return sys_prlimit(p, 0, a[0], 0, a[1]);
     case 102:
     case 104:
     case 107:
@@ -710,7 +905,11 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
             return -LINUX_EPERM;
         p->sid = p->pgid = p->pid;
         return p->sid;
-    case 115: return 0; /* getgroups: none */
+    case 115: return (int32_t)a[0] < 0 ? -LINUX_EINVAL : 0; /* getgroups: none */
+    case 113:
+    case 114: return sys_setids(a, 2);
+    case 117:
+    case 119: return sys_setids(a, 3);
     case 118:
     case 120: {
         uint32_t z = 0;
@@ -728,22 +927,33 @@ int64_t posix_syscall(struct proc *p, seL4_Word nr, const seL4_Word a[6])
         return t ? t->sid : -LINUX_ESRCH;
     }
     case 158: return sys_arch_prctl(p, a[0], a[1]);
-    case 160: return 0;      /* setrlimit: accepted, not enforced */
-    case 186: return p->pid; /* gettid: one thread per process */
-    case 200: return sys_kill(p, (int32_t)a[0], (int32_t)a[1]); /* tkill: tid = pid */
-    case 234: return sys_kill(p, (int32_t)a[1], (int32_t)a[2]); /* tgkill */
+    case 160: return sys_prlimit(p, 0, a[0], a[1], 0);
+    case 186: return p->tid;
+    case 200: return sys_tgkill(p, -1, (int32_t)a[0], (int32_t)a[1]);
+    case 234: return sys_tgkill(p, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2]);
+    case 202: return sys_futex(p, a);
+    case 204: { /* sched_getaffinity: one CPU */
+        uint64_t mask = 1;
+        if (a[1] < sizeof(mask) || (a[1] & 7))
+            return -LINUX_EINVAL;
+        if (a[0] && !proc_by_tid((int)a[0]))
+            return -LINUX_ESRCH;
+        return copy_to_user(&p->vm, a[2], &mask, sizeof(mask)) < 0 ? -LINUX_EFAULT
+                                                                   : (int64_t)sizeof(mask);
+    }
     case 40: return -LINUX_EINVAL; /* sendfile: callers fall back to read/write */
     case 201: {
         int64_t t = (int64_t)(kaal_time_ns() / NS);
         return a[0] && copy_to_user(&p->vm, a[0], &t, 8) < 0 ? -LINUX_EFAULT : t;
     }
-    case 218: p->clear_child_tid = a[0]; return p->pid;
+    case 218: p->clear_child_tid = a[0]; return p->tid;
     case 228: return sys_clock_gettime(p, a[0], a[1]);
-    case 273: return 0; /* set_robust_list: no futexes to clean up yet */
+    case 273: /* set_robust_list: recorded nowhere (no lock is robust here) */
+        return a[1] == 24 ? 0 : -LINUX_EINVAL;
     case 99: return sys_sysinfo(p, a[0]);
     case 157: return sys_prctl(p, a[0], a[1]);
     case 318: return sys_getrandom(p, a[0], a[1]);
-    case 302: return sys_prlimit(p, a[1], a[3]);
+    case 302: return sys_prlimit(p, (int32_t)a[0], a[1], a[2], a[3]);
     default: return enosys(nr);
     }
 }

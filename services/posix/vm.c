@@ -12,8 +12,16 @@
  * demand). Every page is mapped twice: in the process (the copy cap) and in
  * the server's window (mem_window), so copy_from_user and copy_to_user are
  * a radix walk and a memcpy; an address without a VMA that allows the
- * access is -EFAULT, never a fault of the server. fork copies every page
- * (eager copy; copy-on-write is future work, docs/posix.md).
+ * access is -EFAULT, never a fault of the server.
+ *
+ * fork shares pages copy-on-write: each present page of the parent is
+ * mapped read-only in both (the child through an extra cap of its own,
+ * mem_extra_cap; seL4 maps a cap once) and its leaves get LEAF_COW; the
+ * first write on either side copies the page (or, if the other side has
+ * let go of it meanwhile, just maps it writable again). page_maps[] counts
+ * the mappings of each process page; the page is freed with its last.
+ * Without a free extra slot fork copies the page at once, as it did before.
+ * A leaf with no rights (mprotect PROT_NONE) keeps its page, unmapped.
  */
 #include "posix.h"
 
@@ -25,10 +33,54 @@
 
 #include "posix_caps.h"
 
+/* A leaf: bits 0-31 the pool page + 1, 32-39 the rights it is mapped
+ * with, 40 copy-on-write, 41-56 the extra cap's slot (0: the page's own
+ * copy cap, mem_copy_cap). */
 #define LEAF_PAGE(e) ((page_t)((e)&0xffffffffu) - 1)
 #define LEAF_PROT(e) ((uint8_t)((e) >> 32))
+#define LEAF_COW (1ul << 40)
+#define LEAF_SLOT(e) ((seL4_CPtr)(((e) >> 41) & 0xffff))
 #define MAKE_LEAF(p, prot) (((uint64_t)(p) + 1) | ((uint64_t)(prot) << 32))
+#define WITH_SLOT(e, slot) ((e) | ((uint64_t)(slot) << 41))
 #define USER_TOP 0x0000800000000000ul
+
+_Static_assert((1u << KAAL_COMPONENT_CNODE_SIZE_BITS) <= 0x10000, "slots fit a leaf's 16 bits");
+
+/* Mappings of each pool page that processes hold (frames only). */
+static uint16_t page_maps[POOL_PAGES];
+/* Mappings beyond the first of all pages: what sysinfo must not count twice. */
+static uint32_t shared_mappings;
+
+uint32_t vm_shared_mappings(void)
+{
+    return shared_mappings;
+}
+
+/* The cap this leaf's mapping uses. */
+static seL4_CPtr leaf_cap(uint64_t e)
+{
+    seL4_CPtr slot = LEAF_SLOT(e);
+    return slot ? slot : mem_copy_cap(LEAF_PAGE(e));
+}
+
+/* Ends this leaf's mapping (unmapped, its cap dropped); the page goes back
+ * to the pool with its last mapping. The leaf is left as it was. */
+static void drop_mapping(uint64_t e)
+{
+    page_t p = LEAF_PAGE(e);
+    seL4_CPtr slot = LEAF_SLOT(e);
+    if (slot)
+        mem_extra_free(slot);
+    else
+        seL4_X86_Page_Unmap(mem_copy_cap(p));
+    if (page_maps[p] > 1) {
+        page_maps[p]--;
+        shared_mappings--;
+    } else {
+        page_maps[p] = 0;
+        mem_free(p);
+    }
+}
 
 static unsigned level_index(uint64_t va, int level)
 {
@@ -36,7 +88,7 @@ static unsigned level_index(uint64_t va, int level)
 }
 
 /* The leaf entry for va (level 3 array element), made if create. */
-static uint64_t *leaf_entry(struct vmspace *vm, uint64_t va, bool create)
+static uint64_t *leaf_entry(struct mm *vm, uint64_t va, bool create)
 {
     uint64_t *node = vm->pt_root;
     for (int level = 0; level < 3; level++) {
@@ -79,8 +131,19 @@ static void free_radix(uint64_t *node, int level)
     free(node);
 }
 
-int vm_create(struct vmspace *vm, uint32_t max_pages)
+/* Address spaces: one per process, plus one an execve builds before it
+ * drops the old. refs == 0 is a free entry. */
+static struct mm mm_pool[MAX_PROCS + 1];
+
+int vm_create(struct vmspace *h, uint32_t max_pages)
 {
+    h->mm = NULL;
+    struct mm *vm = NULL;
+    for (unsigned i = 0; i < MAX_PROCS + 1 && !vm; i++)
+        if (mm_pool[i].refs == 0)
+            vm = &mm_pool[i];
+    if (!vm)
+        return -LINUX_ENOMEM;
     memset(vm, 0, sizeof(*vm));
     vm->max_pages = max_pages;
     vm->pml4 = mem_alloc(seL4_X64_PML4Object, 0);
@@ -93,7 +156,16 @@ int vm_create(struct vmspace *vm, uint32_t max_pages)
         vm->pt_root = NULL;
         return -LINUX_ENOMEM;
     }
+    vm->refs = 1;
+    h->mm = vm;
     return 0;
+}
+
+void vm_share(struct vmspace *to, const struct vmspace *from)
+{
+    to->mm = from->mm;
+    if (to->mm)
+        to->mm->refs++;
 }
 
 static void image_put(struct image *img)
@@ -106,15 +178,19 @@ static void image_put(struct image *img)
 
 static void free_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
 {
-    struct vmspace *vm = ctx;
+    struct mm *vm = ctx;
     (void)va;
-    mem_free(LEAF_PAGE(*leaf)); /* deleting the caps unmaps both mappings */
+    drop_mapping(*leaf);
     *leaf = 0;
     vm->n_pages--;
 }
 
-void vm_destroy(struct vmspace *vm)
+void vm_destroy(struct vmspace *h)
 {
+    struct mm *vm = h->mm;
+    h->mm = NULL;
+    if (!vm || --vm->refs > 0)
+        return;
     if (vm->pt_root) {
         walk(vm->pt_root, 0, 0, 0, USER_TOP, free_page_fn, vm);
         free_radix(vm->pt_root, 0);
@@ -124,14 +200,15 @@ void vm_destroy(struct vmspace *vm)
     free(vm->tables);
     mem_free(vm->pml4);
     image_put(vm->image);
-    memset(vm, 0, sizeof(*vm));
+    memset(vm, 0, sizeof(*vm)); /* refs 0: free */
     vm->pml4 = PAGE_NONE;
 }
 
 /* ---- VMAs ---- */
 
-struct vma *vm_find(struct vmspace *vm, uint64_t addr)
+struct vma *vm_find(struct vmspace *h, uint64_t addr)
 {
+    struct mm *vm = h->mm;
     for (unsigned i = 0; i < vm->n_vmas; i++)
         if (addr >= vm->vmas[i].start && addr < vm->vmas[i].end)
             return &vm->vmas[i];
@@ -139,7 +216,7 @@ struct vma *vm_find(struct vmspace *vm, uint64_t addr)
 }
 
 /* Splits the VMA containing addr (not at its start) in two at addr. */
-static int split_at(struct vmspace *vm, uint64_t addr)
+static int split_at(struct mm *vm, uint64_t addr)
 {
     for (unsigned i = 0; i < vm->n_vmas; i++) {
         struct vma *v = &vm->vmas[i];
@@ -161,8 +238,9 @@ static void unmap_range_fn(void *ctx, uint64_t va, uint64_t *leaf)
     free_page_fn(ctx, va, leaf);
 }
 
-void vm_remove(struct vmspace *vm, uint64_t start, uint64_t end)
+void vm_remove(struct vmspace *h, uint64_t start, uint64_t end)
 {
+    struct mm *vm = h->mm;
     if (start >= end)
         return;
     split_at(vm, start);
@@ -175,11 +253,12 @@ void vm_remove(struct vmspace *vm, uint64_t start, uint64_t end)
     vm->n_vmas = j;
 }
 
-int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind)
+int vm_add_vma(struct vmspace *h, uint64_t start, uint64_t end, uint8_t prot, uint8_t kind)
 {
+    struct mm *vm = h->mm;
     if (start >= end || end > USER_TOP)
         return -LINUX_EINVAL;
-    vm_remove(vm, start, end);
+    vm_remove(h, start, end);
     if (vm->n_vmas == MAX_VMAS)
         return -LINUX_ENOMEM;
     unsigned i = 0;
@@ -193,7 +272,7 @@ int vm_add_vma(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot, u
 
 /* ---- mappings ---- */
 
-static int new_table(struct vmspace *vm, seL4_Word type,
+static int new_table(struct mm *vm, seL4_Word type,
                      seL4_Error (*map)(seL4_CPtr, seL4_CPtr, seL4_Word, seL4_X86_VMAttributes),
                      uint64_t va)
 {
@@ -217,12 +296,13 @@ static int new_table(struct vmspace *vm, seL4_Word type,
     return 0;
 }
 
-/* Maps pool page p at va in the process with prot. */
-static int map_user(struct vmspace *vm, uint64_t va, page_t p, uint8_t prot)
+/* Maps frame cap at va in the process with prot (no rights: nothing). */
+static int map_cap(struct mm *vm, uint64_t va, seL4_CPtr cap, uint8_t prot)
 {
-    seL4_CPtr cap = mem_copy_cap(p);
     if (!cap)
         return -LINUX_ENOMEM;
+    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return 0;
     seL4_CapRights_t rights = (prot & PROT_WRITE) ? seL4_ReadWrite : seL4_CanRead;
     seL4_X86_VMAttributes attr = seL4_X86_Default_VMAttributes;
     if (!(prot & PROT_EXEC))
@@ -239,8 +319,48 @@ static int map_user(struct vmspace *vm, uint64_t va, page_t p, uint8_t prot)
     return e == seL4_NoError ? 0 : -LINUX_ENOMEM;
 }
 
+/* Maps pool page p at va in the process with prot (its copy cap). */
+static int map_user(struct mm *vm, uint64_t va, page_t p, uint8_t prot)
+{
+    return map_cap(vm, va, mem_copy_cap(p), prot);
+}
+
+/* The leaf's mapping with rights prot instead (same page, same cap). */
+static int remap(struct mm *vm, uint64_t va, uint64_t *leaf, uint8_t prot)
+{
+    seL4_CPtr cap = leaf_cap(*leaf);
+    seL4_X86_Page_Unmap(cap);
+    int r = map_cap(vm, va, cap, prot);
+    *leaf = (*leaf & ~(0xfful << 32)) | ((uint64_t)prot << 32);
+    return r;
+}
+
+/* The first write to a shared page: a copy of its own for this process
+ * (or the page itself when no other mapping is left), mapped with prot. */
+static int break_cow(struct mm *vm, uint64_t va, uint64_t *leaf, uint8_t prot)
+{
+    page_t old = LEAF_PAGE(*leaf);
+    if (page_maps[old] == 1) {
+        *leaf &= ~LEAF_COW;
+        return remap(vm, va, leaf, prot);
+    }
+    page_t p = mem_alloc(seL4_X86_4K, 0);
+    if (p == PAGE_NONE)
+        return -LINUX_ENOMEM;
+    uint8_t *win = mem_window(p), *src = mem_window(old);
+    if (!win || !src) {
+        mem_free(p);
+        return -LINUX_ENOMEM;
+    }
+    memcpy(win, src, PAGE_SIZE);
+    drop_mapping(*leaf);
+    page_maps[p] = 1;
+    *leaf = MAKE_LEAF(p, prot);
+    return map_user(vm, va, p, prot);
+}
+
 /* Reads the image bytes that belong in the page at va. */
-static void fill_image(struct vmspace *vm, uint64_t va, uint8_t *win)
+static void fill_image(struct mm *vm, uint64_t va, uint8_t *win)
 {
     const struct image *img = vm->image;
     if (!img)
@@ -261,9 +381,10 @@ static bool allows(const struct vma *v, bool write)
     return write ? (v->prot & PROT_WRITE) : (v->prot & (PROT_READ | PROT_EXEC | PROT_WRITE));
 }
 
-int vm_fault(struct vmspace *vm, uint64_t addr, bool write)
+int vm_fault(struct vmspace *h, uint64_t addr, bool write)
 {
-    struct vma *v = vm_find(vm, addr);
+    struct mm *vm = h->mm;
+    struct vma *v = vm_find(h, addr);
     if (!v || !allows(v, write))
         return -LINUX_EFAULT;
     uint64_t va = PAGE_DOWN(addr);
@@ -271,15 +392,16 @@ int vm_fault(struct vmspace *vm, uint64_t addr, bool write)
     if (!leaf)
         return -LINUX_ENOMEM;
     if (*leaf) {
+        if ((*leaf & LEAF_COW) && (v->prot & PROT_WRITE)) {
+            if (write)
+                return break_cow(vm, va, leaf, v->prot);
+            uint8_t ro = v->prot & ~PROT_WRITE;
+            return LEAF_PROT(*leaf) == ro ? 0 : remap(vm, va, leaf, ro);
+        }
         /* Mapped with other rights than the VMA has now (mprotect). */
         if (LEAF_PROT(*leaf) == v->prot)
             return 0;
-        page_t p = LEAF_PAGE(*leaf);
-        seL4_X86_Page_Unmap(mem_copy_cap(p));
-        int r = map_user(vm, va, p, v->prot);
-        if (r == 0)
-            *leaf = MAKE_LEAF(p, v->prot);
-        return r;
+        return remap(vm, va, leaf, v->prot);
     }
     if (vm->n_pages + vm->n_tables >= vm->max_pages)
         return -LINUX_ENOMEM;
@@ -299,17 +421,20 @@ int vm_fault(struct vmspace *vm, uint64_t addr, bool write)
         return r;
     }
     *leaf = MAKE_LEAF(p, v->prot);
+    page_maps[p] = 1;
     vm->n_pages++;
     return 0;
 }
 
-uint8_t *vm_user_ptr(struct vmspace *vm, uint64_t addr, bool write)
+uint8_t *vm_user_ptr(struct vmspace *h, uint64_t addr, bool write)
 {
+    struct mm *vm = h->mm;
     if (addr >= USER_TOP)
         return NULL;
     uint64_t *leaf = leaf_entry(vm, PAGE_DOWN(addr), false);
-    if (!leaf || !*leaf || (write && !(LEAF_PROT(*leaf) & PROT_WRITE))) {
-        if (vm_fault(vm, addr, write) < 0)
+    if (!leaf || !*leaf || (write && !(LEAF_PROT(*leaf) & PROT_WRITE)) ||
+        !(LEAF_PROT(*leaf) & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+        if (vm_fault(h, addr, write) < 0)
             return NULL;
         leaf = leaf_entry(vm, PAGE_DOWN(addr), false);
         if (!leaf || !*leaf)
@@ -369,28 +494,21 @@ int64_t strncpy_from_user(struct vmspace *vm, char *dst, uint64_t src, size_t ma
 }
 
 struct protect_ctx {
-    struct vmspace *vm;
+    struct mm *vm;
     uint8_t prot;
 };
 
 static void protect_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
 {
     struct protect_ctx *c = ctx;
-    if (LEAF_PROT(*leaf) == c->prot)
-        return;
-    page_t p = LEAF_PAGE(*leaf);
-    seL4_X86_Page_Unmap(mem_copy_cap(p));
-    if (c->prot == 0 || map_user(c->vm, va, p, c->prot) < 0) {
-        mem_free(p);
-        *leaf = 0;
-        c->vm->n_pages--;
-        return;
-    }
-    *leaf = MAKE_LEAF(p, c->prot);
+    uint8_t prot = (*leaf & LEAF_COW) ? c->prot & ~PROT_WRITE : c->prot; /* written: copied */
+    if (LEAF_PROT(*leaf) != prot)
+        remap(c->vm, va, leaf, prot);
 }
 
-int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot)
+int vm_protect(struct vmspace *h, uint64_t start, uint64_t end, uint8_t prot)
 {
+    struct mm *vm = h->mm;
     int r;
     if ((r = split_at(vm, start)) < 0 || (r = split_at(vm, end)) < 0)
         return r;
@@ -407,32 +525,73 @@ int vm_protect(struct vmspace *vm, uint64_t start, uint64_t end, uint8_t prot)
 }
 
 struct copy_ctx {
-    struct vmspace *to;
+    struct mm *to, *from;
     int err;
 };
 
-static void copy_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
+/* fork without a free extra cap: the child gets a copy of the page now. */
+static void copy_page(struct copy_ctx *c, uint64_t va, uint64_t *leaf, uint64_t *dst)
 {
-    struct copy_ctx *c = ctx;
-    if (c->err)
-        return;
     page_t p = mem_alloc(seL4_X86_4K, 0);
-    uint64_t *dst = leaf_entry(c->to, va, true);
     uint8_t *win = p == PAGE_NONE ? NULL : mem_window(p);
     uint8_t *src = mem_window(LEAF_PAGE(*leaf));
-    if (!dst || !win || !src || map_user(c->to, va, p, LEAF_PROT(*leaf)) < 0) {
+    uint8_t prot = LEAF_PROT(*leaf) | ((*leaf & LEAF_COW) ? PROT_WRITE : 0);
+    if (!win || !src) {
         mem_free(p);
         c->err = -LINUX_ENOMEM;
         return;
     }
     memcpy(win, src, PAGE_SIZE);
-    *dst = MAKE_LEAF(p, LEAF_PROT(*leaf));
+    struct vma *v = vm_find(&(struct vmspace){c->to}, va);
+    prot = v ? v->prot : prot; /* the child's rights are its VMA's */
+    if (map_user(c->to, va, p, LEAF_PROT(*leaf) ? prot : 0) < 0) {
+        mem_free(p);
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    *dst = MAKE_LEAF(p, LEAF_PROT(*leaf) ? prot : 0);
+    page_maps[p] = 1;
     c->to->n_pages++;
 }
 
-int vm_copy(struct vmspace *to, struct vmspace *from)
+static void share_page_fn(void *ctx, uint64_t va, uint64_t *leaf)
 {
-    if (from->n_pages + from->n_tables > to->max_pages || mem_free_pages() < from->n_pages + 64)
+    struct copy_ctx *c = ctx;
+    if (c->err)
+        return;
+    uint64_t *dst = leaf_entry(c->to, va, true);
+    if (!dst) {
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    page_t p = LEAF_PAGE(*leaf);
+    if (page_maps[p] == UINT16_MAX)
+        return copy_page(c, va, leaf, dst);
+    seL4_CPtr extra = mem_extra_cap(p);
+    if (!extra)
+        return copy_page(c, va, leaf, dst);
+    uint8_t prot = LEAF_PROT(*leaf) & ~PROT_WRITE;
+    if (map_cap(c->to, va, extra, prot) < 0) {
+        mem_extra_free(extra);
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    if (LEAF_PROT(*leaf) != prot && remap(c->from, va, leaf, prot) < 0) {
+        mem_extra_free(extra);
+        c->err = -LINUX_ENOMEM;
+        return;
+    }
+    *leaf |= LEAF_COW;
+    *dst = WITH_SLOT(MAKE_LEAF(p, prot) | LEAF_COW, extra);
+    page_maps[p]++;
+    shared_mappings++;
+    c->to->n_pages++;
+}
+
+int vm_copy(struct vmspace *to_h, struct vmspace *from_h)
+{
+    struct mm *to = to_h->mm, *from = from_h->mm;
+    if (from->n_pages + from->n_tables > to->max_pages || mem_free_pages() < 64)
         return -LINUX_ENOMEM;
     memcpy(to->vmas, from->vmas, sizeof(from->vmas));
     to->n_vmas = from->n_vmas;
@@ -442,7 +601,7 @@ int vm_copy(struct vmspace *to, struct vmspace *from)
     to->image = from->image;
     if (to->image)
         to->image->refs++;
-    struct copy_ctx c = {to, 0};
-    walk(from->pt_root, 0, 0, 0, USER_TOP, copy_page_fn, &c);
+    struct copy_ctx c = {to, from, 0};
+    walk(from->pt_root, 0, 0, 0, USER_TOP, share_page_fn, &c);
     return c.err;
 }

@@ -5,7 +5,7 @@
 # link per program (files.musl -> all.musl; main.c dispatches on the name),
 # in $(BUILD)/posix-tests/t/, the directory the POSIX system's rootfs copies
 # in as /t (POSIX_ROOTFS_EXTRA).
-POSIX_TESTS     := files dirs meta pipes procs signals memory time identity killed
+POSIX_TESTS     := files dirs meta pipes procs signals memory time identity killed threads
 POSIX_TEST_DIR  := $(BUILD)/posix-tests/t
 POSIX_TEST_OBJ  := $(BUILD)/posix-tests/obj
 POSIX_TEST_BINS := $(POSIX_TEST_DIR)/all.musl $(POSIX_TEST_DIR)/all.glibc \
@@ -35,6 +35,13 @@ $(POSIX_TEST_DIR)/%.musl: $(POSIX_TEST_DIR)/all.musl
 
 $(POSIX_TEST_DIR)/%.glibc: $(POSIX_TEST_DIR)/all.glibc
 	ln -sf all.glibc $@
+
+# The python scripts of tests/system/test_posix_python.py, next to them in /t.
+POSIX_TEST_PY := $(patsubst tests/posix/python/%,$(POSIX_TEST_DIR)/%,$(wildcard tests/posix/python/*.py))
+$(POSIX_TEST_DIR)/%.py: tests/posix/python/%.py
+	@mkdir -p $(@D)
+	cp $< $@
+POSIX_TEST_BINS += $(POSIX_TEST_PY)
 
 # The POSIX rootfs copies each directory of POSIX_ROOTFS_EXTRA into its
 # root (this one as /t).

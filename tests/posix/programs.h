@@ -15,7 +15,8 @@
     X(memory)                                                                                      \
     X(time)                                                                                        \
     X(identity)                                                                                    \
-    X(killed)
+    X(killed)                                                                                      \
+    X(threads)
 
 #define X(name) int name##_main(int argc, char **argv);
 POSIX_TEST_PROGRAMS

@@ -160,3 +160,18 @@ def test_bad_pointers_and_arguments_get_linux_errnos_and_the_server_goes_on(buil
         failed = [r for r in results[:-1] if r[1] != "ok"]
         assert len(results) == 18 and not failed, out
         assert sh(g, "echo still here") == "still here"
+
+
+def test_fork_shares_a_large_heap_copy_on_write(build):
+    with boot_sh(build) as g:
+        out = sh(g, "posix-cowfork")
+        m = re.search(r"^child: fork took (\d+) pages for a 2048-page heap; 4 writes took (\d+)$",
+                      out, re.M)
+        assert m, out
+        # The child's paging structures, TCB and CNode, not the heap's pages;
+        # each written page is copied once.
+        assert int(m.group(1)) < 64 and int(m.group(2)) == 4, out
+        assert "child: sees its writes yes, not the parent's yes" in out, out
+        assert "parent: sees its write yes, not the child's yes; child ok" in out, out
+        out = sh(g, "posix-sysinfo")
+        assert re.search(r"lost 0, 2 processes$", out, re.M), out

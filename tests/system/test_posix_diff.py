@@ -20,25 +20,15 @@ import posixdiff  # noqa: E402
 # as `tools/posixdiff.py --kaal` diffs show them). `killed` (death by
 # SIGSEGV read as $? 139) matches since sh waits for its children.
 REASONS = {
-    "files": "F_GETFL returns O_CREAT|O_TRUNC; pread/pwrite take a negative offset; "
-             "preadv/pwritev ENOSYS; dup3 takes bad flags; creat ENOSYS (glibc)",
-    "dirs": "rmdir(\".\") ENOTEMPTY, not EINVAL; unlinkat takes bad flags; renameat2 "
-            "RENAME_NOREPLACE replaces; getcwd succeeds in a removed directory",
     "meta": "fstatat, statx and access take bad flags; fchmod ENOSYS; umask(0) not applied "
             "(0666 gives 0644); utimensat ENOSYS",
-    "pipes": "pipe2 takes bad flags; capacity 16 KiB, not 64 KiB; F_GETPIPE_SZ EINVAL; "
-             "two fds leak (dup gives 7, not 5)",
-    "procs": "wait4 with a bad status pointer leaves the child unreaped; waitid ENOSYS; "
-             "tkill ENOSYS, so raise(SIGSTOP) does nothing and waitpid(WUNTRACED) hangs",
-    "signals": "tkill, rt_sigqueueinfo, rt_sigpending, rt_sigsuspend, nanosleep ENOSYS; "
-               "rt_sigaction and rt_sigprocmask take a wrong sigsetsize; SA_RESTART does not "
-               "restart read; the process dies at rip 0 once SIGCHLD is SIG_DFL/SIG_IGN again",
-    "memory": "a fault is not delivered to the SIGSEGV handler: the process is killed at "
-              "its first fault (brk below the break)",
+    "signals": "rt_sigqueueinfo and rt_sigsuspend ENOSYS; real-time signals are not "
+               "queued; SA_RESTART does not restart read; SIGCHLD's siginfo is not filled; "
+               "the process dies once SIGCHLD is SIG_DFL/SIG_IGN again",
+    "memory": "file mappings (private and shared) ENODEV, msync and mremap ENOSYS; "
+              "MAP_SHARED|MAP_ANONYMOUS is not shared with a child",
     "time": "clock_getres, nanosleep, clock_nanosleep, setitimer ENOSYS; CLOCK_REALTIME is "
             "before 2020",
-    "identity": "getgroups(-1) succeeds; setreuid/setresuid ENOSYS; RLIMIT_NOFILE of 32 not "
-                "enforced (fd 63); setrlimit takes soft > hard",
 }
 EXPECTED_MISMATCH = {"%s.%s" % (name, libc): why
                      for name, why in REASONS.items() for libc in posixdiff.LIBCS}

@@ -125,9 +125,9 @@ class TestFileErrors(FilesCase):
                             "component 'vfs' at 0x40000000..0x40100000 overlaps the heap")
 
     def test_windows_larger_than_init_maps(self):
-        self.assertOneError(BASE + 'max_size = "16MiB"\n',
-                            "system.toml:11:12: error: the files of component 'vfs' need 16384 "
-                            "KiB of windows; at most 8192 KiB (lower max_size)")
+        self.assertOneError(BASE + 'max_size = "32MiB"\n',
+                            "system.toml:11:12: error: the files of component 'vfs' need 32768 "
+                            "KiB of windows; at most 16384 KiB (lower max_size)")
 
     def test_files_written_as_a_single_table(self):
         self.assertOneError(BASE.replace("[[component.file]]", "[component.file]"),

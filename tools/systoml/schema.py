@@ -84,9 +84,9 @@ DEFAULT_FILE_WINDOW = 1 << 20
 MAX_FILES = 4                 # per component: KAAL_COMPONENT_MAX_FILES
 # Per component: init maps a boot file with one copied 4 KiB frame cap per
 # page (the boot module's frames are the kernel's 4 KiB caps), and keeps
-# INIT_MAX_COPIES (services/init/system.h) = 2048 for files + 1024 for
-# shared regions per component: 8 MiB of windows.
-MAX_FILE_WINDOWS = 8 << 20
+# INIT_MAX_COPIES (services/init/system.h) = 4096 for files + 1024 for
+# shared regions per component: 16 MiB of windows.
+MAX_FILE_WINDOWS = 16 << 20
 
 # ---- devices a component may be granted by name ---------------------------
 # kind "isa": fixed I/O ports and an IRQ line; kind "pci": found by the broker
