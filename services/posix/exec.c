@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The loader: execve of a static Linux x86_64 ELF (ET_EXEC, or ET_DYN
- * without PT_INTERP: static PIE, loaded at Linux's base 0x555555554000).
+ * without PT_INTERP: static PIE, loaded at Linux's base 0x555555554000),
+ * or of a "#!" script, whose interpreter is loaded instead with the argv
+ * Linux's binfmt_script makes (load_following_scripts).
  *
  * The file is opened through the VFS server and stays open while a process
  * runs it: its headers are checked (runtime/elf, kaal_elf_check_file: the

@@ -2,12 +2,14 @@
 /*
  * Processes: the table, their threads, replies, blocking, exit and signals.
  *
- * A process is one thread (a TCB with the foreign-ABI flag and the
- * NoDebugSyscalls flag) in its own VSpace (vm.c) and a 16-slot CNode
- * holding only its fault endpoint: a badged copy of the server's "faults"
- * endpoint (badge = table index + 1), so every syscall and page fault of
- * the process arrives at the server named by its badge, and the process
- * holds no other authority.
+ * An entry of the table is a thread (a TCB with the foreign-ABI flag and
+ * the NoDebugSyscalls flag) with a 16-slot CNode holding only its fault
+ * endpoint: a badged copy of the server's "faults" endpoint (badge = table
+ * index + 1), so every syscall and page fault arrives at the server named
+ * by its badge, and the thread holds no other authority. A process is its
+ * leader (tid == pid) and the threads clone made: they share its address
+ * space (vm.c, one PML4 for all their TCBs) and fd table; exit ends one
+ * thread, exit_group and fatal signals all of them.
  *
  * Replies: a syscall answered at once is replied to by the main loop
  * (ReplyRecv); one that must wait (a read of an empty tty or pipe, wait4)
