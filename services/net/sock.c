@@ -450,6 +450,10 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     }
     l->acceptq[(l->aq_head + l->aq_n) % ACCEPTQ_MAX] = (uint8_t)sock_no(s);
     l->aq_n++;
+    /* Counted against the listener's backlog until accepted: while the
+     * queue is full lwIP drops new SYNs and the peers retry, as Linux does
+     * (a reset would fail their connect). */
+    tcp_backlog_delayed(newpcb);
     retry(l);
     return ERR_OK;
 }
@@ -516,6 +520,8 @@ static int op_accept(client_t *c, sock_t *l, uint64_t flags, net_reply_t *r)
     l->aq_n--;
     s->listener = -1;
     s->state = s->pcb != NULL ? S_CONNECTED : S_DEAD;
+    if (s->pcb != NULL)
+        tcp_backlog_accepted(s->pcb); /* room in the backlog for the next SYN */
     uint32_t addr = 0, port = 0;
     if (s->pcb != NULL) {
         addr = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&s->pcb->remote_ip)));
@@ -767,8 +773,10 @@ static int op_listen(sock_t *s, const net_msg_t *m, net_reply_t *r)
 {
     if (s->udp)
         return (int)fail(r, LINUX_EOPNOTSUPP);
+    unsigned backlog = m->mr[1] == 0 ? 1 : m->mr[1] > ACCEPTQ_MAX ? ACCEPTQ_MAX : (unsigned)m->mr[1];
     if (s->state == S_LISTEN) {
-        s->backlog = m->mr[1] == 0 ? 1 : m->mr[1] > ACCEPTQ_MAX ? ACCEPTQ_MAX : (unsigned)m->mr[1];
+        s->backlog = backlog;
+        tcp_backlog_set(s->pcb, (u8_t)backlog);
         return ok(r, 0, 0, 0, 0, 0);
     }
     if (s->state != S_NEW || s->pcb == NULL)
@@ -779,12 +787,12 @@ static int op_listen(sock_t *s, const net_msg_t *m, net_reply_t *r)
             return (int)fail(r, lwip_errno(e));
     }
     err_t e = ERR_OK;
-    struct tcp_pcb *l = tcp_listen_with_backlog_and_err(s->pcb, TCP_DEFAULT_LISTEN_BACKLOG, &e);
+    struct tcp_pcb *l = tcp_listen_with_backlog_and_err(s->pcb, (u8_t)backlog, &e);
     if (l == NULL)
         return (int)fail(r, e == ERR_USE ? LINUX_EADDRINUSE : lwip_errno(e));
     s->pcb = l; /* lwIP freed the old pcb */
     s->state = S_LISTEN;
-    s->backlog = m->mr[1] == 0 ? 1 : m->mr[1] > ACCEPTQ_MAX ? ACCEPTQ_MAX : (unsigned)m->mr[1];
+    s->backlog = backlog;
     tcp_arg(l, s);
     tcp_accept(l, on_accept);
     return ok(r, 0, 0, 0, 0, 0);

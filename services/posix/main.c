@@ -21,6 +21,7 @@
 #include "posix.h"
 
 #include <kaal/component.h>
+#include <kaal/console.h>
 #include <kaal/heap.h>
 #include <kaal/stdio.h>
 #include <kaal/string.h>
@@ -112,7 +113,8 @@ int main(void)
     mem_init();
     tty_init();
     printf("posix: serving (%u pages of process memory)\n", mem_free_pages());
-    start_init();
+    if (start_init() == 0)
+        kaal_console_announce("[POSIX] Ready\n"); /* pid 1 is loaded and runs */
     tty_input();
 
     /* config trace = 1: one line per syscall (debugging). */
