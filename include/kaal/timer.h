@@ -59,6 +59,14 @@ uint64_t kaal_time_ns(void);
  * transfer) it signals when this client's timeout is due. */
 kaal_error_t kaal_timer_register(seL4_CPtr timer_ep, seL4_CPtr ntfn);
 
+/* kaal_timer_register with a badged copy of the caller's own notification
+ * events, made in slot of its CNode (whatever the slot held is deleted
+ * first): Write only, badge set, so the timer's signal sets those bits in
+ * the word the caller's Wait or Recv returns. KAAL_ESEL4: the copy could
+ * not be made. */
+kaal_error_t kaal_timer_register_badged(seL4_CPtr timer_ep, seL4_CPtr events, seL4_CPtr slot,
+                                        seL4_Word badge);
+
 /* Sets this client's one pending timeout to deadline_ns (kaal_time_ns()
  * time), replacing any; 0 cancels. A deadline already past is signalled
  * at once. */

@@ -4,6 +4,7 @@
  * (no system call); register and set_timeout are one seL4_Call each on the
  * client's end of the timer's "clients" channel. */
 #include <kaal/component.h>
+#include <kaal/sysdesc.h>
 #include <kaal/timer.h>
 #include <kaal/timing.h>
 
@@ -27,6 +28,17 @@ kaal_error_t kaal_timer_register(seL4_CPtr timer_ep, seL4_CPtr ntfn)
 {
     seL4_SetCap(0, ntfn);
     return reply_error(seL4_Call(timer_ep, seL4_MessageInfo_new(KAAL_TIMER_RPC_REGISTER, 0, 1, 0)));
+}
+
+kaal_error_t kaal_timer_register_badged(seL4_CPtr timer_ep, seL4_CPtr events, seL4_CPtr slot,
+                                        seL4_Word badge)
+{
+    seL4_CNode_Delete(KAAL_SYSDESC_SLOT_CNODE, slot, seL4_WordBits);
+    if (seL4_CNode_Mint(KAAL_SYSDESC_SLOT_CNODE, slot, seL4_WordBits, KAAL_SYSDESC_SLOT_CNODE,
+                        events, seL4_WordBits, seL4_CapRights_new(0, 0, 0, 1),
+                        badge) != seL4_NoError)
+        return KAAL_ESEL4;
+    return kaal_timer_register(timer_ep, slot);
 }
 
 kaal_error_t kaal_timer_set_timeout(seL4_CPtr timer_ep, uint64_t deadline_ns)

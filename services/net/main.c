@@ -178,11 +178,8 @@ static void start_timer(void)
         printf("net: no clock (tsc_hz 0): lwIP timers run only when packets arrive\n");
         return;
     }
-    if (seL4_CNode_Mint(KAAL_SYSDESC_SLOT_CNODE, SLOT_TIMER_NTFN, seL4_WordBits,
-                        KAAL_SYSDESC_SLOT_CNODE, KAAL_CAP_EVENTS, seL4_WordBits, seL4_AllRights,
-                        TIMER_EVENT_BIT) != seL4_NoError)
-        return;
-    kaal_error_t err = kaal_timer_register(KAAL_CAP_TIMER, SLOT_TIMER_NTFN);
+    kaal_error_t err = kaal_timer_register_badged(KAAL_CAP_TIMER, KAAL_CAP_EVENTS,
+                                                  SLOT_TIMER_NTFN, TIMER_EVENT_BIT);
     if (err != KAAL_OK) {
         printf("net: no timer service (%s): lwIP timers run only when events arrive\n",
                kaal_strerror(err));

@@ -271,19 +271,15 @@ static bool timer_ready(void)
 {
     if (timer_registered)
         return true;
-    /* A badged copy of the events notification: the timer's signal sets
-     * TIMER_BADGE_BIT in the word the main loop's Recv returns. */
-    seL4_CPtr slot = mem_timer_slot();
-    seL4_CNode_Delete(CNODE, slot, seL4_WordBits);
-    seL4_Error e = seL4_CNode_Mint(CNODE, slot, seL4_WordBits, CNODE, KAAL_CAP_EVENTS,
-                                   seL4_WordBits, seL4_CapRights_new(0, 0, 0, 1), TIMER_BADGE_BIT);
-    kaal_error_t err = e == seL4_NoError ? kaal_timer_register(KAAL_CAP_TIMER, slot) : KAAL_ESEL4;
+    /* The timer's signal sets TIMER_BADGE_BIT in the word the main loop's
+     * Recv returns. */
+    kaal_error_t err = kaal_timer_register_badged(KAAL_CAP_TIMER, KAAL_CAP_EVENTS,
+                                                  mem_timer_slot(), TIMER_BADGE_BIT);
     timer_registered = err == KAAL_OK;
     if (!timer_registered) {
         static bool said;
         if (!said)
-            printf("posix: no timer (%s, seL4 error %d): sleeps are ENOSYS\n", kaal_strerror(err),
-                   (int)e);
+            printf("posix: no timer (%s): sleeps are ENOSYS\n", kaal_strerror(err));
         said = true;
     }
     return timer_registered;

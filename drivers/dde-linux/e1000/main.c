@@ -151,11 +151,8 @@ static void start_timer(void)
         printf("e1000: no clock: Linux timers cannot run\n");
         return;
     }
-    if (seL4_CNode_Mint(KAAL_SYSDESC_SLOT_CNODE, SLOT_TIMER_NTFN, seL4_WordBits,
-                        KAAL_SYSDESC_SLOT_CNODE, KAAL_CAP_EVENTS, seL4_WordBits, seL4_AllRights,
-                        TIMER_EVENT_BIT) != seL4_NoError)
-        return;
-    kaal_error_t err = kaal_timer_register(KAAL_CAP_TIMER, SLOT_TIMER_NTFN);
+    kaal_error_t err = kaal_timer_register_badged(KAAL_CAP_TIMER, KAAL_CAP_EVENTS,
+                                                  SLOT_TIMER_NTFN, TIMER_EVENT_BIT);
     if (err != KAAL_OK) {
         printf("e1000: no timer service (%s): the watchdog will not find the link\n",
                kaal_strerror(err));
