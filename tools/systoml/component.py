@@ -24,7 +24,7 @@ import tomllib
 
 from . import schema as S
 from .checker import Checker
-from .declarations import check_devices, check_dma, check_named_caps
+from .declarations import check_devices, check_dma, check_named_caps, sized_boot_file
 from .layout import device_caps, layout_vspace
 from .model import BootFile, Cap, Component, Diagnostic, Region, RingEnd, Search, page_round
 from .elfinfo import ElfError, load_segments
@@ -481,25 +481,12 @@ def instantiate(c, t, path, comp, base_dir, check_binaries):
                         % (name, c.where(seen[name])))
             continue
         seen[name] = fp + ("name",)
-        full = os.path.normpath(os.path.join(base_dir, rel))
-        f = BootFile(name, full, fp, decl.window, explicit_vaddr=decl.vaddr, vaddr=decl.vaddr)
-        if check_binaries:
-            if not os.path.isfile(full):
-                c.err_value(fp + ("path",), "file '%s' of component '%s' not found (looked for "
-                            "%s; build it first)" % (rel, comp.name, full))
-                continue
-            f.size = os.path.getsize(full)
-            if f.size == 0:
-                c.err_value(fp + ("path",), "file '%s' is empty (a boot file needs at least one "
-                            "byte)" % rel)
-                continue
-            if f.size > decl.window:
-                c.err_value(fp + ("path",), "file '%s' has %d bytes, more than the max_size %d "
-                            "its component.toml gives" % (rel, f.size, decl.window),
-                            [ctype.note(decl.toml_path + ("name",), "file '%s' is declared "
-                                        "here" % name)])
-                continue
-        comp.files.append(f)
+        f = BootFile(name, os.path.normpath(os.path.join(base_dir, rel)), fp, decl.window,
+                     explicit_vaddr=decl.vaddr, vaddr=decl.vaddr)
+        if not check_binaries or sized_boot_file(
+                c, fp, comp, rel, f, "the max_size %d its component.toml gives" % decl.window,
+                [ctype.note(decl.toml_path + ("name",), "file '%s' is declared here" % name)]):
+            comp.files.append(f)
 
 
 def check_wiring(c, system):

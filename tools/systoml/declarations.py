@@ -263,23 +263,31 @@ def _check_files(c, t, path, comp, base_dir, check_binaries):
                                                       S.MAX_FILE_WINDOWS >> 10))
         if name is None or rel is None or window is None:
             continue
-        full = os.path.normpath(os.path.join(base_dir, rel))
-        f = BootFile(name, full, p, window, explicit_vaddr=vaddr)
-        if check_binaries:
-            if not os.path.isfile(full):
-                c.err_value(p + ("path",), "file '%s' of component '%s' not found (looked for "
-                            "%s; build it first)" % (rel, comp.name, full))
-                continue
-            f.size = os.path.getsize(full)
-            if f.size == 0:
-                c.err_value(p + ("path",), "file '%s' is empty (a boot file needs at least one "
-                            "byte)" % rel)
-                continue
-            if f.size > window:
-                c.err_value(p + ("path",), "file '%s' has %d bytes, more than its max_size %d "
-                            "(raise max_size)" % (rel, f.size, window))
-                continue
-        comp.files.append(f)
+        f = BootFile(name, os.path.normpath(os.path.join(base_dir, rel)), p, window,
+                     explicit_vaddr=vaddr)
+        if not check_binaries or sized_boot_file(c, p, comp, rel, f, "its max_size %d (raise "
+                                                 "max_size)" % window):
+            comp.files.append(f)
+
+
+def sized_boot_file(c, path, comp, rel, f, limit, notes=()):
+    """Sets f.size from its file; False, with the error at path's `path`
+    value, for a file that is missing, empty or larger than f.window (limit
+    says whose bound that is, notes point at it)."""
+    if not os.path.isfile(f.path):
+        c.err_value(path + ("path",), "file '%s' of component '%s' not found (looked for "
+                    "%s; build it first)" % (rel, comp.name, f.path))
+        return False
+    f.size = os.path.getsize(f.path)
+    if f.size == 0:
+        c.err_value(path + ("path",), "file '%s' is empty (a boot file needs at least one "
+                    "byte)" % rel)
+        return False
+    if f.size > f.window:
+        c.err_value(path + ("path",), "file '%s' has %d bytes, more than %s"
+                    % (rel, f.size, limit), list(notes))
+        return False
+    return True
 
 
 def _check_channel(c, t, path, index, by_name):
