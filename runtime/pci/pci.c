@@ -360,16 +360,10 @@ kaal_error_t kaal_pci_enumerate_platform(const kaal_pci_platform_t *plat,
     return err ? err : a;
 }
 
-static kaal_device_t *find_pci(kaal_device_list_t *list, uint16_t vendor, uint16_t device,
-                               uint8_t dev, uint8_t fn)
+/* d is the function at 00:dev.fn. */
+static bool at_bus0(const kaal_device_t *d, uint8_t dev, uint8_t fn)
 {
-    for (size_t i = 0; i < list->n_devices; i++) {
-        const kaal_pci_function_t *p = &list->devices[i].pci;
-        if (list->devices[i].bus == KAAL_BUS_PCI && p->vendor_id == vendor &&
-            p->device_id == device && p->bus == 0 && p->dev == dev && p->fn == fn)
-            return &list->devices[i];
-    }
-    return NULL;
+    return d != NULL && d->pci.bus == 0 && d->pci.dev == dev && d->pci.fn == fn;
 }
 
 kaal_device_t *kaal_pci_find(kaal_device_list_t *list, uint16_t vendor, uint16_t device)
@@ -399,7 +393,7 @@ static bool set_irq(kaal_device_t *d, kaal_resource_t irq)
 size_t kaal_pci_route_qemu_pc(kaal_device_list_t *list, const uint8_t pirq_route[4],
                               const kaal_irq_routing_t *routing)
 {
-    if (!find_pci(list, KAAL_PCI_PIIX3_VENDOR, KAAL_PCI_PIIX3_DEVICE, 1, 0))
+    if (!at_bus0(kaal_pci_find(list, KAAL_PCI_PIIX3_VENDOR, KAAL_PCI_PIIX3_DEVICE), 1, 0))
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < list->n_devices; i++) {
@@ -421,7 +415,7 @@ size_t kaal_pci_route_qemu_pc(kaal_device_list_t *list, const uint8_t pirq_route
 
 size_t kaal_pci_route_qemu_q35(kaal_device_list_t *list)
 {
-    bool ich9 = find_pci(list, 0x8086, 0x2918, 0x1f, 0) != NULL;
+    bool ich9 = at_bus0(kaal_pci_find(list, 0x8086, 0x2918), 0x1f, 0);
     size_t n = 0;
     for (size_t i = 0; ich9 && i < list->n_devices; i++) {
         kaal_device_t *d = &list->devices[i];
